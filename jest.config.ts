@@ -1,0 +1,81 @@
+/**
+ * Three Jest projects: `app` renders React in jsdom, `node` runs everything that is plain TypeScript
+ * (analysis, queries, contract, controller, demo), and `dist` inspects the production bundle after `npm run build`.
+ */
+import type { Config } from 'jest';
+
+// Packages that @grafana/* pull in and that ship ESM only; Jest must transform them.
+const esmOnly = [
+  '@grafana/schema',
+  '@grafana/i18n',
+  '@grafana/ui',
+  '@grafana/data',
+  '@grafana/runtime',
+  '@grafana/e2e-selectors',
+  '@react-hookz',
+  '@wojtekmaj/date-utils',
+  'd3',
+  'd3-[a-z-]+',
+  'internmap',
+  'delaunator',
+  'robust-predicates',
+  'get-user-locale',
+  'marked',
+  'memoize',
+  'mimic-function',
+  'ol',
+  'react-calendar',
+  'react-colorful',
+  'rxjs',
+  'uuid',
+  'ua-parser-js',
+  'react-use',
+  'nanoid',
+];
+
+const swc: Config['transform'] = {
+  '^.+\\.(t|j)sx?$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', tsx: true },
+        transform: { react: { runtime: 'automatic' } },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+const config: Config = {
+  projects: [
+    {
+      displayName: 'app',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/src/app/**/*.test.{ts,tsx}'],
+      setupFilesAfterEnv: ['<rootDir>/src/app/testing/jest-setup.ts'],
+      moduleNameMapper: { '\\.(css|scss|sass)$': 'identity-obj-proxy' },
+      transform: swc,
+      transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
+    },
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      testMatch: [
+        '<rootDir>/src/{analysis,queries,clients,contract,controller}/**/*.test.ts',
+        '<rootDir>/tests/unit/**/*.test.ts',
+        '<rootDir>/tests/controller/**/*.test.ts',
+        '<rootDir>/demo/**/*.test.ts',
+      ],
+      transform: swc,
+    },
+    {
+      displayName: 'dist',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/dist/**/*.test.ts'],
+      transform: swc,
+    },
+  ],
+};
+
+export default config;
