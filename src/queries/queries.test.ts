@@ -1,0 +1,219 @@
+import fc from 'fast-check';
+import {
+  ALL_SERVICES,
+  QueryBuildError,
+  logqlTraceLogs,
+  promErrorRatio,
+  promLatencyQuantile,
+  promRequestRate,
+  promServiceGraphRate,
+  scopeOf,
+  traceqlCandidates,
+  traceqlErrorsBelow,
+  traceqlSearch,
+  type Scope,
+} from './index';
+import { queryShape } from './queryShape.testing';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN_ID = '00f067aa0ba902b7';
+
+const HOSTILE = [
+  'a"} || { true }',
+  'back\\slash',
+  'ends-with-backslash\\',
+  'brace}',
+  'pipe|rate()',
+  'new\nline',
+  'carriage\rreturn\ttab',
+  'nul\u0000byte',
+  // `*` and `?` are glob wildcards in a scope, so the metacharacter case leaves them out.
+  'regex.+()[]{}^$',
+  "single'quote`backtick",
+  'ünïcödé-服务-🚀',
+  '"',
+  '\\"',
+];
+
+describe('TraceQL builders', () => {
+  it('searches error spans of one service by exact name', () => {
+    expect(traceqlSearch({ scope: scopeOf(['payments']), status: 'error' })).toBe(
+      '{ resource.service.name = "payments" && status = error }'
+    );
+  });
+
+  it('turns several services and globs into one anchored regex', () => {
+    expect(traceqlSearch({ scope: scopeOf(['payments', 'fraud-*', 'auth.v?']), minSpanDurationMs: 250 })).toBe(
+      '{ resource.service.name =~ "^(payments|fraud-.*|auth\\\\.v.)$" && duration >= 250ms }'
+    );
+  });
+
+  it('leaves the service unconstrained for the all-services scope', () => {
+    expect(traceqlSearch({ scope: ALL_SERVICES })).toBe('{ }');
+    expect(traceqlSearch({ scope: ALL_SERVICES, rootName: 'GET /pay', minTraceDurationMs: 5000 })).toBe(
+      '{ rootName = "GET /pay" && traceDuration >= 5000ms }'
+    );
+  });
+
+  it('keeps sub-millisecond durations exact in microseconds', () => {
+    expect(traceqlSearch({ scope: ALL_SERVICES, minSpanDurationMs: 0.25 })).toBe('{ duration >= 250us }');
+  });
+
+  it('asks for failed or slow spans in one candidate query', () => {
+    expect(traceqlCandidates(scopeOf(['gateway']), 500)).toBe(
+      '{ resource.service.name = "gateway" && (status = error || duration >= 500ms) }'
+    );
+  });
+
+  it('finds errors anywhere below a span in scope', () => {
+    expect(traceqlErrorsBelow(scopeOf(['gateway']))).toBe('{ resource.service.name = "gateway" } >> { status = error }');
+  });
+
+  it('refuses an empty scope, an empty name and a negative duration', () => {
+    expect(() => traceqlSearch({ scope: scopeOf([]) })).toThrow(QueryBuildError);
+    expect(() => traceqlSearch({ scope: scopeOf(['']) })).toThrow(/empty service name/);
+    expect(() => traceqlSearch({ scope: ALL_SERVICES, minSpanDurationMs: -1 })).toThrow(QueryBuildError);
+    expect(() => traceqlSearch({ scope: ALL_SERVICES, minSpanDurationMs: Number.NaN })).toThrow(QueryBuildError);
+  });
+});
+
+describe('PromQL builders', () => {
+  const scope = scopeOf(['payments']);
+
+  it('computes the request rate by service and span name', () => {
+    expect(promRequestRate({ scope, rangeSeconds: 300 })).toBe(
+      'sum by (service, span_name) (rate(traces_spanmetrics_calls_total{service="payments"}[5m]))'
+    );
+  });
+
+  it('computes the error ratio from STATUS_CODE_ERROR calls over all calls', () => {
+    expect(promErrorRatio({ scope, rangeSeconds: 60, by: ['service'] })).toBe(
+      'sum by (service) (rate(traces_spanmetrics_calls_total{service="payments", status_code="STATUS_CODE_ERROR"}[1m]))' +
+        ' / sum by (service) (rate(traces_spanmetrics_calls_total{service="payments"}[1m]))'
+    );
+  });
+
+  it('computes p99 per service and operation from the latency histogram', () => {
+    expect(promLatencyQuantile({ scope: ALL_SERVICES, rangeSeconds: 3600, quantile: 0.99 })).toBe(
+      'histogram_quantile(0.99, sum by (service, span_name, le) (rate(traces_spanmetrics_latency_bucket[1h])))'
+    );
+    expect(promLatencyQuantile({ scope, rangeSeconds: 90, quantile: 0.5, spanName: 'POST /charge' })).toBe(
+      'histogram_quantile(0.5, sum by (service, span_name, le) ' +
+        '(rate(traces_spanmetrics_latency_bucket{service="payments", span_name="POST /charge"}[90s])))'
+    );
+  });
+
+  it('covers service-graph edges where the scope is the caller or the callee', () => {
+    expect(promServiceGraphRate({ scope, rangeSeconds: 300 })).toBe(
+      'sum by (client, server) (rate(traces_service_graph_request_total{client="payments"}[5m]))' +
+        ' or sum by (client, server) (rate(traces_service_graph_request_total{server="payments"}[5m]))'
+    );
+  });
+
+  it('refuses fractional ranges and unknown quantiles', () => {
+    expect(() => promRequestRate({ scope, rangeSeconds: 1.5 })).toThrow(QueryBuildError);
+    expect(() => promLatencyQuantile({ scope, rangeSeconds: 60, quantile: 0.42 as 0.5 })).toThrow(QueryBuildError);
+  });
+});
+
+describe('LogQL builder', () => {
+  it('selects the scoped streams and filters lines by trace id', () => {
+    expect(logqlTraceLogs({ scope: scopeOf(['payments', 'fraud']), traceId: TRACE_ID.toUpperCase() })).toBe(
+      `{service_name=~"^(payments|fraud)$"} |= "${TRACE_ID}"`
+    );
+  });
+
+  it('adds the span id and uses structured metadata when asked', () => {
+    expect(
+      logqlTraceLogs({
+        scope: scopeOf(['payments']),
+        traceId: TRACE_ID,
+        spanId: SPAN_ID,
+        idField: { label: 'trace_id' },
+        serviceLabel: 'service',
+      })
+    ).toBe(`{service="payments"} | trace_id = "${TRACE_ID}" | span_id = "${SPAN_ID}"`);
+  });
+
+  it('uses a non-empty matcher for all services, which Loki requires', () => {
+    expect(logqlTraceLogs({ scope: ALL_SERVICES, traceId: TRACE_ID, spanId: SPAN_ID })).toBe(
+      `{service_name=~".+"} |= "${TRACE_ID}" |= "${SPAN_ID}"`
+    );
+  });
+
+  it('refuses ids that are not hex and label names that are not identifiers', () => {
+    expect(() => logqlTraceLogs({ scope: ALL_SERVICES, traceId: '" or 1=1' })).toThrow(/trace id/);
+    expect(() => logqlTraceLogs({ scope: ALL_SERVICES, traceId: TRACE_ID, spanId: 'xyz' })).toThrow(/span id/);
+    expect(() => logqlTraceLogs({ scope: ALL_SERVICES, traceId: TRACE_ID, serviceLabel: 'a"}' })).toThrow(/label name/);
+  });
+});
+
+/** Each builder, with the service under test as the scope. */
+const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
+  ['traceqlSearch', (scope) => traceqlSearch({ scope, status: 'error', spanName: 'GET /x' })],
+  ['traceqlCandidates', (scope) => traceqlCandidates(scope, 100)],
+  ['traceqlErrorsBelow', (scope) => traceqlErrorsBelow(scope)],
+  ['promRequestRate', (scope) => promRequestRate({ scope, rangeSeconds: 300 })],
+  ['promErrorRatio', (scope) => promErrorRatio({ scope, rangeSeconds: 300 })],
+  ['promLatencyQuantile', (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95 })],
+  ['promServiceGraphRate', (scope) => promServiceGraphRate({ scope, rangeSeconds: 300 })],
+  ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
+];
+
+/** The decoded literal that carries the service must match exactly the service names given. */
+function expectLiteralSelectsOnly(literal: string | undefined, names: readonly string[]): void {
+  expect(literal).toBeDefined();
+  const value = literal ?? '';
+  if (names.length === 1 && value === names[0]) {
+    return;
+  }
+  const re = new RegExp(value, 'u');
+  for (const name of names) {
+    expect(re.test(name)).toBe(true);
+  }
+  expect(re.test(`${names[0]}x`)).toBe(false);
+  expect(re.test(`x${names[0]}`)).toBe(false);
+}
+
+describe.each(builders)('%s with hostile service names', (_name, build) => {
+  const benign = queryShape(build(scopeOf(['svc'])));
+  const benignPair = queryShape(build(scopeOf(['svc', 'other'])));
+
+  it.each(HOSTILE)('keeps the query structure for %j', (hostile) => {
+    const single = queryShape(build(scopeOf([hostile])));
+    expect(single.skeleton).toBe(benign.skeleton);
+    expect(single.literals).toHaveLength(benign.literals.length);
+    expectLiteralSelectsOnly(single.literals[benign.literals.indexOf('svc')], [hostile]);
+
+    const pair = queryShape(build(scopeOf([hostile, 'other'])));
+    expect(pair.skeleton).toBe(benignPair.skeleton);
+    const regexIndex = benignPair.literals.indexOf('^(svc|other)$');
+    expectLiteralSelectsOnly(pair.literals[regexIndex], [hostile, 'other']);
+  });
+
+  it('keeps the query structure for any service name (property)', () => {
+    const serviceName = fc
+      .oneof(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'binary', minLength: 1 }))
+      .filter((n) => !/[*?]/.test(n) && !/[\uD800-\uDFFF]/.test(n.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')));
+    fc.assert(
+      fc.property(serviceName, (name) => {
+        expect(queryShape(build(scopeOf([name]))).skeleton).toBe(benign.skeleton);
+        const pair = queryShape(build(scopeOf([name, 'other'])));
+        expect(pair.skeleton).toBe(benignPair.skeleton);
+        expectLiteralSelectsOnly(pair.literals[benignPair.literals.indexOf('^(svc|other)$')], [name, 'other']);
+      }),
+      { numRuns: 300 }
+    );
+  });
+});
+
+it('matches glob wildcards only where the glob has them', () => {
+  const { literals } = queryShape(promRequestRate({ scope: scopeOf(['pay.ments-*', 'a(b)?']), rangeSeconds: 60 }));
+  const re = new RegExp(literals[0] ?? '', 'u');
+  expect(['pay.ments-eu', 'pay.ments-', 'a(b)c'].map((n) => re.test(n))).toEqual([true, true, true]);
+  expect(['payXments-eu', 'a(b)', 'ab)c'].map((n) => re.test(n))).toEqual([false, false, false]);
+});
+
+it('refuses a name with an unpaired surrogate instead of querying a different service', () => {
+  expect(() => traceqlSearch({ scope: scopeOf(['bad\uD800name']) })).toThrow(/surrogate/);
+});
