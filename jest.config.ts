@@ -31,10 +31,11 @@ const esmOnly = [
   'ua-parser-js',
   'react-use',
   'nanoid',
+  '@ver0/deep-equal',
 ];
 
 const swc: Config['transform'] = {
-  '^.+\\.(t|j)sx?$': [
+  '^.+\\.(t|j)sx?$|^.+\\.mjs$': [
     '@swc/jest',
     {
       jsc: {
@@ -54,7 +55,10 @@ const config: Config = {
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/src/app/**/*.test.{ts,tsx}'],
       setupFilesAfterEnv: ['<rootDir>/src/app/testing/jest-setup.ts'],
-      moduleNameMapper: { '\\.(css|scss|sass)$': 'identity-obj-proxy' },
+      moduleNameMapper: {
+        '\\.(css|scss|sass)$': 'identity-obj-proxy',
+        '^react-inlinesvg$': '<rootDir>/src/app/testing/react-inlinesvg.tsx',
+      },
       transform: swc,
       transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
     },
