@@ -1,0 +1,92 @@
+/**
+ * Authorization for the admin API: the bearer token (compared in constant time) gates everything; writes also need
+ * a Grafana user with role Editor or higher whose team owns the service. Grafana server admins and org Admins may
+ * change any service. Grafana's plugin RBAC (`reqAction` on the proxy route) is the first lock; this is the second.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiError } from './errors';
+import type { Identity } from './identity';
+import type { Ownership } from './ownership';
+import { type TeamDirectory, TeamLookupError } from './teams';
+
+export interface WriteAccess {
+  allowed: boolean;
+  allServices: boolean;
+  teams: string[];
+  servicePatterns: string[];
+  reason?: string;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export class Authorizer {
+  private readonly tokenDigest: Buffer;
+
+  constructor(
+    token: string,
+    private readonly ownership: Ownership,
+    private readonly teams: TeamDirectory | undefined
+  ) {
+    this.tokenDigest = digest(token);
+  }
+
+  /** Hashing first gives equal-length inputs, so timingSafeEqual leaks neither content nor length. */
+  tokenMatches(authorization: string | undefined): boolean {
+    const match = /^Bearer (.+)$/i.exec(authorization ?? '');
+    return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), this.tokenDigest);
+  }
+
+  async writeAccess(identity: Identity): Promise<WriteAccess> {
+    const none = (reason: string): WriteAccess => ({ allowed: false, allServices: false, teams: [], servicePatterns: [], reason });
+    if (identity.login === undefined) {
+      return none(identity.writeBlockedReason ?? 'no Grafana user on this request; changes must come through the Tracing Ops app in Grafana');
+    }
+    if (identity.writeBlockedReason) {
+      return none(identity.writeBlockedReason);
+    }
+    if (identity.isGrafanaAdmin || identity.role === 'Admin') {
+      return { allowed: true, allServices: true, teams: [], servicePatterns: ['*'] };
+    }
+    if (identity.role !== 'Editor') {
+      return none(`your Grafana role is ${identity.role}; changing sampling needs Editor or higher`);
+    }
+    if (!this.teams) {
+      return none('the controller has no Grafana service-account token (GRAFANA_URL, GRAFANA_SA_TOKEN), so it cannot check team ownership');
+    }
+    let teams: string[];
+    try {
+      teams = await this.teams.teamsOf(identity.login, this.ownership.teams);
+    } catch (err) {
+      if (err instanceof TeamLookupError) {
+        throw new ApiError(503, 'unavailable', `cannot check team ownership right now: ${err.message}`);
+      }
+      throw err;
+    }
+    const servicePatterns = this.ownership.globsOf(teams);
+    if (servicePatterns.length === 0) {
+      return { ...none('none of your teams owns a service in the controller\'s ownership map'), teams };
+    }
+    return { allowed: true, allServices: false, teams, servicePatterns };
+  }
+
+  canWriteService(access: WriteAccess, service: string): boolean {
+    return access.allowed && (access.allServices || this.ownership.owns(access.teams, service));
+  }
+
+  /** Throws 403 with the reason the UI should show. */
+  async authorizeWrite(identity: Identity, service: string): Promise<void> {
+    const access = await this.writeAccess(identity);
+    if (!access.allowed) {
+      throw new ApiError(403, 'forbidden', `not allowed to change sampling: ${access.reason ?? 'no write access'}`);
+    }
+    if (!this.canWriteService(access, service)) {
+      const owners = this.ownership.owners(service);
+      throw new ApiError(
+        403,
+        'forbidden',
+        `service "${service}" is ${owners.length ? `owned by ${owners.join(', ')}` : 'not owned by any team in the ownership map'}, not by your teams (${access.teams.join(', ')})`,
+        { owners, yourTeams: access.teams }
+      );
+    }
+  }
+}

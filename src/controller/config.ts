@@ -1,0 +1,175 @@
+/**
+ * The controller's configuration, read from environment variables and validated once at start-up so a
+ * misconfigured deployment fails immediately with a message naming every bad variable.
+ */
+import { z } from 'zod';
+
+const intFrom = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((s) => s === 'true' || s === '1');
+
+const EnvSchema = z
+  .object({
+    CONTROLLER_HOST: z.string().default('0.0.0.0'),
+    CONTROLLER_PORT: intFrom(8088, 0, 65535),
+    CONTROLLER_TOKEN: z
+      .string({ error: 'is required: the bearer token the app sends through its plugin-proxy route' })
+      .min(32, 'must be at least 32 characters (generate one with `openssl rand -hex 32`)'),
+    STRATEGIES_FILE: optionalString,
+    STRATEGIES_RELOAD_MS: intFrom(2000, 100),
+    DATABASE_URL: optionalString.refine((s) => s === undefined || /^postgres(ql)?:\/\//.test(s), {
+      message: 'must be a postgres:// or postgresql:// URL',
+    }),
+    SQLITE_PATH: z.string().default('tracingops-controller.db'),
+    MAX_SAMPLING_RATE: z.coerce.number().gt(0).lte(1).default(1),
+    MAX_DURATION_SECONDS: intFrom(4 * 3600, 1),
+    DEFAULT_DURATION_SECONDS: intFrom(1800, 1),
+    MAX_ACTIVE_OVERRIDES_PER_SERVICE: intFrom(5, 1),
+    MAX_ACTIVE_OVERRIDES: intFrom(100, 1),
+    POLL_INTERVAL_HINT_SECONDS: intFrom(60, 1),
+    GRAFANA_URL: optionalString.refine((s) => s === undefined || URL.canParse(s), { message: 'must be a URL' }),
+    GRAFANA_SA_TOKEN: optionalString,
+    TEAM_CACHE_SECONDS: intFrom(60, 0),
+    OWNERSHIP_FILE: optionalString,
+    GRAFANA_JWKS_URL: optionalString.refine((s) => s === undefined || URL.canParse(s), { message: 'must be a URL' }),
+    GRAFANA_ID_ISSUER: optionalString,
+    GRAFANA_ORG_ID: intFrom(1, 1),
+    GRAFANA_REQUIRE_ID_TOKEN: booleanFlag,
+    OVERRIDE_CACHE_MS: intFrom(1000, 0),
+    POLL_FLUSH_MS: intFrom(2000, 10),
+    EXPIRY_SWEEP_MS: intFrom(5000, 10),
+    BODY_LIMIT_BYTES: intFrom(16 * 1024, 256),
+    SHUTDOWN_TIMEOUT_MS: intFrom(10_000, 0),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DEFAULT_DURATION_SECONDS > env.MAX_DURATION_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEFAULT_DURATION_SECONDS'],
+        message: `must not exceed MAX_DURATION_SECONDS (${env.MAX_DURATION_SECONDS})`,
+      });
+    }
+    if (env.MAX_ACTIVE_OVERRIDES_PER_SERVICE > env.MAX_ACTIVE_OVERRIDES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAX_ACTIVE_OVERRIDES_PER_SERVICE'],
+        message: `must not exceed MAX_ACTIVE_OVERRIDES (${env.MAX_ACTIVE_OVERRIDES})`,
+      });
+    }
+    if ((env.GRAFANA_URL === undefined) !== (env.GRAFANA_SA_TOKEN === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAFANA_SA_TOKEN'],
+        message: 'GRAFANA_URL and GRAFANA_SA_TOKEN must be set together (team look-ups need both)',
+      });
+    }
+    if (env.GRAFANA_REQUIRE_ID_TOKEN && env.GRAFANA_URL === undefined && env.GRAFANA_JWKS_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAFANA_REQUIRE_ID_TOKEN'],
+        message: 'needs GRAFANA_URL or GRAFANA_JWKS_URL to verify ID tokens',
+      });
+    }
+  });
+
+export interface GuardrailConfig {
+  maxSamplingRate: number;
+  maxDurationSeconds: number;
+  defaultDurationSeconds: number;
+  maxActiveOverridesPerService: number;
+  maxActiveOverrides: number;
+  pollIntervalHintSeconds: number;
+}
+
+export interface IdTokenConfig {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  required: boolean;
+}
+
+export interface ControllerConfig {
+  host: string;
+  port: number;
+  token: string;
+  strategiesFile?: string;
+  strategiesReloadMs: number;
+  storage: { kind: 'postgres'; url: string } | { kind: 'sqlite'; path: string };
+  guardrails: GuardrailConfig;
+  grafana?: { url: string; serviceAccountToken: string; teamCacheSeconds: number };
+  ownershipFile?: string;
+  idToken?: IdTokenConfig;
+  overrideCacheMs: number;
+  pollFlushMs: number;
+  expirySweepMs: number;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid controller configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Grafana signs ID tokens with its AppURL (root_url), which always ends with a slash, as issuer. */
+function grafanaIssuer(grafanaUrl: string): string {
+  return grafanaUrl.endsWith('/') ? grafanaUrl : `${grafanaUrl}/`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ControllerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const grafanaBase = e.GRAFANA_URL?.replace(/\/+$/, '');
+  const jwksUrl = e.GRAFANA_JWKS_URL ?? (grafanaBase ? `${grafanaBase}/api/signing-keys/keys` : undefined);
+  return {
+    host: e.CONTROLLER_HOST,
+    port: e.CONTROLLER_PORT,
+    token: e.CONTROLLER_TOKEN,
+    strategiesFile: e.STRATEGIES_FILE,
+    strategiesReloadMs: e.STRATEGIES_RELOAD_MS,
+    storage: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'sqlite', path: e.SQLITE_PATH },
+    guardrails: {
+      maxSamplingRate: e.MAX_SAMPLING_RATE,
+      maxDurationSeconds: e.MAX_DURATION_SECONDS,
+      defaultDurationSeconds: e.DEFAULT_DURATION_SECONDS,
+      maxActiveOverridesPerService: e.MAX_ACTIVE_OVERRIDES_PER_SERVICE,
+      maxActiveOverrides: e.MAX_ACTIVE_OVERRIDES,
+      pollIntervalHintSeconds: e.POLL_INTERVAL_HINT_SECONDS,
+    },
+    grafana:
+      grafanaBase && e.GRAFANA_SA_TOKEN
+        ? { url: grafanaBase, serviceAccountToken: e.GRAFANA_SA_TOKEN, teamCacheSeconds: e.TEAM_CACHE_SECONDS }
+        : undefined,
+    ownershipFile: e.OWNERSHIP_FILE,
+    idToken: jwksUrl
+      ? {
+          jwksUrl,
+          issuer: e.GRAFANA_ID_ISSUER ?? grafanaIssuer(grafanaBase ?? new URL(jwksUrl).origin),
+          audience: `org:${e.GRAFANA_ORG_ID}`,
+          required: e.GRAFANA_REQUIRE_ID_TOKEN,
+        }
+      : undefined,
+    overrideCacheMs: e.OVERRIDE_CACHE_MS,
+    pollFlushMs: e.POLL_FLUSH_MS,
+    expirySweepMs: e.EXPIRY_SWEEP_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Prometheus metrics for `/metrics`. Each controller instance owns its registry (no global state), so several
+ * controllers can run in one process, as they do in tests.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class ControllerMetrics {
+  readonly registry = new Registry();
+  readonly polls = new Counter({
+    name: 'tracingops_sampling_polls_total',
+    help: 'Strategy polls from samplers, by service.',
+    labelNames: ['service'],
+    registers: [this.registry],
+  });
+  readonly activeOverrides = new Gauge({
+    name: 'tracingops_active_overrides',
+    help: 'Overrides active now, as last read from storage.',
+    registers: [this.registry],
+  });
+  readonly apiLatency = new Histogram({
+    name: 'tracingops_http_request_duration_seconds',
+    help: 'HTTP request latency by route, method and status code.',
+    labelNames: ['route', 'method', 'status_code'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly denials = new Counter({
+    name: 'tracingops_denials_total',
+    help: 'Refused admin requests, by reason (unauthorized, forbidden, guardrail).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly strategyReloads = new Counter({
+    name: 'tracingops_strategies_reloads_total',
+    help: 'Strategies file reloads by result (ok, error).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics: boolean }) {
+    if (options.defaultMetrics) {
+      collectDefaultMetrics({ register: this.registry });
+    }
+  }
+}
