@@ -1,0 +1,43 @@
+/**
+ * Anomalous-trace analysis: a normalised `Trace` model built from Tempo/OTLP JSON, the anomaly
+ * `Rule`s that produce `Finding`s, ranking, p99 baselines and attribute redaction. Pure
+ * TypeScript with no Grafana, React or Node-only imports, and no side effects on import.
+ */
+export {
+  type Trace,
+  type Span,
+  type TraceIssue,
+  type TraceIssueKind,
+  type CriticalSegment,
+  TraceFormatError,
+  buildTrace,
+  spanAttributes,
+} from './trace';
+export { type AttributeValue, type SpanKind, type SpanStatus } from './otlp';
+export {
+  type Finding,
+  type FindingUnit,
+  type Rule,
+  type RuleContext,
+  type RuleId,
+  type SiblingGroup,
+  type Severity,
+  RULES,
+  excess,
+} from './rules';
+export { type AnalyzeOptions, type TraceAnalysis, analyzeTrace, rankTraces } from './analyze';
+export {
+  type AnalysisSettings,
+  AnalysisSettingsError,
+  DEFAULT_ANALYSIS_SETTINGS,
+  resolveAnalysisSettings,
+} from './settings';
+export { type Baselines, type PrometheusVectorSample, baselineKey, baselinesFromPrometheus } from './baselines';
+export {
+  type RedactionSettings,
+  type Redactor,
+  REDACTED,
+  DEFAULT_REDACTION_SETTINGS,
+  RedactionSettingsError,
+  compileRedaction,
+} from './redaction';

@@ -1,0 +1,176 @@
+/**
+ * Decoding of the two JSON flavours a trace arrives in: spec OTLP/JSON (hex ids, numeric enums)
+ * and Tempo's gogo-jsonpb output (base64 ids, `SPAN_KIND_*` / `STATUS_CODE_*` strings), see
+ * grafana/tempo#3802 and #5437. Everything here is allocation-light because it runs once per span.
+ */
+
+/** OTLP `AnyValue` flattened to JSON-friendly values. */
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly AttributeValue[]
+  | { readonly [key: string]: AttributeValue };
+
+/** An OTLP `KeyValue` as it appears in either JSON flavour; fields are untrusted. */
+export interface OtlpKeyValue {
+  readonly key?: unknown;
+  readonly value?: unknown;
+}
+
+export type SpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+export type SpanStatus = 'unset' | 'ok' | 'error';
+
+const KINDS: readonly SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const KIND_BY_NAME: Record<string, SpanKind> = {
+  SPAN_KIND_UNSPECIFIED: 'unspecified',
+  SPAN_KIND_INTERNAL: 'internal',
+  SPAN_KIND_SERVER: 'server',
+  SPAN_KIND_CLIENT: 'client',
+  SPAN_KIND_PRODUCER: 'producer',
+  SPAN_KIND_CONSUMER: 'consumer',
+};
+const STATUS_BY_NAME: Record<string, SpanStatus> = {
+  STATUS_CODE_UNSET: 'unset',
+  STATUS_CODE_OK: 'ok',
+  STATUS_CODE_ERROR: 'error',
+};
+const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
+
+export function decodeKind(value: unknown): SpanKind {
+  if (typeof value === 'number') {
+    return KINDS[value] ?? 'unspecified';
+  }
+  return (typeof value === 'string' && KIND_BY_NAME[value]) || 'unspecified';
+}
+
+export function decodeStatus(value: unknown): SpanStatus {
+  if (typeof value === 'number') {
+    return STATUSES[value] ?? 'unset';
+  }
+  return (typeof value === 'string' && STATUS_BY_NAME[value]) || 'unset';
+}
+
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const BASE64 = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  .split('')
+  .forEach((ch, i) => (BASE64[ch.charCodeAt(0)] = i));
+// URL-safe alphabet too: some proxies re-encode ids that way.
+BASE64['-'.charCodeAt(0)] = 62;
+BASE64['_'.charCodeAt(0)] = 63;
+
+const HEX_ID = /^(?:[0-9a-fA-F]{16}|[0-9a-fA-F]{32})$/;
+const ZERO_ID = /^0+$/;
+
+/**
+ * A trace or span id as lower-case hex, from hex or base64. Both lengths are unambiguous: hex ids
+ * are 16 or 32 characters, base64 ids of 8 or 16 bytes are 12 or 24 (11 or 22 unpadded).
+ * An all-zero id means "no id" (some exporters send it for a root's parent); undefined then.
+ */
+export function decodeId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return undefined;
+  }
+  const hex = HEX_ID.test(value) ? value.toLowerCase() : base64ToHex(value);
+  return hex === undefined || ZERO_ID.test(hex) ? undefined : hex;
+}
+
+function base64ToHex(value: string): string | undefined {
+  let hex = '';
+  let buffer = 0;
+  let bits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 61 /* = */) {
+      break;
+    }
+    const sextet = code < 128 ? (BASE64[code] ?? -1) : -1;
+    if (sextet < 0) {
+      return undefined;
+    }
+    buffer = ((buffer << 6) | sextet) & 0xffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      hex += HEX_BYTE[(buffer >> bits) & 0xff];
+    }
+  }
+  return hex.length === 16 || hex.length === 32 ? hex : undefined;
+}
+
+/**
+ * Unix nanoseconds (a decimal string, as both flavours encode uint64, or a number) to
+ * milliseconds. Splitting the string keeps the integer part exact; the result resolves ~0.25 µs.
+ */
+export function decodeUnixNanosToMs(value: unknown): number {
+  if (typeof value === 'number') {
+    return value / 1e6;
+  }
+  if (typeof value !== 'string' || value.length === 0) {
+    return Number.NaN;
+  }
+  if (value.length <= 6) {
+    return Number(value) / 1e6;
+  }
+  return Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6;
+}
+
+/** OTLP `AnyValue` → plain value. Depth-limited so hostile nesting cannot exhaust the stack. */
+export function decodeAnyValue(value: unknown, depth = 0): AttributeValue {
+  if (value === null || typeof value !== 'object' || depth > 16) {
+    return null;
+  }
+  const v = value as Record<string, unknown>;
+  if (typeof v.stringValue === 'string') {
+    return v.stringValue;
+  }
+  if (typeof v.boolValue === 'boolean') {
+    return v.boolValue;
+  }
+  if (v.intValue !== undefined) {
+    return typeof v.intValue === 'number' ? v.intValue : Number(v.intValue);
+  }
+  if (v.doubleValue !== undefined) {
+    return Number(v.doubleValue);
+  }
+  if (typeof v.bytesValue === 'string') {
+    return v.bytesValue;
+  }
+  if (v.arrayValue !== undefined) {
+    const values = (v.arrayValue as { values?: unknown }).values;
+    return Array.isArray(values) ? values.map((item) => decodeAnyValue(item, depth + 1)) : [];
+  }
+  if (v.kvlistValue !== undefined) {
+    return decodeAttributes((v.kvlistValue as { values?: unknown }).values, depth + 1);
+  }
+  return null;
+}
+
+export function decodeAttributes(list: unknown, depth = 0): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  if (!Array.isArray(list)) {
+    return out;
+  }
+  for (const kv of list as OtlpKeyValue[]) {
+    if (kv && typeof kv.key === 'string') {
+      out[kv.key] = decodeAnyValue(kv.value, depth);
+    }
+  }
+  return out;
+}
+
+/** One string attribute without decoding the rest (used for `service.name` on every resource). */
+export function stringAttribute(list: unknown, key: string): string | undefined {
+  if (!Array.isArray(list)) {
+    return undefined;
+  }
+  for (const kv of list as OtlpKeyValue[]) {
+    if (kv && kv.key === key) {
+      const v = kv.value as { stringValue?: unknown } | undefined;
+      return typeof v?.stringValue === 'string' ? v.stringValue : undefined;
+    }
+  }
+  return undefined;
+}

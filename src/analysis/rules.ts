@@ -1,0 +1,345 @@
+/**
+ * The anomaly rules of the incident page (design §5). Each `Rule` looks at a built `Trace` and
+ * returns `Finding`s that carry the evidence span ids, the measured value, the threshold it
+ * crossed and a one-line explanation a responder can act on. All rules together are linear in
+ * the number of spans.
+ */
+import type { Baselines } from './baselines';
+import { baselineKey } from './baselines';
+import type { AnalysisSettings } from './settings';
+import type { Span, Trace } from './trace';
+
+export type RuleId = 'error' | 'swallowed-error' | 'slow' | 'long' | 'wide' | 'deep' | 'bottleneck' | 'retry-storm';
+export type Severity = 'critical' | 'warning' | 'info';
+export type FindingUnit = 'spans' | 'ms' | 'calls' | 'hops' | 'share';
+
+export interface Finding {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  /** The evidence, most telling span first. */
+  readonly spanIds: readonly string[];
+  readonly measured: number;
+  readonly threshold: number;
+  readonly unit: FindingUnit;
+  readonly explanation: string;
+}
+
+export interface RuleContext {
+  readonly trace: Trace;
+  readonly settings: AnalysisSettings;
+  readonly baselines: Baselines;
+  /** Children of one parent that share service and name, for groups of at least two. */
+  readonly siblingGroups: readonly SiblingGroup[];
+}
+
+export interface SiblingGroup {
+  readonly parent: Span;
+  readonly spans: readonly Span[];
+  readonly errors: number;
+}
+
+export interface Rule {
+  readonly id: RuleId;
+  readonly title: string;
+  evaluate(context: RuleContext): Finding[];
+}
+
+/** How far past its threshold a finding is (≥ 1); ranking and per-rule truncation use it. */
+export function excess(finding: Finding): number {
+  return finding.threshold > 0 ? Math.max(1, finding.measured / finding.threshold) : 1;
+}
+
+const EVIDENCE_LIMIT = 10;
+
+function label(span: Span): string {
+  return `\`${span.service} ${span.name}\``;
+}
+
+/** The callee's label, without the service when caller and callee share it. */
+function calleeLabel(parent: Span, child: Span): string {
+  return child.service === parent.service ? `\`${child.name}\`` : label(child);
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 100) {
+    return `${Math.round(ms)} ms`;
+  }
+  return ms >= 1 ? `${ms.toFixed(1)} ms` : `${Math.round(ms * 1000)} µs`;
+}
+
+const errorRule: Rule = {
+  id: 'error',
+  title: 'Errors, pointing at their origin',
+  evaluate({ trace }) {
+    let errorSpans = 0;
+    const origins: Span[] = [];
+    for (const span of trace.spans) {
+      if (span.status === 'error') {
+        errorSpans++;
+        if (!span.children.some((c) => c.status === 'error')) {
+          origins.push(span);
+        }
+      }
+    }
+    if (errorSpans === 0) {
+      return [];
+    }
+    origins.sort((a, b) => b.depth - a.depth);
+    const origin = origins[0];
+    if (!origin) {
+      return []; // every error span has an error child: only possible in a cycle, already reported
+    }
+    const message = origin.statusMessage ? `: ${origin.statusMessage}` : '';
+    const scale = errorSpans > 1 ? ` (deepest origin of ${errorSpans} error spans)` : '';
+    return [
+      {
+        rule: 'error',
+        severity: 'critical',
+        spanIds: origins.slice(0, EVIDENCE_LIMIT).map((s) => s.id),
+        measured: errorSpans,
+        threshold: 1,
+        unit: 'spans',
+        explanation: `${label(origin)} failed${message}${scale}`,
+      },
+    ];
+  },
+};
+
+const swallowedRule: Rule = {
+  id: 'swallowed-error',
+  title: 'Errors swallowed before the root',
+  evaluate({ trace }) {
+    const root = trace.root;
+    if (!root || root.status === 'error') {
+      return [];
+    }
+    // An error whose parent is not in error stopped propagating there: the parent swallowed it.
+    const byParent = new Map<Span, Span[]>();
+    for (const span of trace.spans) {
+      const parent = span.parent;
+      if (span.status === 'error' && parent && parent.status !== 'error') {
+        const list = byParent.get(parent);
+        list ? list.push(span) : byParent.set(parent, [span]);
+      }
+    }
+    return [...byParent].map(([parent, errors]) => {
+      const first = errors[0]!;
+      const times = errors.length > 1 ? ` ${errors.length} errors` : ' an error';
+      return {
+        rule: 'swallowed-error',
+        severity: 'warning',
+        spanIds: [parent.id, ...errors.slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
+        measured: errors.length,
+        threshold: 1,
+        unit: 'spans',
+        explanation: `${label(parent)} swallowed${times} from ${calleeLabel(parent, first)}; the root ${label(root)} reports no error`,
+      };
+    });
+  },
+};
+
+const slowRule: Rule = {
+  id: 'slow',
+  title: 'Slower than the p99 baseline',
+  evaluate({ trace, settings, baselines }) {
+    if (baselines.size === 0) {
+      return [];
+    }
+    const worst = new Map<string, { span: Span; p99: number; count: number }>();
+    for (const span of trace.spans) {
+      if (span.durationMs < settings.slowMinDurationMs) {
+        continue;
+      }
+      const key = baselineKey(span.service, span.name);
+      const p99 = baselines.get(key);
+      if (p99 === undefined || span.durationMs <= settings.slowFactor * p99) {
+        continue;
+      }
+      const seen = worst.get(key);
+      if (!seen) {
+        worst.set(key, { span, p99, count: 1 });
+      } else {
+        seen.count++;
+        if (span.durationMs > seen.span.durationMs) {
+          seen.span = span;
+        }
+      }
+    }
+    return [...worst.values()].map(({ span, p99, count }) => ({
+      rule: 'slow',
+      severity: 'warning',
+      spanIds: [span.id],
+      measured: span.durationMs,
+      threshold: settings.slowFactor * p99,
+      unit: 'ms',
+      explanation:
+        `${label(span)} took ${formatMs(span.durationMs)}, ${(span.durationMs / p99).toFixed(1)}× its p99 of ${formatMs(p99)}` +
+        (count > 1 ? ` (${count} such spans)` : ''),
+    }));
+  },
+};
+
+const longRule: Rule = {
+  id: 'long',
+  title: 'Longer than the absolute limit',
+  evaluate({ trace, settings }) {
+    if (!trace.root || trace.durationMs <= settings.longTraceMs) {
+      return [];
+    }
+    return [
+      {
+        rule: 'long',
+        severity: 'warning',
+        spanIds: [trace.root.id],
+        measured: trace.durationMs,
+        threshold: settings.longTraceMs,
+        unit: 'ms',
+        explanation: `the trace took ${formatMs(trace.durationMs)}, above the ${formatMs(settings.longTraceMs)} limit`,
+      },
+    ];
+  },
+};
+
+const wideRule: Rule = {
+  id: 'wide',
+  title: 'Wide fan-out / N+1 calls',
+  evaluate({ siblingGroups, settings }) {
+    return siblingGroups
+      .filter((g) => g.spans.length >= settings.wideMinSiblings)
+      .map(({ parent, spans }) => ({
+        rule: 'wide',
+        severity: 'warning',
+        spanIds: [parent.id, ...spans.slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
+        measured: spans.length,
+        threshold: settings.wideMinSiblings,
+        unit: 'calls',
+        explanation: `${label(parent)} called ${calleeLabel(parent, spans[0]!)} ${spans.length} times under one parent`,
+      }));
+  },
+};
+
+const deepRule: Rule = {
+  id: 'deep',
+  title: 'Deep chain of service hops',
+  evaluate({ trace, settings }) {
+    let deepest: Span | undefined;
+    for (const span of trace.spans) {
+      if (!deepest || span.serviceHops > deepest.serviceHops) {
+        deepest = span;
+      }
+    }
+    if (!deepest || deepest.serviceHops <= settings.deepMaxServiceHops) {
+      return [];
+    }
+    const services: string[] = [];
+    for (let s: Span | undefined = deepest; s; s = s.parent) {
+      if (services[services.length - 1] !== s.service) {
+        services.push(s.service);
+      }
+    }
+    services.reverse();
+    const path = services.length > 6 ? [...services.slice(0, 3), '…', ...services.slice(-2)] : services;
+    return [
+      {
+        rule: 'deep',
+        severity: 'info',
+        spanIds: [deepest.id],
+        measured: deepest.serviceHops,
+        threshold: settings.deepMaxServiceHops,
+        unit: 'hops',
+        explanation: `one call path crosses ${deepest.serviceHops} service hops: ${path.join(' → ')}`,
+      },
+    ];
+  },
+};
+
+const bottleneckRule: Rule = {
+  id: 'bottleneck',
+  title: 'One span dominates the critical path',
+  evaluate({ trace, settings }) {
+    // A single span trivially holds all of its own trace; there is nothing to compare it with.
+    if (trace.spans.length < 2 || trace.durationMs <= 0) {
+      return [];
+    }
+    let top: Span | undefined;
+    for (const segment of trace.criticalPath) {
+      if (!top || segment.span.criticalSelfMs > top.criticalSelfMs) {
+        top = segment.span;
+      }
+    }
+    const share = top ? top.criticalSelfMs / trace.durationMs : 0;
+    if (!top || share < settings.bottleneckShare) {
+      return [];
+    }
+    return [
+      {
+        rule: 'bottleneck',
+        severity: 'warning',
+        spanIds: [top.id],
+        measured: share,
+        threshold: settings.bottleneckShare,
+        unit: 'share',
+        explanation: `${label(top)} spends ${formatMs(top.criticalSelfMs)} of its own time on the critical path, ${Math.round(share * 100)}% of the trace`,
+      },
+    ];
+  },
+};
+
+const retryStormRule: Rule = {
+  id: 'retry-storm',
+  title: 'Failing call retried under one parent',
+  evaluate({ siblingGroups, settings }) {
+    return siblingGroups
+      .filter((g) => g.spans.length >= settings.retryMinAttempts && g.errors >= settings.retryMinErrors)
+      .map(({ parent, spans, errors }) => ({
+        rule: 'retry-storm',
+        severity: 'critical',
+        spanIds: [parent.id, ...spans.filter((s) => s.status === 'error').slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
+        measured: spans.length,
+        threshold: settings.retryMinAttempts,
+        unit: 'calls',
+        explanation: `${label(parent)} called ${calleeLabel(parent, spans[0]!)} ${spans.length} times and ${errors} failed`,
+      }));
+  },
+};
+
+/** All rules, in the order their findings are listed for one trace. */
+export const RULES: readonly Rule[] = [
+  errorRule,
+  swallowedRule,
+  retryStormRule,
+  bottleneckRule,
+  slowRule,
+  wideRule,
+  longRule,
+  deepRule,
+];
+
+/** Children of each parent grouped by service and name, keeping groups of two or more. */
+export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
+  const groups: SiblingGroup[] = [];
+  for (const parent of trace.spans) {
+    if (parent.children.length < 2) {
+      continue;
+    }
+    const byKey = new Map<string, { parent: Span; spans: Span[]; errors: number }>();
+    for (const child of parent.children) {
+      const key = `${child.service}\u0000${child.name}`;
+      let group = byKey.get(key);
+      if (!group) {
+        group = { parent, spans: [], errors: 0 };
+        byKey.set(key, group);
+      }
+      group.spans.push(child);
+      if (child.status === 'error') {
+        group.errors++;
+      }
+    }
+    for (const group of byKey.values()) {
+      if (group.spans.length >= 2) {
+        groups.push(group);
+      }
+    }
+  }
+  return groups;
+}
