@@ -1,0 +1,225 @@
+/**
+ * The request core shared by the Tempo, Prometheus and Loki clients: builds the URL under the
+ * base URL, sends through an injectable fetch-like transport, enforces the timeout and the
+ * caller's AbortSignal on the whole exchange (body included), stops reading past a byte limit,
+ * and turns every failure into a `DataSourceError`.
+ */
+import { DataSourceError, type DataSourceKind, hintForStatus } from './errors';
+
+/** The subset of a fetch `Response` the clients use; the global `fetch` returns one. */
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+export interface TransportRequest {
+  readonly method: 'GET';
+  readonly headers: Record<string, string>;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Sends one request. The global `fetch` fits; in Grafana the app passes `fetch` (or an adapter)
+ * with a base URL of `/api/datasources/proxy/uid/<uid>`, so requests go through Grafana's
+ * data source proxy with the user's session.
+ */
+export type Transport = (url: string, request: TransportRequest) => Promise<TransportResponse>;
+
+export interface ClientOptions {
+  /** Root of the data source API, absolute or relative (`/api/datasources/proxy/uid/<uid>`). */
+  readonly baseUrl: string;
+  /** Defaults to the global `fetch`. */
+  readonly transport?: Transport;
+  /** Shown in errors: the data source's name or uid. Defaults to the base URL. */
+  readonly name?: string;
+  /** Whole-request timeout in milliseconds, body included. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Largest answer read, in bytes. Defaults per client. */
+  readonly maxResponseBytes?: number;
+  /** Extra headers on every request, e.g. `X-Scope-OrgID` for a multi-tenant Tempo. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  /** Overrides the client's timeout for this request. */
+  readonly timeoutMs?: number;
+}
+
+export type QueryParams = Readonly<Record<string, string | number | undefined>>;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Error bodies are only read for their message. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+export interface DataSourceHttp {
+  readonly dataSource: DataSourceKind;
+  readonly name: string;
+  /** GETs `path` and parses JSON; `undefined` for a status in `passStatuses` (e.g. 404 for "no such trace"). */
+  getJson(path: string, params: QueryParams, options?: RequestOptions, passStatuses?: readonly number[]): Promise<unknown>;
+  /** An error for a 2xx answer that is not what this API returns. */
+  invalid(url: string, detail: string): DataSourceError;
+  /** An error for caller input that cannot be sent. */
+  invalidRequest(path: string, detail: string): DataSourceError;
+}
+
+export function createHttp(dataSource: DataSourceKind, options: ClientOptions, defaultMaxBytes: number): DataSourceHttp {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const name = options.name ?? base;
+  const maxBytes = options.maxResponseBytes ?? defaultMaxBytes;
+  const transport: Transport = options.transport ?? ((url, init) => fetch(url, init));
+  const fail = (url: string, d: Omit<ConstructorParameters<typeof DataSourceError>[0], 'dataSource' | 'name' | 'url'>, cause?: unknown) =>
+    new DataSourceError({ dataSource, name, url, ...d }, { cause });
+
+  const urlFor = (path: string, params: QueryParams): string => {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      if (value !== undefined) {
+        search.set(key, String(value));
+      }
+    }
+    const query = search.toString();
+    return `${base}${path}${query ? `?${query}` : ''}`;
+  };
+
+  async function getJson(path: string, params: QueryParams, request: RequestOptions = {}, passStatuses: readonly number[] = []): Promise<unknown> {
+    const url = urlFor(path, params);
+    const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = (): void => controller.abort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+
+    // Whatever fails while our controller is aborted is reported as the abort, not as its symptom.
+    const interruption = (cause: unknown): DataSourceError | undefined => {
+      if (timedOut) {
+        return fail(url, { kind: 'timeout', hint: `No complete answer within ${timeoutMs / 1000} s; narrow the time range or lower the limit, then retry.` }, cause);
+      }
+      if (request.signal?.aborted) {
+        return fail(url, { kind: 'aborted', hint: 'The request was cancelled.' }, cause);
+      }
+      return undefined;
+    };
+
+    try {
+      if (request.signal?.aborted) {
+        throw interruption(undefined);
+      }
+      let response: TransportResponse;
+      try {
+        response = await transport(url, { method: 'GET', headers: { Accept: 'application/json', ...options.headers }, signal: controller.signal });
+      } catch (cause) {
+        throw interruption(cause) ?? fail(url, { kind: 'network', detail: messageOf(cause), hint: 'Check that the data source is reachable from Grafana and retry.' }, cause);
+      }
+
+      const ok = response.status >= 200 && response.status < 300;
+      if (!ok && passStatuses.includes(response.status)) {
+        await response.body?.cancel().catch(() => undefined);
+        return undefined;
+      }
+      const tooLarge = (): DataSourceError =>
+        fail(url, { kind: 'too-large', detail: `more than ${formatBytes(maxBytes)}`, hint: 'Narrow the time range or lower the limit, then retry.' });
+      const declared = Number(response.headers.get('content-length'));
+      if (ok && declared > maxBytes) {
+        controller.abort();
+        throw tooLarge();
+      }
+
+      let text: string;
+      try {
+        text = await readText(response.body, ok ? maxBytes : ERROR_BODY_BYTES, controller);
+      } catch (cause) {
+        if (cause === BODY_LIMIT) {
+          if (ok) {
+            throw tooLarge();
+          }
+          text = '';
+        } else {
+          throw interruption(cause) ?? fail(url, { kind: 'network', detail: messageOf(cause), hint: 'The connection broke while reading the answer; retry.' }, cause);
+        }
+      }
+
+      if (!ok) {
+        throw fail(url, { kind: 'http', status: response.status, detail: errorDetail(text), hint: hintForStatus(response.status, dataSource) });
+      }
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (cause) {
+        throw fail(url, { kind: 'invalid-response', detail: 'the body is not JSON', hint: `Check that the data source points at a ${dataSource} API.` }, cause);
+      }
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    dataSource,
+    name,
+    getJson,
+    invalid: (url, detail) => fail(url, { kind: 'invalid-response', detail, hint: `Check that the data source points at a ${dataSource} API.` }),
+    invalidRequest: (path, detail) => fail(`${base}${path}`, { kind: 'invalid-request', detail, hint: 'Nothing was sent; correct the input.' }),
+  };
+}
+
+const BODY_LIMIT = Symbol('body limit');
+
+/** Reads the body as UTF-8, aborting the exchange as soon as it passes `limit` bytes. */
+async function readText(body: ReadableStream<Uint8Array> | null, limit: number, controller: AbortController): Promise<string> {
+  if (!body) {
+    return '';
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    size += value.byteLength;
+    if (size > limit) {
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+      throw BODY_LIMIT;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Prometheus and Loki send `{"error": "…"}` bodies, Tempo plain text; keep the message short. */
+function errorDetail(text: string): string | undefined {
+  let detail = text.trim();
+  try {
+    const parsed = JSON.parse(detail) as { error?: unknown; message?: unknown };
+    const message = parsed.error ?? parsed.message;
+    if (typeof message === 'string') {
+      detail = message;
+    }
+  } catch {
+    // Not JSON: the text is the message.
+  }
+  return detail.length === 0 ? undefined : detail.length > 300 ? `${detail.slice(0, 300)}…` : detail;
+}
+
+function messageOf(cause: unknown): string {
+  const inner = (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return typeof inner === 'string' ? `${message} (${inner})` : message;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}

@@ -1,0 +1,27 @@
+/**
+ * Data clients for Tempo, Prometheus and Loki with an injectable fetch-like transport and base
+ * URL, so the same code runs through Grafana's data source proxy and directly against the
+ * services in tests. Every failure is a `DataSourceError`.
+ */
+export { DataSourceError, type DataSourceKind, type DataSourceErrorKind, type DataSourceErrorDetails } from './errors';
+export { type Transport, type TransportRequest, type TransportResponse, type ClientOptions, type RequestOptions } from './http';
+export {
+  type TempoClient,
+  type TempoClientOptions,
+  type TempoSearch,
+  type TempoSearchResult,
+  type TempoTraceSummary,
+  type TempoMatchedSpan,
+  type TempoTrace,
+  createTempoClient,
+} from './tempo';
+export {
+  type PrometheusClient,
+  type PromInstantResult,
+  type PromRangeResult,
+  type PromVectorSample,
+  type PromMatrixSeries,
+  type SampleValue,
+  createPrometheusClient,
+} from './prometheus';
+export { type LokiClient, type LokiQueryRange, type LokiStream, type LokiLogLine, createLokiClient, logLines } from './loki';

@@ -1,0 +1,150 @@
+/**
+ * Tempo HTTP API client: TraceQL search, trace by id and tag values. Search results are
+ * normalised (padded lower-case hex ids, numbers for times); traces are returned as the raw
+ * OTLP-ish JSON for `buildTrace` in `src/analysis`, which understands both of Tempo's shapes.
+ */
+import { type ClientOptions, type RequestOptions, createHttp } from './http';
+
+export interface TempoSearch {
+  /** TraceQL, built with `src/queries`. */
+  readonly query: string;
+  /** Unix seconds. */
+  readonly start?: number;
+  readonly end?: number;
+  /** Maximum traces. */
+  readonly limit?: number;
+  /** Maximum matching spans returned per span set. */
+  readonly spss?: number;
+}
+
+export interface TempoMatchedSpan {
+  readonly spanId: string;
+  readonly name?: string;
+  readonly startUnixMs: number;
+  readonly durationMs: number;
+}
+
+export interface TempoTraceSummary {
+  /** 32 lower-case hex digits (Tempo drops leading zeros in search results; they are restored). */
+  readonly traceId: string;
+  readonly rootServiceName: string;
+  readonly rootTraceName: string;
+  readonly startUnixMs: number;
+  readonly durationMs: number;
+  readonly matchedSpans: readonly TempoMatchedSpan[];
+}
+
+export interface TempoSearchResult {
+  readonly traces: readonly TempoTraceSummary[];
+  /** Tempo's search metrics (`inspectedTraces`, `inspectedBytes`, …) as given. */
+  readonly metrics: Readonly<Record<string, unknown>>;
+}
+
+/** The resource spans of one trace, whichever key Tempo used. Feed it to `buildTrace`. */
+export interface TempoTrace {
+  readonly resourceSpans: readonly unknown[];
+}
+
+export interface TempoClientOptions extends ClientOptions {
+  /** `v2` (default) uses `/api/v2/traces/<id>`; `v1` uses `/api/traces/<id>` for Tempo before 2.5. */
+  readonly api?: 'v1' | 'v2';
+}
+
+export interface TempoClient {
+  search(search: TempoSearch, options?: RequestOptions): Promise<TempoSearchResult>;
+  /** `null` when Tempo has no such trace (HTTP 404). */
+  getTrace(traceId: string, range?: { readonly start?: number; readonly end?: number }, options?: RequestOptions): Promise<TempoTrace | null>;
+  tagValues(tag: string, filter?: { readonly query?: string; readonly start?: number; readonly end?: number }, options?: RequestOptions): Promise<string[]>;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function nanosToMs(value: unknown): number {
+  return typeof value === 'string' || typeof value === 'number' ? Number(value) / 1e6 : Number.NaN;
+}
+
+function hexId(value: unknown, length: number): string | undefined {
+  return typeof value === 'string' && /^[0-9a-fA-F]+$/.test(value) && value.length <= length
+    ? value.toLowerCase().padStart(length, '0')
+    : undefined;
+}
+
+export function createTempoClient(options: TempoClientOptions): TempoClient {
+  const http = createHttp('Tempo', options, DEFAULT_MAX_BYTES);
+
+  return {
+    async search(search, request) {
+      const path = '/api/search';
+      const body = await http.getJson(path, { q: search.query, start: search.start, end: search.end, limit: search.limit, spss: search.spss }, request);
+      if (!isObject(body) || (body.traces !== undefined && !Array.isArray(body.traces))) {
+        throw http.invalid(path, 'expected {"traces": [...]}');
+      }
+      const traces: TempoTraceSummary[] = [];
+      for (const t of (body.traces as unknown[] | undefined) ?? []) {
+        const traceId = isObject(t) ? hexId(t.traceID, 32) : undefined;
+        if (!isObject(t) || traceId === undefined) {
+          throw http.invalid(path, 'a search result has no hex traceID');
+        }
+        // Older Tempo returns one `spanSet`, newer `spanSets`; both hold the matched spans.
+        const spanSets = Array.isArray(t.spanSets) ? t.spanSets : isObject(t.spanSet) ? [t.spanSet] : [];
+        const matchedSpans: TempoMatchedSpan[] = [];
+        for (const set of spanSets) {
+          for (const s of isObject(set) && Array.isArray(set.spans) ? set.spans : []) {
+            const spanId = isObject(s) ? hexId(s.spanID, 16) : undefined;
+            if (isObject(s) && spanId) {
+              matchedSpans.push({
+                spanId,
+                name: typeof s.name === 'string' ? s.name : undefined,
+                startUnixMs: nanosToMs(s.startTimeUnixNano),
+                durationMs: nanosToMs(s.durationNanos),
+              });
+            }
+          }
+        }
+        traces.push({
+          traceId,
+          rootServiceName: typeof t.rootServiceName === 'string' ? t.rootServiceName : '',
+          rootTraceName: typeof t.rootTraceName === 'string' ? t.rootTraceName : '',
+          startUnixMs: nanosToMs(t.startTimeUnixNano),
+          durationMs: typeof t.durationMs === 'number' ? t.durationMs : 0, // Tempo omits 0 ms
+          matchedSpans,
+        });
+      }
+      return { traces, metrics: isObject(body.metrics) ? body.metrics : {} };
+    },
+
+    async getTrace(traceId, range = {}, request) {
+      const prefix = options.api === 'v1' ? '/api/traces/' : '/api/v2/traces/';
+      const id = /^[0-9a-fA-F]{1,32}$/.test(traceId) ? traceId.toLowerCase() : undefined;
+      if (id === undefined) {
+        throw http.invalidRequest(prefix, `trace id ${JSON.stringify(traceId)} is not 1–32 hex digits`);
+      }
+      const path = prefix + id;
+      const body = await http.getJson(path, { start: range.start, end: range.end }, request, [404]);
+      if (body === undefined) {
+        return null;
+      }
+      const envelope = isObject(body) && isObject(body.trace) ? body.trace : body;
+      if (!isObject(envelope)) {
+        throw http.invalid(path, 'expected a trace object');
+      }
+      const spans = envelope.resourceSpans ?? envelope.batches ?? [];
+      if (!Array.isArray(spans)) {
+        throw http.invalid(path, '`resourceSpans` / `batches` is not an array');
+      }
+      return { resourceSpans: spans };
+    },
+
+    async tagValues(tag, filter = {}, request) {
+      const path = `/api/v2/search/tag/${encodeURIComponent(tag)}/values`;
+      const body = await http.getJson(path, { q: filter.query, start: filter.start, end: filter.end }, request);
+      if (!isObject(body) || (body.tagValues !== undefined && !Array.isArray(body.tagValues))) {
+        throw http.invalid(path, 'expected {"tagValues": [...]}');
+      }
+      const values = (body.tagValues as unknown[] | undefined) ?? [];
+      return values.flatMap((v) => (isObject(v) && typeof v.value === 'string' ? [v.value] : []));
+    },
+  };
+}
