@@ -1,12 +1,42 @@
 /**
  * The app's settings as Grafana stores them: `jsonData` is readable by every user of the app,
  * `secureJsonData` (the controller token) is write-only and only ever reported as configured or not.
+ * Also the checks the settings page shows next to each field, and the resolved analysis settings
+ * and redactor the pages use (defaults wherever a stored value is invalid, so a bad setting never
+ * breaks the incident page).
  */
+import {
+  type AnalysisSettings,
+  type RedactionSettings,
+  type Redactor,
+  AnalysisSettingsError,
+  DEFAULT_ANALYSIS_SETTINGS,
+  DEFAULT_REDACTION_SETTINGS,
+  RedactionSettingsError,
+  compileRedaction,
+  resolveAnalysisSettings,
+} from '../analysis';
+
+/** One row of the ownership table: a Grafana team and the service names or globs (`payments-*`) it owns. */
+export interface TeamOwnership {
+  team: string;
+  services: string[];
+}
+
 export interface AppSettings {
   tempoDatasourceUid?: string;
   prometheusDatasourceUid?: string;
   lokiDatasourceUid?: string;
   controllerUrl?: string;
+  ownership?: TeamOwnership[];
+  /**
+   * A resource attribute (e.g. `service.namespace`) whose value names the owning team, for services the table
+   * does not list. Mirrored to the controller; see docs for how far the app uses it.
+   */
+  ownershipAttribute?: string;
+  /** Only the thresholds that differ from the defaults are stored. */
+  analysis?: Partial<AnalysisSettings>;
+  redaction?: Partial<RedactionSettings>;
 }
 
 export interface AppSecureSettings {
@@ -29,4 +59,154 @@ export function missingSettings(settings: AppSettings | undefined): string[] {
     missing.push('sampling controller URL');
   }
   return missing;
+}
+
+/** Problems keyed by the field the settings page shows them under; empty when the settings can be saved. */
+export interface SettingsProblems {
+  controllerUrl?: string;
+  /** By row index of the ownership table. */
+  ownership?: Record<number, string>;
+  ownershipAttribute?: string;
+  analysis?: Partial<Record<keyof AnalysisSettings, string>>;
+  redaction?: Partial<Record<'allowKeys' | 'secretKeyPatterns' | 'valuePatterns', string>>;
+}
+
+// The controller contract's service-name alphabet, plus the glob characters.
+const SERVICE_GLOB = /^[A-Za-z0-9*?][A-Za-z0-9._\-/:@*?]{0,127}$/;
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
+
+function controllerUrlProblem(url: string | undefined): string | undefined {
+  if (!url) {
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'Enter an absolute URL such as http://sampling-controller:8080';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return 'The controller URL must start with http:// or https://';
+  }
+  if (parsed.pathname.replace(/\/+$/, '').endsWith('/api/v1')) {
+    return 'Leave out /api/v1: the app adds it';
+  }
+  return undefined;
+}
+
+function ownershipProblems(rows: TeamOwnership[]): Record<number, string> {
+  const problems: Record<number, string> = {};
+  const seen = new Set<string>();
+  rows.forEach((row, index) => {
+    const team = row.team.trim();
+    const badGlob = row.services.find((glob) => !SERVICE_GLOB.test(glob));
+    if (!team) {
+      problems[index] = 'Name the Grafana team';
+    } else if (seen.has(team)) {
+      problems[index] = `Team "${team}" is listed twice; put all its services in one row`;
+    } else if (row.services.length === 0) {
+      problems[index] = `List at least one service or glob for "${team}"`;
+    } else if (badGlob !== undefined) {
+      problems[index] =
+        `"${badGlob}" is not a service name or glob: letters, digits, . _ - / : @ and the wildcards * ?`;
+    }
+    seen.add(team);
+  });
+  return problems;
+}
+
+function analysisProblems(analysis: Partial<AnalysisSettings>): SettingsProblems['analysis'] {
+  const problems: Partial<Record<keyof AnalysisSettings, string>> = {};
+  // Checked one field at a time so every bad field gets its own message, not only the first.
+  for (const key of Object.keys(analysis) as Array<keyof AnalysisSettings>) {
+    try {
+      resolveAnalysisSettings({ [key]: analysis[key] });
+    } catch (e) {
+      problems[key] = (e as AnalysisSettingsError).message;
+    }
+  }
+  if (Object.keys(problems).length === 0) {
+    try {
+      resolveAnalysisSettings(analysis);
+    } catch (e) {
+      problems.retryMinErrors = (e as AnalysisSettingsError).message;
+    }
+  }
+  return problems;
+}
+
+function patternProblem(patterns: readonly string[] | undefined, kind: 'secretKeyPatterns' | 'valuePatterns') {
+  for (const pattern of patterns ?? []) {
+    try {
+      compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, [kind]: [pattern] });
+    } catch (e) {
+      return (e as RedactionSettingsError).message;
+    }
+  }
+  return undefined;
+}
+
+export function settingsProblems(settings: AppSettings): SettingsProblems {
+  const problems: SettingsProblems = {};
+  const controllerUrl = controllerUrlProblem(settings.controllerUrl);
+  if (controllerUrl) {
+    problems.controllerUrl = controllerUrl;
+  }
+  const ownership = ownershipProblems(settings.ownership ?? []);
+  if (Object.keys(ownership).length > 0) {
+    problems.ownership = ownership;
+  }
+  if (settings.ownershipAttribute && !ATTRIBUTE_NAME.test(settings.ownershipAttribute)) {
+    problems.ownershipAttribute = 'An attribute name such as service.namespace (letters, digits, _ . -)';
+  }
+  const analysis = analysisProblems(settings.analysis ?? {});
+  if (analysis && Object.keys(analysis).length > 0) {
+    problems.analysis = analysis;
+  }
+  const redaction: NonNullable<SettingsProblems['redaction']> = {};
+  const secretKeys = patternProblem(settings.redaction?.secretKeyPatterns, 'secretKeyPatterns');
+  const values = patternProblem(settings.redaction?.valuePatterns, 'valuePatterns');
+  if (secretKeys) {
+    redaction.secretKeyPatterns = secretKeys;
+  }
+  if (values) {
+    redaction.valuePatterns = values;
+  }
+  if (settings.redaction?.allowKeys?.some((key) => !key.trim())) {
+    redaction.allowKeys = 'Remove the empty attribute key';
+  }
+  if (Object.keys(redaction).length > 0) {
+    problems.redaction = redaction;
+  }
+  return problems;
+}
+
+export function hasProblems(problems: SettingsProblems): boolean {
+  return Object.keys(problems).length > 0;
+}
+
+/** The thresholds and redactor the pages run with: stored values where valid, defaults otherwise. */
+export interface ResolvedSettings {
+  analysis: AnalysisSettings;
+  redactor: Redactor;
+  /** Says which stored values were ignored, for a warning on the page. */
+  ignored: string[];
+}
+
+export function resolveSettings(settings: AppSettings | undefined): ResolvedSettings {
+  const ignored: string[] = [];
+  let analysis = DEFAULT_ANALYSIS_SETTINGS;
+  try {
+    analysis = resolveAnalysisSettings(settings?.analysis ?? {});
+  } catch (e) {
+    ignored.push(`rule thresholds (${(e as Error).message}); using the defaults`);
+  }
+  let redactor: Redactor;
+  try {
+    redactor = compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, ...settings?.redaction });
+  } catch (e) {
+    ignored.push(`redaction patterns (${(e as Error).message}); using the defaults`);
+    redactor = compileRedaction(DEFAULT_REDACTION_SETTINGS);
+  }
+  return { analysis, redactor, ignored };
 }

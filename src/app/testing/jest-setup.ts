@@ -1,5 +1,6 @@
 /** jsdom lacks a few browser APIs that @grafana/ui components call while rendering. */
 import '@testing-library/jest-dom';
+import { ReadableStream } from 'node:stream/web';
 import { TextDecoder, TextEncoder } from 'util';
 
 Object.assign(global, { TextDecoder, TextEncoder });
@@ -26,3 +27,17 @@ class NoopResizeObserver {
 Object.assign(global, { ResizeObserver: NoopResizeObserver });
 
 HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement['getContext'];
+
+// @grafana/ui's ScrollContainer (in Select menus) watches its edges with an IntersectionObserver.
+class NoopIntersectionObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+  takeRecords() {
+    return [];
+  }
+}
+Object.assign(global, { IntersectionObserver: NoopIntersectionObserver });
+
+// jsdom has no Web Streams; the data clients read response bodies as streams, as browsers give them.
+Object.assign(global, { ReadableStream });

@@ -1,29 +1,178 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import React from 'react';
-import { AppPlugin } from '@grafana/data';
+import { AppPlugin, type DataSourceInstanceSettings } from '@grafana/data';
+import { type DataSourceSrv, locationService, setDataSourceSrv } from '@grafana/runtime';
 
+import { FakeBackend, fail, ok } from '../../testing/fakeBackend';
 import { AppSettings } from '../../settings';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { AppConfig } from './AppConfig';
 
-function renderConfig(meta: ReturnType<typeof appMeta>) {
+const mockBackend = new FakeBackend();
+const dataSources = [
+  { uid: 'tempo-uid', name: 'Tempo', type: 'tempo' },
+  { uid: 'tempo-2', name: 'Tempo EU', type: 'tempo' },
+  { uid: 'prom-uid', name: 'Prometheus', type: 'prometheus' },
+  { uid: 'loki-uid', name: 'Loki', type: 'loki' },
+].map((ds) => ({ ...ds, meta: { info: { logos: { small: '' } } } }) as unknown as DataSourceInstanceSettings);
+const mockDataSourceSrv = {
+  getList: ({ type }: { type?: string } = {}) => dataSources.filter((ds) => !type || ds.type === type),
+  getInstanceSettings: (ref: string | { uid?: string } | null) =>
+    dataSources.find((ds) => ds.uid === (typeof ref === 'string' ? ref : ref?.uid)),
+};
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getBackendSrv: () => mockBackend,
+}));
+// The data source picker reads the service registered with Grafana's runtime, as Grafana does at start-up.
+setDataSourceSrv(mockDataSourceSrv as unknown as DataSourceSrv);
+
+const saved: AppSettings = {
+  tempoDatasourceUid: 'tempo-uid',
+  prometheusDatasourceUid: 'prom-uid',
+  lokiDatasourceUid: 'loki-uid',
+  controllerUrl: 'http://controller:8080',
+  ownership: [{ team: 'payments', services: ['checkout', 'payments-*'] }],
+};
+
+function renderConfig(meta = appMeta(saved, { controllerToken: true })) {
   const plugin = new AppPlugin<AppSettings>();
   plugin.meta = meta;
   return renderInApp(<AppConfig plugin={plugin} query={{}} />, { meta });
 }
 
-describe('AppConfig', () => {
-  it('shows which connections are configured, and the token only as configured', () => {
-    const meta = appMeta(
-      { tempoDatasourceUid: 'tempo-uid', controllerUrl: 'http://controller:8080' },
-      { controllerToken: true }
-    );
-    renderConfig(meta);
+/** Types by pasting: the form is large and keystroke-by-keystroke typing is slow on shared CI machines. */
+async function fill(element: HTMLElement, text: string) {
+  await userEvent.click(element);
+  await userEvent.paste(text);
+}
 
-    expect(screen.getByText('tempo-uid')).toBeInTheDocument();
-    expect(screen.getByText('http://controller:8080')).toBeInTheDocument();
-    expect(screen.getAllByText('not configured')).toHaveLength(2);
-    expect(screen.getAllByText('configured')).toHaveLength(1);
+const savedBody = () => mockBackend.sent('/api/plugins/seed-tracingops-app/settings', 'POST')[0]?.body;
+
+beforeEach(() => {
+  mockBackend.reset();
+  mockBackend.on('POST', '/api/plugins/seed-tracingops-app/settings', ok({ message: 'Plugin settings updated' }));
+  jest.spyOn(locationService, 'reload').mockImplementation(() => {});
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('AppConfig', () => {
+  it('saves the edited settings as jsonData and leaves a configured token alone', async () => {
+    renderConfig();
+    const services = screen.getByRole('textbox', { name: 'Services of payments' });
+    await userEvent.clear(services);
+    await fill(services, 'checkout, payments-*, fraud');
+    await userEvent.click(screen.getByRole('button', { name: 'Add team' }));
+    await fill(screen.getByRole('textbox', { name: 'Team of row 2' }), 'identity');
+    await fill(screen.getByRole('textbox', { name: 'Services of identity' }), 'auth');
+    await fill(screen.getByRole('textbox', { name: 'Long trace' }), '3000');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() => expect(locationService.reload).toHaveBeenCalled());
+    const body = savedBody() as Record<string, unknown>;
+    expect(body).not.toHaveProperty('secureJsonData');
+    expect(body).toMatchObject({
+      enabled: true,
+      jsonData: {
+        tempoDatasourceUid: 'tempo-uid',
+        controllerUrl: 'http://controller:8080',
+        ownership: [
+          { team: 'payments', services: ['checkout', 'payments-*', 'fraud'] },
+          { team: 'identity', services: ['auth'] },
+        ],
+        analysis: { longTraceMs: 3000 },
+      },
+    });
+    expect(JSON.stringify(body)).not.toMatch(/controllerToken/);
+  });
+
+  it('shows the token only as configured, and sends a new one only when typed after a reset', async () => {
+    renderConfig();
+    const token = screen.getByRole('textbox', { name: /^Sampling controller token/ });
+    expect(token).toHaveValue('configured');
+    expect(token).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    // A password input has no ARIA role; its label still names it.
+    await fill(screen.getByLabelText(/^Sampling controller token/), 's3cret');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() => expect(savedBody()).toMatchObject({ secureJsonData: { controllerToken: 's3cret' } }));
+    expect(JSON.stringify((savedBody() as { jsonData: unknown }).jsonData)).not.toContain('s3cret');
+  });
+
+  it('saves the data source picked in each picker by UID', async () => {
+    renderConfig();
+    await userEvent.click(screen.getByLabelText(/^Tempo data source/));
+    // Only Tempo data sources are offered.
+    const options = screen.getAllByRole('option').map((option) => option.textContent);
+    expect(options).toEqual(['Tempo', 'Tempo EU']);
+    await userEvent.click(screen.getByRole('option', { name: 'Tempo EU' }));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() => expect(savedBody()).toMatchObject({ jsonData: { tempoDatasourceUid: 'tempo-2' } }));
+  });
+
+  it('refuses to save invalid values and says what is wrong with each', async () => {
+    renderConfig();
+    await userEvent.clear(screen.getByRole('textbox', { name: /^Sampling controller URL/ }));
+    await fill(screen.getByRole('textbox', { name: /^Sampling controller URL/ }), 'controller:8080/api/v1');
+    await fill(screen.getByRole('textbox', { name: 'Bottleneck: share of the trace on one span' }), '1.5');
+    await fill(screen.getByRole('textbox', { name: /^Secret attribute keys/ }), '\n(unclosed');
+    await userEvent.clear(screen.getByRole('textbox', { name: 'Services of payments' }));
+    await fill(screen.getByRole('textbox', { name: 'Services of payments' }), 'check out');
+
+    expect(screen.getByText(/must start with http:\/\/ or https:\/\//)).toBeInTheDocument();
+    expect(screen.getByText('bottleneckShare must be a share above 0 and at most 1, got 1.5')).toBeInTheDocument();
+    expect(screen.getByText(/secret key pattern "\(unclosed" is not a valid regular expression/)).toBeInTheDocument();
+    expect(screen.getByText(/"check out" is not a service name or glob/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+    expect(mockBackend.sent('/settings', 'POST')).toHaveLength(0);
+  });
+
+  it('asks for a token before saving a controller URL without one', async () => {
+    renderConfig(appMeta({}, {}));
+    await fill(screen.getByRole('textbox', { name: /^Sampling controller URL/ }), 'http://controller:8080');
+
+    expect(screen.getByText(/Enter the controller token/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  });
+
+  it('says why Grafana did not save', async () => {
+    mockBackend.on('POST', '/api/plugins/seed-tracingops-app/settings', fail(403, { message: 'Permission denied' }));
+    renderConfig();
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    expect(await screen.findByText('Grafana did not save the settings (403: Permission denied)')).toBeInTheDocument();
+    expect(locationService.reload).not.toHaveBeenCalled();
+  });
+
+  it('tests each connection and reports every result separately', async () => {
+    mockBackend
+      .on('GET', '/api/datasources/uid/tempo-uid/health', ok({ status: 'OK', message: 'Data source is working' }))
+      .on('GET', '/api/datasources/uid/prom-uid/health', fail(400, { status: 'ERROR', message: 'connection refused' }))
+      .on('GET', '/api/datasources/uid/loki-uid/health', ok({ status: 'OK', message: 'Data source successfully connected.' }))
+      .on(
+        'GET',
+        '/api/plugin-proxy/seed-tracingops-app/controller/api/v1/guardrails',
+        fail(401, { error: { code: 'unauthorized', message: 'invalid bearer token' } })
+      );
+    renderConfig();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+
+    const results = await screen.findByRole('list', { name: 'Connection test results' });
+    const rows = within(results).getAllByRole('listitem').map((item) => item.textContent);
+    expect(rows).toEqual([
+      'TempookData source is working',
+      'Prometheusfailed400: connection refused',
+      'LokiokData source successfully connected.',
+      'Sampling controllerfailed401: invalid bearer token (check the token)',
+    ]);
   });
 
   it('says when the app is disabled', () => {

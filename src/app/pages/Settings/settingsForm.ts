@@ -1,0 +1,127 @@
+/**
+ * The settings page's form model: a draft that holds what the admin types (lists as text, numbers as
+ * text, so typing is never fought), the `AppSettings` it stands for, and the exact body Grafana's
+ * plugin settings endpoint takes. The token is write-only: it is sent only when the admin typed a
+ * new one, and the draft starts without it because Grafana never sends it back.
+ */
+import type { AppPluginMeta } from '@grafana/data';
+
+import { type AnalysisSettings, DEFAULT_REDACTION_SETTINGS } from '../../../analysis';
+import type { AppSecureSettings, AppSettings } from '../../settings';
+
+export interface OwnershipDraft {
+  team: string;
+  /** Comma-separated names and globs. */
+  services: string;
+}
+
+export interface SettingsDraft {
+  tempoDatasourceUid: string;
+  prometheusDatasourceUid: string;
+  lokiDatasourceUid: string;
+  controllerUrl: string;
+  /** A new token typed by the admin; empty means "keep the configured one". */
+  controllerToken: string;
+  tokenConfigured: boolean;
+  ownership: OwnershipDraft[];
+  ownershipAttribute: string;
+  /** Empty means "use the default". */
+  thresholds: Partial<Record<keyof AnalysisSettings, string>>;
+  /** One entry per line. */
+  allowKeys: string;
+  secretKeyPatterns: string;
+  valuePatterns: string;
+  redactCardNumbers: boolean;
+}
+
+const lines = (list: readonly string[]) => list.join('\n');
+const splitLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+const splitCommas = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+export function draftFromMeta(meta: AppPluginMeta<AppSettings>): SettingsDraft {
+  const settings = meta.jsonData ?? {};
+  const redaction = { ...DEFAULT_REDACTION_SETTINGS, ...settings.redaction };
+  const thresholds: SettingsDraft['thresholds'] = {};
+  for (const [key, value] of Object.entries(settings.analysis ?? {})) {
+    thresholds[key as keyof AnalysisSettings] = String(value);
+  }
+  return {
+    tempoDatasourceUid: settings.tempoDatasourceUid ?? '',
+    prometheusDatasourceUid: settings.prometheusDatasourceUid ?? '',
+    lokiDatasourceUid: settings.lokiDatasourceUid ?? '',
+    controllerUrl: settings.controllerUrl ?? '',
+    controllerToken: '',
+    tokenConfigured: Boolean(meta.secureJsonFields?.controllerToken),
+    ownership: (settings.ownership ?? []).map((row) => ({ team: row.team, services: row.services.join(', ') })),
+    ownershipAttribute: settings.ownershipAttribute ?? '',
+    thresholds,
+    allowKeys: lines(redaction.allowKeys),
+    secretKeyPatterns: lines(redaction.secretKeyPatterns),
+    valuePatterns: lines(redaction.valuePatterns),
+    redactCardNumbers: redaction.redactCardNumbers,
+  };
+}
+
+const optional = (value: string) => value.trim() || undefined;
+
+export function settingsFromDraft(draft: SettingsDraft): AppSettings {
+  const analysis: Partial<AnalysisSettings> = {};
+  for (const [key, value] of Object.entries(draft.thresholds)) {
+    if (value !== undefined && value.trim() !== '') {
+      // Number('') is 0 and Number('abc') NaN: the validation names the field either way.
+      (analysis as Record<string, number>)[key] = Number(value);
+    }
+  }
+  return {
+    tempoDatasourceUid: optional(draft.tempoDatasourceUid),
+    prometheusDatasourceUid: optional(draft.prometheusDatasourceUid),
+    lokiDatasourceUid: optional(draft.lokiDatasourceUid),
+    controllerUrl: optional(draft.controllerUrl)?.replace(/\/+$/, ''),
+    ownership: draft.ownership.map((row) => ({ team: row.team.trim(), services: splitCommas(row.services) })),
+    ownershipAttribute: optional(draft.ownershipAttribute),
+    analysis,
+    redaction: {
+      allowKeys: splitLines(draft.allowKeys),
+      secretKeyPatterns: splitLines(draft.secretKeyPatterns),
+      valuePatterns: splitLines(draft.valuePatterns),
+      redactCardNumbers: draft.redactCardNumbers,
+    },
+  };
+}
+
+/** Why the draft cannot be saved as it is, apart from the field checks in `settingsProblems`. */
+export function tokenProblem(draft: SettingsDraft): string | undefined {
+  if (draft.controllerUrl.trim() && !draft.tokenConfigured && !draft.controllerToken) {
+    return 'Enter the controller token: the controller refuses requests without it';
+  }
+  return undefined;
+}
+
+/** The body of `POST /api/plugins/<id>/settings`, as Grafana's create-plugin template sends it. */
+export interface SettingsRequest {
+  enabled: boolean;
+  pinned: boolean;
+  jsonData: AppSettings;
+  secureJsonData?: AppSecureSettings;
+}
+
+export function settingsRequest(meta: AppPluginMeta<AppSettings>, draft: SettingsDraft): SettingsRequest {
+  const request: SettingsRequest = {
+    enabled: meta.enabled ?? false,
+    pinned: meta.pinned ?? false,
+    jsonData: settingsFromDraft(draft),
+  };
+  // Leaving secureJsonData out keeps the stored token; Grafana merges only the secure fields it receives.
+  if (draft.controllerToken) {
+    request.secureJsonData = { controllerToken: draft.controllerToken };
+  }
+  return request;
+}
