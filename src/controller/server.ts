@@ -71,7 +71,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
   const strategies = new StrategiesSource(config.strategiesFile, log, (result) => metrics.strategyReloads.inc({ result }));
   await strategies.load();
   const ownership = config.ownershipFile ? await Ownership.fromFile(config.ownershipFile) : Ownership.empty();
-  const storage = await openStorage(config.storage);
+  const storage = await openStorage(config.storage, log);
 
   const active = new ActiveOverrides(storage, clock, config.overrideCacheMs);
   const overrides = new Overrides(storage, clock, config.guardrails, () => active.invalidate());

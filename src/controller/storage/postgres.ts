@@ -35,8 +35,11 @@ export class PostgresStorage implements Storage {
   readonly kind = 'postgres';
   private readonly pool: Pool;
 
-  constructor(url: string) {
+  constructor(url: string, onIdleClientError: (err: Error) => void = () => undefined) {
     this.pool = new Pool({ connectionString: url, max: 10 });
+    // An idle pooled connection can fail (database restart, failover); without a listener Node would crash.
+    // The pool drops that client and the next query opens a new one.
+    this.pool.on('error', onIdleClientError);
   }
 
   async migrate(): Promise<void> {

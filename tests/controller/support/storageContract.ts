@@ -1,0 +1,192 @@
+/**
+ * The storage contract suite, run unchanged against SQLite and PostgreSQL (storage.*.test.ts).
+ */
+import type { OverrideRecord, Storage } from '../../../src/controller/storage';
+
+export interface StorageUnderTest {
+  storage: Storage;
+  /** Runs SQL on a separate connection, to prove what the database itself enforces. */
+  rawExec(sql: string): Promise<void>;
+  /** Closes this storage and opens the same database again. */
+  reopen(): Promise<Storage>;
+  cleanup(): Promise<void>;
+}
+
+let seq = 0;
+export function record(extra: Partial<OverrideRecord> = {}): OverrideRecord {
+  seq += 1;
+  return {
+    id: `override-${seq}`,
+    service: 'checkout',
+    operation: null,
+    samplingRate: 0.25,
+    reason: 'incident INC-7',
+    createdBy: 'alice',
+    createdAt: 1_000 + seq,
+    expiresAt: 10_000,
+    revokedAt: null,
+    revokedBy: null,
+    revokeReason: null,
+    ...extra,
+  };
+}
+
+const audit = (service: string, type: 'created' | 'denied' = 'created') => ({
+  at: 5,
+  type,
+  service,
+  operation: null,
+  overrideId: null,
+  actor: 'alice',
+  reason: null,
+  details: { nested: { rate: 0.5, list: [1, 'two'] } },
+});
+
+export function storageContract(open: () => Promise<StorageUnderTest>): void {
+  let t: StorageUnderTest;
+  let s: Storage;
+  beforeEach(async () => {
+    t = await open();
+    s = t.storage;
+  });
+  afterEach(() => t.cleanup());
+
+  it('migrates idempotently', async () => {
+    await s.migrate();
+    await s.migrate();
+    expect(await s.listOverrides({})).toEqual([]);
+  });
+
+  it('stores an override and reads it back field for field', async () => {
+    const o = record({ operation: 'POST /pay', samplingRate: 0.123456789 });
+    await s.write((tx) => tx.insertOverride(o));
+    expect(await s.getOverride(o.id)).toEqual(o);
+    expect(await s.getOverride('missing')).toBeUndefined();
+  });
+
+  it('lists newest first, by service, and only active ones at a given time (active iff now < expiresAt, not revoked)', async () => {
+    const old = record({ createdAt: 1, expiresAt: 100 });
+    const current = record({ createdAt: 2, expiresAt: 200 });
+    const revoked = record({ createdAt: 3, expiresAt: 300, revokedAt: 50, revokedBy: 'bob', revokeReason: 'done' });
+    const other = record({ createdAt: 4, expiresAt: 300, service: 'search' });
+    await s.write(async (tx) => {
+      for (const o of [old, current, revoked, other]) {
+        await tx.insertOverride(o);
+      }
+    });
+    expect((await s.listOverrides({})).map((o) => o.id)).toEqual([other.id, revoked.id, current.id, old.id]);
+    expect((await s.listOverrides({ service: 'checkout' })).map((o) => o.id)).toEqual([revoked.id, current.id, old.id]);
+    expect((await s.listOverrides({ activeAt: 99 })).map((o) => o.id)).toEqual([other.id, current.id, old.id]);
+    expect((await s.listOverrides({ activeAt: 100 })).map((o) => o.id)).toEqual([other.id, current.id]);
+    expect((await s.listOverrides({ activeAt: 200, service: 'checkout' })).map((o) => o.id)).toEqual([]);
+  });
+
+  it('counts active overrides per service and in total inside a write', async () => {
+    await s.write(async (tx) => {
+      await tx.insertOverride(record({ expiresAt: 100 }));
+      await tx.insertOverride(record({ expiresAt: 200 }));
+      await tx.insertOverride(record({ expiresAt: 200, service: 'search' }));
+      expect(await tx.countActive(150, 'checkout')).toBe(1);
+      expect(await tx.countActive(150)).toBe(2);
+      expect(await tx.countActive(50)).toBe(3);
+    });
+  });
+
+  it('revokes and moves expiry', async () => {
+    const o = record();
+    await s.write(async (tx) => {
+      await tx.insertOverride(o);
+      await tx.setExpiresAt(o.id, 20_000);
+      await tx.revokeOverride(o.id, 15_000, 'bob', 'fixed');
+    });
+    expect(await s.getOverride(o.id)).toEqual({ ...o, expiresAt: 20_000, revokedAt: 15_000, revokedBy: 'bob', revokeReason: 'fixed' });
+  });
+
+  it('rolls a failed write back completely', async () => {
+    await expect(
+      s.write(async (tx) => {
+        await tx.insertOverride(record());
+        await tx.appendAudit(audit('checkout'));
+        throw new Error('boom');
+      })
+    ).rejects.toThrow('boom');
+    expect(await s.listOverrides({})).toEqual([]);
+    expect(await s.listAudit({ limit: 10 })).toEqual([]);
+  });
+
+  it('serialises writers, so a check-then-insert cannot overshoot a limit', async () => {
+    const attempt = () =>
+      s.write(async (tx) => {
+        if ((await tx.countActive(0)) < 3) {
+          await tx.insertOverride(record());
+        }
+      });
+    await Promise.all(Array.from({ length: 10 }, attempt));
+    expect(await s.listOverrides({})).toHaveLength(3);
+  });
+
+  it('appends audit events with increasing ids and lists them newest first, by service, paged', async () => {
+    const ids = await s.write(async (tx) => [
+      await tx.appendAudit(audit('a')),
+      await tx.appendAudit(audit('b', 'denied')),
+      await tx.appendAudit(audit('a')),
+    ]);
+    expect(ids[1]).toBeGreaterThan(ids[0] as number);
+    expect(ids[2]).toBeGreaterThan(ids[1] as number);
+    const all = await s.listAudit({ limit: 10 });
+    expect(all.map((e) => e.id)).toEqual([...ids].reverse());
+    expect(all[1]).toEqual({ id: ids[1], ...audit('b', 'denied') });
+    expect((await s.listAudit({ limit: 10, service: 'a' })).map((e) => e.id)).toEqual([ids[2], ids[0]]);
+    expect((await s.listAudit({ limit: 1, before: ids[2] })).map((e) => e.id)).toEqual([ids[1]]);
+  });
+
+  it('refuses to change or delete audit events, at the database level', async () => {
+    await s.write((tx) => tx.appendAudit(audit('a')));
+    await expect(t.rawExec("UPDATE audit_events SET actor = 'mallory'")).rejects.toThrow(/append-only/);
+    await expect(t.rawExec('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    expect((await s.listAudit({ limit: 10 }))[0]?.actor).toBe('alice');
+  });
+
+  it('adds up poll batches and keeps the latest lastSeen', async () => {
+    await s.recordPolls([
+      { service: 'a', lastSeen: 100, pollCount: 2 },
+      { service: 'b', lastSeen: 50, pollCount: 1 },
+    ]);
+    await s.recordPolls([{ service: 'a', lastSeen: 90, pollCount: 3 }]);
+    await s.recordPolls([]);
+    expect(await s.listServicePolls()).toEqual([
+      { service: 'a', lastSeen: 100, pollCount: 5 },
+      { service: 'b', lastSeen: 50, pollCount: 1 },
+    ]);
+  });
+
+  it('lists expirations not yet recorded and lets exactly one claim each', async () => {
+    const expired = record({ expiresAt: 100 });
+    const reverted = record({ expiresAt: 100, revokedAt: 50, revokedBy: 'bob' });
+    const running = record({ expiresAt: 1_000 });
+    await s.write(async (tx) => {
+      for (const o of [expired, reverted, running]) {
+        await tx.insertOverride(o);
+      }
+    });
+    const claims = await s.write(async (tx) => {
+      expect((await tx.listUnrecordedExpirations(500, 10)).map((o) => o.id)).toEqual([expired.id]);
+      return [await tx.claimExpiration(expired.id), await tx.claimExpiration(expired.id)];
+    });
+    expect(claims).toEqual([true, false]);
+    expect(await s.write((tx) => tx.listUnrecordedExpirations(500, 10))).toEqual([]);
+  });
+
+  it('keeps everything across a close and reopen', async () => {
+    const o = record();
+    await s.write(async (tx) => {
+      await tx.insertOverride(o);
+      await tx.appendAudit(audit('checkout'));
+    });
+    await s.recordPolls([{ service: 'checkout', lastSeen: 7, pollCount: 1 }]);
+    s = await t.reopen();
+    expect(await s.getOverride(o.id)).toEqual(o);
+    expect(await s.listAudit({ limit: 10 })).toHaveLength(1);
+    expect(await s.listServicePolls()).toEqual([{ service: 'checkout', lastSeen: 7, pollCount: 1 }]);
+  });
+}
