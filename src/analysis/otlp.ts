@@ -52,7 +52,6 @@ export function decodeStatus(value: unknown): SpanStatus {
   return (typeof value === 'string' && STATUS_BY_NAME[value]) || 'unset';
 }
 
-const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const BASE64 = new Int8Array(128).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
   .split('')
@@ -62,7 +61,8 @@ BASE64['-'.charCodeAt(0)] = 62;
 BASE64['_'.charCodeAt(0)] = 63;
 
 const HEX_ID = /^(?:[0-9a-fA-F]{16}|[0-9a-fA-F]{32})$/;
-const ZERO_ID = /^0+$/;
+const ZERO_SPAN_ID = '0'.repeat(16);
+const ZERO_TRACE_ID = '0'.repeat(32);
 
 /**
  * A trace or span id as lower-case hex, from hex or base64. Both lengths are unambiguous: hex ids
@@ -74,11 +74,15 @@ export function decodeId(value: unknown): string | undefined {
     return undefined;
   }
   const hex = HEX_ID.test(value) ? value.toLowerCase() : base64ToHex(value);
-  return hex === undefined || ZERO_ID.test(hex) ? undefined : hex;
+  return hex === undefined || hex === ZERO_SPAN_ID || hex === ZERO_TRACE_ID ? undefined : hex;
 }
 
+const HEX_DIGITS = '0123456789abcdef';
+/** Scratch space for the hex digits of one id; ids are decoded one at a time. */
+const hexCodes: number[] = [];
+
 function base64ToHex(value: string): string | undefined {
-  let hex = '';
+  hexCodes.length = 0;
   let buffer = 0;
   let bits = 0;
   for (let i = 0; i < value.length; i++) {
@@ -94,15 +98,17 @@ function base64ToHex(value: string): string | undefined {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      hex += HEX_BYTE[(buffer >> bits) & 0xff];
+      const byte = (buffer >> bits) & 0xff;
+      hexCodes.push(HEX_DIGITS.charCodeAt(byte >> 4), HEX_DIGITS.charCodeAt(byte & 15));
     }
   }
-  return hex.length === 16 || hex.length === 32 ? hex : undefined;
+  return hexCodes.length === 16 || hexCodes.length === 32 ? String.fromCharCode(...hexCodes) : undefined;
 }
 
 /**
  * Unix nanoseconds (a decimal string, as both flavours encode uint64, or a number) to
- * milliseconds. Splitting the string keeps the integer part exact; the result resolves ~0.25 µs.
+ * milliseconds. `Number` of the whole string would round to ~0.25 µs and turn a 290 ms span into
+ * 289.99976 ms; splitting off the sub-millisecond digits keeps whole milliseconds exact.
  */
 export function decodeUnixNanosToMs(value: unknown): number {
   if (typeof value === 'number') {

@@ -23,7 +23,6 @@ export interface Span {
   readonly id: string;
   /** The parent id as recorded, even when no such span is in the trace. */
   readonly parentId: string | undefined;
-  readonly traceId: string;
   readonly name: string;
   /** `service.name` of the span's resource, `unknown_service` when absent. */
   readonly service: string;
@@ -92,7 +91,6 @@ export class TraceFormatError extends Error {
 interface MutableSpan {
   id: string;
   parentId: string | undefined;
-  traceId: string;
   name: string;
   service: string;
   kind: SpanKind;
@@ -112,6 +110,8 @@ interface MutableSpan {
 }
 
 const MAX_EXAMPLES = 5;
+/** Depth before the breadth-first walk reaches a span; cheaper than a visited set. */
+const UNVISITED = -1;
 const EMPTY: readonly never[] = Object.freeze([]);
 
 class Issues {
@@ -191,7 +191,6 @@ export function buildTrace(input: unknown): Trace {
         const span: MutableSpan = {
           id,
           parentId: decodeId(s.parentSpanId),
-          traceId: decodeId(s.traceId) ?? '',
           name: typeof s.name === 'string' ? s.name : '',
           service,
           kind: decodeKind(s.kind),
@@ -202,15 +201,16 @@ export function buildTrace(input: unknown): Trace {
           durationMs: end - start,
           parent: undefined,
           children: [],
-          depth: 0,
+          depth: UNVISITED,
           serviceHops: 0,
           selfTimeMs: 0,
           criticalSelfMs: 0,
           rawAttributes: asArray(s.attributes) as readonly OtlpKeyValue[],
           rawResourceAttributes: resourceAttributes,
         };
-        if (traceId === '' && span.traceId !== '') {
-          traceId = span.traceId;
+        if (traceId === '') {
+          // One trace per input: the first span's trace id names it.
+          traceId = decodeId(s.traceId) ?? '';
         }
         if (byId.has(id)) {
           issues.add('duplicate-span-id', id);
@@ -287,17 +287,18 @@ function link(spans: MutableSpan[], byId: Map<string, MutableSpan>, issues: Issu
     }
   }
 
-  const visited = new Set<MutableSpan>();
+  let visited = 0;
   const walk = (start: MutableSpan): void => {
     const queue = [start];
-    visited.add(start);
+    start.depth = 0;
+    visited++;
     for (let i = 0; i < queue.length; i++) {
       const span = queue[i]!;
       for (const child of span.children) {
-        if (visited.has(child)) {
+        if (child.depth !== UNVISITED) {
           continue;
         }
-        visited.add(child);
+        visited++;
         child.depth = span.depth + 1;
         child.serviceHops = span.serviceHops + (child.service === span.service ? 0 : 1);
         queue.push(child);
@@ -307,9 +308,9 @@ function link(spans: MutableSpan[], byId: Map<string, MutableSpan>, issues: Issu
   for (const root of roots) {
     walk(root);
   }
-  if (visited.size < spans.length) {
+  if (visited < spans.length) {
     for (const span of spans) {
-      if (visited.has(span)) {
+      if (span.depth !== UNVISITED) {
         continue;
       }
       // Unreached means every ancestor chain loops; cut this span loose and walk from it.
@@ -317,7 +318,6 @@ function link(spans: MutableSpan[], byId: Map<string, MutableSpan>, issues: Issu
       const siblings = span.parent?.children;
       siblings?.splice(siblings.indexOf(span), 1);
       span.parent = undefined;
-      span.depth = 0;
       span.serviceHops = 0;
       roots.push(span);
       walk(span);
