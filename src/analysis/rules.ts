@@ -4,8 +4,7 @@
  * crossed and a one-line explanation a responder can act on. All rules together are linear in
  * the number of spans.
  */
-import type { Baselines } from './baselines';
-import { baselineKey } from './baselines';
+import { type Baselines, baselineKey } from './baselines';
 import type { AnalysisSettings } from './settings';
 import type { Span, Trace } from './trace';
 
