@@ -1,49 +1,155 @@
-/** The incident page (the app's default page): anomalous traces in scope and the sampling controls. */
+/** The incident page (the app's default page): service overview, anomalous traces and sampling, for the viewer's scope. */
 import React from 'react';
-import { usePluginContext } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Card, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
+import { Alert, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
-import { AppPage, SETTINGS_URL, appUrl } from '../../routes';
-import { AppSettings, missingSettings } from '../../settings';
+import type { Load } from '../../data/useLoad';
+import { SETTINGS_URL } from '../../routes';
+import { AnomalousTracesTable } from './AnomalousTracesTable';
+import { IncidentToolbar } from './IncidentToolbar';
+import { RaiseSamplingDialog } from './RaiseSamplingDialog';
+import { SamplingSection } from './SamplingSection';
+import { ServiceOverviewTable } from './ServiceOverviewTable';
+import { SpikeEffect } from './SpikeEffect';
+import { NoAnomalies } from './NoAnomalies';
+import { useIncident } from './useIncident';
+
+/** Loading and failure of one section; `render` gets the value. */
+function Section<T>({ title, load, render }: { title: string; load: Load<T | undefined>; render: (value: T) => React.ReactNode }) {
+  let body: React.ReactNode = null;
+  if (load.status === 'loading') {
+    body = <LoadingPlaceholder text={`Loading ${title.toLowerCase()}…`} />;
+  } else if (load.status === 'failed') {
+    body = (
+      <Alert severity="error" title={`${title}: failed`}>
+        {load.error.message} Check the data sources in the <TextLink href={SETTINGS_URL}>settings</TextLink>.
+      </Alert>
+    );
+  } else if (load.value !== undefined) {
+    body = render(load.value);
+  }
+  return (
+    <section aria-label={title}>
+      <Text element="h3">{title}</Text>
+      {body}
+    </section>
+  );
+}
 
 export function IncidentPage() {
-  const context = usePluginContext();
-  const missing = missingSettings(context?.meta.jsonData as AppSettings | undefined);
+  const page = useIncident();
+  const scope = page.scope.status === 'done' ? page.scope.value : undefined;
+  const samplingState = page.sampling.status === 'done' ? page.sampling.value : undefined;
+  const spiking = new Set(samplingState?.overrides.map((o) => o.service));
+  const services = samplingState?.services.map((s) => s.name) ?? [];
 
   return (
     <PluginPage>
       <Stack direction="column" gap={2}>
-        {missing.length > 0 && (
+        {page.missing.length > 0 && (
           <Alert severity="warning" title="Finish the set-up">
-            Not configured yet: {missing.join(', ')}. <TextLink href={SETTINGS_URL}>Open the settings</TextLink>
+            Not configured yet: {page.missing.join(', ')}. <TextLink href={SETTINGS_URL}>Open the settings</TextLink>
           </Alert>
         )}
-        <Card>
-          <Card.Heading>Anomalous traces</Card.Heading>
-          <Card.Description>
-            Traces of the services your teams own, flagged by rule — errors and where they start, latency above the
-            p99 baseline, long, wide (N+1), deep, one span holding the critical path, retry storms — each with a
-            one-line reason and a link to the span that explains it.
-          </Card.Description>
-          <Card.Actions>
-            <LinkButton variant="secondary" icon="gf-traces" href={appUrl(AppPage.Trace)}>
-              Open a trace
-            </LinkButton>
-          </Card.Actions>
-        </Card>
-        <Card>
-          <Card.Heading>Sampling</Card.Heading>
-          <Card.Description>
-            The effective sampling rate of each owned service and whether it polls the controller, active spikes with
-            who raised them, why and when they end, and a way to raise sampling for a service for a bounded time.
-          </Card.Description>
-        </Card>
-        <Text color="secondary">
-          The correlated trace, metrics and logs of one trace are on the{' '}
-          <TextLink href={appUrl(AppPage.Trace)}>Trace page</TextLink>; data sources, team ownership and rule
-          thresholds are in the <TextLink href={SETTINGS_URL}>settings</TextLink>.
-        </Text>
+        {page.ignored.length > 0 && (
+          <Alert severity="warning" title="Some settings are invalid">
+            Ignored: {page.ignored.join('; ')}. <TextLink href={SETTINGS_URL}>Fix them in the settings</TextLink>
+          </Alert>
+        )}
+        <IncidentToolbar
+          range={page.range}
+          onRangeChange={(range) => page.setUrl({ raw: range.raw })}
+          onRefresh={page.refresh}
+          scope={page.url.scope}
+          teams={scope?.selectableTeams ?? []}
+          canSeeAll={scope?.viewer.isAdmin ?? false}
+          onScopeChange={(choice) => page.setUrl({ scope: choice })}
+          service={page.url.service}
+          services={services}
+          onServiceChange={(service) => page.setUrl({ service })}
+        />
+        {page.scope.status === 'failed' && (
+          <Alert severity="error" title="Your scope is unknown">
+            {page.scope.error.message}
+          </Alert>
+        )}
+        {scope && !scope.resolved.ok && (
+          <Alert severity="info" title="Nothing in scope">
+            {scope.resolved.reason}
+          </Alert>
+        )}
+        {page.scope.status === 'loading' && <LoadingPlaceholder text="Resolving your teams…" />}
+        {scope?.resolved.ok && (
+          <>
+            <Section
+              title="Service overview"
+              load={page.overview}
+              render={(rows) => <ServiceOverviewTable rows={rows} spiking={spiking} />}
+            />
+            <Section
+              title="Anomalous traces"
+              load={page.traces}
+              render={(result) => (
+                <Stack direction="column" gap={1}>
+                  {result.baselineProblem && (
+                    <Alert severity="warning" title="No latency baselines">
+                      The slow-vs-p99 rule is off: {result.baselineProblem}
+                    </Alert>
+                  )}
+                  {result.traces.length === 0 ? (
+                    <NoAnomalies
+                      candidates={result.candidates}
+                      services={samplingState?.services ?? []}
+                      canRaise={(service) => !page.blockedReason(service)}
+                      onRaise={page.openRaise}
+                    />
+                  ) : (
+                    <AnomalousTracesTable
+                      traces={result.traces}
+                      rule={page.url.rule}
+                      onRuleChange={(rule) => page.setUrl({ rule })}
+                    />
+                  )}
+                </Stack>
+              )}
+            />
+            <Section
+              title="Sampling"
+              load={page.sampling}
+              render={(state) => (
+                <Stack direction="column" gap={1}>
+                  {page.raisedSpike && (
+                    <SpikeEffect
+                      spike={page.raisedSpike}
+                      pollIntervalSeconds={state.guardrails.pollIntervalHintSeconds}
+                      prometheus={page.prometheus}
+                      onDismiss={page.dismissRaisedSpike}
+                    />
+                  )}
+                  <SamplingSection
+                    state={state}
+                    now={new Date()}
+                    blockedReason={page.blockedReason}
+                    onRaise={page.openRaise}
+                    onRevert={page.revert}
+                    onExtend={page.extend}
+                    busy={page.busy}
+                    actionError={page.actionError}
+                  />
+                  {page.raiseFor !== undefined && (
+                    <RaiseSamplingDialog
+                      service={page.raiseFor}
+                      guardrails={state.guardrails}
+                      onSubmit={page.raise}
+                      onDismiss={page.closeRaise}
+                      busy={page.busy}
+                    />
+                  )}
+                </Stack>
+              )}
+            />
+          </>
+        )}
       </Stack>
     </PluginPage>
   );

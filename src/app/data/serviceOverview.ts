@@ -1,0 +1,94 @@
+/**
+ * The RED overview of the services in scope from Tempo's span metrics: request rate, error ratio
+ * and p95 latency per service over the time range, as series for sparklines and a latest value.
+ * Also the before/after rate check that tells a responder whether a sampling spike took effect.
+ */
+import type { PromMatrixSeries, PrometheusClient } from '../../clients';
+import { type Scope, promErrorRatio, promLatencyQuantile, promRequestRate, scopeOf } from '../../queries';
+
+export interface ServiceSeries {
+  values: Array<number | null>;
+  latest?: number;
+}
+
+export interface ServiceOverview {
+  service: string;
+  rate: ServiceSeries;
+  errorRatio: ServiceSeries;
+  /** Seconds. */
+  p95: ServiceSeries;
+}
+
+const RATE_WINDOW_SECONDS = 300;
+const POINTS = 60;
+
+function byService(series: readonly PromMatrixSeries[], timestamps: readonly number[]): Map<string, ServiceSeries> {
+  const out = new Map<string, ServiceSeries>();
+  for (const s of series) {
+    const service = s.metric.service;
+    if (service === undefined) {
+      continue;
+    }
+    const at = new Map(s.values.map(([t, v]) => [t, Number(v)]));
+    const values = timestamps.map((t) => {
+      const v = at.get(t);
+      return v === undefined || !Number.isFinite(v) ? null : v;
+    });
+    const latest = [...values].reverse().find((v): v is number => v !== null);
+    out.set(service, { values, latest });
+  }
+  return out;
+}
+
+export async function loadServiceOverview(
+  prometheus: PrometheusClient,
+  scope: Scope,
+  start: number,
+  end: number,
+  signal?: AbortSignal
+): Promise<ServiceOverview[]> {
+  const step = Math.max(15, Math.ceil((end - start) / POINTS));
+  const first = Math.ceil(start / step) * step;
+  const timestamps: number[] = [];
+  for (let t = first; t <= end; t += step) {
+    timestamps.push(t);
+  }
+  const q = { scope, rangeSeconds: RATE_WINDOW_SECONDS, by: ['service'] as const };
+  const range = { start: first, end, step };
+  const [rate, errors, p95] = await Promise.all([
+    prometheus.queryRange(promRequestRate(q), range, { signal }),
+    prometheus.queryRange(promErrorRatio(q), range, { signal }),
+    prometheus.queryRange(promLatencyQuantile({ ...q, quantile: 0.95 }), range, { signal }),
+  ]);
+  const rates = byService(rate.result, timestamps);
+  const errorRatios = byService(errors.result, timestamps);
+  const latencies = byService(p95.result, timestamps);
+  const empty: ServiceSeries = { values: [] };
+  return [...rates.keys()].sort().map((service) => ({
+    service,
+    rate: rates.get(service) ?? empty,
+    errorRatio: errorRatios.get(service) ?? empty,
+    p95: latencies.get(service) ?? empty,
+  }));
+}
+
+/**
+ * Server-span request rate of `service` as ingested by Tempo at `time` (unix seconds). Span
+ * metrics count sampled spans, so this rate rises when a sampling spike reaches the service.
+ * The query builder has no span-kind matcher, so the rate is grouped by `span_kind` and the
+ * server series picked here.
+ */
+export async function ingestedServerRate(
+  prometheus: PrometheusClient,
+  service: string,
+  time: number,
+  signal?: AbortSignal
+): Promise<number | undefined> {
+  const query = promRequestRate({ scope: scopeOf([service]), rangeSeconds: 60, by: ['service', 'span_kind'] });
+  const result = await prometheus.query(query, { time }, { signal });
+  if (result.resultType !== 'vector') {
+    return undefined;
+  }
+  const server = result.result.find((s) => s.metric.span_kind === 'SPAN_KIND_SERVER');
+  return server ? Number(server.value[1]) : undefined;
+}

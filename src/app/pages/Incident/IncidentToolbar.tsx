@@ -1,0 +1,77 @@
+/** The incident page's controls: time range and refresh, scope (my teams, one team, all services) and service filter. */
+import React from 'react';
+import { type TimeRange, dateTime } from '@grafana/data';
+import { Button, Combobox, type ComboboxOption, InlineField, Stack, TimeRangePicker } from '@grafana/ui';
+
+import { type ScopeChoice, formatScopeChoice, parseScopeChoice } from '../../scope/scope';
+
+export interface IncidentToolbarProps {
+  range: TimeRange;
+  onRangeChange: (range: TimeRange) => void;
+  onRefresh: () => void;
+  scope: ScopeChoice;
+  teams: string[];
+  canSeeAll: boolean;
+  onScopeChange: (scope: ScopeChoice) => void;
+  service?: string;
+  services: string[];
+  onServiceChange: (service: string | undefined) => void;
+}
+
+const ALL_OF_SCOPE = '';
+
+export function IncidentToolbar(props: IncidentToolbarProps) {
+  const { range, onRangeChange } = props;
+  const span = range.to.valueOf() - range.from.valueOf();
+  // Moving or zooming makes the range absolute, as in Grafana's dashboards.
+  const setAbsolute = (fromMs: number, toMs: number) => {
+    const from = dateTime(fromMs);
+    const to = dateTime(toMs);
+    onRangeChange({ from, to, raw: { from, to } });
+  };
+  const shift = (direction: -1 | 1) => setAbsolute(range.from.valueOf() + direction * span, range.to.valueOf() + direction * span);
+  const scopeOptions: Array<ComboboxOption<string>> = [
+    { label: 'My teams', value: 'mine' },
+    ...props.teams.map((team) => ({ label: team, value: formatScopeChoice({ kind: 'team', team }) })),
+    ...(props.canSeeAll ? [{ label: 'All services', value: 'all' }] : []),
+  ];
+  const serviceOptions: Array<ComboboxOption<string>> = [
+    { label: 'All services in scope', value: ALL_OF_SCOPE },
+    ...props.services.map((service) => ({ label: service, value: service })),
+  ];
+
+  return (
+    <Stack gap={1} alignItems="center" wrap="wrap">
+      <InlineField label="Scope" htmlFor="incident-scope">
+        <Combobox
+          id="incident-scope"
+          width={24}
+          options={scopeOptions}
+          value={formatScopeChoice(props.scope)}
+          onChange={(option) => props.onScopeChange(parseScopeChoice(option.value))}
+        />
+      </InlineField>
+      <InlineField label="Service" htmlFor="incident-service">
+        <Combobox
+          id="incident-service"
+          width={28}
+          options={serviceOptions}
+          value={props.service ?? ALL_OF_SCOPE}
+          createCustomValue
+          onChange={(option) => props.onServiceChange(option.value || undefined)}
+        />
+      </InlineField>
+      <TimeRangePicker
+        value={range}
+        onChange={onRangeChange}
+        onChangeTimeZone={() => {}}
+        onMoveBackward={() => shift(-1)}
+        onMoveForward={() => shift(1)}
+        onZoom={() => setAbsolute(range.from.valueOf() - span / 2, range.to.valueOf() + span / 2)}
+      />
+      <Button variant="secondary" icon="sync" onClick={props.onRefresh} aria-label="Refresh">
+        Refresh
+      </Button>
+    </Stack>
+  );
+}

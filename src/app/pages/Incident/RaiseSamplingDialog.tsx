@@ -1,0 +1,73 @@
+/** The Raise sampling dialog: service, optional operation, rate, duration within the guardrails, and a required reason. */
+import React, { useState } from 'react';
+import { Button, Field, Input, Modal } from '@grafana/ui';
+
+import type { CreateOverrideBody, Guardrails } from '../../../contract';
+import { type RaiseDraft, type RaiseProblems, initialDraft, validateRaise } from './raiseSampling';
+
+export interface RaiseSamplingDialogProps {
+  service: string;
+  guardrails: Guardrails;
+  onSubmit: (body: CreateOverrideBody) => void;
+  onDismiss: () => void;
+  busy: boolean;
+}
+
+export function RaiseSamplingDialog({ service, guardrails, onSubmit, onDismiss, busy }: RaiseSamplingDialogProps) {
+  const [draft, setDraft] = useState<RaiseDraft>(() => initialDraft(service, guardrails));
+  const [problems, setProblems] = useState<RaiseProblems>({});
+  const field = (key: keyof RaiseDraft) => ({
+    invalid: Boolean(problems[key]),
+    error: problems[key],
+  });
+  const input = (key: keyof RaiseDraft) => ({
+    id: `raise-${key}`,
+    value: draft[key],
+    onChange: (event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [key]: event.currentTarget.value }),
+  });
+
+  const submit = (event: React.SyntheticEvent) => {
+    event.preventDefault();
+    const result = validateRaise(draft, guardrails);
+    if (result.problems) {
+      setProblems(result.problems);
+      return;
+    }
+    setProblems({});
+    onSubmit(result.body);
+  };
+
+  return (
+    <Modal title="Raise sampling" isOpen onDismiss={onDismiss}>
+      <form onSubmit={submit} aria-label="Raise sampling">
+        <Field label="Service" {...field('service')}>
+          <Input {...input('service')} />
+        </Field>
+        <Field label="Operation" description="Optional: only this span name; leave empty for the whole service" {...field('operation')}>
+          <Input {...input('operation')} placeholder="e.g. POST /charge" />
+        </Field>
+        <Field label="Rate" description={`Share of traces to keep, at most ${guardrails.maxSamplingRate * 100}%`} {...field('ratePercent')}>
+          <Input {...input('ratePercent')} inputMode="decimal" suffix="%" width={16} />
+        </Field>
+        <Field
+          label="Duration"
+          description={`Ends by itself; at most ${Math.floor(guardrails.maxDurationSeconds / 60)} min`}
+          {...field('durationMinutes')}
+        >
+          <Input {...input('durationMinutes')} inputMode="numeric" suffix="min" width={16} />
+        </Field>
+        <Field label="Reason" description="Shown to other responders and kept in the audit log" {...field('reason')}>
+          <Input {...input('reason')} placeholder="e.g. INC-123: checkout 5xx, need full traces" />
+        </Field>
+        <Modal.ButtonRow>
+          <Button variant="secondary" fill="outline" onClick={onDismiss}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={busy}>
+            {busy ? 'Raising…' : 'Raise sampling'}
+          </Button>
+        </Modal.ButtonRow>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,170 @@
+/**
+ * The sampling section: per service in scope the effective rate and its source and whether it polls
+ * the controller; active spikes with who raised them, why, and a live countdown, with Revert and
+ * Extend. Write controls stay visible but disabled, with the reason, for viewers who may not write.
+ */
+import React from 'react';
+import { css } from '@emotion/css';
+import { type GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, Stack, Text, useStyles2 } from '@grafana/ui';
+
+import type { StrategySource } from '../../../contract';
+import { Countdown } from '../../components/Countdown';
+import { formatAgo, formatPercent } from '../../components/format';
+import type { SamplingState } from '../../data/sampling';
+
+const SOURCE_LABELS: Record<StrategySource['kind'], string> = {
+  'base-default': 'default strategy',
+  'base-service': 'service strategy',
+  'base-operation': 'operation strategy',
+  override: 'spike',
+};
+
+export interface SamplingSectionProps {
+  state: SamplingState;
+  now: Date;
+  /** Why the viewer may not change a service's sampling; undefined when they may. */
+  blockedReason: (service?: string) => string | undefined;
+  onRaise: (service: string) => void;
+  onRevert: (overrideId: string) => void;
+  onExtend: (overrideId: string) => void;
+  busy: boolean;
+  actionError?: string;
+}
+
+export function SamplingSection({ state, now, blockedReason, onRaise, onRevert, onExtend, busy, actionError }: SamplingSectionProps) {
+  const styles = useStyles2(getStyles);
+  const generalBlock = blockedReason();
+  const extendMinutes = Math.round(state.guardrails.defaultDurationSeconds / 60);
+
+  return (
+    <Stack direction="column" gap={2}>
+      {generalBlock && (
+        <Alert severity="info" title="Read only">
+          {generalBlock}
+        </Alert>
+      )}
+      {actionError && (
+        <Alert severity="error" title="The controller refused">
+          {actionError}
+        </Alert>
+      )}
+      <table className={styles.table} aria-label="Sampling by service">
+        <thead>
+          <tr>
+            <th scope="col">Service</th>
+            <th scope="col">Sampling</th>
+            <th scope="col">Polling</th>
+            <th scope="col">
+              <span className={styles.hidden}>Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {state.services.map((service) => {
+            const reason = blockedReason(service.name);
+            return (
+              <tr key={service.name}>
+                <th scope="row">{service.name}</th>
+                <td>
+                  {service.samplingRate === undefined ? 'rate limited' : formatPercent(service.samplingRate)}{' '}
+                  <Text color="secondary">({SOURCE_LABELS[service.source.kind]})</Text>
+                </td>
+                <td>
+                  {service.lastSeen ? (
+                    `polled ${formatAgo(new Date(service.lastSeen), now)}`
+                  ) : (
+                    <Text color="warning">never polled: changes will not reach it</Text>
+                  )}
+                </td>
+                <td>
+                  <Button
+                    size="sm"
+                    icon="arrow-up"
+                    aria-label={`Raise sampling for ${service.name}`}
+                    tooltip={reason}
+                    disabled={Boolean(reason) || busy}
+                    onClick={() => onRaise(service.name)}
+                  >
+                    Raise sampling
+                  </Button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {state.services.length === 0 && (
+        <Text color="secondary">The controller knows no services in this scope yet: none has polled it.</Text>
+      )}
+      <Text element="h4">Active spikes</Text>
+      {state.overrides.length === 0 ? (
+        <Text color="secondary">No active spikes in this scope.</Text>
+      ) : (
+        <table className={styles.table} aria-label="Active spikes">
+          <thead>
+            <tr>
+              <th scope="col">Scope</th>
+              <th scope="col">Rate</th>
+              <th scope="col">Raised by</th>
+              <th scope="col">Why</th>
+              <th scope="col">Ends</th>
+              <th scope="col">
+                <span className={styles.hidden}>Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.overrides.map((o) => {
+              const target = o.operation ? `${o.service} ${o.operation}` : o.service;
+              const reason = blockedReason(o.service);
+              return (
+                <tr key={o.id}>
+                  <th scope="row">{target}</th>
+                  <td>{formatPercent(o.samplingRate)}</td>
+                  <td>{o.createdBy}</td>
+                  <td>{o.reason}</td>
+                  <td>
+                    <Countdown until={new Date(o.expiresAt)} />
+                  </td>
+                  <td>
+                    <Stack gap={1}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        aria-label={`Extend the spike of ${target} by ${extendMinutes} min`}
+                        tooltip={reason}
+                        disabled={Boolean(reason) || busy}
+                        onClick={() => onExtend(o.id)}
+                      >
+                        Extend {extendMinutes} min
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="destructive"
+                        aria-label={`Revert the spike of ${target}`}
+                        tooltip={reason}
+                        disabled={Boolean(reason) || busy}
+                        onClick={() => onRevert(o.id)}
+                      >
+                        Revert
+                      </Button>
+                    </Stack>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </Stack>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  table: css({
+    width: '100%',
+    'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left', borderBottom: `1px solid ${theme.colors.border.weak}` },
+  }),
+  hidden: css({ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }),
+});

@@ -1,0 +1,65 @@
+/**
+ * The incident page's state in the URL, so a link pasted in the incident channel opens the same
+ * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters.
+ */
+import { useSearchParams } from 'react-router-dom';
+import { type DateTime, type RawTimeRange, type TimeRange, dateTime, rangeUtil } from '@grafana/data';
+
+import type { RuleId } from '../../../analysis';
+import { type ScopeChoice, formatScopeChoice, parseScopeChoice } from '../../scope/scope';
+
+export const DEFAULT_RANGE: RawTimeRange = { from: 'now-1h', to: 'now' };
+
+export interface IncidentUrlState {
+  raw: RawTimeRange;
+  scope: ScopeChoice;
+  service?: string;
+  rule?: RuleId;
+}
+
+type Change = Partial<{ raw: RawTimeRange; scope: ScopeChoice; service: string | undefined; rule: RuleId | undefined }>;
+
+export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => void] {
+  const [params, setParams] = useSearchParams();
+  const state: IncidentUrlState = {
+    raw: { from: timeParam(params.get('from'), DEFAULT_RANGE.from), to: timeParam(params.get('to'), DEFAULT_RANGE.to) },
+    scope: parseScopeChoice(params.get('scope')),
+    service: params.get('service') || undefined,
+    rule: (params.get('rule') as RuleId | null) || undefined,
+  };
+  const update = (change: Change) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      const set = (key: string, value: string | undefined) => (value ? next.set(key, value) : next.delete(key));
+      if (change.raw) {
+        set('from', String(change.raw.from.valueOf()));
+        set('to', String(change.raw.to.valueOf()));
+      }
+      if (change.scope) {
+        set('scope', formatScopeChoice(change.scope));
+        // A service of the old scope may not be in the new one.
+        next.delete('service');
+      }
+      if ('service' in change) {
+        set('service', change.service);
+      }
+      if ('rule' in change) {
+        set('rule', change.rule);
+      }
+      return next;
+    });
+  return [state, update];
+}
+
+/** Grafana's URL convention: relative times as written (`now-1h`), absolute ones as epoch milliseconds. */
+function timeParam(value: string | null, fallback: string | DateTime): string | DateTime {
+  if (!value) {
+    return fallback;
+  }
+  return /^\d+$/.test(value) ? dateTime(Number(value)) : value;
+}
+
+/** Absolute range for a raw one, evaluated now (so a refresh moves `now`). */
+export function toTimeRange(raw: RawTimeRange): TimeRange {
+  return rangeUtil.convertRawToRange(raw);
+}

@@ -1,0 +1,123 @@
+/**
+ * Everything the incident page shows, wired from the URL state: the viewer's scope, the service
+ * overview, the anomalous traces, the sampling state and the sampling actions. The page only lays
+ * these out.
+ */
+import { useMemo, useState } from 'react';
+
+import type { CreateOverrideBody, Override } from '../../../contract';
+import { useAppSettings } from '../../data/useAppSettings';
+import { useDataClients } from '../../data/clients';
+import { createControllerClient } from '../../data/controller';
+import { findAnomalousTraces } from '../../data/anomalousTraces';
+import { loadSampling, writeBlockedReason } from '../../data/sampling';
+import { loadServiceOverview } from '../../data/serviceOverview';
+import { backendSrvTransport } from '../../data/transport';
+import { useLoad } from '../../data/useLoad';
+import { useScope } from '../../data/useScope';
+import { missingSettings } from '../../settings';
+import { toTimeRange, useIncidentUrlState } from './urlState';
+
+const controller = createControllerClient(backendSrvTransport);
+
+export function useIncident() {
+  const { settings, analysis, redactor, ignored } = useAppSettings();
+  const clients = useDataClients(settings);
+  const [url, setUrl] = useIncidentUrlState();
+  const [refreshes, setRefreshes] = useState(0);
+  const ownership = useMemo(() => settings.ownership ?? [], [settings.ownership]);
+  const scope = useScope(url.scope, url.service, ownership);
+  const resolved = scope.status === 'done' && scope.value.resolved.ok ? scope.value.resolved : undefined;
+  // The range is evaluated at load time; a refresh re-evaluates `now`.
+  const range = useMemo(() => toTimeRange(url.raw), [url.raw, refreshes]); // eslint-disable-line react-hooks/exhaustive-deps
+  const start = Math.floor(range.from.valueOf() / 1000);
+  const end = Math.floor(range.to.valueOf() / 1000);
+  const key = resolved ? `${JSON.stringify(resolved.scope)}|${start}|${end}|${refreshes}` : 'no-scope';
+
+  const traces = useLoad(async (signal) => {
+    if (!resolved || !clients.tempo) {
+      return undefined;
+    }
+    return findAnomalousTraces({
+      tempo: clients.tempo,
+      prometheus: clients.prometheus,
+      scope: resolved.scope,
+      start,
+      end,
+      settings: analysis,
+      redactor,
+      signal,
+    });
+  }, `${key}|${settings.tempoDatasourceUid}|${settings.prometheusDatasourceUid}`);
+
+  const overview = useLoad(async (signal) => {
+    if (!resolved || !clients.prometheus) {
+      return undefined;
+    }
+    return loadServiceOverview(clients.prometheus, resolved.scope, start, end, signal);
+  }, `${key}|${settings.prometheusDatasourceUid}`);
+
+  const globsKey = resolved ? JSON.stringify(resolved.globs ?? null) : 'no-scope';
+  const sampling = useLoad(async (signal) => {
+    if (!resolved || !settings.controllerUrl) {
+      return undefined;
+    }
+    return loadSampling(controller, resolved.globs, signal);
+  }, `${globsKey}|${settings.controllerUrl}|${refreshes}`);
+
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string>();
+  const [raisedSpike, setRaisedSpike] = useState<Override>();
+  const [raiseFor, setRaiseFor] = useState<string>();
+
+  const act = async (action: () => Promise<Override>, after?: (o: Override) => void) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      const result = await action();
+      after?.(result);
+      sampling.reload();
+    } catch (error) {
+      setActionError((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const samplingState = sampling.load.status === 'done' ? sampling.load.value : undefined;
+  const viewer = scope.status === 'done' ? scope.value.viewer : undefined;
+
+  return {
+    url,
+    setUrl,
+    range,
+    refresh: () => setRefreshes((n) => n + 1),
+    missing: missingSettings(settings),
+    ignored,
+    scope,
+    traces: traces.load,
+    overview: overview.load,
+    sampling: sampling.load,
+    prometheus: clients.prometheus,
+    blockedReason: (service?: string) =>
+      viewer && samplingState ? writeBlockedReason(viewer, samplingState.me, service) : 'Loading permissions…',
+    raiseFor,
+    openRaise: setRaiseFor,
+    closeRaise: () => setRaiseFor(undefined),
+    raise: (body: CreateOverrideBody) =>
+      act(
+        () => controller.createOverride(body),
+        (spike) => {
+          setRaisedSpike(spike);
+          setRaiseFor(undefined);
+        }
+      ),
+    revert: (id: string) => act(() => controller.revertOverride(id)),
+    extend: (id: string) =>
+      act(() => controller.extendOverride(id, { durationSeconds: samplingState?.guardrails.defaultDurationSeconds ?? 900 })),
+    busy,
+    actionError,
+    raisedSpike,
+    dismissRaisedSpike: () => setRaisedSpike(undefined),
+  };
+}

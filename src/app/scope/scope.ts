@@ -1,0 +1,94 @@
+/**
+ * What the incident page is scoped to: the viewer's teams (default), one team, or all services
+ * (Admins only), optionally narrowed to one service. `resolveScope` turns that choice into the
+ * `Scope` every query builder takes, or into a sentence saying why there is nothing to query.
+ */
+import { ALL_SERVICES, type Scope, scopeOf } from '../../queries';
+import type { TeamOwnership } from '../settings';
+import { globsOwnedBy, ownershipTeams, serviceMatches } from './ownership';
+
+export type ScopeChoice = { kind: 'mine' } | { kind: 'team'; team: string } | { kind: 'all' };
+
+export const MY_TEAMS: ScopeChoice = { kind: 'mine' };
+
+/** URL form: `mine`, `all` or `team:<name>`. */
+export function parseScopeChoice(value: string | null): ScopeChoice {
+  if (value === 'all') {
+    return { kind: 'all' };
+  }
+  if (value?.startsWith('team:') && value.length > 'team:'.length) {
+    return { kind: 'team', team: value.slice('team:'.length) };
+  }
+  return MY_TEAMS;
+}
+
+export function formatScopeChoice(choice: ScopeChoice): string {
+  return choice.kind === 'team' ? `team:${choice.team}` : choice.kind;
+}
+
+export interface ScopeInput {
+  choice: ScopeChoice;
+  /** Narrow to this one service; must lie inside the chosen scope. */
+  service?: string;
+  teams: readonly string[];
+  isAdmin: boolean;
+  ownership: readonly TeamOwnership[];
+}
+
+export type ResolvedScope =
+  | {
+      ok: true;
+      scope: Scope;
+      /** The globs in scope; undefined means every service. */
+      globs: readonly string[] | undefined;
+    }
+  | { ok: false; reason: string };
+
+export function resolveScope({ choice, service, teams, isAdmin, ownership }: ScopeInput): ResolvedScope {
+  const wide = widestScope(choice, teams, isAdmin, ownership);
+  if (!wide.ok || !service) {
+    return wide;
+  }
+  if (wide.globs && !serviceMatches(wide.globs, service)) {
+    return { ok: false, reason: `${service} is not one of the services in this scope.` };
+  }
+  return { ok: true, scope: scopeOf([service]), globs: [service] };
+}
+
+function widestScope(
+  choice: ScopeChoice,
+  teams: readonly string[],
+  isAdmin: boolean,
+  ownership: readonly TeamOwnership[]
+): ResolvedScope {
+  switch (choice.kind) {
+    case 'all':
+      return isAdmin
+        ? { ok: true, scope: ALL_SERVICES, globs: undefined }
+        : { ok: false, reason: 'Only Admins can look at all services. Pick one of your teams instead.' };
+    case 'team': {
+      // Admins may look at any team's services; everyone else at their own teams only.
+      if (!isAdmin && !teams.includes(choice.team)) {
+        return { ok: false, reason: `You are not a member of ${choice.team}.` };
+      }
+      return fromGlobs(globsOwnedBy(ownership, [choice.team]), `${choice.team} owns no services in the ownership table.`);
+    }
+    case 'mine': {
+      const why =
+        teams.length === 0
+          ? 'You are not in any Grafana team, so no services are yours.'
+          : `None of your teams (${teams.join(', ')}) owns a service in the ownership table.`;
+      return fromGlobs(globsOwnedBy(ownership, teams), `${why} Ask an Admin to add your team in the app settings.`);
+    }
+  }
+}
+
+function fromGlobs(globs: string[], reasonWhenEmpty: string): ResolvedScope {
+  return globs.length === 0 ? { ok: false, reason: reasonWhenEmpty } : { ok: true, scope: scopeOf(globs), globs };
+}
+
+/** The teams a viewer may pick in the scope selector: all configured teams for Admins, their own otherwise. */
+export function selectableTeams(teams: readonly string[], isAdmin: boolean, ownership: readonly TeamOwnership[]): string[] {
+  const configured = ownershipTeams(ownership);
+  return isAdmin ? configured : configured.filter((team) => teams.includes(team));
+}
