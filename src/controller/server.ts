@@ -94,6 +94,13 @@ export async function createController(config: ControllerConfig, deps: Controlle
   // Only JSON bodies: text/plain would otherwise reach the handlers as a string.
   app.removeContentTypeParser('text/plain');
 
+  // Requests still running at shutdown end their connection, so close() does not wait out keep-alive timeouts.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (shuttingDown) {
+      reply.header('connection', 'close');
+    }
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.apiLatency.observe(
       { route: request.routeOptions.url ?? 'unmatched', method: request.method, status_code: String(reply.statusCode) },
