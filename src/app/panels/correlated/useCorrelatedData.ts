@@ -1,0 +1,62 @@
+/**
+ * The loads behind the correlated view: the trace from Tempo, the RED series from Prometheus and
+ * the trace's logs from Loki. Each re-runs when the trace or the selected span changes; the queries
+ * themselves come from `correlatedQueries`.
+ */
+import type { DataFrame } from '@grafana/data';
+
+import { type Redactor, type Span, type Trace, buildTrace } from '../../../analysis';
+import type { LokiClient, PrometheusClient, TempoClient } from '../../../clients';
+import { type Load, useLoad } from '../../data/useLoad';
+import { type MetricQuery, logsQuery, metricQueries, traceWindow } from './correlatedQueries';
+import { logsFrame, seriesFrames } from './frames';
+
+/** The trace, or `null` when Tempo does not have it. `source` names the client's data source for reloads. */
+export function useTrace(tempo: TempoClient, source: string, traceId: string): Load<Trace | null> {
+  return useLoad(async (signal) => {
+    const found = await tempo.getTrace(traceId, undefined, { signal });
+    return found && buildTrace(found);
+  }, `${source}/${traceId}`).load;
+}
+
+export interface MetricSeries {
+  query: MetricQuery;
+  frames: DataFrame[];
+}
+
+/** What a selection-dependent load is keyed by: the data source, the trace and the selected span. */
+const selectionKey = (source: string, trace: Trace, selected: Span | undefined) =>
+  `${source}/${trace.traceId}/${selected?.id ?? ''}`;
+
+export function useRedMetrics(prometheus: PrometheusClient, source: string, trace: Trace, selected: Span | undefined): Load<MetricSeries[]> {
+  return useLoad((signal) => {
+    const { fromMs, toMs, stepSeconds } = traceWindow(trace);
+    const range = { start: Math.floor(fromMs / 1000), end: Math.ceil(toMs / 1000), step: stepSeconds };
+    return Promise.all(
+      metricQueries(trace, selected).map(async (query) => ({
+        query,
+        frames: seriesFrames(await prometheus.queryRange(query.expr, range, { signal }), query.id, query.unit),
+      }))
+    );
+  }, selectionKey(source, trace, selected)).load;
+}
+
+/** Enough lines for one request's story; a trace that logs more is better read in Explore. */
+export const LOG_LIMIT = 1000;
+
+export function useTraceLogs(
+  loki: LokiClient,
+  source: string,
+  trace: Trace,
+  selected: Span | undefined,
+  redactor: Redactor
+): Load<DataFrame> {
+  return useLoad(async (signal) => {
+    const { fromMs, toMs } = traceWindow(trace);
+    const streams = await loki.queryRange(
+      { query: logsQuery(trace, selected), start: fromMs / 1000, end: toMs / 1000, limit: LOG_LIMIT, direction: 'forward' },
+      { signal }
+    );
+    return logsFrame(streams, redactor);
+  }, selectionKey(source, trace, selected)).load;
+}
