@@ -1,0 +1,36 @@
+/** The trace's waterfall, drawn by Grafana's own `traces` panel from the trace frame. */
+import React, { useMemo } from 'react';
+import { LoadingState, type PanelData } from '@grafana/data';
+import { PanelRenderer } from '@grafana/runtime';
+
+import type { Redactor, Trace } from '../../../analysis';
+import { traceWindow } from './correlatedQueries';
+import { timeRangeOf } from './frames';
+import { traceFrame } from './traceFrame';
+
+interface Props {
+  trace: Trace;
+  redactor: Redactor;
+  tempoUid: string;
+  selectedSpanId: string | undefined;
+  width: number;
+  height: number;
+}
+
+export function TraceWaterfall({ trace, redactor, tempoUid, selectedSpanId, width, height }: Props) {
+  const data = useMemo<PanelData>(() => {
+    return { state: LoadingState.Done, series: [traceFrame(trace, redactor)], timeRange: timeRangeOf(traceWindow(trace)) };
+  }, [trace, redactor]);
+  return (
+    <PanelRenderer
+      pluginId="traces"
+      title={`Trace ${trace.traceId}`}
+      data={data}
+      // `focusedSpanId` scrolls the trace view to the picked span; `datasource` lets its
+      // trace-to-logs/metrics links and extensions find the Tempo data source.
+      options={{ focusedSpanId: selectedSpanId, datasource: { type: 'tempo', uid: tempoUid } }}
+      width={width}
+      height={height}
+    />
+  );
+}
