@@ -1,35 +1,120 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
-import { renderInApp } from '../../testing/renderInApp';
+import { buildTrace } from '../../../analysis';
+import { connectionPoolWait, healthyTrace } from '../../../analysis/fixtures';
+import {
+  DATA_SOURCES,
+  lastPanels,
+  mockPanelRenderer,
+  proxy,
+  queriesSent,
+  renderedPanels,
+  serveTrace,
+} from '../../panels/correlated/testing/correlatedBackend';
+import { FakeBackend } from '../../testing/fakeBackend';
+import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { TracePage } from './TracePage';
 
-describe('TracePage', () => {
-  it('opens the trace named in the URL', () => {
-    renderInApp(<TracePage />, { url: '/trace?traceId=4bf92f3577b34da6a3ce929d0e0e4736' });
+const mockBackend = new FakeBackend();
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getBackendSrv: () => mockBackend,
+  PanelRenderer: (props: never) => mockPanelRenderer(props),
+}));
 
-    expect(screen.getByText('Trace 4bf92f3577b34da6a3ce929d0e0e4736')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'incident page' })).toHaveAttribute('href', '/a/seed-tracingops-app/incident');
+const poolWait = connectionPoolWait();
+const trace = buildTrace(poolWait);
+const acquire = trace.spans.find((s) => s.name === 'pool.acquire')!;
+const PROMETHEUS_RANGE = `${proxy('prom-uid')}/api/v1/query_range`;
+
+function openTrace(url = `/trace?traceId=${trace.traceId}`, settings = DATA_SOURCES) {
+  return renderInApp(<TracePage />, { url, meta: appMeta(settings) });
+}
+
+beforeEach(() => {
+  mockBackend.reset();
+  renderedPanels.length = 0;
+  serveTrace(mockBackend, poolWait);
+});
+
+describe('TracePage', () => {
+  it('lists the findings of the trace with their explanations and evidence spans', async () => {
+    openTrace();
+
+    const findings = await screen.findByRole('list', { name: 'Findings' });
+    const bottleneck = within(findings).getByText('Bottleneck').closest('li')!;
+    expect(bottleneck).toHaveTextContent(/pool\.acquire/);
+    expect(
+      within(bottleneck).getByRole('button', { name: `Select evidence span payments · pool.acquire (${acquire.id})` })
+    ).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByTestId('panel-traces')).toBeInTheDocument();
+  });
+
+  it('selects an evidence span: the waterfall focuses it and the metrics narrow to its operation', async () => {
+    openTrace();
+    const evidence = await screen.findAllByRole('button', { name: new RegExp(`\\(${acquire.id}\\)`) });
+    mockBackend.requests.length = 0;
+
+    await userEvent.click(evidence[0]!);
+
+    expect(evidence[0]).toHaveAttribute('aria-pressed', 'true');
+    expect(lastPanels('traces')[0]!.options).toMatchObject({ focusedSpanId: acquire.id });
+    await waitFor(() => expect(queriesSent(mockBackend, PROMETHEUS_RANGE)).toHaveLength(3));
+    expect(queriesSent(mockBackend, PROMETHEUS_RANGE)[0]).toContain('service="payments", span_name="pool.acquire"');
+    expect(screen.getByRole('link', { name: 'Raise sampling for payments' })).toHaveAttribute(
+      'href',
+      '/a/seed-tracingops-app/incident?raise=payments'
+    );
+  });
+
+  it('opens with the span named in the URL selected', async () => {
+    openTrace(`/trace?traceId=${trace.traceId}&spanId=${acquire.id}`);
+
+    await screen.findByTestId('panel-traces');
+    expect(lastPanels('traces')[0]!.options).toMatchObject({ focusedSpanId: acquire.id });
+    expect(screen.getByRole('heading', { name: 'RED metrics of payments · pool.acquire' })).toBeInTheDocument();
+  });
+
+  it('offers to raise sampling for the service the worst finding points at', async () => {
+    openTrace();
+
+    expect(await screen.findByRole('link', { name: 'Raise sampling for payments' })).toBeInTheDocument();
+  });
+
+  it('says a healthy trace has no findings', async () => {
+    const healthy = healthyTrace();
+    serveTrace(mockBackend, healthy);
+    openTrace(`/trace?traceId=${buildTrace(healthy).traceId}`);
+
+    expect(await screen.findByText('The analysis finds nothing anomalous in this trace.')).toBeInTheDocument();
+  });
+
+  it('asks for a Tempo data source when none is set', () => {
+    openTrace(undefined, {});
+
+    expect(screen.getByText('No Tempo data source')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Tracing Ops settings' })).toHaveAttribute('href', '/plugins/seed-tracingops-app');
   });
 
   it('opens a pasted trace id, normalised to lower case', async () => {
-    renderInApp(<TracePage />, { url: '/trace' });
-    expect(screen.getByText('No trace selected')).toBeInTheDocument();
+    openTrace('/trace');
+    expect(screen.getByText(/No trace selected/)).toBeInTheDocument();
 
-    await userEvent.type(screen.getByRole('textbox', { name: 'Trace ID' }), ' 4BF92F3577B34DA6A3CE929D0E0E4736 ');
+    await userEvent.type(screen.getByRole('textbox', { name: 'Trace ID' }), ` ${trace.traceId.toUpperCase()} `);
     await userEvent.click(screen.getByRole('button', { name: 'Open trace' }));
 
-    expect(screen.getByText('Trace 4bf92f3577b34da6a3ce929d0e0e4736')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: `Trace ${trace.traceId}` })).toBeInTheDocument();
   });
 
   it('refuses input that is not a trace id and says what one looks like', async () => {
-    renderInApp(<TracePage />, { url: '/trace' });
+    openTrace('/trace');
 
     await userEvent.type(screen.getByRole('textbox', { name: 'Trace ID' }), 'not-a-trace');
     await userEvent.click(screen.getByRole('button', { name: 'Open trace' }));
 
     expect(screen.getByText('A trace ID is 32 (or 16) hexadecimal characters')).toBeInTheDocument();
-    expect(screen.getByText('No trace selected')).toBeInTheDocument();
+    expect(mockBackend.requests).toEqual([]);
   });
 });

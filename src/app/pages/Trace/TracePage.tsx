@@ -1,60 +1,146 @@
-/** The Trace page: one trace with its services' metrics and its logs side by side, opened by trace id. */
-import React, { SyntheticEvent, useState } from 'react';
+/**
+ * The Trace page: one trace opened by id (`?traceId=`, optionally `&spanId=`), the analysis'
+ * findings for it with their evidence spans, and the correlated view shared with the dashboard
+ * panel. The selected span lives in the URL so a link opens the same view.
+ */
+import React, { SyntheticEvent, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Button, Card, Field, Input, Stack, Text, TextLink } from '@grafana/ui';
+import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
+import { type AnalysisSettings, type Redactor, type Trace, analyzeTrace } from '../../../analysis';
+import { useAppSettings } from '../../data/useAppSettings';
+import { CorrelatedView, LoadedTrace } from '../../panels/correlated/CorrelatedView';
+import { type DataSourceSettings, dataSourceSettings } from '../../panels/correlated/dataSources';
+import { parseTraceId } from '../../panels/correlated/traceId';
 import { AppPage, SETTINGS_URL, appUrl } from '../../routes';
-import { parseTraceId } from './traceId';
+import { raiseTarget } from './raiseTarget';
+import { TraceFindings } from './TraceFindings';
+import { useElementWidth } from './useElementWidth';
+
+/** Tall enough for a readable waterfall, metrics row and logs without a second scroll bar on a laptop. */
+const VIEW_HEIGHT = 1100;
+const FALLBACK_WIDTH = 1200;
 
 export function TracePage() {
   const [searchParams, setSearchParams] = useSearchParams();
-  const traceId = searchParams.get('traceId') ?? '';
-  const [draft, setDraft] = useState(traceId);
-  const [invalid, setInvalid] = useState(false);
+  const traceId = parseTraceId(searchParams.get('traceId') ?? '');
+  const spanId = searchParams.get('spanId') || undefined;
+  const { settings, analysis, redactor } = useAppSettings();
 
+  const selectSpan = (id: string | undefined) =>
+    setSearchParams((current) => {
+      const next = new URLSearchParams(current);
+      if (id) {
+        next.set('spanId', id);
+      } else {
+        next.delete('spanId');
+      }
+      return next;
+    });
+
+  return (
+    <PluginPage>
+      <Stack direction="column" gap={2}>
+        <OpenTraceForm traceId={traceId} onOpen={(id) => setSearchParams({ traceId: id })} />
+        {traceId ? (
+          <LoadedTrace key={traceId} tempoUid={settings.tempoDatasourceUid} traceId={traceId} configuredIn="app">
+            {(trace, tempo) => (
+              <TraceDetails
+                trace={trace}
+                dataSources={{ ...dataSourceSettings(settings), tempoDatasourceUid: tempo }}
+                analysisSettings={analysis}
+                redactor={redactor}
+                selectedSpanId={spanId}
+                onSelectSpan={selectSpan}
+              />
+            )}
+          </LoadedTrace>
+        ) : (
+          <Text color="secondary">
+            No trace selected. Find traces worth opening on the{' '}
+            <TextLink href={appUrl(AppPage.Incident)}>incident page</TextLink>; choose the data sources in the{' '}
+            <TextLink href={SETTINGS_URL}>settings</TextLink>.
+          </Text>
+        )}
+      </Stack>
+    </PluginPage>
+  );
+}
+
+function OpenTraceForm({ traceId, onOpen }: { traceId: string | undefined; onOpen: (traceId: string) => void }) {
+  const [draft, setDraft] = useState(traceId ?? '');
+  const [invalid, setInvalid] = useState(false);
   const open = (event: SyntheticEvent) => {
     event.preventDefault();
     const parsed = parseTraceId(draft);
     setInvalid(parsed === undefined);
     if (parsed) {
-      setSearchParams({ traceId: parsed });
+      onOpen(parsed);
     }
   };
+  return (
+    <form onSubmit={open}>
+      <Stack alignItems="flex-end">
+        <Field label="Trace ID" invalid={invalid} error={invalid ? 'A trace ID is 32 (or 16) hexadecimal characters' : undefined} noMargin>
+          <Input
+            width={48}
+            value={draft}
+            placeholder="e.g. 4bf92f3577b34da6a3ce929d0e0e4736"
+            onChange={(event) => setDraft(event.currentTarget.value)}
+          />
+        </Field>
+        <Button type="submit">Open trace</Button>
+      </Stack>
+    </form>
+  );
+}
+
+interface DetailsProps {
+  trace: Trace;
+  dataSources: DataSourceSettings & { tempoDatasourceUid: string };
+  analysisSettings: AnalysisSettings;
+  redactor: Redactor;
+  selectedSpanId: string | undefined;
+  onSelectSpan: (spanId: string | undefined) => void;
+}
+
+function TraceDetails({ trace, dataSources, analysisSettings, redactor, selectedSpanId, onSelectSpan }: DetailsProps) {
+  const analysis = useMemo(() => analyzeTrace(trace, { settings: analysisSettings }), [trace, analysisSettings]);
+  const evidence = useMemo(() => new Set(analysis.findings.flatMap((f) => f.spanIds)), [analysis]);
+  const viewRef = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(viewRef, FALLBACK_WIDTH);
+  const selected = selectedSpanId ? trace.spanById(selectedSpanId) : undefined;
+  const service = raiseTarget(analysis, selected);
 
   return (
-    <PluginPage>
-      <Stack direction="column" gap={2}>
-        <form onSubmit={open}>
-          <Stack alignItems="flex-end">
-            <Field
-              label="Trace ID"
-              invalid={invalid}
-              error={invalid ? 'A trace ID is 32 (or 16) hexadecimal characters' : undefined}
-            >
-              <Input
-                width={48}
-                value={draft}
-                placeholder="e.g. 4bf92f3577b34da6a3ce929d0e0e4736"
-                onChange={(event) => setDraft(event.currentTarget.value)}
-              />
-            </Field>
-            <Button type="submit">Open trace</Button>
-          </Stack>
-        </form>
-        <Card>
-          <Card.Heading>{traceId ? `Trace ${traceId}` : 'No trace selected'}</Card.Heading>
-          <Card.Description>
-            The waterfall of the trace, the request rate, errors and latency of every service it touches around the
-            time it ran, and the logs that carry its trace ID — pick a span to narrow metrics and logs to it. The
-            analysis lists why the trace was flagged and highlights the evidence spans.
-          </Card.Description>
-        </Card>
-        <Text color="secondary">
-          Find traces worth opening on the <TextLink href={appUrl(AppPage.Incident)}>incident page</TextLink>; choose
-          the data sources in the <TextLink href={SETTINGS_URL}>settings</TextLink>.
+    <Stack direction="column" gap={2}>
+      <Stack justifyContent="space-between" alignItems="center">
+        <Text element="h2" variant="h4">
+          Trace {trace.traceId}
         </Text>
+        {service && (
+          <LinkButton icon="arrow-up" variant="secondary" href={appUrl(AppPage.Incident, { raise: service })}>
+            Raise sampling for {service}
+          </LinkButton>
+        )}
       </Stack>
-    </PluginPage>
+      <section aria-label="Findings of the analysis">
+        <TraceFindings trace={trace} findings={analysis.findings} selectedSpanId={selected?.id} onSelectSpan={onSelectSpan} />
+      </section>
+      <div ref={viewRef}>
+        <CorrelatedView
+          trace={trace}
+          dataSources={dataSources}
+          redactor={redactor}
+          selectedSpanId={selected?.id}
+          onSelectSpan={onSelectSpan}
+          evidence={evidence}
+          configuredIn="app"
+          width={width}
+          height={VIEW_HEIGHT}
+        />
+      </div>
+    </Stack>
   );
 }
