@@ -42,7 +42,11 @@ function renderPanel(options: Partial<CorrelatedOptions> = {}, variables: Record
     timeRange: getDefaultTimeRange(),
   } as unknown as PanelProps<CorrelatedOptions>;
   // Grafana renders panels inside its router, which the settings links use.
-  return render(<CorrelatedPanel {...props} />, { wrapper: MemoryRouter });
+  return render(<CorrelatedPanel {...props} />, {
+    wrapper: ({ children }) => (
+      <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>{children}</MemoryRouter>
+    ),
+  });
 }
 
 function span(service: string, name: string) {
