@@ -37,6 +37,29 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
 
+  // Label children cached by key: resolving labels hashes them, which is a visible cost on the sampling hot path.
+  private readonly pollCounters = new Map<string, Counter.Internal>();
+  private readonly latencyHistograms = new Map<string, Histogram.Internal<string>>();
+
+  countPoll(service: string): void {
+    let child = this.pollCounters.get(service);
+    if (!child) {
+      child = this.polls.labels({ service });
+      this.pollCounters.set(service, child);
+    }
+    child.inc();
+  }
+
+  observeRequest(route: string, method: string, statusCode: number, seconds: number): void {
+    const key = `${route} ${method} ${statusCode}`;
+    let child = this.latencyHistograms.get(key);
+    if (!child) {
+      child = this.apiLatency.labels({ route, method, status_code: String(statusCode) });
+      this.latencyHistograms.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
   constructor(options: { defaultMetrics: boolean }) {
     if (options.defaultMetrics) {
       collectDefaultMetrics({ register: this.registry });

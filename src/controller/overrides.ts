@@ -242,6 +242,8 @@ export class Overrides {
 export class ActiveOverrides {
   private snapshot: OverrideRecord[] = [];
   private fetchedAt = Number.NEGATIVE_INFINITY;
+  /** The snapshot filtered to what is active, valid until the earliest expiry in it (saves filtering per poll). */
+  private activeNow: { list: OverrideRecord[]; version: number; validUntil: number } = { list: [], version: -1, validUntil: 0 };
   private inflight?: Promise<void>;
   /** Bumped whenever the snapshot's content changes. */
   version = 0;
@@ -262,7 +264,11 @@ export class ActiveOverrides {
       await this.refresh();
     }
     const now = this.clock.now();
-    return this.snapshot.filter((o) => isActive(o, now));
+    if (this.activeNow.version !== this.version || now >= this.activeNow.validUntil) {
+      const list = this.snapshot.filter((o) => isActive(o, now));
+      this.activeNow = { list, version: this.version, validUntil: Math.min(Number.POSITIVE_INFINITY, ...list.map((o) => o.expiresAt)) };
+    }
+    return this.activeNow.list;
   }
 
   private refresh(): Promise<void> {

@@ -95,17 +95,16 @@ export async function createController(config: ControllerConfig, deps: Controlle
   app.removeContentTypeParser('text/plain');
 
   // Requests still running at shutdown end their connection, so close() does not wait out keep-alive timeouts.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Hooks on the hot path use callbacks rather than async functions: measurably cheaper per request in Fastify.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (shuttingDown) {
       reply.header('connection', 'close');
     }
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.apiLatency.observe(
-      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
     const apiError = errorStatus(err);

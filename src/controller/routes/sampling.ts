@@ -73,7 +73,7 @@ export function registerSamplingRoutes(
       );
     }
     deps.polls.record(service);
-    deps.metrics.polls.inc({ service });
+    deps.metrics.countPoll(service);
     reply.type('application/json');
     return deps.responder.body(service);
   };
