@@ -6,7 +6,7 @@
 import React, { useMemo } from 'react';
 import { type CellProps } from 'react-table';
 import { dateTimeFormat } from '@grafana/data';
-import { type Column, Combobox, type ComboboxOption, InlineField, InteractiveTable, Stack, Text, TextLink } from '@grafana/ui';
+import { type Column, InteractiveTable, RadioButtonGroup, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { RuleId } from '../../../analysis';
 import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
@@ -75,7 +75,7 @@ export interface AnomalousTracesTableProps {
 export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTracesTableProps) {
   const shown = useMemo(() => (rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces), [traces, rule]);
   const found = new Set(traces.flatMap((t) => t.rules.map((r) => r.rule)));
-  const options: Array<ComboboxOption<string>> = [
+  const options = [
     { label: 'All rules', value: ALL_RULES },
     ...(Object.keys(RULE_LABELS) as RuleId[])
       .filter((id) => found.has(id) || id === rule)
@@ -84,15 +84,13 @@ export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTr
 
   return (
     <Stack direction="column" gap={1}>
-      <InlineField label="Rule" htmlFor="anomalous-rule">
-        <Combobox
-          id="anomalous-rule"
-          width={24}
-          options={options}
-          value={rule ?? ALL_RULES}
-          onChange={(option) => onRuleChange((option.value || undefined) as RuleId | undefined)}
-        />
-      </InlineField>
+      <RadioButtonGroup
+        aria-label="Filter by rule"
+        size="sm"
+        options={options}
+        value={rule ?? ALL_RULES}
+        onChange={(value) => onRuleChange((value || undefined) as RuleId | undefined)}
+      />
       <InteractiveTable columns={COLUMNS} data={shown} getRowId={(t) => t.traceId} pageSize={20} />
     </Stack>
   );

@@ -1,33 +1,371 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import React from 'react';
 
+import { type OtlpTraceJson, connectionPoolWait, healthyTrace, plainError, toTempoJson } from '../../../analysis/fixtures';
+import { FakeBackend, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
+import type { AppSettings } from '../../settings';
 import { IncidentPage } from './IncidentPage';
 
-const configured = {
+const mockBackend = new FakeBackend();
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getBackendSrv: () => mockBackend,
+}));
+
+const settings: AppSettings = {
   tempoDatasourceUid: 'tempo',
   prometheusDatasourceUid: 'prom',
   lokiDatasourceUid: 'loki',
   controllerUrl: 'http://controller:8080',
+  ownership: [
+    { team: 'payments', services: ['gateway', 'payments-*'] },
+    { team: 'identity', services: ['auth'] },
+  ],
 };
 
-describe('IncidentPage', () => {
-  it('says what the page shows and links to the trace page and the settings', () => {
-    renderInApp(<IncidentPage />, { meta: appMeta(configured) });
+const TEMPO = '/api/datasources/proxy/uid/tempo';
+const PROM = '/api/datasources/proxy/uid/prom';
+const CONTROLLER = '/api/plugin-proxy/seed-tracingops-app/controller/api/v1';
 
-    expect(screen.getByText('Anomalous traces')).toBeInTheDocument();
-    expect(screen.getByText('Sampling')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /open a trace/i })).toHaveAttribute('href', '/a/seed-tracingops-app/trace');
-    expect(screen.getByRole('link', { name: 'settings' })).toHaveAttribute('href', '/plugins/seed-tracingops-app');
-    expect(screen.queryByText('Finish the set-up')).not.toBeInTheDocument();
+function traceIdOf(trace: OtlpTraceJson): string {
+  const id = trace.resourceSpans[0]?.scopeSpans[0]?.spans[0]?.traceId;
+  if (!id) {
+    throw new Error('fixture without spans');
+  }
+  return id;
+}
+
+/** Tempo answers the candidate search with these traces and serves each by id, in Tempo's own JSON. */
+function tempoServes(traces: OtlpTraceJson[]) {
+  mockBackend.on('GET', `${TEMPO}/api/search`, ok({ traces: traces.map((t) => ({ traceID: traceIdOf(t), rootServiceName: 'gateway' })) }));
+  for (const trace of traces) {
+    mockBackend.on('GET', `${TEMPO}/api/v2/traces/${traceIdOf(trace)}`, ok(toTempoJson(trace)));
+  }
+}
+
+const emptyVector = ok({ status: 'success', data: { resultType: 'vector', result: [] } });
+const emptyMatrix = ok({ status: 'success', data: { resultType: 'matrix', result: [] } });
+const guardrails = {
+  maxSamplingRate: 1,
+  maxDurationSeconds: 3600,
+  defaultDurationSeconds: 900,
+  maxActiveOverridesPerService: 3,
+  maxActiveOverrides: 20,
+  pollIntervalHintSeconds: 30,
+};
+const meEditor = {
+  login: 'alice',
+  role: 'Editor',
+  isGrafanaAdmin: false,
+  identitySource: 'grafana-context',
+  teams: ['payments'],
+  write: { allowed: true, allServices: false, servicePatterns: ['gateway', 'payments-*'], services: ['gateway'] },
+};
+const strategySource = { kind: 'base-default' };
+const gatewayService = {
+  name: 'gateway',
+  lastSeen: new Date(Date.now() - 60_000).toISOString(),
+  pollCount: 12,
+  samplingRate: 0.05,
+  strategyType: 'PROBABILISTIC',
+  source: strategySource,
+  activeOverrides: 0,
+};
+const spike = {
+  id: 'ovr-1',
+  service: 'gateway',
+  samplingRate: 1,
+  reason: 'INC-7 checkout errors',
+  createdBy: 'bob',
+  createdAt: new Date(Date.now() - 60_000).toISOString(),
+  expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+  active: true,
+};
+
+function controllerServes({ me = meEditor, overrides = [] }: { me?: object; overrides?: unknown[] } = {}) {
+  mockBackend
+    .on('GET', `${CONTROLLER}/services`, ok({ services: [gatewayService, { ...gatewayService, name: 'fraud', lastSeen: undefined }] }))
+    .on('GET', `${CONTROLLER}/overrides`, ok({ overrides }))
+    .on('GET', `${CONTROLLER}/guardrails`, ok(guardrails))
+    .on('GET', `${CONTROLLER}/me`, ok(me));
+}
+
+function renderPage(url = '/incident') {
+  return renderInApp(<IncidentPage />, { url, meta: appMeta(settings, { controllerToken: true }) });
+}
+
+/** The Raise button in the sampling table (the empty state offers one too). */
+async function raiseButton(service: string) {
+  const table = await screen.findByRole('table', { name: 'Sampling by service' });
+  return within(table).getByRole('button', { name: `Raise sampling for ${service}` });
+}
+
+const searchQueries = () =>
+  mockBackend.sent(`${TEMPO}/api/search`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('q'));
+const promQueries = () =>
+  mockBackend.sent(PROM).map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
+
+beforeEach(() => {
+  mockBackend.reset();
+  signInAs({ login: 'alice', role: 'Editor' });
+  mockBackend.on('GET', '/api/user/teams', ok([{ id: 1, name: 'payments' }]));
+  mockBackend.on('GET', `${PROM}/api/v1/query_range`, emptyMatrix).on('GET', `${PROM}/api/v1/query`, emptyVector);
+  controllerServes();
+});
+
+describe('IncidentPage: anomalous traces', () => {
+  it('lists the traces the analysis flags, worst first, each linking to its evidence span', async () => {
+    tempoServes([healthyTrace(), connectionPoolWait(), plainError()]);
+    renderPage();
+
+    const section = await screen.findByRole('region', { name: 'Anomalous traces' });
+    const links = await within(section).findAllByRole('link');
+    const table = within(section).getByRole('table');
+    expect(links).toHaveLength(2); // the healthy trace is not anomalous
+    expect(links[0]).toHaveTextContent('gateway: GET /checkout');
+    const href = new URL(links[0]!.getAttribute('href')!, 'http://grafana');
+    expect(href.pathname).toBe('/a/seed-tracingops-app/trace');
+    expect([traceIdOf(connectionPoolWait()), traceIdOf(plainError())]).toContain(href.searchParams.get('traceId'));
+    expect(href.searchParams.get('spanId')).toMatch(/^[0-9a-f]{16}$/);
+    expect(within(table).getByText('Bottleneck')).toBeInTheDocument();
+    expect(within(table).getAllByText('Error')).toHaveLength(1);
+    expect(within(table).getByText(/pool\.acquire/)).toBeInTheDocument();
   });
 
-  it('names every missing connection before anything else', () => {
-    renderInApp(<IncidentPage />, { meta: appMeta({ tempoDatasourceUid: 'tempo' }) });
+  it('shows only the traces of the rule named in the URL', async () => {
+    tempoServes([connectionPoolWait(), plainError()]);
+    renderPage('/incident?rule=bottleneck');
 
-    expect(screen.getByText('Finish the set-up')).toBeInTheDocument();
+    const section = await screen.findByRole('region', { name: 'Anomalous traces' });
+    const links = await within(section).findAllByRole('link');
+    expect(links).toHaveLength(1);
+    expect(within(section).getByText(/pool\.acquire/)).toBeInTheDocument();
+  });
+
+  it('says there are no anomalies and offers to raise the low sampling rate', async () => {
+    tempoServes([healthyTrace()]);
+    renderPage();
+
+    expect(await screen.findByText(/No anomalies in this range \(1 candidate traces checked\)/)).toBeInTheDocument();
+    expect(await screen.findByText('Sampling is 5% for gateway, raise it?')).toBeInTheDocument();
+  });
+
+  it('names the data source that failed and links to the settings', async () => {
+    mockBackend.on('GET', `${TEMPO}/api/search`, fail(502, 'upstream connect error'));
+    renderPage();
+
+    const alert = await screen.findByRole('alert', { name: /Anomalous traces: failed/ });
+    expect(alert).toHaveTextContent('Tempo (tempo) answered HTTP 502');
+    expect(within(alert).getByRole('link', { name: 'settings' })).toHaveAttribute('href', '/plugins/seed-tracingops-app');
+  });
+
+  it('shows a loading state while Tempo answers', async () => {
+    mockBackend.on('GET', `${TEMPO}/api/search`, pending);
+    renderPage();
+    expect(await screen.findByText('Loading anomalous traces…')).toBeInTheDocument();
+  });
+});
+
+describe('IncidentPage: scope', () => {
+  it("scopes every query to the services of the viewer's teams", async () => {
+    tempoServes([]);
+    renderPage();
+
+    await waitFor(() => expect(searchQueries()).toHaveLength(1));
+    expect(searchQueries()[0]).toBe('{ resource.service.name =~ "^(gateway|payments-.*)$" && (status = error || duration >= 500ms) }');
+    await waitFor(() => expect(promQueries().length).toBeGreaterThanOrEqual(4));
+    for (const query of promQueries()) {
+      expect(query).toContain('service=~"^(gateway|payments-.*)$"');
+    }
+  });
+
+  it('narrows the queries to one service when the URL names it', async () => {
+    tempoServes([]);
+    renderPage('/incident?service=payments-api');
+
+    await waitFor(() => expect(searchQueries()).toHaveLength(1));
+    expect(searchQueries()[0]).toContain('resource.service.name = "payments-api"');
+  });
+
+  it('lets an Admin widen to all services, and refuses that to everyone else', async () => {
+    tempoServes([]);
+    renderPage('/incident?scope=all');
+    expect(await screen.findByText('Only Admins can look at all services. Pick one of your teams instead.')).toBeInTheDocument();
+    expect(searchQueries()).toHaveLength(0);
+  });
+
+  it('queries without a service matcher for an Admin looking at all services', async () => {
+    signInAs({ login: 'root', role: 'Admin' });
+    tempoServes([]);
+    renderPage('/incident?scope=all');
+
+    await waitFor(() => expect(searchQueries()).toHaveLength(1));
+    expect(searchQueries()[0]).toBe('{ (status = error || duration >= 500ms) }');
+  });
+
+  it('says why nothing is shown to a user whose teams own no services', async () => {
+    mockBackend.on('GET', '/api/user/teams', ok([{ id: 9, name: 'marketing' }]));
+    renderPage();
     expect(
-      screen.getByText(/Prometheus data source, Loki data source, sampling controller URL/)
+      await screen.findByText(/None of your teams \(marketing\) owns a service in the ownership table/)
     ).toBeInTheDocument();
+  });
+});
+
+describe('IncidentPage: sampling', () => {
+  it('shows effective rates, polling and active spikes with who and why', async () => {
+    tempoServes([]);
+    controllerServes({ overrides: [spike] });
+    renderPage();
+
+    const rates = await screen.findByRole('table', { name: 'Sampling by service' });
+    const gateway = within(rates).getByRole('row', { name: /gateway/ });
+    expect(gateway).toHaveTextContent('5% (default strategy)');
+    expect(gateway).toHaveTextContent(/polled 6\d s ago/);
+    const spikes = screen.getByRole('table', { name: 'Active spikes' });
+    expect(within(spikes).getByRole('row', { name: /gateway/ })).toHaveTextContent(/100%bobINC-7 checkout errors(9|10)m \d\ds left/);
+  });
+
+  it('raises sampling with exactly the request the controller expects, after validating the form', async () => {
+    tempoServes([]);
+    mockBackend.on('POST', `${CONTROLLER}/overrides`, (request) => ok({ ...spike, id: 'ovr-2', reason: (request.body as { reason: string }).reason }));
+    renderPage();
+
+    await userEvent.click(await raiseButton('gateway'));
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    expect(within(dialog).getByRole('textbox', { name: 'Service' })).toHaveValue('gateway');
+    expect(within(dialog).getByRole('textbox', { name: /^Rate/ })).toHaveValue('100');
+    expect(within(dialog).getByRole('textbox', { name: /^Duration/ })).toHaveValue('15');
+
+    await userEvent.clear(within(dialog).getByRole('textbox', { name: /^Duration/ }));
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Duration/ }), '90');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
+    expect(within(dialog).getByText('Enter whole minutes from 1 to 60 (the controller\'s limit)')).toBeInTheDocument();
+    expect(within(dialog).getByText(/Say why/)).toBeInTheDocument();
+    expect(mockBackend.sent(`${CONTROLLER}/overrides`, 'POST')).toHaveLength(0);
+
+    await userEvent.clear(within(dialog).getByRole('textbox', { name: /^Duration/ }));
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Duration/ }), '20');
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Operation/ }), 'POST /charge');
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-8 missing traces');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
+
+    await waitFor(() => expect(mockBackend.sent(`${CONTROLLER}/overrides`, 'POST')).toHaveLength(1));
+    const [request] = mockBackend.sent(`${CONTROLLER}/overrides`, 'POST');
+    expect(request!.url).toBe(`${CONTROLLER}/overrides`);
+    expect(request!.body).toEqual({
+      service: 'gateway',
+      operation: 'POST /charge',
+      samplingRate: 1,
+      durationSeconds: 1200,
+      reason: 'INC-8 missing traces',
+    });
+    expect(await screen.findByText(/within about 30 s/)).toBeInTheDocument();
+  });
+
+  it('tells whether the ingested server-span rate went up after the spike', async () => {
+    tempoServes([]);
+    const createdAt = Math.floor(Date.now() / 1000) - 120;
+    mockBackend.on('POST', `${CONTROLLER}/overrides`, ok({ ...spike, createdAt: new Date(createdAt * 1000).toISOString() }));
+    mockBackend.on('GET', `${PROM}/api/v1/query`, (request) => {
+      const params = new URL(request.url, 'http://grafana').searchParams;
+      if (!params.get('query')?.includes('span_kind')) {
+        return emptyVector;
+      }
+      const rate = Number(params.get('time')) <= createdAt ? '0.5' : '9';
+      return ok({
+        status: 'success',
+        data: {
+          resultType: 'vector',
+          result: [
+            { metric: { service: 'gateway', span_kind: 'SPAN_KIND_CLIENT' }, value: [0, '100'] },
+            { metric: { service: 'gateway', span_kind: 'SPAN_KIND_SERVER' }, value: [0, rate] },
+          ],
+        },
+      });
+    });
+    renderPage();
+
+    await userEvent.click(await raiseButton('gateway'));
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-9');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
+
+    expect(await screen.findByText('Ingested trace rate of gateway went up: 0.5/s before, 9/s now.')).toBeInTheDocument();
+    const spanKindQueries = promQueries().filter((q) => q?.includes('span_kind'));
+    expect(spanKindQueries[0]).toBe('sum by (service, span_kind) (rate(traces_spanmetrics_calls_total{service="gateway"}[1m]))');
+  });
+
+  it('reverts and extends a spike through the route', async () => {
+    tempoServes([]);
+    controllerServes({ overrides: [spike] });
+    mockBackend
+      .on('POST', `${CONTROLLER}/overrides/ovr-1/extend`, ok(spike))
+      .on('POST', `${CONTROLLER}/overrides/ovr-1/revert`, ok({ ...spike, active: false }));
+    renderPage();
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Extend the spike of gateway by 15 min' }));
+    await waitFor(() => expect(mockBackend.sent(`${CONTROLLER}/overrides/ovr-1/extend`, 'POST')).toHaveLength(1));
+    expect(mockBackend.sent(`${CONTROLLER}/overrides/ovr-1/extend`)[0]!.body).toEqual({ durationSeconds: 900 });
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Revert the spike of gateway' }));
+    await waitFor(() => expect(mockBackend.sent(`${CONTROLLER}/overrides/ovr-1/revert`, 'POST')).toHaveLength(1));
+  });
+
+  it('shows Viewers everything but disables the write controls, saying why', async () => {
+    signInAs({ login: 'vic', role: 'Viewer' });
+    tempoServes([]);
+    controllerServes({
+      overrides: [spike],
+      me: { ...meEditor, login: 'vic', role: 'Viewer', write: { ...meEditor.write, allowed: false, reason: 'Viewers cannot change sampling' } },
+    });
+    renderPage();
+
+    expect(
+      await screen.findByText('Your role (Viewer) cannot change sampling: it needs the Sampling Operator role (seed-tracingops-app.sampling:write).')
+    ).toBeInTheDocument();
+    // Grafana's Button keeps a disabled button focusable (aria-disabled) so its tooltip with the reason can show.
+    const controls = [
+      await raiseButton('gateway'),
+      screen.getByRole('button', { name: 'Revert the spike of gateway' }),
+      screen.getByRole('button', { name: 'Extend the spike of gateway by 15 min' }),
+    ];
+    for (const control of controls) {
+      expect(control).toHaveAttribute('aria-disabled', 'true');
+      await userEvent.click(control);
+    }
+    expect(mockBackend.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Active spikes' })).toHaveTextContent('INC-7 checkout errors');
+  });
+
+  it("disables raising for a service the controller says none of the viewer's teams owns", async () => {
+    tempoServes([]);
+    mockBackend.on(
+      'GET',
+      `${CONTROLLER}/services`,
+      ok({ services: [gatewayService, { ...gatewayService, name: 'payments-ledger' }] })
+    );
+    mockBackend.on('GET', `${CONTROLLER}/me`, ok({ ...meEditor, write: { ...meEditor.write, servicePatterns: ['gateway'] } }));
+    renderPage();
+
+    const ledger = await raiseButton('payments-ledger');
+    expect(ledger).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.hover(ledger);
+    expect(await screen.findByText('None of your teams owns payments-ledger, so you cannot change its sampling.')).toBeInTheDocument();
+    expect(await raiseButton('gateway')).toBeEnabled();
+  });
+
+  it('disables only the sampling section when the controller is down', async () => {
+    tempoServes([plainError()]);
+    mockBackend.on('GET', `${CONTROLLER}/services`, fail(502, 'dial tcp: connection refused'));
+    renderPage();
+
+    const alert = await screen.findByRole('alert', { name: /Sampling: failed/ });
+    expect(alert).toHaveTextContent('Sampling controller answered 502');
+    const traces = screen.getByRole('region', { name: 'Anomalous traces' });
+    expect(await within(traces).findAllByRole('link')).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 /** The incident page's controls: time range and refresh, scope (my teams, one team, all services) and service filter. */
 import React from 'react';
 import { type TimeRange, dateTime } from '@grafana/data';
-import { Button, Combobox, type ComboboxOption, InlineField, Stack, TimeRangePicker } from '@grafana/ui';
+import { Button, InlineField, Input, RadioButtonGroup, Stack, TimeRangePicker } from '@grafana/ui';
 
 import { type ScopeChoice, formatScopeChoice, parseScopeChoice } from '../../scope/scope';
 
@@ -30,37 +30,39 @@ export function IncidentToolbar(props: IncidentToolbarProps) {
     onRangeChange({ from, to, raw: { from, to } });
   };
   const shift = (direction: -1 | 1) => setAbsolute(range.from.valueOf() + direction * span, range.to.valueOf() + direction * span);
-  const scopeOptions: Array<ComboboxOption<string>> = [
+  const scopeOptions = [
     { label: 'My teams', value: 'mine' },
     ...props.teams.map((team) => ({ label: team, value: formatScopeChoice({ kind: 'team', team }) })),
     ...(props.canSeeAll ? [{ label: 'All services', value: 'all' }] : []),
   ];
-  const serviceOptions: Array<ComboboxOption<string>> = [
-    { label: 'All services in scope', value: ALL_OF_SCOPE },
-    ...props.services.map((service) => ({ label: service, value: service })),
-  ];
+  const listId = 'incident-service-names';
 
   return (
     <Stack gap={1} alignItems="center" wrap="wrap">
-      <InlineField label="Scope" htmlFor="incident-scope">
-        <Combobox
-          id="incident-scope"
-          width={24}
-          options={scopeOptions}
-          value={formatScopeChoice(props.scope)}
-          onChange={(option) => props.onScopeChange(parseScopeChoice(option.value))}
-        />
-      </InlineField>
-      <InlineField label="Service" htmlFor="incident-service">
-        <Combobox
+      <RadioButtonGroup
+        aria-label="Scope"
+        options={scopeOptions}
+        value={formatScopeChoice(props.scope)}
+        onChange={(value) => props.onScopeChange(parseScopeChoice(value))}
+      />
+      <InlineField label="Service" htmlFor="incident-service" tooltip="Narrow to one service in scope; empty for all">
+        <Input
           id="incident-service"
           width={28}
-          options={serviceOptions}
-          value={props.service ?? ALL_OF_SCOPE}
-          createCustomValue
-          onChange={(option) => props.onServiceChange(option.value || undefined)}
+          list={listId}
+          // Uncontrolled and keyed by the URL value, so typing does not query on every keystroke.
+          key={props.service ?? ALL_OF_SCOPE}
+          defaultValue={props.service ?? ALL_OF_SCOPE}
+          placeholder="All services in scope"
+          onBlur={(event) => props.onServiceChange(event.currentTarget.value.trim() || undefined)}
+          onKeyDown={(event) => event.key === 'Enter' && props.onServiceChange(event.currentTarget.value.trim() || undefined)}
         />
       </InlineField>
+      <datalist id={listId}>
+        {props.services.map((service) => (
+          <option key={service} value={service} />
+        ))}
+      </datalist>
       <TimeRangePicker
         value={range}
         onChange={onRangeChange}
