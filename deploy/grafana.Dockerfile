@@ -1,5 +1,5 @@
 # Grafana with the Tracing Ops plugin built from this checkout.
-FROM node:22-bookworm AS plugin
+FROM node:24-bookworm AS plugin
 WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
 # The plugin bundle needs no native add-ons (better-sqlite3 is the controller's), so skip install scripts.
