@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Validates the compose stack's configuration with the real tools that run on this machine:
+#   - promtool check config deploy/prometheus.yml   (Debian's `prometheus` package, installed if missing)
+#   - docker compose config                          (the Compose v2 plugin; else Debian's docker-compose 1.29,
+#                                                     on a copy without the top-level `name:` it predates)
+#   - tempo -config.verify deploy/tempo.yaml         (only with TEMPO_BIN=/path/to/tempo; tests/stack/build-tempo.sh
+#                                                     records why Tempo is not built here)
+# Loki and the collector have no validator here; tests/unit/stack-config.test.ts cross-checks them.
+# Exit status: 0 when every check that could run passed, 1 otherwise; each skip is printed with its reason.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+failed=0
+check() { # name, command...
+  local name=$1
+  shift
+  if "$@"; then echo "ok    $name"; else echo "FAIL  $name"; failed=1; fi
+}
+
+install_debian() { # package: installs as root when apt-get is there; says why not otherwise
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "skip  $1: not installed, and this is not a root shell with apt-get"
+    return 1
+  fi
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"; } >/dev/null 2>&1
+}
+
+if ! command -v promtool >/dev/null; then
+  install_debian prometheus
+  # The package starts a Prometheus server where an init system runs; the check needs only promtool.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+    systemctl stop prometheus
+  fi
+fi
+if command -v promtool >/dev/null; then
+  check 'promtool check config deploy/prometheus.yml' promtool check config deploy/prometheus.yml
+fi
+
+if docker compose version >/dev/null 2>&1; then
+  check 'docker compose config' docker compose -f docker-compose.yaml config --quiet
+else
+  command -v docker-compose >/dev/null || install_debian docker-compose
+  if command -v docker-compose >/dev/null; then
+    copy=$(mktemp --suffix=.yaml)
+    grep -v '^name: ' docker-compose.yaml >"$copy"
+    check 'docker-compose (1.29) config' env COMPOSE_PROJECT_NAME=tracingops \
+      docker-compose --project-directory "$root" -f "$copy" config --quiet
+    rm -f "$copy"
+  else
+    echo "skip  compose config: neither the Compose v2 plugin nor docker-compose is available"
+  fi
+fi
+
+if [ -n "${TEMPO_BIN:-}" ]; then
+  check 'tempo -config.verify deploy/tempo.yaml' "$TEMPO_BIN" -config.file=deploy/tempo.yaml -config.verify
+else
+  echo "skip  tempo -config.verify: set TEMPO_BIN to a Tempo binary (none is built here, see tests/stack/build-tempo.sh)"
+fi
+
+exit $failed
