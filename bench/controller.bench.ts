@@ -1,7 +1,8 @@
 /**
  * Sampling-endpoint throughput: the controller with 1,000 known services and 100 active overrides, under autocannon
  * on loopback, next to a bare `node:http` server returning a fixed body of the same size, in the same run.
- * Both servers run in their own Node process (the load generator runs here), so they are measured the same way.
+ * Both servers run in their own Node process (the load generator runs here), so they are measured the same way,
+ * and in alternating rounds (median reported), because the shared machine's load drifts during a run.
  * Run with `npm run bench` (or `npx tsx bench/controller.bench.ts`); prints req/s, p99 and the ratio.
  */
 import autocannon from 'autocannon';
@@ -14,7 +15,8 @@ const ROOT = join(__dirname, '..');
 const TOKEN = 'bench-token-0123456789abcdef0123456789';
 const SERVICES = 1000;
 const OVERRIDES = 100;
-const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = 3;
 const CONNECTIONS = 32;
 
 const service = (i: number) => `service-${String(i).padStart(4, '0')}`;
@@ -109,34 +111,45 @@ async function load(url: string): Promise<Figures> {
   return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
 async function main(): Promise<void> {
   const controller = await startController();
-  let controllerFigures: Figures;
-  let sample: string;
+  const sample = await (await fetch(`${controller.url}/sampling?service=${service(7)}`)).text();
+  const bare = await startBareServer(sample);
+  const runs: { controller: Figures[]; bare: Figures[] } = { controller: [], bare: [] };
   try {
-    sample = await (await fetch(`${controller.url}/sampling?service=${service(7)}`)).text();
-    controllerFigures = await load(controller.url);
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.controller.push(await load(controller.url));
+      runs.bare.push(await load(bare.url));
+    }
   } finally {
     controller.child.kill('SIGTERM');
-  }
-  const bare = await startBareServer(sample);
-  let bareFigures: Figures;
-  try {
-    bareFigures = await load(bare.url);
-  } finally {
     bare.child.kill('SIGTERM');
   }
-
+  const summary = (f: Figures[]): Figures => ({
+    requestsPerSecond: median(f.map((x) => x.requestsPerSecond)),
+    p99Ms: median(f.map((x) => x.p99Ms)),
+    errors: f.reduce((n, x) => n + x.errors, 0),
+  });
+  const c = summary(runs.controller);
+  const b = summary(runs.bare);
   const row = (name: string, f: Figures) =>
     `| ${name} | ${Math.round(f.requestsPerSecond).toLocaleString('en-US')} | ${f.p99Ms} ms | ${f.errors} |`;
-  console.log(`sampling endpoint, ${SERVICES} known services, ${OVERRIDES} active overrides, ${CONNECTIONS} connections, ${DURATION_SECONDS} s, Node ${process.version}`);
+  console.log(
+    `sampling endpoint, ${SERVICES} known services, ${OVERRIDES} active overrides, ${CONNECTIONS} connections, ` +
+      `median of ${ROUNDS} alternating ${DURATION_SECONDS} s rounds, Node ${process.version}`
+  );
   console.log('| server | req/s | p99 | errors |');
   console.log('|---|---|---|---|');
-  console.log(row('controller `/sampling`', controllerFigures));
-  console.log(row('bare node:http, fixed body', bareFigures));
-  console.log(`controller / bare: ${(controllerFigures.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(2)} of the throughput, p99 ${(controllerFigures.p99Ms / Math.max(bareFigures.p99Ms, 1)).toFixed(1)}×`);
-  if (controllerFigures.errors > 0) {
-    throw new Error(`${controllerFigures.errors} controller requests failed`);
+  console.log(row('controller `/sampling`', c));
+  console.log(row('bare node:http, fixed body', b));
+  console.log(`controller / bare: ${(c.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of the throughput, p99 ${(c.p99Ms / Math.max(b.p99Ms, 1)).toFixed(1)}×`);
+  if (c.errors > 0) {
+    throw new Error(`${c.errors} controller requests failed`);
   }
 }
 
