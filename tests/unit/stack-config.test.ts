@@ -49,6 +49,7 @@ const datasource = (type: string) => datasources.find((d) => d.type === type)!;
 const dashboard: Json = JSON.parse(read("src/app/dashboards/incident.json"));
 const compose = yamlOf("docker-compose.yaml");
 const manifest = JSON.parse(read("plugin.json"));
+const correlatedPanel = JSON.parse(read("src/app/panels/correlated/plugin.json"));
 
 describe("configuration files", () => {
   const files = [
@@ -189,7 +190,7 @@ describe("the incident dashboard", () => {
     ]);
   });
 
-  it("shows RED over Tempo span metrics, the anomalous traces from TraceQL, the service graph and the $traceId trace", () => {
+  it("shows RED over Tempo span metrics, the anomalous traces from TraceQL, the service graph and the $traceId trace in the correlated panel", () => {
     const exprs = valuesOf(dashboard, "expr") as string[];
     expect(
       exprs.filter((e) => e.includes("traces_spanmetrics_calls_total")),
@@ -199,12 +200,10 @@ describe("the incident dashboard", () => {
     ).toHaveLength(1);
     expect(exprs.every((e) => e.includes('service=~"$service"'))).toBe(true);
     expect(panels.map((p) => p.type)).toEqual(
-      expect.arrayContaining(["timeseries", "table", "nodeGraph", "traces"]),
+      expect.arrayContaining(["timeseries", "table", "nodeGraph", correlatedPanel.id]),
     );
-    const tracesPanel = panels.find((p) => p.type === "traces");
-    expect(tracesPanel?.targets).toEqual([
-      expect.objectContaining({ query: "${traceId}" }),
-    ]);
+    const tracePanel = panels.find((p) => p.type === correlatedPanel.id);
+    expect(tracePanel?.options).toEqual({ traceId: "$traceId", dataSourceChoice: "app" });
   });
 
   it("uses only variables it defines, or Grafana built-ins", () => {
