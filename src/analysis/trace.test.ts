@@ -107,6 +107,25 @@ describe('buildTrace', () => {
     expect(get(trace, '2')?.criticalSelfMs).toBe(0);
   });
 
+  it('keeps a child on the critical path when the next call starts less than 1 ms before it ended', () => {
+    // The JS SDK truncates start times to the millisecond: a pool wait ending at 80.6 ms, followed by the query it
+    // waited for starting at "80 ms", is sequential, not parallel.
+    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 5, 80.6), span('3', '1', 80, 95)]));
+    expect(trace.criticalPath.map((s) => [s.span.id.slice(-1), s.startMs, s.endMs])).toEqual([
+      ['1', 0, 5],
+      ['2', 5, 80],
+      ['3', 80, 95],
+      ['1', 95, 100],
+    ]);
+    expect(get(trace, '2')?.criticalSelfMs).toBe(75);
+  });
+
+  it('still treats a sibling overlapping the next call by more than 1 ms as parallel', () => {
+    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 5, 82), span('3', '1', 80, 95)]));
+    expect(get(trace, '2')?.criticalSelfMs).toBe(0);
+    expect(get(trace, '1')?.criticalSelfMs).toBe(85);
+  });
+
   it('accepts base64 and hex ids in the same trace', () => {
     const mixed = otlp('svc', [span('a1', undefined, 0, 10), { ...span('b2', undefined, 1, 5), parentSpanId: hexToBase64('00000000000000a1') }]);
     const trace = buildTrace(mixed);

@@ -387,6 +387,13 @@ const byEndDesc = (a: MutableSpan, b: MutableSpan): number => b.endMs - a.endMs;
  * path; then, before that child started, the child that finished last before it; the gaps are the
  * span's own time. Children are clipped to their parent. Uses an explicit stack, not recursion.
  */
+/**
+ * How far a child may overrun the start of the next child on the path and still count as running before it. The
+ * OpenTelemetry JS SDK records span start times in whole milliseconds but end times more precisely, so a call made
+ * right after another one can appear to start up to 1 ms before the first one ended.
+ */
+const SEQUENTIAL_OVERLAP_MS = 1;
+
 function computeCriticalPath(root: MutableSpan): CriticalSegment[] {
   const segments: CriticalSegment[] = [];
   const stack: Array<{ span: MutableSpan; startMs: number; endMs: number }> = [
@@ -406,8 +413,11 @@ function computeCriticalPath(root: MutableSpan): CriticalSegment[] {
       if (cursor <= startMs) {
         break;
       }
-      const childEnd = Math.min(child.endMs, endMs);
+      let childEnd = Math.min(child.endMs, endMs);
       const childStart = Math.max(child.startMs, startMs);
+      if (childEnd > cursor && childEnd - cursor <= SEQUENTIAL_OVERLAP_MS) {
+        childEnd = cursor;
+      }
       if (childEnd > cursor || childEnd <= childStart) {
         continue; // ran in parallel with a child already on the path, or outside this span
       }
