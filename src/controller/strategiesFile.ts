@@ -34,7 +34,7 @@ export const builtInStrategies: BaseStrategies = {
 
 const StrategyFields = {
   type: z.enum(['probabilistic', 'ratelimiting'], { error: 'type must be "probabilistic" or "ratelimiting"' }),
-  param: z.number({ error: 'param must be a number' }).finite().min(0, 'param must not be negative'),
+  param: z.number({ error: 'param must be a number' }).min(0, 'param must not be negative'),
 };
 
 const OperationStrategySchema = z.object({ operation: z.string().min(1, 'operation must not be empty'), ...StrategyFields }).strict();

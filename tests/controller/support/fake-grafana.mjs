@@ -26,7 +26,9 @@ function send(res, status, body) {
 
 async function readBody(req) {
   const chunks = [];
-  for await (const c of req) chunks.push(c);
+  for await (const c of req) {
+    chunks.push(c);
+  }
   return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
 }
 

@@ -122,7 +122,6 @@ export interface CallOptions {
 }
 
 // Tests read response bodies field by field; `any` by default keeps them readable, and the schema tests check shapes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function call<T = any>(base: string, method: 'GET' | 'POST', path: string, o: CallOptions = {}): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...(o.as ? grafanaHeaders(o.as) : {}), ...o.headers };
   if (o.token !== null) {
