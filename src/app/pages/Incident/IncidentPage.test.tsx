@@ -228,6 +228,14 @@ describe('IncidentPage: sampling', () => {
     expect(within(spikes).getByRole('row', { name: /gateway/ })).toHaveTextContent(/100%bobINC-7 checkout errors(9|10)m \d\ds left/);
   });
 
+  it('opens the Raise sampling dialog for the service a link names (the Trace page links here)', async () => {
+    tempoServes([]);
+    renderPage('/incident?raise=payments');
+
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    expect(within(dialog).getByRole('textbox', { name: 'Service' })).toHaveValue('payments');
+  });
+
   it('raises sampling with exactly the request the controller expects, after validating the form', async () => {
     tempoServes([]);
     mockBackend.on('POST', `${CONTROLLER}/overrides`, (request) => ok({ ...spike, id: 'ovr-2', reason: (request.body as { reason: string }).reason }));

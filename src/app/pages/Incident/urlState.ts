@@ -1,6 +1,7 @@
 /**
  * The incident page's state in the URL, so a link pasted in the incident channel opens the same
- * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters.
+ * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, and the
+ * service whose Raise sampling dialog is open (`raise`, so the Trace page can link straight to it).
  */
 import { useSearchParams } from 'react-router-dom';
 import { type DateTime, type RawTimeRange, type TimeRange, dateTime, rangeUtil } from '@grafana/data';
@@ -15,9 +16,16 @@ export interface IncidentUrlState {
   scope: ScopeChoice;
   service?: string;
   rule?: RuleId;
+  raise?: string;
 }
 
-type Change = Partial<{ raw: RawTimeRange; scope: ScopeChoice; service: string | undefined; rule: RuleId | undefined }>;
+type Change = Partial<{
+  raw: RawTimeRange;
+  scope: ScopeChoice;
+  service: string | undefined;
+  rule: RuleId | undefined;
+  raise: string | undefined;
+}>;
 
 export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => void] {
   const [params, setParams] = useSearchParams();
@@ -26,6 +34,7 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
     scope: parseScopeChoice(params.get('scope')),
     service: params.get('service') || undefined,
     rule: (params.get('rule') as RuleId | null) || undefined,
+    raise: params.get('raise') || undefined,
   };
   const update = (change: Change) =>
     setParams((current) => {
@@ -45,6 +54,9 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
       }
       if ('rule' in change) {
         set('rule', change.rule);
+      }
+      if ('raise' in change) {
+        set('raise', change.raise);
       }
       return next;
     });

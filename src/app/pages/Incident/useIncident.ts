@@ -68,7 +68,7 @@ export function useIncident() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [raisedSpike, setRaisedSpike] = useState<Override>();
-  const [raiseFor, setRaiseFor] = useState<string>();
+  const openRaise = (service: string | undefined) => setUrl({ raise: service });
 
   const act = async (action: () => Promise<Override>, after?: (o: Override) => void) => {
     setBusy(true);
@@ -101,15 +101,15 @@ export function useIncident() {
     prometheus: clients.prometheus,
     blockedReason: (service?: string) =>
       viewer && samplingState ? writeBlockedReason(viewer, samplingState.me, service) : 'Loading permissions…',
-    raiseFor,
-    openRaise: setRaiseFor,
-    closeRaise: () => setRaiseFor(undefined),
+    raiseFor: url.raise,
+    openRaise,
+    closeRaise: () => openRaise(undefined),
     raise: (body: CreateOverrideBody) =>
       act(
         () => controller.createOverride(body),
         (spike) => {
           setRaisedSpike(spike);
-          setRaiseFor(undefined);
+          openRaise(undefined);
         }
       ),
     revert: (id: string) => act(() => controller.revertOverride(id)),
