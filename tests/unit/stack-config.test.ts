@@ -161,6 +161,7 @@ describe("the incident dashboard", () => {
     id: number;
     type: string;
     targets?: Json[];
+    options?: Json;
   }>;
   const variables = (
     valuesOf(dashboard, "templating")[0] as {
