@@ -72,6 +72,8 @@ const config: Config = {
         '<rootDir>/demo/**/*.test.ts',
       ],
       transform: swc,
+      // jose ships ESM only; Jest (before Node 24.9) cannot require ESM, so it is transformed like our code.
+      transformIgnorePatterns: ['node_modules/(?!(jose)/)'],
     },
     {
       displayName: 'dist',
