@@ -55,7 +55,11 @@ function nestedPanels() {
   }
   return fs
     .readdirSync(panelsDir)
-    .filter((name) => fs.existsSync(path.join(panelsDir, name, 'plugin.json')) && fs.existsSync(path.join(panelsDir, name, 'module.tsx')));
+    .filter(
+      (name) =>
+        fs.existsSync(path.join(panelsDir, name, 'plugin.json')) &&
+        fs.existsSync(path.join(panelsDir, name, 'module.tsx'))
+    );
 }
 
 function stampVersion(content) {

@@ -52,7 +52,9 @@ const huge = syntheticTrace({ spans: 100_000, seed: 99 });
 const hugeOtlp = [JSON.stringify(huge)];
 const hugeTempo = [JSON.stringify(toTempoJson(huge))];
 
-console.log(`node ${process.version}; ${(otlpJson[0]!.length / 1024).toFixed(0)} KiB of OTLP JSON per 1,000-span trace`);
+console.log(
+  `node ${process.version}; ${(otlpJson[0]!.length / 1024).toFixed(0)} KiB of OTLP JSON per 1,000-span trace`
+);
 measure(otlpJson, 200); // warm-up: let the JIT settle before timing
 measure(tempoJson, 200);
 

@@ -41,8 +41,16 @@ async function startController(): Promise<{ url: string; child: ChildProcess }> 
   writeFileSync(
     strategies,
     JSON.stringify({
-      default_strategy: { type: 'probabilistic', param: 0.01, operation_strategies: [{ operation: '/health', type: 'probabilistic', param: 0 }] },
-      service_strategies: Array.from({ length: 100 }, (_, i) => ({ service: service(i * 10), type: 'probabilistic', param: 0.05 })),
+      default_strategy: {
+        type: 'probabilistic',
+        param: 0.01,
+        operation_strategies: [{ operation: '/health', type: 'probabilistic', param: 0 }],
+      },
+      service_strategies: Array.from({ length: 100 }, (_, i) => ({
+        service: service(i * 10),
+        type: 'probabilistic',
+        param: 0.05,
+      })),
     })
   );
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/controller/main.ts')], {
@@ -104,11 +112,18 @@ interface Figures {
 }
 
 async function load(url: string): Promise<Figures> {
-  const requests = Array.from({ length: SERVICES }, (_, i) => ({ method: 'GET' as const, path: `/sampling?service=${service((i * 37) % SERVICES)}` }));
+  const requests = Array.from({ length: SERVICES }, (_, i) => ({
+    method: 'GET' as const,
+    path: `/sampling?service=${service((i * 37) % SERVICES)}`,
+  }));
   // Warm-up (JIT, caches), not measured.
   await autocannon({ url, connections: CONNECTIONS, duration: 2, requests });
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, requests });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 }
 
 function median(values: number[]): number {
@@ -147,7 +162,9 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|');
   console.log(row('controller `/sampling`', c));
   console.log(row('bare node:http, fixed body', b));
-  console.log(`controller / bare: ${(c.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of the throughput, p99 ${(c.p99Ms / Math.max(b.p99Ms, 1)).toFixed(1)}×`);
+  console.log(
+    `controller / bare: ${(c.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of the throughput, p99 ${(c.p99Ms / Math.max(b.p99Ms, 1)).toFixed(1)}×`
+  );
   if (c.errors > 0) {
     throw new Error(`${c.errors} controller requests failed`);
   }

@@ -33,9 +33,7 @@ for (const file of benches) {
 const distDir = path.join(root, 'dist');
 if (only.length === 0 && fs.existsSync(distDir)) {
   console.log('\n## bundle size (dist/, without source maps)');
-  const files = fs
-    .readdirSync(distDir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.js'));
+  const files = fs.readdirSync(distDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
   let total = 0;
   for (const file of files.sort()) {
     const size = fs.statSync(path.join(distDir, file)).size;

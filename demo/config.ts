@@ -96,7 +96,9 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     callTimeoutMs: e.CALL_TIMEOUT_MS,
   };
   if (tuning.callTimeoutMs <= tuning.slowScoreMs) {
-    throw new DemoConfigError('CALL_TIMEOUT_MS must exceed FRAUD_SLOW_SCORE_MS, or a slow fraud turns into failed calls');
+    throw new DemoConfigError(
+      'CALL_TIMEOUT_MS must exceed FRAUD_SLOW_SCORE_MS, or a slow fraud turns into failed calls'
+    );
   }
   return {
     components: components as Component[],

@@ -82,7 +82,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       stops.push(server.close);
       urls[service] = server.url;
       faults[service] = serviceFaults;
-      logger.log('info', undefined, `${service} listening on ${server.url}`, { faults: JSON.stringify(serviceFaults.snapshot()) });
+      logger.log('info', undefined, `${service} listening on ${server.url}`, {
+        faults: JSON.stringify(serviceFaults.snapshot()),
+      });
     }
   } catch (err) {
     await close();

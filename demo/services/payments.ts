@@ -48,7 +48,11 @@ export const payments: ServiceFactory = ({ tracer, logger, faults, tuning, downs
       text: `SELECT id FROM ledger_entries WHERE account = $1 ORDER BY booked_at DESC LIMIT ${tuning.historyRows}`,
     });
     for (let row = 0; row < tuning.historyRows; row++) {
-      await tx.query({ operation: 'SELECT', table: 'ledger_entries', text: 'SELECT * FROM ledger_entries WHERE id = $1' });
+      await tx.query({
+        operation: 'SELECT',
+        table: 'ledger_entries',
+        text: 'SELECT * FROM ledger_entries WHERE id = $1',
+      });
     }
   }
 
@@ -60,16 +64,28 @@ export const payments: ServiceFactory = ({ tracer, logger, faults, tuning, downs
         const score = await scoreWithRetries(fraud, logger, ctx, charge);
         const paymentId = randomUUID();
         await ledger.transaction(ctx, (tx) =>
-          tx.query({ operation: 'INSERT', table: 'payments', text: 'INSERT INTO payments (id, account, amount) VALUES ($1, $2, $3)' })
+          tx.query({
+            operation: 'INSERT',
+            table: 'payments',
+            text: 'INSERT INTO payments (id, account, amount) VALUES ($1, $2, $3)',
+          })
         );
         const status = score.risk !== undefined && score.risk >= DECLINE_AT_RISK ? 'declined' : 'approved';
-        logger.log('info', ctx, `payment ${status}`, { payment_id: paymentId, account: charge.account, scored: score.risk !== undefined });
+        logger.log('info', ctx, `payment ${status}`, {
+          payment_id: paymentId,
+          account: charge.account,
+          scored: score.risk !== undefined,
+        });
         return { paymentId, status };
       },
       'POST /refunds': async ({ body, ctx }) => {
         const refund = parseBody(Charge, body);
         await ledger.transaction(ctx, async (tx) => {
-          await tx.query({ operation: 'SELECT', table: 'accounts', text: 'SELECT * FROM accounts WHERE id = $1 FOR UPDATE' });
+          await tx.query({
+            operation: 'SELECT',
+            table: 'accounts',
+            text: 'SELECT * FROM accounts WHERE id = $1 FOR UPDATE',
+          });
           await tx.query({
             operation: 'INSERT',
             table: 'ledger_entries',

@@ -36,7 +36,12 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info:
 export function analyzeTrace(input: Trace | unknown, options: AnalyzeOptions = {}): TraceAnalysis {
   const trace = isTrace(input) ? input : buildTrace(input);
   const settings = options.settings ?? DEFAULT_ANALYSIS_SETTINGS;
-  const context = { trace, settings, baselines: options.baselines ?? EMPTY_BASELINES, siblingGroups: siblingGroupsOf(trace) };
+  const context = {
+    trace,
+    settings,
+    baselines: options.baselines ?? EMPTY_BASELINES,
+    siblingGroups: siblingGroupsOf(trace),
+  };
 
   const findings: Finding[] = [];
   for (const rule of RULES) {

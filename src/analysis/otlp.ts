@@ -6,12 +6,7 @@
 
 /** OTLP `AnyValue` flattened to JSON-friendly values. */
 export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly AttributeValue[]
-  | { readonly [key: string]: AttributeValue };
+  string | number | boolean | null | readonly AttributeValue[] | { readonly [key: string]: AttributeValue };
 
 /** An OTLP `KeyValue` as it appears in either JSON flavour; fields are untrusted. */
 export interface OtlpKeyValue {

@@ -8,7 +8,13 @@ describe('compileRedaction with the defaults', () => {
   });
 
   it('hides the whole value of attributes whose key names a secret', () => {
-    expect(redact.attributes({ 'http.request.header.authorization': 'Bearer abc', 'db.password': 'hunter2', 'x.api_key': 42 })).toEqual({
+    expect(
+      redact.attributes({
+        'http.request.header.authorization': 'Bearer abc',
+        'db.password': 'hunter2',
+        'x.api_key': 42,
+      })
+    ).toEqual({
       'http.request.header.authorization': REDACTED,
       'db.password': REDACTED,
       'x.api_key': REDACTED,
@@ -34,7 +40,10 @@ describe('compileRedaction with the defaults', () => {
 
   it('scrubs strings nested in arrays and maps', () => {
     expect(redact.value('recipients', ['a@b.io', 'ops'])).toEqual([REDACTED, 'ops']);
-    expect(redact.value('meta', { owner: 'a@b.io', session_id: 'x' })).toEqual({ owner: REDACTED, session_id: REDACTED });
+    expect(redact.value('meta', { owner: 'a@b.io', session_id: 'x' })).toEqual({
+      owner: REDACTED,
+      session_id: REDACTED,
+    });
   });
 
   it('redacts free text such as status messages', () => {
@@ -54,7 +63,11 @@ describe('compileRedaction with custom settings', () => {
   });
 
   it('rejects an invalid pattern and names it', () => {
-    expect(() => compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, secretKeyPatterns: ['(unclosed'] })).toThrow(RedactionSettingsError);
-    expect(() => compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, valuePatterns: ['['] })).toThrow(/value pattern "\["/);
+    expect(() => compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, secretKeyPatterns: ['(unclosed'] })).toThrow(
+      RedactionSettingsError
+    );
+    expect(() => compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, valuePatterns: ['['] })).toThrow(
+      /value pattern "\["/
+    );
   });
 });

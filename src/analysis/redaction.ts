@@ -76,7 +76,9 @@ function compile(source: string, flags: string, what: string): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (e) {
-    throw new RedactionSettingsError(`${what} ${JSON.stringify(source)} is not a valid regular expression: ${(e as Error).message}`);
+    throw new RedactionSettingsError(
+      `${what} ${JSON.stringify(source)} is not a valid regular expression: ${(e as Error).message}`
+    );
   }
 }
 

@@ -105,7 +105,9 @@ describe('bottleneck rule', () => {
     expect(f.spanIds).toEqual([spanNamed(a.trace, 'payments', 'pool.acquire')?.id]);
     expect(f.measured).toBeCloseTo(2300 / 2520, 6);
     expect(f.threshold).toBe(0.8);
-    expect(f.explanation).toBe('`payments pool.acquire` spends 2300 ms of its own time on the critical path, 91% of the trace');
+    expect(f.explanation).toBe(
+      '`payments pool.acquire` spends 2300 ms of its own time on the critical path, 91% of the trace'
+    );
   });
 
   it('does not flag a single-span trace, which trivially holds its own time', () => {
@@ -156,7 +158,9 @@ describe('deep rule', () => {
   it('flags a call path with more service hops than allowed and names the services', () => {
     const f = only(analyze(deepCallChain()), 'deep');
     expect(f).toMatchObject({ measured: DEEP_CHAIN_SERVICES.length - 1, threshold: 8, severity: 'info' });
-    expect(f.explanation).toBe('one call path crosses 10 service hops: gateway → edge-auth → catalog → … → ledger → audit');
+    expect(f.explanation).toBe(
+      'one call path crosses 10 service hops: gateway → edge-auth → catalog → … → ledger → audit'
+    );
   });
 });
 
@@ -188,7 +192,11 @@ describe('findings', () => {
 
   it('list critical findings before warnings', () => {
     const severities = analyze(swallowedErrorsWithRetries()).findings.map((f) => f.severity);
-    expect(severities).toEqual([...severities].sort((a, b) => ['critical', 'warning', 'info'].indexOf(a) - ['critical', 'warning', 'info'].indexOf(b)));
+    expect(severities).toEqual(
+      [...severities].sort(
+        (a, b) => ['critical', 'warning', 'info'].indexOf(a) - ['critical', 'warning', 'info'].indexOf(b)
+      )
+    );
     expect(severities[0]).toBe('critical');
   });
 

@@ -293,7 +293,13 @@ const retryStormRule: Rule = {
       .map(({ parent, spans, errors }) => ({
         rule: 'retry-storm',
         severity: 'critical',
-        spanIds: [parent.id, ...spans.filter((s) => s.status === 'error').slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
+        spanIds: [
+          parent.id,
+          ...spans
+            .filter((s) => s.status === 'error')
+            .slice(0, EVIDENCE_LIMIT)
+            .map((s) => s.id),
+        ],
         measured: spans.length,
         threshold: settings.retryMinAttempts,
         unit: 'calls',

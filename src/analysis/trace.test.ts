@@ -42,7 +42,18 @@ const get = (trace: Trace, id: string) => trace.spanById(id.padStart(16, '0'));
 /** The parts of a model that must not depend on the JSON flavour. */
 function essence(trace: Trace) {
   return trace.spans
-    .map((s) => [s.id, s.parent?.id, s.service, s.name, s.kind, s.status, s.statusMessage, s.startMs, s.durationMs, s.depth])
+    .map((s) => [
+      s.id,
+      s.parent?.id,
+      s.service,
+      s.name,
+      s.kind,
+      s.status,
+      s.statusMessage,
+      s.startMs,
+      s.durationMs,
+      s.depth,
+    ])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 }
 
@@ -75,7 +86,9 @@ describe('buildTrace', () => {
     const leaf = trace.spans.find((s) => s.name === 'audit.write');
     expect(leaf?.depth).toBe(21);
     expect(leaf?.serviceHops).toBe(10);
-    const charge = buildTrace(nPlusOneAfterRelease()).spans.find((s) => s.service === 'payments' && s.kind === 'server');
+    const charge = buildTrace(nPlusOneAfterRelease()).spans.find(
+      (s) => s.service === 'payments' && s.kind === 'server'
+    );
     const starts = charge?.children.map((c) => c.startMs) ?? [];
     expect(starts).toHaveLength(112);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
@@ -91,13 +104,17 @@ describe('buildTrace', () => {
   });
 
   it('computes self time as the time no child covers', () => {
-    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 10, 30), span('3', '1', 20, 90)]));
+    const trace = buildTrace(
+      otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 10, 30), span('3', '1', 20, 90)])
+    );
     expect(get(trace, '1')?.selfTimeMs).toBe(20);
     expect(get(trace, '3')?.selfTimeMs).toBe(70);
   });
 
   it('follows the last-finishing child for the critical path and skips children running in parallel', () => {
-    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 10, 30), span('3', '1', 20, 90)]));
+    const trace = buildTrace(
+      otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 10, 30), span('3', '1', 20, 90)])
+    );
     expect(trace.criticalPath.map((s) => [s.span.id.slice(-1), s.startMs, s.endMs])).toEqual([
       ['1', 0, 20],
       ['3', 20, 90],
@@ -110,7 +127,9 @@ describe('buildTrace', () => {
   it('keeps a child on the critical path when the next call starts less than 1 ms before it ended', () => {
     // The JS SDK truncates start times to the millisecond: a pool wait ending at 80.6 ms, followed by the query it
     // waited for starting at "80 ms", is sequential, not parallel.
-    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 5, 80.6), span('3', '1', 80, 95)]));
+    const trace = buildTrace(
+      otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 5, 80.6), span('3', '1', 80, 95)])
+    );
     expect(trace.criticalPath.map((s) => [s.span.id.slice(-1), s.startMs, s.endMs])).toEqual([
       ['1', 0, 5],
       ['2', 5, 80],
@@ -121,13 +140,18 @@ describe('buildTrace', () => {
   });
 
   it('still treats a sibling overlapping the next call by more than 1 ms as parallel', () => {
-    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 5, 82), span('3', '1', 80, 95)]));
+    const trace = buildTrace(
+      otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 5, 82), span('3', '1', 80, 95)])
+    );
     expect(get(trace, '2')?.criticalSelfMs).toBe(0);
     expect(get(trace, '1')?.criticalSelfMs).toBe(85);
   });
 
   it('accepts base64 and hex ids in the same trace', () => {
-    const mixed = otlp('svc', [span('a1', undefined, 0, 10), { ...span('b2', undefined, 1, 5), parentSpanId: hexToBase64('00000000000000a1') }]);
+    const mixed = otlp('svc', [
+      span('a1', undefined, 0, 10),
+      { ...span('b2', undefined, 1, 5), parentSpanId: hexToBase64('00000000000000a1') },
+    ]);
     const trace = buildTrace(mixed);
     expect(get(trace, 'b2')?.parent?.id).toBe('00000000000000a1');
   });
@@ -139,7 +163,9 @@ describe('buildTrace', () => {
   });
 
   it('makes spans with a missing parent extra roots and records the gap', () => {
-    const trace = buildTrace(otlp('svc', [span('2', 'ff', 0, 50), span('1', undefined, 5, 100), span('3', '1', 10, 20)]));
+    const trace = buildTrace(
+      otlp('svc', [span('2', 'ff', 0, 50), span('1', undefined, 5, 100), span('3', '1', 10, 20)])
+    );
     expect(trace.root?.id).toBe('0000000000000001');
     expect(trace.roots.map((r) => r.id.slice(-1))).toEqual(['1', '2']);
     expect(trace.issues).toEqual([{ kind: 'missing-parent', count: 1, exampleSpanIds: ['0000000000000002'] }]);
@@ -147,7 +173,9 @@ describe('buildTrace', () => {
   });
 
   it('keeps both spans of a duplicated id and indexes the first', () => {
-    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 10, 20), span('2', '1', 30, 40)]));
+    const trace = buildTrace(
+      otlp('svc', [span('1', undefined, 0, 100), span('2', '1', 10, 20), span('2', '1', 30, 40)])
+    );
     expect(trace.spans).toHaveLength(3);
     expect(get(trace, '2')?.startMs).toBe(10);
     expect(get(trace, '1')?.children).toHaveLength(2);
@@ -171,17 +199,26 @@ describe('buildTrace', () => {
   });
 
   it('records spans without an id or start time as invalid and leaves them out', () => {
-    const trace = buildTrace(otlp('svc', [span('1', undefined, 0, 10), { name: 'no id' }, { ...span('2', '1', 0, 5), startTimeUnixNano: 'soon' }]));
+    const trace = buildTrace(
+      otlp('svc', [
+        span('1', undefined, 0, 10),
+        { name: 'no id' },
+        { ...span('2', '1', 0, 5), startTimeUnixNano: 'soon' },
+      ])
+    );
     expect(trace.spans).toHaveLength(1);
     expect(trace.issues).toEqual([{ kind: 'invalid-span', count: 2, exampleSpanIds: ['', '0000000000000002'] }]);
   });
 
-  it.each([[{}], [{ resourceSpans: [] }], [{ trace: {} }], [{ batches: [{}] }]])('builds an empty trace from %j', (input) => {
-    const trace = buildTrace(input);
-    expect(trace.spans).toEqual([]);
-    expect(trace.root).toBeUndefined();
-    expect(trace.durationMs).toBe(0);
-  });
+  it.each([[{}], [{ resourceSpans: [] }], [{ trace: {} }], [{ batches: [{}] }]])(
+    'builds an empty trace from %j',
+    (input) => {
+      const trace = buildTrace(input);
+      expect(trace.spans).toEqual([]);
+      expect(trace.root).toBeUndefined();
+      expect(trace.durationMs).toBe(0);
+    }
+  );
 
   it.each([[null], ['trace'], [[]], [{ resourceSpans: 'x' }]])('rejects %j, which is not trace JSON', (input) => {
     expect(() => buildTrace(input)).toThrow(TraceFormatError);
@@ -200,7 +237,9 @@ describe('buildTrace', () => {
 
   it('handles a 100,000-span call chain without recursion limits', () => {
     const n = 100_000;
-    const spans = Array.from({ length: n }, (_, i) => span((i + 1).toString(16), i === 0 ? undefined : i.toString(16), i / 1000, 200 - i / 1000));
+    const spans = Array.from({ length: n }, (_, i) =>
+      span((i + 1).toString(16), i === 0 ? undefined : i.toString(16), i / 1000, 200 - i / 1000)
+    );
     const trace = buildTrace(otlp('svc', spans));
     expect(trace.spans).toHaveLength(n);
     expect(get(trace, n.toString(16))?.depth).toBe(n - 1);
@@ -210,7 +249,10 @@ describe('buildTrace', () => {
 
   it('handles 100,000 children of one parent', () => {
     const n = 100_000;
-    const spans = [span('1', undefined, 0, 1000), ...Array.from({ length: n }, (_, i) => span((i + 2).toString(16), '1', i / 100, i / 100 + 5))];
+    const spans = [
+      span('1', undefined, 0, 1000),
+      ...Array.from({ length: n }, (_, i) => span((i + 2).toString(16), '1', i / 100, i / 100 + 5)),
+    ];
     const trace = buildTrace(otlp('svc', spans));
     expect(get(trace, '1')?.children).toHaveLength(n);
     expect(get(trace, '1')?.selfTimeMs).toBeCloseTo(0, 6);

@@ -1,6 +1,13 @@
 import { analyzeTrace } from '../analysis';
 import { nPlusOneAfterRelease, toTempoJson } from '../analysis/fixtures';
-import { DataSourceError, createLokiClient, createPrometheusClient, createTempoClient, logLines, type Transport } from './index';
+import {
+  DataSourceError,
+  createLokiClient,
+  createPrometheusClient,
+  createTempoClient,
+  logLines,
+  type Transport,
+} from './index';
 import { type Route, type TestServer, json, startServer, text } from './testServer.testing';
 
 const PROXY = '/api/datasources/proxy/uid/tempo-uid';
@@ -29,12 +36,24 @@ const TEMPO_SEARCH = {
       durationMs: 2520,
       spanSets: [
         {
-          spans: [{ spanID: '563d623c76514f8e', name: 'pool.acquire', startTimeUnixNano: '1735689600028000000', durationNanos: '2300000000' }],
+          spans: [
+            {
+              spanID: '563d623c76514f8e',
+              name: 'pool.acquire',
+              startTimeUnixNano: '1735689600028000000',
+              durationNanos: '2300000000',
+            },
+          ],
           matched: 1,
         },
       ],
     },
-    { traceID: '0af7651916cd43dd8448eb211c80319c', rootServiceName: 'gateway', rootTraceName: 'GET /checkout', startTimeUnixNano: '1735689601000000000' },
+    {
+      traceID: '0af7651916cd43dd8448eb211c80319c',
+      rootServiceName: 'gateway',
+      rootTraceName: 'GET /checkout',
+      startTimeUnixNano: '1735689601000000000',
+    },
   ],
   metrics: { inspectedTraces: 120, inspectedBytes: '51234', completedJobs: 1, totalJobs: 1 },
 };
@@ -43,13 +62,34 @@ describe('Tempo client', () => {
   it('searches with TraceQL, time range, limit and spss, and restores 32-digit trace ids', async () => {
     server = await startServer({ [`${PROXY}/api/search`]: json(TEMPO_SEARCH) });
     const tempo = createTempoClient({ baseUrl: `${server.origin}${PROXY}/` });
-    const result = await tempo.search({ query: '{ status = error }', start: 1735689000, end: 1735690000, limit: 20, spss: 3 });
+    const result = await tempo.search({
+      query: '{ status = error }',
+      start: 1735689000,
+      end: 1735690000,
+      limit: 20,
+      spss: 3,
+    });
 
     expect(server.requests[0]?.pathname).toBe(`${PROXY}/api/search`);
-    expect(Object.fromEntries(server.requests[0]!.searchParams)).toEqual({ q: '{ status = error }', start: '1735689000', end: '1735690000', limit: '20', spss: '3' });
-    expect(result.traces.map((t) => t.traceId)).toEqual(['02f3e0cee77ae5dc9c17ade3689eb2e5', '0af7651916cd43dd8448eb211c80319c']);
-    expect(result.traces[0]).toMatchObject({ rootServiceName: 'gateway', startUnixMs: 1735689600000, durationMs: 2520 });
-    expect(result.traces[0]?.matchedSpans).toEqual([{ spanId: '563d623c76514f8e', name: 'pool.acquire', startUnixMs: 1735689600028, durationMs: 2300 }]);
+    expect(Object.fromEntries(server.requests[0]!.searchParams)).toEqual({
+      q: '{ status = error }',
+      start: '1735689000',
+      end: '1735690000',
+      limit: '20',
+      spss: '3',
+    });
+    expect(result.traces.map((t) => t.traceId)).toEqual([
+      '02f3e0cee77ae5dc9c17ade3689eb2e5',
+      '0af7651916cd43dd8448eb211c80319c',
+    ]);
+    expect(result.traces[0]).toMatchObject({
+      rootServiceName: 'gateway',
+      startUnixMs: 1735689600000,
+      durationMs: 2520,
+    });
+    expect(result.traces[0]?.matchedSpans).toEqual([
+      { spanId: '563d623c76514f8e', name: 'pool.acquire', startUnixMs: 1735689600028, durationMs: 2300 },
+    ]);
     expect(result.traces[1]?.durationMs).toBe(0);
     expect(result.metrics.inspectedTraces).toBe(120);
   });
@@ -61,7 +101,10 @@ describe('Tempo client', () => {
   ] as const)('fetches a trace from the %s API (%s) in a shape the analysis reads', async (api, prefix, body) => {
     const id = '00000000000000000000000000000003';
     server = await startServer({ [`${prefix}${id}`]: json(body) });
-    const trace = await createTempoClient({ baseUrl: server.origin, api }).getTrace(id.toUpperCase(), { start: 1, end: 2 });
+    const trace = await createTempoClient({ baseUrl: server.origin, api }).getTrace(id.toUpperCase(), {
+      start: 1,
+      end: 2,
+    });
 
     expect(server.requests[0]?.search).toBe('?start=1&end=2');
     expect(trace?.resourceSpans.length).toBeGreaterThan(0);
@@ -82,15 +125,29 @@ describe('Tempo client', () => {
 
   it('lists tag values, escaping the tag in the path and passing the scope query', async () => {
     const route = '/api/v2/search/tag/resource.service.name/values';
-    server = await startServer({ [route]: json({ tagValues: [{ type: 'string', value: 'payments' }, { type: 'string', value: 'fraud' }], metrics: {} }) });
-    const values = await createTempoClient({ baseUrl: server.origin }).tagValues('resource.service.name', { query: '{ resource.service.name =~ "p.*" }' });
+    server = await startServer({
+      [route]: json({
+        tagValues: [
+          { type: 'string', value: 'payments' },
+          { type: 'string', value: 'fraud' },
+        ],
+        metrics: {},
+      }),
+    });
+    const values = await createTempoClient({ baseUrl: server.origin }).tagValues('resource.service.name', {
+      query: '{ resource.service.name =~ "p.*" }',
+    });
     expect(values).toEqual(['payments', 'fraud']);
     expect(server.requests[0]?.searchParams.get('q')).toBe('{ resource.service.name =~ "p.*" }');
   });
 
   it('names Tempo, the status and the server message on a bad query', async () => {
-    server = await startServer({ '/api/search': text('invalid TraceQL query: parse error at line 1, col 3: syntax error', 400) });
-    const error = await failure(createTempoClient({ baseUrl: server.origin, name: 'Tempo (prod)' }).search({ query: '{ ' }));
+    server = await startServer({
+      '/api/search': text('invalid TraceQL query: parse error at line 1, col 3: syntax error', 400),
+    });
+    const error = await failure(
+      createTempoClient({ baseUrl: server.origin, name: 'Tempo (prod)' }).search({ query: '{ ' })
+    );
     expect(error).toMatchObject({ kind: 'http', status: 400, dataSource: 'Tempo', dataSourceName: 'Tempo (prod)' });
     expect(error.url).toBe(`${server.origin}/api/search?q=%7B+`);
     expect(error.message).toBe(
@@ -100,18 +157,34 @@ describe('Tempo client', () => {
 
   it('rejects a 2xx answer that is not Tempo search JSON', async () => {
     server = await startServer({ '/api/search': json({ traces: [{ traceID: 'not hex' }] }) });
-    expect((await failure(createTempoClient({ baseUrl: server.origin }).search({ query: '{}' }))).kind).toBe('invalid-response');
+    expect((await failure(createTempoClient({ baseUrl: server.origin }).search({ query: '{}' }))).kind).toBe(
+      'invalid-response'
+    );
   });
 });
 
 describe('Prometheus client', () => {
   const vector = {
     status: 'success',
-    data: { resultType: 'vector', result: [{ metric: { service: 'payments', span_name: 'POST /charge' }, value: [1735689600, '0.25'] }] },
+    data: {
+      resultType: 'vector',
+      result: [{ metric: { service: 'payments', span_name: 'POST /charge' }, value: [1735689600, '0.25'] }],
+    },
   };
   const matrix = {
     status: 'success',
-    data: { resultType: 'matrix', result: [{ metric: { service: 'payments' }, values: [[1735689600, '1.5'], [1735689660, '2']] }] },
+    data: {
+      resultType: 'matrix',
+      result: [
+        {
+          metric: { service: 'payments' },
+          values: [
+            [1735689600, '1.5'],
+            [1735689660, '2'],
+          ],
+        },
+      ],
+    },
   };
 
   it('runs instant and range queries', async () => {
@@ -119,7 +192,12 @@ describe('Prometheus client', () => {
     const prom = createPrometheusClient({ baseUrl: server.origin });
     await expect(prom.query('up', { time: 1735689600 })).resolves.toEqual(vector.data);
     await expect(prom.queryRange('up', { start: 1735689600, end: 1735689660, step: 60 })).resolves.toEqual(matrix.data);
-    expect(Object.fromEntries(server.requests[1]!.searchParams)).toEqual({ query: 'up', start: '1735689600', end: '1735689660', step: '60' });
+    expect(Object.fromEntries(server.requests[1]!.searchParams)).toEqual({
+      query: 'up',
+      start: '1735689600',
+      end: '1735689660',
+      step: '60',
+    });
   });
 
   it("reports Prometheus's own error message for a bad query", async () => {
@@ -139,7 +217,9 @@ describe('Prometheus client', () => {
 
   it('rejects a range answer that is not a matrix', async () => {
     server = await startServer({ '/api/v1/query_range': json(vector) });
-    const error = await failure(createPrometheusClient({ baseUrl: server.origin }).queryRange('up', { start: 0, end: 1, step: 1 }));
+    const error = await failure(
+      createPrometheusClient({ baseUrl: server.origin }).queryRange('up', { start: 0, end: 1, step: 1 })
+    );
     expect(error.kind).toBe('invalid-response');
   });
 });
@@ -150,15 +230,29 @@ describe('Loki client', () => {
     data: {
       resultType: 'streams',
       result: [
-        { stream: { service_name: 'payments' }, values: [['1735689600200000000', 'charge failed trace_id=0af76519'], ['1735689600100000000', 'charging']] },
-        { stream: { service_name: 'fraud' }, values: [['1735689600150000000', 'score timeout', { trace_id: '0af76519' }]] },
+        {
+          stream: { service_name: 'payments' },
+          values: [
+            ['1735689600200000000', 'charge failed trace_id=0af76519'],
+            ['1735689600100000000', 'charging'],
+          ],
+        },
+        {
+          stream: { service_name: 'fraud' },
+          values: [['1735689600150000000', 'score timeout', { trace_id: '0af76519' }]],
+        },
       ],
     },
   };
 
   it('queries a range in nanoseconds and lists lines oldest first', async () => {
     server = await startServer({ '/loki/api/v1/query_range': json(streams) });
-    const result = await createLokiClient({ baseUrl: server.origin }).queryRange({ query: '{service_name="payments"}', start: 1735689600, end: 1735689660.5, limit: 100 });
+    const result = await createLokiClient({ baseUrl: server.origin }).queryRange({
+      query: '{service_name="payments"}',
+      start: 1735689600,
+      end: 1735689660.5,
+      limit: 100,
+    });
     expect(Object.fromEntries(server.requests[0]!.searchParams)).toEqual({
       query: '{service_name="payments"}',
       start: '1735689600000000000',
@@ -174,7 +268,9 @@ describe('Loki client', () => {
 
   it('reports a 5xx with a plain-text body and says to retry', async () => {
     server = await startServer({ '/loki/api/v1/query_range': text('too many outstanding requests', 503) });
-    const error = await failure(createLokiClient({ baseUrl: server.origin }).queryRange({ query: '{a="b"}', start: 0, end: 1 }));
+    const error = await failure(
+      createLokiClient({ baseUrl: server.origin }).queryRange({ query: '{a="b"}', start: 0, end: 1 })
+    );
     expect(error).toMatchObject({ dataSource: 'Loki', status: 503, detail: 'too many outstanding requests' });
     expect(error.hint).toMatch(/retry/);
   });
@@ -197,26 +293,34 @@ describe('transport failures', () => {
         res.write('{"status":"succ');
       },
     });
-    expect((await failure(createPrometheusClient({ baseUrl: server.origin, timeoutMs: 50 }).query('up'))).kind).toBe('timeout');
+    expect((await failure(createPrometheusClient({ baseUrl: server.origin, timeoutMs: 50 }).query('up'))).kind).toBe(
+      'timeout'
+    );
   });
 
   it("stops when the caller's AbortSignal fires", async () => {
     const controller = new AbortController();
     server = await startServer({ '/api/search': () => controller.abort() });
-    const error = await failure(createTempoClient({ baseUrl: server.origin }).search({ query: '{}' }, { signal: controller.signal }));
+    const error = await failure(
+      createTempoClient({ baseUrl: server.origin }).search({ query: '{}' }, { signal: controller.signal })
+    );
     expect(error.kind).toBe('aborted');
   });
 
   it('does not send anything with an already aborted signal', async () => {
     server = await startServer({ '/api/search': json(TEMPO_SEARCH) });
-    const error = await failure(createTempoClient({ baseUrl: server.origin }).search({ query: '{}' }, { signal: AbortSignal.abort() }));
+    const error = await failure(
+      createTempoClient({ baseUrl: server.origin }).search({ query: '{}' }, { signal: AbortSignal.abort() })
+    );
     expect(error.kind).toBe('aborted');
     expect(server.requests).toHaveLength(0);
   });
 
   it('refuses a body whose declared length is over the limit', async () => {
     server = await startServer({ '/api/search': json({ traces: [], padding: 'x'.repeat(2048) }) });
-    const error = await failure(createTempoClient({ baseUrl: server.origin, maxResponseBytes: 1024 }).search({ query: '{}' }));
+    const error = await failure(
+      createTempoClient({ baseUrl: server.origin, maxResponseBytes: 1024 }).search({ query: '{}' })
+    );
     expect(error.kind).toBe('too-large');
     expect(error.message).toMatch(/more than 1 KiB/);
   });
@@ -244,7 +348,9 @@ describe('transport failures', () => {
         pump();
       },
     });
-    const error = await failure(createTempoClient({ baseUrl: server.origin, maxResponseBytes: 256 * 1024 }).search({ query: '{}' }));
+    const error = await failure(
+      createTempoClient({ baseUrl: server.origin, maxResponseBytes: 256 * 1024 }).search({ query: '{}' })
+    );
     expect(error.kind).toBe('too-large');
     await expect(closed).resolves.toBe(true);
   });
@@ -253,7 +359,9 @@ describe('transport failures', () => {
     const s = await startServer({});
     const origin = s.origin;
     await s.close();
-    const error = await failure(createLokiClient({ baseUrl: origin }).queryRange({ query: '{a="b"}', start: 0, end: 1 }));
+    const error = await failure(
+      createLokiClient({ baseUrl: origin }).queryRange({ query: '{a="b"}', start: 0, end: 1 })
+    );
     expect(error.kind).toBe('network');
     expect(error.message).toMatch(/^Loki \(http:\/\/127\.0\.0\.1:\d+\) could not be reached/);
   });
@@ -275,7 +383,10 @@ describe('an injected transport', () => {
     const tempo = createTempoClient({ baseUrl: PROXY, transport, headers: { 'X-Grafana-Org-Id': '1' } });
     await expect(tempo.tagValues('resource.service.name')).resolves.toEqual(['gateway']);
     expect(seen).toEqual([
-      { url: `${PROXY}/api/v2/search/tag/resource.service.name/values`, headers: { Accept: 'application/json', 'X-Grafana-Org-Id': '1' } },
+      {
+        url: `${PROXY}/api/v2/search/tag/resource.service.name/values`,
+        headers: { Accept: 'application/json', 'X-Grafana-Org-Id': '1' },
+      },
     ]);
   });
 });

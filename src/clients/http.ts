@@ -57,20 +57,32 @@ export interface DataSourceHttp {
   readonly dataSource: DataSourceKind;
   readonly name: string;
   /** GETs `path` and parses JSON; `undefined` for a status in `passStatuses` (e.g. 404 for "no such trace"). */
-  getJson(path: string, params: QueryParams, options?: RequestOptions, passStatuses?: readonly number[]): Promise<unknown>;
+  getJson(
+    path: string,
+    params: QueryParams,
+    options?: RequestOptions,
+    passStatuses?: readonly number[]
+  ): Promise<unknown>;
   /** An error for a 2xx answer that is not what this API returns. */
   invalid(url: string, detail: string): DataSourceError;
   /** An error for caller input that cannot be sent. */
   invalidRequest(path: string, detail: string): DataSourceError;
 }
 
-export function createHttp(dataSource: DataSourceKind, options: ClientOptions, defaultMaxBytes: number): DataSourceHttp {
+export function createHttp(
+  dataSource: DataSourceKind,
+  options: ClientOptions,
+  defaultMaxBytes: number
+): DataSourceHttp {
   const base = options.baseUrl.replace(/\/+$/, '');
   const name = options.name ?? base;
   const maxBytes = options.maxResponseBytes ?? defaultMaxBytes;
   const transport: Transport = options.transport ?? ((url, init) => fetch(url, init));
-  const fail = (url: string, d: Omit<ConstructorParameters<typeof DataSourceError>[0], 'dataSource' | 'name' | 'url'>, cause?: unknown) =>
-    new DataSourceError({ dataSource, name, url, ...d }, { cause });
+  const fail = (
+    url: string,
+    d: Omit<ConstructorParameters<typeof DataSourceError>[0], 'dataSource' | 'name' | 'url'>,
+    cause?: unknown
+  ) => new DataSourceError({ dataSource, name, url, ...d }, { cause });
 
   const urlFor = (path: string, params: QueryParams): string => {
     const search = new URLSearchParams();
@@ -83,7 +95,12 @@ export function createHttp(dataSource: DataSourceKind, options: ClientOptions, d
     return `${base}${path}${query ? `?${query}` : ''}`;
   };
 
-  async function getJson(path: string, params: QueryParams, request: RequestOptions = {}, passStatuses: readonly number[] = []): Promise<unknown> {
+  async function getJson(
+    path: string,
+    params: QueryParams,
+    request: RequestOptions = {},
+    passStatuses: readonly number[] = []
+  ): Promise<unknown> {
     const url = urlFor(path, params);
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();
@@ -98,7 +115,14 @@ export function createHttp(dataSource: DataSourceKind, options: ClientOptions, d
     // Whatever fails while our controller is aborted is reported as the abort, not as its symptom.
     const interruption = (cause: unknown): DataSourceError | undefined => {
       if (timedOut) {
-        return fail(url, { kind: 'timeout', hint: `No complete answer within ${timeoutMs / 1000} s; narrow the time range or lower the limit, then retry.` }, cause);
+        return fail(
+          url,
+          {
+            kind: 'timeout',
+            hint: `No complete answer within ${timeoutMs / 1000} s; narrow the time range or lower the limit, then retry.`,
+          },
+          cause
+        );
       }
       if (request.signal?.aborted) {
         return fail(url, { kind: 'aborted', hint: 'The request was cancelled.' }, cause);
@@ -112,9 +136,24 @@ export function createHttp(dataSource: DataSourceKind, options: ClientOptions, d
       }
       let response: TransportResponse;
       try {
-        response = await transport(url, { method: 'GET', headers: { Accept: 'application/json', ...options.headers }, signal: controller.signal });
+        response = await transport(url, {
+          method: 'GET',
+          headers: { Accept: 'application/json', ...options.headers },
+          signal: controller.signal,
+        });
       } catch (cause) {
-        throw interruption(cause) ?? fail(url, { kind: 'network', detail: messageOf(cause), hint: 'Check that the data source is reachable from Grafana and retry.' }, cause);
+        throw (
+          interruption(cause) ??
+          fail(
+            url,
+            {
+              kind: 'network',
+              detail: messageOf(cause),
+              hint: 'Check that the data source is reachable from Grafana and retry.',
+            },
+            cause
+          )
+        );
       }
 
       const ok = response.status >= 200 && response.status < 300;
@@ -123,7 +162,11 @@ export function createHttp(dataSource: DataSourceKind, options: ClientOptions, d
         return undefined;
       }
       const tooLarge = (): DataSourceError =>
-        fail(url, { kind: 'too-large', detail: `more than ${formatBytes(maxBytes)}`, hint: 'Narrow the time range or lower the limit, then retry.' });
+        fail(url, {
+          kind: 'too-large',
+          detail: `more than ${formatBytes(maxBytes)}`,
+          hint: 'Narrow the time range or lower the limit, then retry.',
+        });
       const declared = Number(response.headers.get('content-length'));
       if (ok && declared > maxBytes) {
         controller.abort();
@@ -140,17 +183,41 @@ export function createHttp(dataSource: DataSourceKind, options: ClientOptions, d
           }
           text = '';
         } else {
-          throw interruption(cause) ?? fail(url, { kind: 'network', detail: messageOf(cause), hint: 'The connection broke while reading the answer; retry.' }, cause);
+          throw (
+            interruption(cause) ??
+            fail(
+              url,
+              {
+                kind: 'network',
+                detail: messageOf(cause),
+                hint: 'The connection broke while reading the answer; retry.',
+              },
+              cause
+            )
+          );
         }
       }
 
       if (!ok) {
-        throw fail(url, { kind: 'http', status: response.status, detail: errorDetail(text), hint: hintForStatus(response.status, dataSource) });
+        throw fail(url, {
+          kind: 'http',
+          status: response.status,
+          detail: errorDetail(text),
+          hint: hintForStatus(response.status, dataSource),
+        });
       }
       try {
         return JSON.parse(text) as unknown;
       } catch (cause) {
-        throw fail(url, { kind: 'invalid-response', detail: 'the body is not JSON', hint: `Check that the data source points at a ${dataSource} API.` }, cause);
+        throw fail(
+          url,
+          {
+            kind: 'invalid-response',
+            detail: 'the body is not JSON',
+            hint: `Check that the data source points at a ${dataSource} API.`,
+          },
+          cause
+        );
       }
     } finally {
       clearTimeout(timer);
@@ -162,15 +229,25 @@ export function createHttp(dataSource: DataSourceKind, options: ClientOptions, d
     dataSource,
     name,
     getJson,
-    invalid: (url, detail) => fail(url, { kind: 'invalid-response', detail, hint: `Check that the data source points at a ${dataSource} API.` }),
-    invalidRequest: (path, detail) => fail(`${base}${path}`, { kind: 'invalid-request', detail, hint: 'Nothing was sent; correct the input.' }),
+    invalid: (url, detail) =>
+      fail(url, {
+        kind: 'invalid-response',
+        detail,
+        hint: `Check that the data source points at a ${dataSource} API.`,
+      }),
+    invalidRequest: (path, detail) =>
+      fail(`${base}${path}`, { kind: 'invalid-request', detail, hint: 'Nothing was sent; correct the input.' }),
   };
 }
 
 const BODY_LIMIT = Symbol('body limit');
 
 /** Reads the body as UTF-8, aborting the exchange as soon as it passes `limit` bytes. */
-async function readText(body: ReadableStream<Uint8Array> | null, limit: number, controller: AbortController): Promise<string> {
+async function readText(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+  controller: AbortController
+): Promise<string> {
   if (!body) {
     return '';
   }

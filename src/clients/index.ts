@@ -4,7 +4,13 @@
  * services in tests. Every failure is a `DataSourceError`.
  */
 export { DataSourceError, type DataSourceKind, type DataSourceErrorKind, type DataSourceErrorDetails } from './errors';
-export { type Transport, type TransportRequest, type TransportResponse, type ClientOptions, type RequestOptions } from './http';
+export {
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+  type ClientOptions,
+  type RequestOptions,
+} from './http';
 export {
   type TempoClient,
   type TempoClientOptions,
@@ -24,4 +30,11 @@ export {
   type SampleValue,
   createPrometheusClient,
 } from './prometheus';
-export { type LokiClient, type LokiQueryRange, type LokiStream, type LokiLogLine, createLokiClient, logLines } from './loki';
+export {
+  type LokiClient,
+  type LokiQueryRange,
+  type LokiStream,
+  type LokiLogLine,
+  createLokiClient,
+  logLines,
+} from './loki';

@@ -44,7 +44,13 @@ export function createLokiClient(options: ClientOptions): LokiClient {
       const path = '/loki/api/v1/query_range';
       const body = (await http.getJson(
         path,
-        { query: range.query, start: secondsToNanos(range.start), end: secondsToNanos(range.end), limit: range.limit, direction: range.direction },
+        {
+          query: range.query,
+          start: secondsToNanos(range.start),
+          end: secondsToNanos(range.end),
+          limit: range.limit,
+          direction: range.direction,
+        },
         request
       )) as { status?: unknown; data?: { resultType?: unknown; result?: unknown } } | null;
       if (body?.status !== 'success' || body.data?.resultType !== 'streams' || !Array.isArray(body.data.result)) {
@@ -57,7 +63,9 @@ export function createLokiClient(options: ClientOptions): LokiClient {
 
 /** All lines of all streams, oldest first, each with its stream's labels. */
 export function logLines(streams: readonly LokiStream[]): LokiLogLine[] {
-  const lines = streams.flatMap((s) => s.values.map(([timestampNs, line]) => ({ timestampNs, line, labels: s.stream })));
+  const lines = streams.flatMap((s) =>
+    s.values.map(([timestampNs, line]) => ({ timestampNs, line, labels: s.stream }))
+  );
   // Equal-length decimal strings compare like numbers; pad to be safe with older timestamps.
   return lines.sort((a, b) => (a.timestampNs.padStart(20, '0') < b.timestampNs.padStart(20, '0') ? -1 : 1));
 }

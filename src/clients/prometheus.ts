@@ -29,7 +29,11 @@ export interface PrometheusClient {
   /** Instant query at `time` (unix seconds; default now). */
   query(query: string, at?: { readonly time?: number }, options?: RequestOptions): Promise<PromInstantResult>;
   /** Range query; times in unix seconds, step in seconds. */
-  queryRange(query: string, range: { readonly start: number; readonly end: number; readonly step: number }, options?: RequestOptions): Promise<PromRangeResult>;
+  queryRange(
+    query: string,
+    range: { readonly start: number; readonly end: number; readonly step: number },
+    options?: RequestOptions
+  ): Promise<PromRangeResult>;
 }
 
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
@@ -38,7 +42,10 @@ export function createPrometheusClient(options: ClientOptions): PrometheusClient
   const http = createHttp('Prometheus', options, DEFAULT_MAX_BYTES);
 
   const data = async (path: string, params: Record<string, string | number | undefined>, request?: RequestOptions) => {
-    const body = (await http.getJson(path, params, request)) as { status?: unknown; data?: { resultType?: unknown; result?: unknown } } | null;
+    const body = (await http.getJson(path, params, request)) as {
+      status?: unknown;
+      data?: { resultType?: unknown; result?: unknown };
+    } | null;
     if (body?.status !== 'success' || typeof body.data?.resultType !== 'string' || body.data.result === undefined) {
       throw http.invalid(path, 'expected {"status": "success", "data": {"resultType", "result"}}');
     }
@@ -48,14 +55,21 @@ export function createPrometheusClient(options: ClientOptions): PrometheusClient
   return {
     async query(query, at = {}, request) {
       const d = await data('/api/v1/query', { query, time: at.time }, request);
-      const valid = d.resultType === 'vector' ? Array.isArray(d.result) : ['scalar', 'string'].includes(d.resultType) && Array.isArray(d.result);
+      const valid =
+        d.resultType === 'vector'
+          ? Array.isArray(d.result)
+          : ['scalar', 'string'].includes(d.resultType) && Array.isArray(d.result);
       if (!valid) {
         throw http.invalid('/api/v1/query', `unexpected result type ${d.resultType}`);
       }
       return d as PromInstantResult;
     },
     async queryRange(query, range, request) {
-      const d = await data('/api/v1/query_range', { query, start: range.start, end: range.end, step: range.step }, request);
+      const d = await data(
+        '/api/v1/query_range',
+        { query, start: range.start, end: range.end, step: range.step },
+        request
+      );
       if (d.resultType !== 'matrix' || !Array.isArray(d.result)) {
         throw http.invalid('/api/v1/query_range', `expected a matrix, got ${d.resultType}`);
       }

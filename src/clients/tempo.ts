@@ -53,8 +53,16 @@ export interface TempoClientOptions extends ClientOptions {
 export interface TempoClient {
   search(search: TempoSearch, options?: RequestOptions): Promise<TempoSearchResult>;
   /** `null` when Tempo has no such trace (HTTP 404). */
-  getTrace(traceId: string, range?: { readonly start?: number; readonly end?: number }, options?: RequestOptions): Promise<TempoTrace | null>;
-  tagValues(tag: string, filter?: { readonly query?: string; readonly start?: number; readonly end?: number }, options?: RequestOptions): Promise<string[]>;
+  getTrace(
+    traceId: string,
+    range?: { readonly start?: number; readonly end?: number },
+    options?: RequestOptions
+  ): Promise<TempoTrace | null>;
+  tagValues(
+    tag: string,
+    filter?: { readonly query?: string; readonly start?: number; readonly end?: number },
+    options?: RequestOptions
+  ): Promise<string[]>;
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -77,7 +85,11 @@ export function createTempoClient(options: TempoClientOptions): TempoClient {
   return {
     async search(search, request) {
       const path = '/api/search';
-      const body = await http.getJson(path, { q: search.query, start: search.start, end: search.end, limit: search.limit, spss: search.spss }, request);
+      const body = await http.getJson(
+        path,
+        { q: search.query, start: search.start, end: search.end, limit: search.limit, spss: search.spss },
+        request
+      );
       if (!isObject(body) || (body.traces !== undefined && !Array.isArray(body.traces))) {
         throw http.invalid(path, 'expected {"traces": [...]}');
       }

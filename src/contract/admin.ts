@@ -45,37 +45,31 @@ export const CreateOverrideBodySchema = z
   .object({
     service: ServiceNameSchema,
     operation: OperationNameSchema.optional(),
-    samplingRate: z
-      .number()
-      .gt(0, 'samplingRate must be greater than 0')
-      .lte(1, 'samplingRate must be at most 1'),
+    samplingRate: z.number().gt(0, 'samplingRate must be greater than 0').lte(1, 'samplingRate must be at most 1'),
     durationSeconds: DurationSchema,
     reason: ReasonSchema,
   })
-  .strict()
- ;
+  .strict();
 
 export const RevertOverrideBodySchema = z.object({ reason: ReasonSchema.optional() }).strict();
 
 export const ExtendOverrideBodySchema = z.object({ durationSeconds: DurationSchema }).strict();
 
-export const OverrideSchema = z
-  .object({
-    id: z.string(),
-    service: z.string(),
-    operation: z.string().optional(),
-    samplingRate: z.number(),
-    reason: z.string(),
-    createdBy: z.string(),
-    createdAt: z.iso.datetime(),
-    expiresAt: z.iso.datetime(),
-    revokedAt: z.iso.datetime().optional(),
-    revokedBy: z.string().optional(),
-    revokeReason: z.string().optional(),
-    /** Computed by the controller at response time: `now < expiresAt` and not reverted. */
-    active: z.boolean(),
-  })
- ;
+export const OverrideSchema = z.object({
+  id: z.string(),
+  service: z.string(),
+  operation: z.string().optional(),
+  samplingRate: z.number(),
+  reason: z.string(),
+  createdBy: z.string(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().optional(),
+  revokedBy: z.string().optional(),
+  revokeReason: z.string().optional(),
+  /** Computed by the controller at response time: `now < expiresAt` and not reverted. */
+  active: z.boolean(),
+});
 
 export const OverrideListSchema = z.object({ overrides: z.array(OverrideSchema) });
 
@@ -85,19 +79,17 @@ export const ListOverridesQuerySchema = z
 
 export const AuditEventTypeSchema = z.enum(['created', 'reverted', 'extended', 'expired', 'denied']);
 
-export const AuditEventSchema = z
-  .object({
-    id: z.number().int(),
-    at: z.iso.datetime(),
-    type: AuditEventTypeSchema,
-    service: z.string(),
-    operation: z.string().optional(),
-    overrideId: z.string().optional(),
-    actor: z.string(),
-    reason: z.string().optional(),
-    details: z.record(z.string(), z.unknown()),
-  })
- ;
+export const AuditEventSchema = z.object({
+  id: z.number().int(),
+  at: z.iso.datetime(),
+  type: AuditEventTypeSchema,
+  service: z.string(),
+  operation: z.string().optional(),
+  overrideId: z.string().optional(),
+  actor: z.string(),
+  reason: z.string().optional(),
+  details: z.record(z.string(), z.unknown()),
+});
 
 export const AuditListSchema = z.object({ events: z.array(AuditEventSchema) });
 
@@ -110,82 +102,72 @@ export const AuditQuerySchema = z
   })
   .strict();
 
-export const StrategySourceSchema = z
-  .object({
-    kind: z.enum(['base-default', 'base-service', 'base-operation', 'override']),
-    overrideId: z.string().optional(),
-  })
- ;
+export const StrategySourceSchema = z.object({
+  kind: z.enum(['base-default', 'base-service', 'base-operation', 'override']),
+  overrideId: z.string().optional(),
+});
 
-export const EffectiveStrategySchema = z
-  .object({
-    service: z.string(),
-    strategyType: z.enum(['PROBABILISTIC', 'RATE_LIMITING']),
-    /** Service-wide probability; absent when the service is rate limited and no override applies. */
-    samplingRate: z.number().optional(),
-    maxTracesPerSecond: z.number().optional(),
-    source: StrategySourceSchema,
-    operations: z.array(z.object({ operation: z.string(), samplingRate: z.number(), source: StrategySourceSchema })),
-    /** Every active override for this service, including those that lost to a higher rate. */
-    activeOverrides: z.array(OverrideSchema),
-    /** Exactly what `/sampling?service=` returns for this service right now. */
-    response: SamplingStrategyResponseSchema,
-  })
- ;
+export const EffectiveStrategySchema = z.object({
+  service: z.string(),
+  strategyType: z.enum(['PROBABILISTIC', 'RATE_LIMITING']),
+  /** Service-wide probability; absent when the service is rate limited and no override applies. */
+  samplingRate: z.number().optional(),
+  maxTracesPerSecond: z.number().optional(),
+  source: StrategySourceSchema,
+  operations: z.array(z.object({ operation: z.string(), samplingRate: z.number(), source: StrategySourceSchema })),
+  /** Every active override for this service, including those that lost to a higher rate. */
+  activeOverrides: z.array(OverrideSchema),
+  /** Exactly what `/sampling?service=` returns for this service right now. */
+  response: SamplingStrategyResponseSchema,
+});
 
-export const KnownServiceSchema = z
-  .object({
-    name: z.string(),
-    /** Last time a sampler polled for this service; absent if none has polled yet. */
-    lastSeen: z.iso.datetime().optional(),
-    pollCount: z.number().int(),
-    samplingRate: z.number().optional(),
-    strategyType: z.enum(['PROBABILISTIC', 'RATE_LIMITING']),
-    source: StrategySourceSchema,
-    activeOverrides: z.number().int(),
-  })
- ;
+export const KnownServiceSchema = z.object({
+  name: z.string(),
+  /** Last time a sampler polled for this service; absent if none has polled yet. */
+  lastSeen: z.iso.datetime().optional(),
+  pollCount: z.number().int(),
+  samplingRate: z.number().optional(),
+  strategyType: z.enum(['PROBABILISTIC', 'RATE_LIMITING']),
+  source: StrategySourceSchema,
+  activeOverrides: z.number().int(),
+});
 
 export const ServiceListSchema = z.object({ services: z.array(KnownServiceSchema) });
 
-export const GuardrailsSchema = z
-  .object({
-    maxSamplingRate: z.number(),
-    maxDurationSeconds: z.number().int(),
-    defaultDurationSeconds: z.number().int(),
-    maxActiveOverridesPerService: z.number().int(),
-    maxActiveOverrides: z.number().int(),
-    /** How often samplers should poll; a change takes up to this long (plus the controller's cache) to reach them. */
-    pollIntervalHintSeconds: z.number(),
-  })
- ;
+export const GuardrailsSchema = z.object({
+  maxSamplingRate: z.number(),
+  maxDurationSeconds: z.number().int(),
+  defaultDurationSeconds: z.number().int(),
+  maxActiveOverridesPerService: z.number().int(),
+  maxActiveOverrides: z.number().int(),
+  /** How often samplers should poll; a change takes up to this long (plus the controller's cache) to reach them. */
+  pollIntervalHintSeconds: z.number(),
+});
 
 export const OrgRoleSchema = z.enum(['None', 'Viewer', 'Editor', 'Admin']);
 
-export const MeSchema = z
-  .object({
-    /** Absent when the request carried a valid token but no Grafana user (e.g. a script). */
-    login: z.string().optional(),
-    userId: z.number().int().optional(),
-    role: OrgRoleSchema,
-    isGrafanaAdmin: z.boolean(),
-    /** Which header the identity came from: the signed ID token is preferred. */
-    identitySource: z.enum(['id-token', 'grafana-context', 'user-header', 'none']),
-    /** The user's teams that appear in the controller's ownership map. */
-    teams: z.array(z.string()),
-    write: z.object({
-      allowed: z.boolean(),
-      /** True for Grafana server admins and org Admins: they may change any service. */
-      allServices: z.boolean(),
-      /** Service-name globs the user's teams own. */
-      servicePatterns: z.array(z.string()),
-      /** Known services the user may change. */
-      services: z.array(z.string()),
-      /** Why writes are not allowed, in words for the UI. */
-      reason: z.string().optional(),
-    }),
-  })
- ;
+export const MeSchema = z.object({
+  /** Absent when the request carried a valid token but no Grafana user (e.g. a script). */
+  login: z.string().optional(),
+  userId: z.number().int().optional(),
+  role: OrgRoleSchema,
+  isGrafanaAdmin: z.boolean(),
+  /** Which header the identity came from: the signed ID token is preferred. */
+  identitySource: z.enum(['id-token', 'grafana-context', 'user-header', 'none']),
+  /** The user's teams that appear in the controller's ownership map. */
+  teams: z.array(z.string()),
+  write: z.object({
+    allowed: z.boolean(),
+    /** True for Grafana server admins and org Admins: they may change any service. */
+    allServices: z.boolean(),
+    /** Service-name globs the user's teams own. */
+    servicePatterns: z.array(z.string()),
+    /** Known services the user may change. */
+    services: z.array(z.string()),
+    /** Why writes are not allowed, in words for the UI. */
+    reason: z.string().optional(),
+  }),
+});
 
 export const ApiErrorCodeSchema = z.enum([
   'bad_request',
@@ -200,15 +182,13 @@ export const ApiErrorCodeSchema = z.enum([
   'internal',
 ]);
 
-export const ApiErrorSchema = z
-  .object({
-    error: z.object({
-      code: ApiErrorCodeSchema,
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
-  })
- ;
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: ApiErrorCodeSchema,
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
 
 export type CreateOverrideBody = z.infer<typeof CreateOverrideBodySchema>;
 export type RevertOverrideBody = z.infer<typeof RevertOverrideBodySchema>;

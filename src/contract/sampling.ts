@@ -25,7 +25,10 @@ export const SamplingStrategyResponseSchema = z
   .object({
     strategyType: z.enum(['PROBABILISTIC', 'RATE_LIMITING']),
     probabilisticSampling: ProbabilisticSamplingSchema.optional(),
-    rateLimitingSampling: z.object({ maxTracesPerSecond: z.number().int().min(0) }).strict().optional(),
+    rateLimitingSampling: z
+      .object({ maxTracesPerSecond: z.number().int().min(0) })
+      .strict()
+      .optional(),
     operationSampling: PerOperationSamplingSchema.optional(),
   })
   .strict();

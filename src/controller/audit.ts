@@ -76,7 +76,11 @@ export class ExpirySweeper {
               overrideId: o.id,
               actor: 'controller',
               reason: null,
-              details: { samplingRate: o.samplingRate, createdBy: o.createdBy, recordedAt: new Date(now).toISOString() },
+              details: {
+                samplingRate: o.samplingRate,
+                createdBy: o.createdBy,
+                recordedAt: new Date(now).toISOString(),
+              },
             });
           }
         }

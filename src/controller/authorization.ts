@@ -37,9 +37,18 @@ export class Authorizer {
   }
 
   async writeAccess(identity: Identity): Promise<WriteAccess> {
-    const none = (reason: string): WriteAccess => ({ allowed: false, allServices: false, teams: [], servicePatterns: [], reason });
+    const none = (reason: string): WriteAccess => ({
+      allowed: false,
+      allServices: false,
+      teams: [],
+      servicePatterns: [],
+      reason,
+    });
     if (identity.login === undefined) {
-      return none(identity.writeBlockedReason ?? 'no Grafana user on this request; changes must come through the Tracing Ops app in Grafana');
+      return none(
+        identity.writeBlockedReason ??
+          'no Grafana user on this request; changes must come through the Tracing Ops app in Grafana'
+      );
     }
     if (identity.writeBlockedReason) {
       return none(identity.writeBlockedReason);
@@ -51,7 +60,9 @@ export class Authorizer {
       return none(`your Grafana role is ${identity.role}; changing sampling needs Editor or higher`);
     }
     if (!this.teams) {
-      return none('the controller has no Grafana service-account token (GRAFANA_URL, GRAFANA_SA_TOKEN), so it cannot check team ownership');
+      return none(
+        'the controller has no Grafana service-account token (GRAFANA_URL, GRAFANA_SA_TOKEN), so it cannot check team ownership'
+      );
     }
     let teams: string[];
     try {
@@ -64,7 +75,7 @@ export class Authorizer {
     }
     const servicePatterns = this.ownership.globsOf(teams);
     if (servicePatterns.length === 0) {
-      return { ...none('none of your teams owns a service in the controller\'s ownership map'), teams };
+      return { ...none("none of your teams owns a service in the controller's ownership map"), teams };
     }
     return { allowed: true, allServices: false, teams, servicePatterns };
   }

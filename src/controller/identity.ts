@@ -55,10 +55,15 @@ function parseContext(raw: string): GrafanaContext {
   } catch {
     // reported below
   }
-  throw new ApiError(401, 'unauthorized', 'X-Grafana-Context is not a JSON object; is the request really coming through Grafana?');
+  throw new ApiError(
+    401,
+    'unauthorized',
+    'X-Grafana-Context is not a JSON object; is the request really coming through Grafana?'
+  );
 }
 
-const sameLogin = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+const sameLogin = (a: string | undefined, b: string | undefined) =>
+  a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
 export class IdentityResolver {
   constructor(
@@ -90,7 +95,12 @@ export class IdentityResolver {
         throw err;
       }
       if (claims.identityType !== 'user' || !claims.login) {
-        return { role: 'None', isGrafanaAdmin: false, source: 'id-token', writeBlockedReason: `the ID token is for a ${claims.identityType}, not a user` };
+        return {
+          role: 'None',
+          isGrafanaAdmin: false,
+          source: 'id-token',
+          writeBlockedReason: `the ID token is for a ${claims.identityType}, not a user`,
+        };
       }
       if (contextUser && !sameLogin(contextUser.Login, claims.login)) {
         throw new ApiError(401, 'unauthorized', 'X-Grafana-Id and X-Grafana-Context name different users');
@@ -106,7 +116,7 @@ export class IdentityResolver {
     }
 
     const blocked = this.requireIdToken
-      ? 'this controller requires Grafana\'s signed ID token (X-Grafana-Id); enable ID forwarding in Grafana'
+      ? "this controller requires Grafana's signed ID token (X-Grafana-Id); enable ID forwarding in Grafana"
       : undefined;
     if (contextUser) {
       return {
@@ -124,7 +134,9 @@ export class IdentityResolver {
         role: 'None',
         isGrafanaAdmin: false,
         source: 'user-header',
-        writeBlockedReason: blocked ?? 'only the login arrived (X-Grafana-User), not the role; Grafana\'s plugin proxy sends X-Grafana-Context with it',
+        writeBlockedReason:
+          blocked ??
+          "only the login arrived (X-Grafana-User), not the role; Grafana's plugin proxy sends X-Grafana-Context with it",
       };
     }
     return { role: 'None', isGrafanaAdmin: false, source: 'none' };

@@ -31,8 +31,12 @@ function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output'):
   for (const [id, schema] of Object.entries(schemas)) {
     registry.add(schema, { id });
   }
-  const out = z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, JsonObject> };
-  return Object.fromEntries(Object.entries(out.schemas).map(([id, { $schema: _drop, $id: _id, ...rest }]) => [id, rest]));
+  const out = z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, JsonObject>;
+  };
+  return Object.fromEntries(
+    Object.entries(out.schemas).map(([id, { $schema: _drop, $id: _id, ...rest }]) => [id, rest])
+  );
 }
 
 function queryParameters(schema: z.ZodObject): JsonObject[] {
@@ -46,7 +50,9 @@ function queryParameters(schema: z.ZodObject): JsonObject[] {
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_TEXT[s] ?? 'Error', content: json('ApiError') }]));
+  Object.fromEntries(
+    statuses.map((s) => [String(s), { description: ERROR_TEXT[s] ?? 'Error', content: json('ApiError') }])
+  );
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input (nothing was stored)',
@@ -71,7 +77,7 @@ export function buildOpenApiDocument(): JsonObject {
       version: '1',
       description:
         'Time-boxed sampling overrides for services polling the Jaeger remote-sampling endpoint. ' +
-        'Every request needs `Authorization: Bearer <CONTROLLER_TOKEN>`; writes also need a Grafana user (headers set by Grafana\'s plugin proxy) with Editor or higher whose team owns the service.',
+        "Every request needs `Authorization: Bearer <CONTROLLER_TOKEN>`; writes also need a Grafana user (headers set by Grafana's plugin proxy) with Editor or higher whose team owns the service.",
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
@@ -98,7 +104,8 @@ export function buildOpenApiDocument(): JsonObject {
       },
       '/overrides/{id}/extend': {
         post: {
-          summary: 'Move an active override\'s expiry later by durationSeconds (time left stays within the maximum duration)',
+          summary:
+            "Move an active override's expiry later by durationSeconds (time left stays within the maximum duration)",
           parameters: [idParam],
           requestBody: { required: true, content: json('ExtendOverrideBody') },
           responses: { '200': { description: 'Extended', content: json('Override') }, ...writeErrors },
@@ -113,10 +120,13 @@ export function buildOpenApiDocument(): JsonObject {
       '/services/{service}/strategy': {
         get: {
           summary: 'Effective strategy of a service with provenance and every active override',
-          parameters: [{ name: 'service', in: 'path', required: true, schema: z.toJSONSchema(ServiceNameSchema, { io: 'input' }) }].map(
-            ({ schema: { $schema: _drop, ...schema }, ...p }) => ({ ...p, schema })
-          ),
-          responses: { '200': { description: 'Effective strategy', content: json('EffectiveStrategy') }, ...errors(400, 401) },
+          parameters: [
+            { name: 'service', in: 'path', required: true, schema: z.toJSONSchema(ServiceNameSchema, { io: 'input' }) },
+          ].map(({ schema: { $schema: _drop, ...schema }, ...p }) => ({ ...p, schema })),
+          responses: {
+            '200': { description: 'Effective strategy', content: json('EffectiveStrategy') },
+            ...errors(400, 401),
+          },
         },
       },
       '/audit': {
@@ -143,7 +153,11 @@ export function buildOpenApiDocument(): JsonObject {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         ...components(
-          { CreateOverrideBody: CreateOverrideBodySchema, RevertOverrideBody: RevertOverrideBodySchema, ExtendOverrideBody: ExtendOverrideBodySchema },
+          {
+            CreateOverrideBody: CreateOverrideBodySchema,
+            RevertOverrideBody: RevertOverrideBodySchema,
+            ExtendOverrideBody: ExtendOverrideBodySchema,
+          },
           'input'
         ),
         ...components(

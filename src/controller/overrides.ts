@@ -57,62 +57,82 @@ export class Overrides {
 
   async create(body: CreateOverrideBody, actor: string): Promise<OverrideRecord> {
     const g = this.guardrails;
-    return this.run(async (tx, now) => {
-      const denied = (error: ApiError): Outcome<OverrideRecord> => ({ ok: false, error });
-      if (body.samplingRate > g.maxSamplingRate) {
-        return denied(
-          guardrailError(`samplingRate ${body.samplingRate} is above this controller's maximum of ${g.maxSamplingRate}`, {
-            guardrail: 'maxSamplingRate',
-            limit: g.maxSamplingRate,
-            requested: body.samplingRate,
-          })
+    return this.run(
+      async (tx, now) => {
+        const denied = (error: ApiError): Outcome<OverrideRecord> => ({ ok: false, error });
+        if (body.samplingRate > g.maxSamplingRate) {
+          return denied(
+            guardrailError(
+              `samplingRate ${body.samplingRate} is above this controller's maximum of ${g.maxSamplingRate}`,
+              {
+                guardrail: 'maxSamplingRate',
+                limit: g.maxSamplingRate,
+                requested: body.samplingRate,
+              }
+            )
+          );
+        }
+        if (body.durationSeconds > g.maxDurationSeconds) {
+          return denied(
+            guardrailError(
+              `durationSeconds ${body.durationSeconds} is above this controller's maximum of ${g.maxDurationSeconds} seconds`,
+              {
+                guardrail: 'maxDurationSeconds',
+                limit: g.maxDurationSeconds,
+                requested: body.durationSeconds,
+              }
+            )
+          );
+        }
+        const forService = await tx.countActive(now, body.service);
+        if (forService >= g.maxActiveOverridesPerService) {
+          return denied(
+            guardrailError(
+              `service "${body.service}" already has ${forService} active overrides, the maximum per service; revert or wait for one to expire`,
+              { guardrail: 'maxActiveOverridesPerService', limit: g.maxActiveOverridesPerService, active: forService }
+            )
+          );
+        }
+        const total = await tx.countActive(now);
+        if (total >= g.maxActiveOverrides) {
+          return denied(
+            guardrailError(
+              `${total} overrides are active across all services, the maximum; revert or wait for one to expire`,
+              {
+                guardrail: 'maxActiveOverrides',
+                limit: g.maxActiveOverrides,
+                active: total,
+              }
+            )
+          );
+        }
+        const o: OverrideRecord = {
+          id: randomUUID(),
+          service: body.service,
+          operation: body.operation ?? null,
+          samplingRate: body.samplingRate,
+          reason: body.reason,
+          createdBy: actor,
+          createdAt: now,
+          expiresAt: now + body.durationSeconds * 1000,
+          revokedAt: null,
+          revokedBy: null,
+          revokeReason: null,
+        };
+        await tx.insertOverride(o);
+        await tx.appendAudit(
+          this.event(o, 'created', actor, now, o.reason, { samplingRate: o.samplingRate, expiresAt: iso(o.expiresAt) })
         );
-      }
-      if (body.durationSeconds > g.maxDurationSeconds) {
-        return denied(
-          guardrailError(`durationSeconds ${body.durationSeconds} is above this controller's maximum of ${g.maxDurationSeconds} seconds`, {
-            guardrail: 'maxDurationSeconds',
-            limit: g.maxDurationSeconds,
-            requested: body.durationSeconds,
-          })
-        );
-      }
-      const forService = await tx.countActive(now, body.service);
-      if (forService >= g.maxActiveOverridesPerService) {
-        return denied(
-          guardrailError(
-            `service "${body.service}" already has ${forService} active overrides, the maximum per service; revert or wait for one to expire`,
-            { guardrail: 'maxActiveOverridesPerService', limit: g.maxActiveOverridesPerService, active: forService }
-          )
-        );
-      }
-      const total = await tx.countActive(now);
-      if (total >= g.maxActiveOverrides) {
-        return denied(
-          guardrailError(`${total} overrides are active across all services, the maximum; revert or wait for one to expire`, {
-            guardrail: 'maxActiveOverrides',
-            limit: g.maxActiveOverrides,
-            active: total,
-          })
-        );
-      }
-      const o: OverrideRecord = {
-        id: randomUUID(),
+        return { ok: true, value: o };
+      },
+      () => ({
         service: body.service,
         operation: body.operation ?? null,
-        samplingRate: body.samplingRate,
+        actor,
+        attempted: 'create',
         reason: body.reason,
-        createdBy: actor,
-        createdAt: now,
-        expiresAt: now + body.durationSeconds * 1000,
-        revokedAt: null,
-        revokedBy: null,
-        revokeReason: null,
-      };
-      await tx.insertOverride(o);
-      await tx.appendAudit(this.event(o, 'created', actor, now, o.reason, { samplingRate: o.samplingRate, expiresAt: iso(o.expiresAt) }));
-      return { ok: true, value: o };
-    }, () => ({ service: body.service, operation: body.operation ?? null, actor, attempted: 'create', reason: body.reason }));
+      })
+    );
   }
 
   async revert(id: string, reason: string | undefined, actor: string): Promise<OverrideRecord> {
@@ -139,7 +159,11 @@ export class Overrides {
       }
       await tx.setExpiresAt(o.id, expiresAt);
       await tx.appendAudit(
-        this.event(o, 'extended', actor, now, null, { previousExpiresAt: iso(o.expiresAt), expiresAt: iso(expiresAt), durationSeconds })
+        this.event(o, 'extended', actor, now, null, {
+          previousExpiresAt: iso(o.expiresAt),
+          expiresAt: iso(expiresAt),
+          durationSeconds,
+        })
       );
       return { ok: true, value: { ...o, expiresAt } };
     });
@@ -180,12 +204,22 @@ export class Overrides {
           throw new ApiError(404, 'not_found', `override ${id} does not exist`);
         }
         if (!isActive(target, now)) {
-          const why = target.revokedAt !== null ? `was reverted by ${target.revokedBy ?? 'someone'}` : `expired at ${iso(target.expiresAt)}`;
+          const why =
+            target.revokedAt !== null
+              ? `was reverted by ${target.revokedBy ?? 'someone'}`
+              : `expired at ${iso(target.expiresAt)}`;
           throw new ApiError(409, 'conflict', `override ${id} is no longer active: it ${why}`);
         }
         return change(tx, target, now);
       },
-      () => ({ service: target?.service ?? '', operation: target?.operation ?? null, overrideId: id, actor, attempted, reason })
+      () => ({
+        service: target?.service ?? '',
+        operation: target?.operation ?? null,
+        overrideId: id,
+        actor,
+        attempted,
+        reason,
+      })
     );
   }
 
@@ -210,7 +244,12 @@ export class Overrides {
           overrideId: d.overrideId ?? null,
           actor: d.actor,
           reason: d.reason ?? null,
-          details: { attempted: d.attempted, code: result.error.code, message: result.error.message, ...(result.error.details as object) },
+          details: {
+            attempted: d.attempted,
+            code: result.error.code,
+            message: result.error.message,
+            ...(result.error.details as object),
+          },
         });
       }
       return result;
@@ -243,7 +282,11 @@ export class ActiveOverrides {
   private snapshot: OverrideRecord[] = [];
   private fetchedAt = Number.NEGATIVE_INFINITY;
   /** The snapshot filtered to what is active, valid until the earliest expiry in it (saves filtering per poll). */
-  private activeNow: { list: OverrideRecord[]; version: number; validUntil: number } = { list: [], version: -1, validUntil: 0 };
+  private activeNow: { list: OverrideRecord[]; version: number; validUntil: number } = {
+    list: [],
+    version: -1,
+    validUntil: 0,
+  };
   private inflight?: Promise<void>;
   /** Bumped whenever the snapshot's content changes. */
   version = 0;
@@ -266,7 +309,11 @@ export class ActiveOverrides {
     const now = this.clock.now();
     if (this.activeNow.version !== this.version || now >= this.activeNow.validUntil) {
       const list = this.snapshot.filter((o) => isActive(o, now));
-      this.activeNow = { list, version: this.version, validUntil: Math.min(Number.POSITIVE_INFINITY, ...list.map((o) => o.expiresAt)) };
+      this.activeNow = {
+        list,
+        version: this.version,
+        validUntil: Math.min(Number.POSITIVE_INFINITY, ...list.map((o) => o.expiresAt)),
+      };
     }
     return this.activeNow.list;
   }

@@ -19,7 +19,10 @@ const OwnershipFileSchema = z
   .strict();
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\/]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -27,7 +30,9 @@ export class Ownership {
   private readonly rules: Array<{ team: string; glob: string; pattern: RegExp }>;
 
   constructor(teams: Record<string, string[]>) {
-    this.rules = Object.entries(teams).flatMap(([team, globs]) => globs.map((glob) => ({ team, glob, pattern: globToRegExp(glob) })));
+    this.rules = Object.entries(teams).flatMap(([team, globs]) =>
+      globs.map((glob) => ({ team, glob, pattern: globToRegExp(glob) }))
+    );
   }
 
   static empty(): Ownership {

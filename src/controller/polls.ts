@@ -55,7 +55,13 @@ export class PollRecorder {
           const later = this.pending.get(p.service);
           this.pending.set(
             p.service,
-            later ? { service: p.service, lastSeen: Math.max(later.lastSeen, p.lastSeen), pollCount: later.pollCount + p.pollCount } : p
+            later
+              ? {
+                  service: p.service,
+                  lastSeen: Math.max(later.lastSeen, p.lastSeen),
+                  pollCount: later.pollCount + p.pollCount,
+                }
+              : p
           );
         }
       }
@@ -68,7 +74,12 @@ export class PollRecorder {
     const stored = new Map((await this.storage.listServicePolls()).map((p) => [p.service, { ...p }]));
     for (const p of this.pending.values()) {
       const s = stored.get(p.service);
-      stored.set(p.service, s ? { service: p.service, lastSeen: Math.max(s.lastSeen, p.lastSeen), pollCount: s.pollCount + p.pollCount } : { ...p });
+      stored.set(
+        p.service,
+        s
+          ? { service: p.service, lastSeen: Math.max(s.lastSeen, p.lastSeen), pollCount: s.pollCount + p.pollCount }
+          : { ...p }
+      );
     }
     return [...stored.values()];
   }

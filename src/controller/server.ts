@@ -68,7 +68,9 @@ export async function createController(config: ControllerConfig, deps: Controlle
   const fetchImpl = deps.fetch ?? fetch;
   const metrics = new ControllerMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
 
-  const strategies = new StrategiesSource(config.strategiesFile, log, (result) => metrics.strategyReloads.inc({ result }));
+  const strategies = new StrategiesSource(config.strategiesFile, log, (result) =>
+    metrics.strategyReloads.inc({ result })
+  );
   await strategies.load();
   const ownership = config.ownershipFile ? await Ownership.fromFile(config.ownershipFile) : Ownership.empty();
   const storage = await openStorage(config.storage, log);
@@ -103,7 +105,12 @@ export async function createController(config: ControllerConfig, deps: Controlle
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeRequest(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000
+    );
     done();
   });
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
@@ -155,7 +162,10 @@ export async function createController(config: ControllerConfig, deps: Controlle
       strategies.start(config.strategiesReloadMs);
       polls.start(config.pollFlushMs);
       sweeper.start(config.expirySweepMs);
-      log.info({ url: controller.url, storage: storage.kind, strategiesFile: config.strategiesFile ?? null }, 'sampling controller listening');
+      log.info(
+        { url: controller.url, storage: storage.kind, strategiesFile: config.strategiesFile ?? null },
+        'sampling controller listening'
+      );
       return controller.url;
     },
     async close() {

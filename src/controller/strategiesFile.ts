@@ -13,8 +13,7 @@ import { z } from 'zod';
 export const JAEGER_DEFAULT_SAMPLING_PROBABILITY = 0.001;
 
 export type BaseStrategy =
-  | { type: 'probabilistic'; samplingRate: number }
-  | { type: 'ratelimiting'; maxTracesPerSecond: number };
+  { type: 'probabilistic'; samplingRate: number } | { type: 'ratelimiting'; maxTracesPerSecond: number };
 
 export interface ServiceBase {
   strategy: BaseStrategy;
@@ -28,7 +27,10 @@ export interface BaseStrategies {
 }
 
 export const builtInStrategies: BaseStrategies = {
-  default: { strategy: { type: 'probabilistic', samplingRate: JAEGER_DEFAULT_SAMPLING_PROBABILITY }, operations: new Map() },
+  default: {
+    strategy: { type: 'probabilistic', samplingRate: JAEGER_DEFAULT_SAMPLING_PROBABILITY },
+    operations: new Map(),
+  },
   services: new Map(),
 };
 
@@ -37,7 +39,9 @@ const StrategyFields = {
   param: z.number({ error: 'param must be a number' }).min(0, 'param must not be negative'),
 };
 
-const OperationStrategySchema = z.object({ operation: z.string().min(1, 'operation must not be empty'), ...StrategyFields }).strict();
+const OperationStrategySchema = z
+  .object({ operation: z.string().min(1, 'operation must not be empty'), ...StrategyFields })
+  .strict();
 
 const ServiceStrategySchema = z
   .object({
@@ -74,12 +78,16 @@ type StrategyInput = { type: 'probabilistic' | 'ratelimiting'; param: number };
 function toBaseStrategy(s: StrategyInput, where: string): BaseStrategy {
   if (s.type === 'probabilistic') {
     if (s.param > 1) {
-      throw new StrategiesFileError(`${where}: a probabilistic param is a probability and must be between 0 and 1, got ${s.param}`);
+      throw new StrategiesFileError(
+        `${where}: a probabilistic param is a probability and must be between 0 and 1, got ${s.param}`
+      );
     }
     return { type: 'probabilistic', samplingRate: s.param };
   }
   if (!Number.isInteger(s.param)) {
-    throw new StrategiesFileError(`${where}: a ratelimiting param is traces per second and must be a whole number, got ${s.param}`);
+    throw new StrategiesFileError(
+      `${where}: a ratelimiting param is traces per second and must be a whole number, got ${s.param}`
+    );
   }
   return { type: 'ratelimiting', maxTracesPerSecond: s.param };
 }
@@ -97,7 +105,9 @@ function toServiceBase(
     }
     const strategy = toBaseStrategy(op, opWhere);
     if (strategy.type === 'ratelimiting') {
-      warnings.push(`${opWhere}: per-operation strategies can only be probabilistic; "${op.operation}" is ignored (as Jaeger does)`);
+      warnings.push(
+        `${opWhere}: per-operation strategies can only be probabilistic; "${op.operation}" is ignored (as Jaeger does)`
+      );
       continue;
     }
     operations.set(op.operation, strategy.samplingRate);
@@ -116,8 +126,12 @@ export function parseStrategiesFile(text: string): ParsedStrategies {
   const parsed = StrategiesFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue?.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '';
-    throw new StrategiesFileError(`${path ? `${path.replace(/^\./, '')}: ` : ''}${issue?.message ?? 'invalid strategies file'}`);
+    const path = issue?.path.length
+      ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
+      : '';
+    throw new StrategiesFileError(
+      `${path ? `${path.replace(/^\./, '')}: ` : ''}${issue?.message ?? 'invalid strategies file'}`
+    );
   }
   const warnings: string[] = [];
   const file = parsed.data;
@@ -181,7 +195,10 @@ export class StrategiesSource {
   /** First load: a bad or missing file is fatal here, since there is no last good state to keep. */
   async load(): Promise<void> {
     if (this.file === undefined) {
-      this.log.info({ defaultSamplingRate: JAEGER_DEFAULT_SAMPLING_PROBABILITY }, 'no STRATEGIES_FILE; using the built-in default strategy');
+      this.log.info(
+        { defaultSamplingRate: JAEGER_DEFAULT_SAMPLING_PROBABILITY },
+        'no STRATEGIES_FILE; using the built-in default strategy'
+      );
       return;
     }
     const text = await readFile(this.file, 'utf8').catch((err: Error) => {

@@ -4,7 +4,12 @@
  * Rules: among overlapping overrides the highest rate wins; an override never lowers sampling below the base
  * (overrides exist to raise it); a service-wide override also raises every per-operation rate of that service.
  */
-import type { EffectiveStrategy, OperationSamplingStrategy, SamplingStrategyResponse, StrategySource } from '../contract';
+import type {
+  EffectiveStrategy,
+  OperationSamplingStrategy,
+  SamplingStrategyResponse,
+  StrategySource,
+} from '../contract';
 import type { OverrideRecord } from './storage';
 import { type BaseStrategies, JAEGER_DEFAULT_SAMPLING_PROBABILITY } from './strategiesFile';
 
@@ -26,7 +31,8 @@ function strongest(overrides: OverrideRecord[]): OverrideRecord | undefined {
     if (
       !best ||
       o.samplingRate > best.samplingRate ||
-      (o.samplingRate === best.samplingRate && (o.expiresAt > best.expiresAt || (o.expiresAt === best.expiresAt && o.id < best.id)))
+      (o.samplingRate === best.samplingRate &&
+        (o.expiresAt > best.expiresAt || (o.expiresAt === best.expiresAt && o.id < best.id)))
     ) {
       best = o;
     }
@@ -51,7 +57,11 @@ function highest(candidates: Array<Candidate | undefined>): Candidate {
 /**
  * @param activeOverrides overrides already known to be active now, for any services (others are ignored).
  */
-export function resolveStrategy(service: string, base: BaseStrategies, activeOverrides: OverrideRecord[]): ResolvedStrategy {
+export function resolveStrategy(
+  service: string,
+  base: BaseStrategies,
+  activeOverrides: OverrideRecord[]
+): ResolvedStrategy {
   const own = base.services.get(service);
   const serviceBase = own ?? base.default;
   const baseSource: StrategySource = { kind: own ? 'base-service' : 'base-default' };
@@ -60,8 +70,11 @@ export function resolveStrategy(service: string, base: BaseStrategies, activeOve
   const serviceWideCandidate = serviceWide && { rate: serviceWide.samplingRate, source: overrideSource(serviceWide) };
 
   const baseCandidate =
-    serviceBase.strategy.type === 'probabilistic' ? { rate: serviceBase.strategy.samplingRate, source: baseSource } : undefined;
-  const serviceRate = baseCandidate || serviceWideCandidate ? highest([baseCandidate, serviceWideCandidate]) : undefined;
+    serviceBase.strategy.type === 'probabilistic'
+      ? { rate: serviceBase.strategy.samplingRate, source: baseSource }
+      : undefined;
+  const serviceRate =
+    baseCandidate || serviceWideCandidate ? highest([baseCandidate, serviceWideCandidate]) : undefined;
 
   const byOperation = new Map<string, OverrideRecord[]>();
   for (const o of mine) {
@@ -78,7 +91,11 @@ export function resolveStrategy(service: string, base: BaseStrategies, activeOve
         ? { rate: defaultProbability, source: serviceRate?.source ?? baseSource }
         : { rate: baseRate, source: { kind: 'base-operation' } };
     const opOverride = strongest(byOperation.get(operation) ?? []);
-    const winner = highest([baseOp, serviceWideCandidate, opOverride && { rate: opOverride.samplingRate, source: overrideSource(opOverride) }]);
+    const winner = highest([
+      baseOp,
+      serviceWideCandidate,
+      opOverride && { rate: opOverride.samplingRate, source: overrideSource(opOverride) },
+    ]);
     return { operation, samplingRate: winner.rate, source: winner.source };
   });
 
@@ -88,7 +105,8 @@ export function resolveStrategy(service: string, base: BaseStrategies, activeOve
       : {
           strategyType: 'RATE_LIMITING',
           rateLimitingSampling: {
-            maxTracesPerSecond: serviceBase.strategy.type === 'ratelimiting' ? serviceBase.strategy.maxTracesPerSecond : 0,
+            maxTracesPerSecond:
+              serviceBase.strategy.type === 'ratelimiting' ? serviceBase.strategy.maxTracesPerSecond : 0,
           },
         };
   if (operations.length > 0) {

@@ -39,7 +39,9 @@ export class GrafanaTeams implements TeamDirectory {
 
   async teamsOf(login: string, candidates: string[]): Promise<string[]> {
     const wanted = login.toLowerCase();
-    const memberships = await Promise.all(candidates.map(async (team) => ((await this.members(team)).has(wanted) ? team : undefined)));
+    const memberships = await Promise.all(
+      candidates.map(async (team) => ((await this.members(team)).has(wanted) ? team : undefined))
+    );
     return memberships.filter((t): t is string => t !== undefined);
   }
 
@@ -65,7 +67,9 @@ export class GrafanaTeams implements TeamDirectory {
         signal: AbortSignal.timeout(5000),
       });
     } catch (err) {
-      throw new TeamLookupError(`cannot reach Grafana at ${this.config.url} to look up teams: ${(err as Error).message}`);
+      throw new TeamLookupError(
+        `cannot reach Grafana at ${this.config.url} to look up teams: ${(err as Error).message}`
+      );
     }
     if (!res.ok) {
       const hint =

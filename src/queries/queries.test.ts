@@ -66,7 +66,9 @@ describe('TraceQL builders', () => {
   });
 
   it('finds errors anywhere below a span in scope', () => {
-    expect(traceqlErrorsBelow(scopeOf(['gateway']))).toBe('{ resource.service.name = "gateway" } >> { status = error }');
+    expect(traceqlErrorsBelow(scopeOf(['gateway']))).toBe(
+      '{ resource.service.name = "gateway" } >> { status = error }'
+    );
   });
 
   it('refuses an empty scope, an empty name and a negative duration', () => {

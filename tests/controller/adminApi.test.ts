@@ -12,7 +12,16 @@ import {
   OverrideSchema,
   ServiceListSchema,
 } from '../../src/contract';
-import { ADMIN, FakeClock, type TestController, call, spike, startController, tempDir, writeJson } from './support/harness';
+import {
+  ADMIN,
+  FakeClock,
+  type TestController,
+  call,
+  spike,
+  startController,
+  tempDir,
+  writeJson,
+} from './support/harness';
 
 const GUARDRAILS = {
   MAX_SAMPLING_RATE: '0.8',
@@ -26,14 +35,22 @@ const GUARDRAILS = {
 const STRATEGIES = {
   default_strategy: { type: 'probabilistic', param: 0.01 },
   service_strategies: [
-    { service: 'checkout', type: 'probabilistic', param: 0.05, operation_strategies: [{ operation: 'GET /health', type: 'probabilistic', param: 0 }] },
+    {
+      service: 'checkout',
+      type: 'probabilistic',
+      param: 0.05,
+      operation_strategies: [{ operation: 'GET /health', type: 'probabilistic', param: 0 }],
+    },
     { service: 'ledger', type: 'ratelimiting', param: 5 },
   ],
 };
 
 async function start(env: Record<string, string> = {}, clock?: FakeClock): Promise<TestController> {
   const dir = tempDir();
-  return startController({ ...GUARDRAILS, STRATEGIES_FILE: writeJson(dir, 'strategies.json', STRATEGIES), ...env }, { dir, clock });
+  return startController(
+    { ...GUARDRAILS, STRATEGIES_FILE: writeJson(dir, 'strategies.json', STRATEGIES), ...env },
+    { dir, clock }
+  );
 }
 
 async function storedState(base: string) {
@@ -51,10 +68,19 @@ describe('admin API', () => {
   afterEach(() => c.stop());
 
   it('creates an override and returns it with who, when and until when', async () => {
-    const res = await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.5, durationSeconds: 600 }) });
+    const res = await call(c.url, 'POST', '/api/v1/overrides', {
+      as: ADMIN,
+      body: spike('checkout', { samplingRate: 0.5, durationSeconds: 600 }),
+    });
     expect(res.status).toBe(201);
     const o = OverrideSchema.parse(res.body);
-    expect(o).toMatchObject({ service: 'checkout', samplingRate: 0.5, createdBy: 'root', active: true, reason: 'incident INC-1: checkout errors' });
+    expect(o).toMatchObject({
+      service: 'checkout',
+      samplingRate: 0.5,
+      createdBy: 'root',
+      active: true,
+      reason: 'incident INC-1: checkout errors',
+    });
     expect(Date.parse(o.expiresAt) - Date.parse(o.createdAt)).toBe(600_000);
     expect(o.createdAt).toBe(new Date(clock.now()).toISOString());
   });
@@ -84,20 +110,33 @@ describe('admin API', () => {
         perOperationStrategies: [{ operation: 'GET /health', probabilisticSampling: { samplingRate: 0 } }],
       },
     });
-    const low = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.3 }) })).body;
-    const high = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.7 }) })).body;
+    const low = (
+      await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.3 }) })
+    ).body;
+    const high = (
+      await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.7 }) })
+    ).body;
 
-    const effective = EffectiveStrategySchema.parse((await call(c.url, 'GET', '/api/v1/services/checkout/strategy')).body);
+    const effective = EffectiveStrategySchema.parse(
+      (await call(c.url, 'GET', '/api/v1/services/checkout/strategy')).body
+    );
     expect(effective.samplingRate).toBe(0.7);
     expect(effective.source).toEqual({ kind: 'override', overrideId: high.id });
     expect(effective.activeOverrides.map((o) => o.id).sort()).toEqual([low.id, high.id].sort());
-    expect(effective.operations).toEqual([{ operation: 'GET /health', samplingRate: 0.7, source: { kind: 'override', overrideId: high.id } }]);
+    expect(effective.operations).toEqual([
+      { operation: 'GET /health', samplingRate: 0.7, source: { kind: 'override', overrideId: high.id } },
+    ]);
     expect((await call(c.url, 'GET', '/sampling?service=checkout', { token: null })).body).toEqual(effective.response);
-    expect((await call(c.url, 'GET', '/api/sampling?service=checkout', { token: null })).body).toEqual(effective.response);
+    expect((await call(c.url, 'GET', '/api/sampling?service=checkout', { token: null })).body).toEqual(
+      effective.response
+    );
   });
 
   it('raises one operation only when the override names an operation', async () => {
-    await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('payments', { operation: 'POST /charge', samplingRate: 0.6 }) });
+    await call(c.url, 'POST', '/api/v1/overrides', {
+      as: ADMIN,
+      body: spike('payments', { operation: 'POST /charge', samplingRate: 0.6 }),
+    });
     expect((await call(c.url, 'GET', '/sampling?service=payments', { token: null })).body).toEqual({
       strategyType: 'PROBABILISTIC',
       probabilisticSampling: { samplingRate: 0.01 },
@@ -123,28 +162,51 @@ describe('admin API', () => {
 
   it('reverts an override: samplers get the base strategy again, a second revert is a conflict', async () => {
     const o = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout') })).body;
-    const reverted = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/revert`, { as: ADMIN, body: { reason: 'fixed by rollback' } });
+    const reverted = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/revert`, {
+      as: ADMIN,
+      body: { reason: 'fixed by rollback' },
+    });
     expect(reverted.status).toBe(200);
-    expect(reverted.body).toMatchObject({ id: o.id, active: false, revokedBy: 'root', revokeReason: 'fixed by rollback' });
-    expect((await call(c.url, 'GET', '/sampling?service=checkout', { token: null })).body.probabilisticSampling).toEqual({ samplingRate: 0.05 });
+    expect(reverted.body).toMatchObject({
+      id: o.id,
+      active: false,
+      revokedBy: 'root',
+      revokeReason: 'fixed by rollback',
+    });
+    expect(
+      (await call(c.url, 'GET', '/sampling?service=checkout', { token: null })).body.probabilisticSampling
+    ).toEqual({ samplingRate: 0.05 });
 
     const again = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/revert`, { as: ADMIN });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/no longer active: it was reverted by root/);
-    const unknown = await call(c.url, 'POST', '/api/v1/overrides/00000000-0000-0000-0000-000000000000/revert', { as: ADMIN });
+    const unknown = await call(c.url, 'POST', '/api/v1/overrides/00000000-0000-0000-0000-000000000000/revert', {
+      as: ADMIN,
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
   });
 
   it('extends an override from its current expiry, within the maximum duration', async () => {
-    const o = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { durationSeconds: 600 }) })).body;
-    const extended = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/extend`, { as: ADMIN, body: { durationSeconds: 900 } });
+    const o = (
+      await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { durationSeconds: 600 }) })
+    ).body;
+    const extended = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/extend`, {
+      as: ADMIN,
+      body: { durationSeconds: 900 },
+    });
     expect(extended.status).toBe(200);
     expect(Date.parse(extended.body.expiresAt) - Date.parse(o.expiresAt)).toBe(900_000);
 
-    const tooLong = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/extend`, { as: ADMIN, body: { durationSeconds: 3000 } });
+    const tooLong = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/extend`, {
+      as: ADMIN,
+      body: { durationSeconds: 3000 },
+    });
     expect(tooLong.status).toBe(422);
-    expect(tooLong.body.error).toMatchObject({ code: 'guardrail', details: { guardrail: 'maxDurationSeconds', limit: 3600 } });
+    expect(tooLong.body.error).toMatchObject({
+      code: 'guardrail',
+      details: { guardrail: 'maxDurationSeconds', limit: 3600 },
+    });
     expect((await call(c.url, 'GET', '/api/v1/overrides')).body.overrides[0].expiresAt).toBe(extended.body.expiresAt);
   });
 
@@ -163,7 +225,10 @@ describe('admin API', () => {
       source: { kind: 'base-default' },
       activeOverrides: 0,
     });
-    expect(list.services.find((s) => s.name === 'ledger')).toMatchObject({ pollCount: 0, strategyType: 'RATE_LIMITING' });
+    expect(list.services.find((s) => s.name === 'ledger')).toMatchObject({
+      pollCount: 0,
+      strategyType: 'RATE_LIMITING',
+    });
     expect(list.services.find((s) => s.name === 'ledger')?.lastSeen).toBeUndefined();
   });
 
@@ -179,8 +244,14 @@ describe('admin API', () => {
     expect(audit.events[0]?.details).toMatchObject({ attempted: 'create', guardrail: 'maxSamplingRate' });
 
     const page1 = (await call(c.url, 'GET', '/api/v1/audit?service=checkout&limit=2')).body.events;
-    const page2 = (await call(c.url, 'GET', `/api/v1/audit?service=checkout&limit=2&before=${page1[1].id}`)).body.events;
-    expect([...page1, ...page2].map((e: { type: string }) => e.type)).toEqual(['denied', 'reverted', 'extended', 'created']);
+    const page2 = (await call(c.url, 'GET', `/api/v1/audit?service=checkout&limit=2&before=${page1[1].id}`)).body
+      .events;
+    expect([...page1, ...page2].map((e: { type: string }) => e.type)).toEqual([
+      'denied',
+      'reverted',
+      'extended',
+      'created',
+    ]);
   });
 
   it('publishes its guardrails for the UI', async () => {
@@ -198,7 +269,12 @@ describe('admin API', () => {
     await call(c.url, 'GET', '/sampling?service=frontend', { token: null });
     const me = MeSchema.parse((await call(c.url, 'GET', '/api/v1/me', { as: ADMIN })).body);
     expect(me).toMatchObject({ login: 'root', role: 'Admin', isGrafanaAdmin: true, identitySource: 'grafana-context' });
-    expect(me.write).toEqual({ allowed: true, allServices: true, servicePatterns: ['*'], services: ['checkout', 'frontend', 'ledger'] });
+    expect(me.write).toEqual({
+      allowed: true,
+      allServices: true,
+      servicePatterns: ['*'],
+      services: ['checkout', 'frontend', 'ledger'],
+    });
   });
 
   it('serves its OpenAPI document without a token', async () => {
@@ -227,10 +303,15 @@ describe('guardrails', () => {
     expect(after.audit.length).toBe(before.audit.length + 1);
   };
 
-  it('refuses a rate above the maximum', () => expectRefused(spike('a', { samplingRate: 0.81 }), 'maxSamplingRate', /0\.81 is above .* maximum of 0\.8/));
+  it('refuses a rate above the maximum', () =>
+    expectRefused(spike('a', { samplingRate: 0.81 }), 'maxSamplingRate', /0\.81 is above .* maximum of 0\.8/));
 
   it('refuses a duration above the maximum', () =>
-    expectRefused(spike('a', { durationSeconds: 3601 }), 'maxDurationSeconds', /3601 is above .* maximum of 3600 seconds/));
+    expectRefused(
+      spike('a', { durationSeconds: 3601 }),
+      'maxDurationSeconds',
+      /3601 is above .* maximum of 3600 seconds/
+    ));
 
   it('refuses more active overrides per service than allowed', async () => {
     await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('a') });
@@ -249,7 +330,9 @@ describe('guardrails', () => {
 
   it('lets only one of many concurrent requests take the last slot', async () => {
     await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('a') });
-    const results = await Promise.all(Array.from({ length: 6 }, () => call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('a') })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('a') }))
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422, 422, 422, 422]);
   });
 });
@@ -292,10 +375,22 @@ describe('bad input', () => {
 
   it.each([
     ['malformed JSON', '{"service": "a",', 'application/json', 400, 'bad_request'],
-    ['a prototype-poisoning body', '{"__proto__": {"admin": true}, "service": "a"}', 'application/json', 400, 'bad_request'],
+    [
+      'a prototype-poisoning body',
+      '{"__proto__": {"admin": true}, "service": "a"}',
+      'application/json',
+      400,
+      'bad_request',
+    ],
     ['a body that is not JSON', 'service=a', 'application/x-www-form-urlencoded', 415, 'unsupported_media_type'],
     ['a text/plain body', '{}', 'text/plain', 415, 'unsupported_media_type'],
-    ['an oversized body', JSON.stringify(spike('a', { reason: 'x'.repeat(4000) })), 'application/json', 413, 'payload_too_large'],
+    [
+      'an oversized body',
+      JSON.stringify(spike('a', { reason: 'x'.repeat(4000) })),
+      'application/json',
+      413,
+      'payload_too_large',
+    ],
   ])('answers %s with a JSON error and stores nothing', async (_name, rawBody, contentType, status, code) => {
     const before = await storedState(c.url);
     const res = await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, rawBody, contentType });
@@ -307,12 +402,16 @@ describe('bad input', () => {
 
   it('rejects bad query strings and path parameters with 400', async () => {
     expect((await call(c.url, 'GET', '/api/v1/overrides?state=expired')).status).toBe(400);
-    expect((await call(c.url, 'GET', '/api/v1/overrides?color=blue')).body.error.message).toMatch(/Unrecognized key.*color/);
+    expect((await call(c.url, 'GET', '/api/v1/overrides?color=blue')).body.error.message).toMatch(
+      /Unrecognized key.*color/
+    );
     expect((await call(c.url, 'GET', '/api/v1/audit?limit=100000')).status).toBe(400);
     expect((await call(c.url, 'GET', '/api/v1/audit?limit=ten')).status).toBe(400);
     expect((await call(c.url, 'GET', `/api/v1/services/${encodeURIComponent('a"b')}/strategy`)).status).toBe(400);
     expect((await call(c.url, 'GET', '/sampling', { token: null })).status).toBe(400);
-    expect((await call(c.url, 'GET', `/sampling?service=${encodeURIComponent('x\ny')}`, { token: null })).status).toBe(400);
+    expect((await call(c.url, 'GET', `/sampling?service=${encodeURIComponent('x\ny')}`, { token: null })).status).toBe(
+      400
+    );
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {
@@ -334,16 +433,37 @@ describe('bad input', () => {
         fc.constant(null),
         fc.string({ minLength: 129, maxLength: 200, unit: fc.constantFrom('a', 'b') })
       ),
-      samplingRate: fc.oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 1.0000001, noNaN: true }), fc.constant(Number.NaN), fc.string(), fc.constant(null)),
-      durationSeconds: fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 0.001, max: 1e6, noInteger: true }), fc.string(), fc.boolean()),
+      samplingRate: fc.oneof(
+        fc.double({ max: 0, noNaN: true }),
+        fc.double({ min: 1.0000001, noNaN: true }),
+        fc.constant(Number.NaN),
+        fc.string(),
+        fc.constant(null)
+      ),
+      durationSeconds: fc.oneof(
+        fc.integer({ max: 0 }),
+        fc.double({ min: 0.001, max: 1e6, noInteger: true }),
+        fc.string(),
+        fc.boolean()
+      ),
       reason: fc.oneof(fc.string({ maxLength: 2 }), fc.string({ minLength: 501, maxLength: 600 }), fc.constant(42)),
-      operation: fc.oneof(fc.constant(''), fc.constant(' leading'), fc.string().map((s) => `${s}\n`), fc.integer()),
+      operation: fc.oneof(
+        fc.constant(''),
+        fc.constant(' leading'),
+        fc.string().map((s) => `${s}\n`),
+        fc.integer()
+      ),
     };
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           ...Object.entries(badValues).map(([field, bad]) => bad.map((value) => ({ field, value }))),
-          fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['service', 'samplingRate', 'durationSeconds', 'reason', 'operation', '__proto__'].includes(k)).map((field) => ({ field, value: 1 }))
+          fc
+            .string({ minLength: 1, maxLength: 10 })
+            .filter(
+              (k) => !['service', 'samplingRate', 'durationSeconds', 'reason', 'operation', '__proto__'].includes(k)
+            )
+            .map((field) => ({ field, value: 1 }))
         ),
         async ({ field, value }) => {
           const body = { ...spike('valid-service'), [field]: value };

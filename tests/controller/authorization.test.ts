@@ -53,8 +53,16 @@ describe('authorization matrix', () => {
     call(c.url, 'POST', '/api/v1/overrides', { ...o, body: spike(service) });
 
   it('refuses every admin request without the bearer token', async () => {
-    for (const [method, path] of [['GET', '/api/v1/overrides'], ['GET', '/api/v1/me'], ['POST', '/api/v1/overrides']] as const) {
-      const res = await call(c.url, method, path, { token: null, as: ADMIN, body: method === 'POST' ? spike('payments-api') : undefined });
+    for (const [method, path] of [
+      ['GET', '/api/v1/overrides'],
+      ['GET', '/api/v1/me'],
+      ['POST', '/api/v1/overrides'],
+    ] as const) {
+      const res = await call(c.url, method, path, {
+        token: null,
+        as: ADMIN,
+        body: method === 'POST' ? spike('payments-api') : undefined,
+      });
       expect(res.status).toBe(401);
       expect(res.body.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/bearer token/) });
     }
@@ -95,7 +103,10 @@ describe('authorization matrix', () => {
     const o = (await create({ as: OWNER }, 'payments-web')).body;
     const byOther = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/revert`, { as: OTHER_EDITOR, body: {} });
     expect(byOther.status).toBe(403);
-    const extendByViewer = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/extend`, { as: VIEWER, body: { durationSeconds: 60 } });
+    const extendByViewer = await call(c.url, 'POST', `/api/v1/overrides/${o.id}/extend`, {
+      as: VIEWER,
+      body: { durationSeconds: 60 },
+    });
     expect(extendByViewer.status).toBe(403);
     expect((await call(c.url, 'POST', `/api/v1/overrides/${o.id}/revert`, { as: OWNER, body: {} })).status).toBe(200);
   });
@@ -196,12 +207,20 @@ describe('Grafana ID token (X-Grafana-Id)', () => {
   });
   afterAll(() => ctl.stop());
 
-  const withToken = (token: string, extra: Record<string, string> = {}) => ({ headers: { 'X-Grafana-Id': token, ...extra } });
+  const withToken = (token: string, extra: Record<string, string> = {}) => ({
+    headers: { 'X-Grafana-Id': token, ...extra },
+  });
 
   it('takes the identity from a valid signed token, preferring it over the other headers', async () => {
     const token = await grafana.sign({ login: 'alice', role: 'Editor', userId: 42 });
     const me = MeSchema.parse((await call(ctl.url, 'GET', '/api/v1/me', withToken(token, grafanaHeaders(OWNER)))).body);
-    expect(me).toMatchObject({ login: 'alice', userId: 42, role: 'Editor', identitySource: 'id-token', teams: ['payments'] });
+    expect(me).toMatchObject({
+      login: 'alice',
+      userId: 42,
+      role: 'Editor',
+      identitySource: 'id-token',
+      teams: ['payments'],
+    });
     const res = await call(ctl.url, 'POST', '/api/v1/overrides', { ...withToken(token), body: spike('payments-api') });
     expect(res.status).toBe(201);
     expect(res.body.createdBy).toBe('alice');
@@ -210,9 +229,21 @@ describe('Grafana ID token (X-Grafana-Id)', () => {
   it('takes the Grafana-admin flag from X-Grafana-Context only when it names the same user', async () => {
     const token = await grafana.sign({ login: 'sam', role: 'Viewer' });
     const admin = { login: 'sam', role: 'Viewer' as const, isGrafanaAdmin: true };
-    const me = (await call(ctl.url, 'GET', '/api/v1/me', withToken(token, { 'X-Grafana-Context': grafanaHeaders(admin)['X-Grafana-Context'] as string }))).body;
+    const me = (
+      await call(
+        ctl.url,
+        'GET',
+        '/api/v1/me',
+        withToken(token, { 'X-Grafana-Context': grafanaHeaders(admin)['X-Grafana-Context'] as string })
+      )
+    ).body;
     expect(me).toMatchObject({ login: 'sam', isGrafanaAdmin: true, write: { allServices: true } });
-    const other = await call(ctl.url, 'GET', '/api/v1/me', withToken(token, { 'X-Grafana-Context': grafanaHeaders(ADMIN)['X-Grafana-Context'] as string }));
+    const other = await call(
+      ctl.url,
+      'GET',
+      '/api/v1/me',
+      withToken(token, { 'X-Grafana-Context': grafanaHeaders(ADMIN)['X-Grafana-Context'] as string })
+    );
     expect(other.status).toBe(401);
     expect(other.body.error.message).toMatch(/X-Grafana-Id and X-Grafana-Context name different users/);
   });
@@ -229,7 +260,11 @@ describe('Grafana ID token (X-Grafana-Id)', () => {
 
   it.each([
     ['an expired token', { login: 'alice', role: 'Editor', expiresInSeconds: -120 }, /has expired/],
-    ['a token from another Grafana', { login: 'alice', role: 'Editor', issuer: 'https://elsewhere.example/' }, /issuer/],
+    [
+      'a token from another Grafana',
+      { login: 'alice', role: 'Editor', issuer: 'https://elsewhere.example/' },
+      /issuer/,
+    ],
     ['a token for another org', { login: 'alice', role: 'Editor', orgId: 2 }, /audience .*org:1/],
   ])('rejects %s', async (_name, claims, message) => {
     const res = await call(ctl.url, 'GET', '/api/v1/me', withToken(await grafana.sign(claims)));
@@ -239,7 +274,9 @@ describe('Grafana ID token (X-Grafana-Id)', () => {
 
   it('rejects an unsigned token (alg none) and garbage', async () => {
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"username":"alice"}').toString('base64url')}.`;
-    expect((await call(ctl.url, 'GET', '/api/v1/me', withToken(none))).body.error.message).toMatch(/algorithm none is not accepted/);
+    expect((await call(ctl.url, 'GET', '/api/v1/me', withToken(none))).body.error.message).toMatch(
+      /algorithm none is not accepted/
+    );
     expect((await call(ctl.url, 'GET', '/api/v1/me', withToken('garbage'))).status).toBe(401);
   });
 
@@ -257,7 +294,10 @@ describe('Grafana ID token (X-Grafana-Id)', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/requires Grafana's signed ID token/);
       const token = await grafana.sign({ login: 'oscar', role: 'Admin' });
-      expect((await call(strict.url, 'POST', '/api/v1/overrides', { ...withToken(token), body: spike('payments-api') })).status).toBe(201);
+      expect(
+        (await call(strict.url, 'POST', '/api/v1/overrides', { ...withToken(token), body: spike('payments-api') }))
+          .status
+      ).toBe(201);
     } finally {
       await strict.stop();
     }

@@ -22,7 +22,14 @@ describe('OpenTelemetry Go remote sampler against the controller', () => {
       {
         STRATEGIES_FILE: writeJson(dir, 'strategies.json', {
           default_strategy: { type: 'probabilistic', param: 0.02 },
-          service_strategies: [{ service: 'checkout', type: 'probabilistic', param: 0.05, operation_strategies: [{ operation: 'GET /health', type: 'probabilistic', param: 0 }] }],
+          service_strategies: [
+            {
+              service: 'checkout',
+              type: 'probabilistic',
+              param: 0.05,
+              operation_strategies: [{ operation: 'GET /health', type: 'probabilistic', param: 0 }],
+            },
+          ],
         }),
       },
       { dir }
@@ -45,7 +52,9 @@ describe('OpenTelemetry Go remote sampler against the controller', () => {
     await expectRate('GET /cart', 0.05);
     await expectRate('GET /health', 0);
 
-    const o = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.5 }) })).body;
+    const o = (
+      await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.5 }) })
+    ).body;
     await waitForFreshPoll(c.url, 'checkout');
     await expectRate('GET /cart', 0.5);
     await expectRate('GET /health', 0.5);
@@ -56,7 +65,12 @@ describe('OpenTelemetry Go remote sampler against the controller', () => {
   });
 
   it('raises only the named operation with an operation override', async () => {
-    const o = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { operation: 'POST /charge', samplingRate: 0.8 }) })).body;
+    const o = (
+      await call(c.url, 'POST', '/api/v1/overrides', {
+        as: ADMIN,
+        body: spike('checkout', { operation: 'POST /charge', samplingRate: 0.8 }),
+      })
+    ).body;
     await waitForFreshPoll(c.url, 'checkout');
     await expectRate('POST /charge', 0.8);
     await expectRate('GET /cart', 0.05);

@@ -16,7 +16,10 @@ const ids = traceIds(SAMPLES, 42);
 function sampledFraction(sampler: JaegerRemoteSampler, spanName: string): number {
   let sampled = 0;
   for (const id of ids) {
-    if (sampler.shouldSample(ROOT_CONTEXT, id, spanName, SpanKind.SERVER, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED) {
+    if (
+      sampler.shouldSample(ROOT_CONTEXT, id, spanName, SpanKind.SERVER, {}, []).decision ===
+      SamplingDecision.RECORD_AND_SAMPLED
+    ) {
       sampled += 1;
     }
   }
@@ -34,12 +37,22 @@ describe('OpenTelemetry JS remote sampler against the controller', () => {
 
   beforeAll(async () => {
     const dir = tempDir();
-    c = await startController({
-      STRATEGIES_FILE: writeJson(dir, 'strategies.json', { service_strategies: [{ service: 'checkout', type: 'probabilistic', param: 0.05 }] }),
-    }, { dir });
+    c = await startController(
+      {
+        STRATEGIES_FILE: writeJson(dir, 'strategies.json', {
+          service_strategies: [{ service: 'checkout', type: 'probabilistic', param: 0.05 }],
+        }),
+      },
+      { dir }
+    );
     // The sampler starts a setInterval it never clears; capture it so the test can stop the client.
     const spy = jest.spyOn(global, 'setInterval');
-    sampler = new JaegerRemoteSampler({ endpoint: c.url, serviceName: 'checkout', poolingInterval: 50, initialSampler: new AlwaysOffSampler() });
+    sampler = new JaegerRemoteSampler({
+      endpoint: c.url,
+      serviceName: 'checkout',
+      poolingInterval: 50,
+      initialSampler: new AlwaysOffSampler(),
+    });
     pollTimer = spy.mock.results[0]?.value as NodeJS.Timeout | undefined;
     spy.mockRestore();
     await waitForFreshPoll(c.url, 'checkout');
@@ -53,7 +66,9 @@ describe('OpenTelemetry JS remote sampler against the controller', () => {
   it('samples at the base rate, then at the override rate, then at the base rate after a revert', async () => {
     expectRate(sampledFraction(sampler, 'GET /cart'), 0.05);
 
-    const o = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.5 }) })).body;
+    const o = (
+      await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.5 }) })
+    ).body;
     await waitForFreshPoll(c.url, 'checkout');
     expectRate(sampledFraction(sampler, 'GET /cart'), 0.5);
 
@@ -63,7 +78,12 @@ describe('OpenTelemetry JS remote sampler against the controller', () => {
   });
 
   it('raises only the named operation with an operation override', async () => {
-    const o = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { operation: 'POST /charge', samplingRate: 0.8 }) })).body;
+    const o = (
+      await call(c.url, 'POST', '/api/v1/overrides', {
+        as: ADMIN,
+        body: spike('checkout', { operation: 'POST /charge', samplingRate: 0.8 }),
+      })
+    ).body;
     await waitForFreshPoll(c.url, 'checkout');
     expectRate(sampledFraction(sampler, 'POST /charge'), 0.8);
     expectRate(sampledFraction(sampler, 'GET /cart'), 0.05);

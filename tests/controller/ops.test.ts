@@ -16,7 +16,13 @@ describe('configuration', () => {
   it('lists every bad variable at once, with what to do', () => {
     let error: unknown;
     try {
-      loadConfig({ CONTROLLER_TOKEN: 'short', CONTROLLER_PORT: '70000', MAX_SAMPLING_RATE: '2', DATABASE_URL: 'mysql://x', GRAFANA_URL: 'http://g' });
+      loadConfig({
+        CONTROLLER_TOKEN: 'short',
+        CONTROLLER_PORT: '70000',
+        MAX_SAMPLING_RATE: '2',
+        DATABASE_URL: 'mysql://x',
+        GRAFANA_URL: 'http://g',
+      });
     } catch (err) {
       error = err;
     }
@@ -32,14 +38,20 @@ describe('configuration', () => {
 
   it('requires the token and checks that related settings agree', () => {
     expect(() => loadConfig({})).toThrow(/CONTROLLER_TOKEN: is required/);
-    expect(() => loadConfig({ CONTROLLER_TOKEN: TOKEN, GRAFANA_URL: 'http://grafana:3000' })).toThrow(/GRAFANA_URL and GRAFANA_SA_TOKEN must be set together/);
-    expect(() => loadConfig({ CONTROLLER_TOKEN: TOKEN, DEFAULT_DURATION_SECONDS: '7200', MAX_DURATION_SECONDS: '3600' })).toThrow(
-      /DEFAULT_DURATION_SECONDS: must not exceed MAX_DURATION_SECONDS \(3600\)/
+    expect(() => loadConfig({ CONTROLLER_TOKEN: TOKEN, GRAFANA_URL: 'http://grafana:3000' })).toThrow(
+      /GRAFANA_URL and GRAFANA_SA_TOKEN must be set together/
     );
+    expect(() =>
+      loadConfig({ CONTROLLER_TOKEN: TOKEN, DEFAULT_DURATION_SECONDS: '7200', MAX_DURATION_SECONDS: '3600' })
+    ).toThrow(/DEFAULT_DURATION_SECONDS: must not exceed MAX_DURATION_SECONDS \(3600\)/);
   });
 
   it('derives the ID-token settings from GRAFANA_URL as Grafana sets them', () => {
-    const config = loadConfig({ CONTROLLER_TOKEN: TOKEN, GRAFANA_URL: 'https://grafana.example.com/', GRAFANA_SA_TOKEN: 'glsa_x' });
+    const config = loadConfig({
+      CONTROLLER_TOKEN: TOKEN,
+      GRAFANA_URL: 'https://grafana.example.com/',
+      GRAFANA_SA_TOKEN: 'glsa_x',
+    });
     expect(config.idToken).toEqual({
       jwksUrl: 'https://grafana.example.com/api/signing-keys/keys',
       issuer: 'https://grafana.example.com/',
@@ -57,7 +69,10 @@ describe('operations endpoints', () => {
       expect((await call(c.url, 'GET', '/healthz', { token: null })).body).toEqual({ status: 'ok' });
       const ready = await call(c.url, 'GET', '/readyz', { token: null });
       expect(ready.status).toBe(200);
-      expect(ready.body).toMatchObject({ status: 'ready', checks: { storage: { ok: true, kind: 'sqlite' }, strategies: { ok: true } } });
+      expect(ready.body).toMatchObject({
+        status: 'ready',
+        checks: { storage: { ok: true, kind: 'sqlite' }, strategies: { ok: true } },
+      });
     } finally {
       await c.stop();
     }
@@ -76,7 +91,9 @@ describe('operations endpoints', () => {
       expect(text).toContain('tracingops_active_overrides 1');
       expect(text).toContain('tracingops_denials_total{reason="unauthorized"} 1');
       expect(text).toContain('tracingops_denials_total{reason="forbidden"} 1');
-      expect(text).toMatch(/tracingops_http_request_duration_seconds_count\{route="\/sampling",method="GET",status_code="200"\} 2/);
+      expect(text).toMatch(
+        /tracingops_http_request_duration_seconds_count\{route="\/sampling",method="GET",status_code="200"\} 2/
+      );
     } finally {
       await c.stop();
     }
@@ -110,7 +127,12 @@ describe('graceful shutdown', () => {
       port,
       method: 'POST',
       path: '/api/v1/overrides',
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${TOKEN}`, ...grafanaHeaders(ADMIN) },
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        Authorization: `Bearer ${TOKEN}`,
+        ...grafanaHeaders(ADMIN),
+      },
     });
     const status = new Promise<number>((resolve, reject) => {
       req.on('response', (res) => {
@@ -130,7 +152,9 @@ describe('graceful shutdown', () => {
     const second = await startController({}, { dir });
     try {
       expect((await call(second.url, 'GET', '/api/v1/overrides')).body.overrides).toHaveLength(1);
-      expect((await call(second.url, 'GET', '/api/v1/services')).body.services).toEqual([expect.objectContaining({ name: 'checkout', pollCount: 1 })]);
+      expect((await call(second.url, 'GET', '/api/v1/services')).body.services).toEqual([
+        expect.objectContaining({ name: 'checkout', pollCount: 1 }),
+      ]);
     } finally {
       await second.stop();
     }
@@ -140,7 +164,10 @@ describe('graceful shutdown', () => {
     const main = join(ROOT, 'src', 'controller', 'main.ts');
     const run = (env: Record<string, string>, onStarted?: (pid: number) => void) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
+        const child = spawn(process.execPath, ['--import', 'tsx', main], {
+          env: { PATH: process.env.PATH ?? '', ...env },
+          cwd: ROOT,
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => {
@@ -155,10 +182,17 @@ describe('graceful shutdown', () => {
 
     const bad = await run({ CONTROLLER_TOKEN: 'short' });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('Invalid controller configuration:\n  - CONTROLLER_TOKEN: must be at least 32 characters');
+    expect(bad.stderr).toContain(
+      'Invalid controller configuration:\n  - CONTROLLER_TOKEN: must be at least 32 characters'
+    );
 
     const good = await run(
-      { CONTROLLER_TOKEN: TOKEN, CONTROLLER_HOST: '127.0.0.1', CONTROLLER_PORT: '0', SQLITE_PATH: join(tempDir(), 'c.db') },
+      {
+        CONTROLLER_TOKEN: TOKEN,
+        CONTROLLER_HOST: '127.0.0.1',
+        CONTROLLER_PORT: '0',
+        SQLITE_PATH: join(tempDir(), 'c.db'),
+      },
       (pid) => process.kill(pid, 'SIGTERM')
     );
     expect(good.code).toBe(0);

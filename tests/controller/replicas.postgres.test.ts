@@ -13,7 +13,12 @@ describePostgres('two controllers on one PostgreSQL', () => {
 
   beforeEach(async () => {
     db = await freshPostgresDatabase();
-    const env = { DATABASE_URL: db.url, MAX_ACTIVE_OVERRIDES_PER_SERVICE: '2', MAX_ACTIVE_OVERRIDES: '4', EXPIRY_SWEEP_MS: '3600000' };
+    const env = {
+      DATABASE_URL: db.url,
+      MAX_ACTIVE_OVERRIDES_PER_SERVICE: '2',
+      MAX_ACTIVE_OVERRIDES: '4',
+      EXPIRY_SWEEP_MS: '3600000',
+    };
     // OVERRIDE_CACHE_MS=0 (the harness default) makes the sampling endpoint read storage on every poll.
     a = await startController(env, { clock });
     b = await startController(env, { clock });
@@ -24,18 +29,27 @@ describePostgres('two controllers on one PostgreSQL', () => {
     await db.drop();
   });
 
-  const rate = async (c: TestController) => (await call(c.url, 'GET', '/sampling?service=checkout', { token: null })).body.probabilisticSampling.samplingRate;
+  const rate = async (c: TestController) =>
+    (await call(c.url, 'GET', '/sampling?service=checkout', { token: null })).body.probabilisticSampling.samplingRate;
 
   it('serve the override one of them created, and agree when the other reverts it', async () => {
-    const o = (await call(a.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.7 }) })).body;
+    const o = (
+      await call(a.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { samplingRate: 0.7 }) })
+    ).body;
     expect(await rate(a)).toBe(0.7);
     expect(await rate(b)).toBe(0.7);
-    expect((await call(b.url, 'GET', '/api/v1/services/checkout/strategy')).body.source).toEqual({ kind: 'override', overrideId: o.id });
+    expect((await call(b.url, 'GET', '/api/v1/services/checkout/strategy')).body.source).toEqual({
+      kind: 'override',
+      overrideId: o.id,
+    });
 
     await call(b.url, 'POST', `/api/v1/overrides/${o.id}/revert`, { as: ADMIN });
     expect(await rate(a)).toBe(0.001);
     expect(await rate(b)).toBe(0.001);
-    expect((await call(a.url, 'GET', '/api/v1/overrides?state=all')).body.overrides[0]).toMatchObject({ active: false, revokedBy: 'root' });
+    expect((await call(a.url, 'GET', '/api/v1/overrides?state=all')).body.overrides[0]).toMatchObject({
+      active: false,
+      revokedBy: 'root',
+    });
   });
 
   it('hold the per-service limit together under concurrent requests to both', async () => {
@@ -54,7 +68,9 @@ describePostgres('two controllers on one PostgreSQL', () => {
     clock.advance(61_000);
     const [fromA, fromB] = await Promise.all([a.controller.sweeper.sweep(), b.controller.sweeper.sweep()]);
     expect(fromA + fromB).toBe(3);
-    const expired = (await call(b.url, 'GET', '/api/v1/audit')).body.events.filter((e: { type: string }) => e.type === 'expired');
+    const expired = (await call(b.url, 'GET', '/api/v1/audit')).body.events.filter(
+      (e: { type: string }) => e.type === 'expired'
+    );
     expect(expired.map((e: { service: string }) => e.service).sort()).toEqual(['s1', 's2', 's3']);
   });
 

@@ -24,8 +24,19 @@ describe('parsing a strategies file', () => {
   it('lets a service override a default per-operation strategy', () => {
     const { strategies } = parseStrategiesFile(
       JSON.stringify({
-        default_strategy: { type: 'probabilistic', param: 0.1, operation_strategies: [{ operation: '/health', type: 'probabilistic', param: 0 }] },
-        service_strategies: [{ service: 'a', type: 'probabilistic', param: 0.2, operation_strategies: [{ operation: '/health', type: 'probabilistic', param: 0.3 }] }],
+        default_strategy: {
+          type: 'probabilistic',
+          param: 0.1,
+          operation_strategies: [{ operation: '/health', type: 'probabilistic', param: 0 }],
+        },
+        service_strategies: [
+          {
+            service: 'a',
+            type: 'probabilistic',
+            param: 0.2,
+            operation_strategies: [{ operation: '/health', type: 'probabilistic', param: 0.3 }],
+          },
+        ],
       })
     );
     expect(strategies.services.get('a')?.operations.get('/health')).toBe(0.3);
@@ -33,20 +44,35 @@ describe('parsing a strategies file', () => {
 
   it('accepts but ignores rate-limiting per-operation strategies, as Jaeger does, with a warning', () => {
     const { strategies, warnings } = parseStrategiesFile(
-      JSON.stringify({ service_strategies: [{ service: 'a', type: 'probabilistic', param: 0.2, operation_strategies: [{ operation: 'x', type: 'ratelimiting', param: 3 }] }] })
+      JSON.stringify({
+        service_strategies: [
+          {
+            service: 'a',
+            type: 'probabilistic',
+            param: 0.2,
+            operation_strategies: [{ operation: 'x', type: 'ratelimiting', param: 3 }],
+          },
+        ],
+      })
     );
     expect(strategies.services.get('a')?.operations.size).toBe(0);
     expect(warnings).toEqual([expect.stringMatching(/can only be probabilistic; "x" is ignored/)]);
   });
 
   it('treats an empty object as "use the built-in default" (Jaeger: probabilistic 0.001)', () => {
-    expect(parseStrategiesFile('{}').strategies.default.strategy).toEqual({ type: 'probabilistic', samplingRate: 0.001 });
+    expect(parseStrategiesFile('{}').strategies.default.strategy).toEqual({
+      type: 'probabilistic',
+      samplingRate: 0.001,
+    });
   });
 
   it.each([
     ['bad_not_json.json', /^not valid JSON/],
     ['bad_unknown_type.json', /^default_strategy\.type: type must be "probabilistic" or "ratelimiting"/],
-    ['bad_probability_above_one.json', /service_strategies\[0\]: a probabilistic param is a probability and must be between 0 and 1, got 1\.5/],
+    [
+      'bad_probability_above_one.json',
+      /service_strategies\[0\]: a probabilistic param is a probability and must be between 0 and 1, got 1\.5/,
+    ],
     ['bad_typo_in_key.json', /service_strategies\[0\]: Unrecognized key: "operation_strategy"/],
     ['bad_duplicate_service.json', /service_strategies\[1\]: service "checkout" is listed twice/],
     ['bad_param_string.json', /default_strategy\.param: param must be a number/],
@@ -66,7 +92,12 @@ describe('parsing a strategies file', () => {
       fc.json(),
       fc.jsonValue().map((v) => JSON.stringify({ default_strategy: v })),
       fc.jsonValue().map((v) => JSON.stringify({ service_strategies: [v] })),
-      fc.record({ type: fc.constantFrom('probabilistic', 'ratelimiting', 'x'), param: fc.oneof(fc.double(), fc.integer()) }).map((s) => JSON.stringify({ default_strategy: s }))
+      fc
+        .record({
+          type: fc.constantFrom('probabilistic', 'ratelimiting', 'x'),
+          param: fc.oneof(fc.double(), fc.integer()),
+        })
+        .map((s) => JSON.stringify({ default_strategy: s }))
     );
     fc.assert(
       fc.property(jsonish, (text) => {
@@ -87,13 +118,19 @@ describe('parsing a strategies file', () => {
       service: name,
       type: fc.constant('probabilistic' as const),
       param: probability,
-      operation_strategies: fc.uniqueArray(fc.record({ operation: name, type: fc.constant('probabilistic' as const), param: probability }), { selector: (o) => o.operation, maxLength: 4 }),
+      operation_strategies: fc.uniqueArray(
+        fc.record({ operation: name, type: fc.constant('probabilistic' as const), param: probability }),
+        { selector: (o) => o.operation, maxLength: 4 }
+      ),
     });
     fc.assert(
       fc.property(fc.uniqueArray(service, { selector: (s) => s.service, maxLength: 8 }), (services) => {
         const { strategies } = parseStrategiesFile(JSON.stringify({ service_strategies: services }));
         for (const s of services) {
-          expect(strategies.services.get(s.service)?.strategy).toEqual({ type: 'probabilistic', samplingRate: s.param });
+          expect(strategies.services.get(s.service)?.strategy).toEqual({
+            type: 'probabilistic',
+            samplingRate: s.param,
+          });
           expect(Object.fromEntries(strategies.services.get(s.service)?.operations ?? [])).toEqual(
             Object.fromEntries(s.operation_strategies.map((o) => [o.operation, o.param]))
           );
@@ -104,17 +141,27 @@ describe('parsing a strategies file', () => {
 });
 
 describe('hot reload in the running controller', () => {
-  const good = { default_strategy: { type: 'probabilistic', param: 0.1 }, service_strategies: [{ service: 'checkout', type: 'probabilistic', param: 0.2 }] };
+  const good = {
+    default_strategy: { type: 'probabilistic', param: 0.1 },
+    service_strategies: [{ service: 'checkout', type: 'probabilistic', param: 0.2 }],
+  };
 
   it('serves a changed file after reloading it', async () => {
     const dir = tempDir();
     const file = writeJson(dir, 'strategies.json', good);
     const c = await startController({ STRATEGIES_FILE: file }, { dir });
     try {
-      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(0.2);
-      writeJson(dir, 'strategies.json', { ...good, service_strategies: [{ service: 'checkout', type: 'probabilistic', param: 0.3 }] });
+      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(
+        0.2
+      );
+      writeJson(dir, 'strategies.json', {
+        ...good,
+        service_strategies: [{ service: 'checkout', type: 'probabilistic', param: 0.3 }],
+      });
       await c.controller.strategies.reload();
-      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(0.3);
+      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(
+        0.3
+      );
       expect(c.logs).toContainEqual(expect.objectContaining({ msg: 'reloaded sampling strategies' }));
     } finally {
       await c.stop();
@@ -145,20 +192,33 @@ describe('hot reload in the running controller', () => {
     try {
       writeFileSync(file, fixture('bad_probability_above_one.json'));
       await c.controller.strategies.reload();
-      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(0.2);
+      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(
+        0.2
+      );
       expect(c.logs).toContainEqual(
-        expect.objectContaining({ level: 50, msg: 'refused to reload sampling strategies; keeping the last good ones', reason: expect.stringMatching(/got 1\.5/) })
+        expect.objectContaining({
+          level: 50,
+          msg: 'refused to reload sampling strategies; keeping the last good ones',
+          reason: expect.stringMatching(/got 1\.5/),
+        })
       );
       const ready = await call(c.url, 'GET', '/readyz', { token: null });
       expect(ready.status).toBe(200);
       expect(ready.body.status).toBe('degraded');
-      expect(ready.body.checks.strategies).toMatchObject({ ok: false, error: expect.stringMatching(/got 1\.5; serving the strategies loaded at/) });
-      expect((await call(c.url, 'GET', '/metrics', { token: null })).text).toMatch(/tracingops_strategies_reloads_total\{result="error"\} 1/);
+      expect(ready.body.checks.strategies).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/got 1\.5; serving the strategies loaded at/),
+      });
+      expect((await call(c.url, 'GET', '/metrics', { token: null })).text).toMatch(
+        /tracingops_strategies_reloads_total\{result="error"\} 1/
+      );
 
       writeJson(dir, 'strategies.json', { default_strategy: { type: 'probabilistic', param: 0.05 } });
       await c.controller.strategies.reload();
       expect((await call(c.url, 'GET', '/readyz', { token: null })).body.status).toBe('ready');
-      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(0.05);
+      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(
+        0.05
+      );
     } finally {
       await c.stop();
     }
@@ -172,8 +232,12 @@ describe('hot reload in the running controller', () => {
       const { rmSync } = await import('node:fs');
       rmSync(file);
       await c.controller.strategies.reload();
-      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(0.2);
-      expect((await call(c.url, 'GET', '/readyz', { token: null })).body.checks.strategies.error).toMatch(/cannot read strategies file/);
+      expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(
+        0.2
+      );
+      expect((await call(c.url, 'GET', '/readyz', { token: null })).body.checks.strategies.error).toMatch(
+        /cannot read strategies file/
+      );
     } finally {
       await c.stop();
     }

@@ -9,7 +9,15 @@ const base = parseStrategiesFile(
   JSON.stringify({
     default_strategy: { type: 'probabilistic', param: 0.01 },
     service_strategies: [
-      { service: 'checkout', type: 'probabilistic', param: 0.1, operation_strategies: [{ operation: 'GET /health', type: 'probabilistic', param: 0 }, { operation: 'POST /pay', type: 'probabilistic', param: 0.9 }] },
+      {
+        service: 'checkout',
+        type: 'probabilistic',
+        param: 0.1,
+        operation_strategies: [
+          { operation: 'GET /health', type: 'probabilistic', param: 0 },
+          { operation: 'POST /pay', type: 'probabilistic', param: 0.9 },
+        ],
+      },
       { service: 'ledger', type: 'ratelimiting', param: 5 },
     ],
   })
@@ -53,7 +61,10 @@ describe('resolving the effective strategy', () => {
   it('lets the highest of overlapping overrides win', () => {
     const low = override('checkout', 0.3);
     const high = override('checkout', 0.6);
-    expect(resolveStrategy('checkout', base, [low, high, override('other', 1)])).toMatchObject({ samplingRate: 0.6, source: { kind: 'override', overrideId: high.id } });
+    expect(resolveStrategy('checkout', base, [low, high, override('other', 1)])).toMatchObject({
+      samplingRate: 0.6,
+      source: { kind: 'override', overrideId: high.id },
+    });
   });
 
   it('breaks a tie between equal rates the same way on every replica (longest-lasting, then lowest id)', () => {
@@ -89,7 +100,10 @@ describe('resolving the effective strategy', () => {
   });
 
   it('keeps a rate-limited service rate limited until a service-wide override makes it probabilistic', () => {
-    expect(resolveStrategy('ledger', base, []).response).toEqual({ strategyType: 'RATE_LIMITING', rateLimitingSampling: { maxTracesPerSecond: 5 } });
+    expect(resolveStrategy('ledger', base, []).response).toEqual({
+      strategyType: 'RATE_LIMITING',
+      rateLimitingSampling: { maxTracesPerSecond: 5 },
+    });
     const o = override('ledger', 0.25);
     expect(resolveStrategy('ledger', base, [o])).toMatchObject({
       strategyType: 'PROBABILISTIC',

@@ -31,7 +31,10 @@ describe('plugin.json', () => {
     expect(routes.find((r) => r.method === 'GET')?.reqAction).toBe('seed-tracingops-app.sampling:read');
     expect(routes.find((r) => r.method === 'POST')?.reqAction).toBe('seed-tracingops-app.sampling:write');
     for (const r of routes) {
-      expect(r.headers).toContainEqual({ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.controllerToken }}' });
+      expect(r.headers).toContainEqual({
+        name: 'Authorization',
+        content: 'Bearer {{ .SecureJsonData.controllerToken }}',
+      });
     }
   });
 

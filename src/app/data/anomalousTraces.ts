@@ -81,7 +81,11 @@ export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<Anom
   const baselineWindow = Math.max(300, Math.round(q.end - q.start));
   const baselines = q.prometheus
     ? q.prometheus
-        .query(promLatencyQuantile({ scope: q.scope, rangeSeconds: baselineWindow, quantile: 0.99 }), { time: q.end }, options)
+        .query(
+          promLatencyQuantile({ scope: q.scope, rangeSeconds: baselineWindow, quantile: 0.99 }),
+          { time: q.end },
+          options
+        )
         .then((result) => ({ baselines: baselinesFromPrometheus(result.resultType === 'vector' ? result.result : []) }))
         .catch((error: Error) => ({ baselines: new Map<string, number>(), problem: error.message }))
     : Promise.resolve({ baselines: new Map<string, number>(), problem: 'No Prometheus data source is configured.' });

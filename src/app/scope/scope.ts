@@ -71,7 +71,10 @@ function widestScope(
       if (!isAdmin && !teams.includes(choice.team)) {
         return { ok: false, reason: `You are not a member of ${choice.team}.` };
       }
-      return fromGlobs(globsOwnedBy(ownership, [choice.team]), `${choice.team} owns no services in the ownership table.`);
+      return fromGlobs(
+        globsOwnedBy(ownership, [choice.team]),
+        `${choice.team} owns no services in the ownership table.`
+      );
     }
     case 'mine': {
       const why =
@@ -88,7 +91,11 @@ function fromGlobs(globs: string[], reasonWhenEmpty: string): ResolvedScope {
 }
 
 /** The teams a viewer may pick in the scope selector: all configured teams for Admins, their own otherwise. */
-export function selectableTeams(teams: readonly string[], isAdmin: boolean, ownership: readonly TeamOwnership[]): string[] {
+export function selectableTeams(
+  teams: readonly string[],
+  isAdmin: boolean,
+  ownership: readonly TeamOwnership[]
+): string[] {
   const configured = ownershipTeams(ownership);
   return isAdmin ? configured : configured.filter((team) => teams.includes(team));
 }

@@ -52,7 +52,9 @@ export class FakeBackend {
 
   /** Requests whose URL (decoded, so queries read as written) contains `fragment`. */
   sent(fragment: string, method?: string): RecordedRequest[] {
-    return this.requests.filter((r) => decodeURIComponent(r.url).includes(fragment) && (!method || r.method === method));
+    return this.requests.filter(
+      (r) => decodeURIComponent(r.url).includes(fragment) && (!method || r.method === method)
+    );
   }
 
   fetch<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
@@ -65,7 +67,9 @@ export class FakeBackend {
       };
       this.requests.push(request);
       const route = this.routes.find(
-        (r) => r.method === request.method && (typeof r.url === 'string' ? request.url.startsWith(r.url) : r.url.test(request.url))
+        (r) =>
+          r.method === request.method &&
+          (typeof r.url === 'string' ? request.url.startsWith(r.url) : r.url.test(request.url))
       );
       const { status, data } = route
         ? await route.handle(request)
@@ -75,7 +79,14 @@ export class FakeBackend {
       if (status >= 400) {
         throw { status, statusText: '', data: body, config: options };
       }
-      return { data: body as T, status, statusText: 'OK', ok: true, config: options, headers: { get: () => null } } as unknown as FetchResponse<T>;
+      return {
+        data: body as T,
+        status,
+        statusText: 'OK',
+        ok: true,
+        config: options,
+        headers: { get: () => null },
+      } as unknown as FetchResponse<T>;
     });
   }
 }
@@ -102,5 +113,12 @@ export function signInAs({
   isGrafanaAdmin?: boolean;
   permissions?: Record<string, boolean>;
 } = {}): void {
-  config.bootData.user = { ...config.bootData.user, login, orgRole: role as OrgRole, isGrafanaAdmin, permissions, isSignedIn: true };
+  config.bootData.user = {
+    ...config.bootData.user,
+    login,
+    orgRole: role as OrgRole,
+    isGrafanaAdmin,
+    permissions,
+    isSignedIn: true,
+  };
 }

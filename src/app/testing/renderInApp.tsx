@@ -7,7 +7,10 @@ import { render } from '@testing-library/react';
 import { PLUGIN_ID } from '../routes';
 import { AppSettings } from '../settings';
 
-export function appMeta(jsonData: AppSettings = {}, secureJsonFields: Record<string, boolean> = {}): AppPluginMeta<AppSettings> {
+export function appMeta(
+  jsonData: AppSettings = {},
+  secureJsonFields: Record<string, boolean> = {}
+): AppPluginMeta<AppSettings> {
   return {
     id: PLUGIN_ID,
     name: 'Tracing Ops',

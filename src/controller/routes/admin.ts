@@ -48,9 +48,14 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const first = issues[0];
-    throw new ApiError(400, 'bad_request', `invalid ${what}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}`, {
-      issues,
-    });
+    throw new ApiError(
+      400,
+      'bad_request',
+      `invalid ${what}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}`,
+      {
+        issues,
+      }
+    );
   }
   return result.data;
 }
@@ -68,7 +73,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   app.register(async (api) => {
     api.addHook('onRequest', async (request) => {
       if (!authorizer.tokenMatches(request.headers.authorization)) {
-        throw new ApiError(401, 'unauthorized', 'missing or wrong bearer token; the app must reach the controller through its plugin-proxy route');
+        throw new ApiError(
+          401,
+          'unauthorized',
+          'missing or wrong bearer token; the app must reach the controller through its plugin-proxy route'
+        );
       }
     });
 
@@ -92,14 +101,21 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
 
     const knownServiceNames = async () => {
       const [polls, active] = await Promise.all([deps.polls.list(), deps.active.current()]);
-      const names = new Set([...polls.map((p) => p.service), ...deps.strategies.strategies.services.keys(), ...active.map((o) => o.service)]);
+      const names = new Set([
+        ...polls.map((p) => p.service),
+        ...deps.strategies.strategies.services.keys(),
+        ...active.map((o) => o.service),
+      ]);
       return { names: [...names].sort(), polls, active };
     };
 
     api.get('/api/v1/overrides', async (request) => {
       const q = parse(ListOverridesQuerySchema, request.query, 'query');
       const now = clock.now();
-      const list = await storage.listOverrides({ service: q.service, activeAt: q.state === 'active' ? now : undefined });
+      const list = await storage.listOverrides({
+        service: q.service,
+        activeAt: q.state === 'active' ? now : undefined,
+      });
       return { overrides: list.map((o) => toApiOverride(o, now)) };
     });
 
@@ -108,7 +124,16 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       const identity = await identify(request);
       await authorizeWrite(identity, { service: body.service, operation: body.operation ?? null }, 'create');
       const created = await overrides.create(body, actorOf(identity));
-      request.log.info({ overrideId: created.id, service: created.service, operation: created.operation, samplingRate: created.samplingRate, actor: created.createdBy }, 'override created');
+      request.log.info(
+        {
+          overrideId: created.id,
+          service: created.service,
+          operation: created.operation,
+          samplingRate: created.samplingRate,
+          actor: created.createdBy,
+        },
+        'override created'
+      );
       reply.code(201);
       return toApiOverride(created, clock.now());
     });
@@ -161,16 +186,19 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       return { services };
     });
 
-    api.get<{ Params: { service: string } }>('/api/v1/services/:service/strategy', async (request): Promise<EffectiveStrategy> => {
-      const service = parse(ServiceNameSchema, request.params.service, 'service name');
-      const now = clock.now();
-      // Read from storage, not the snapshot: this answer must agree across replicas at once.
-      const active = await storage.listOverrides({ service, activeAt: now });
-      return {
-        ...resolveStrategy(service, deps.strategies.strategies, active),
-        activeOverrides: active.map((o) => toApiOverride(o, now)),
-      };
-    });
+    api.get<{ Params: { service: string } }>(
+      '/api/v1/services/:service/strategy',
+      async (request): Promise<EffectiveStrategy> => {
+        const service = parse(ServiceNameSchema, request.params.service, 'service name');
+        const now = clock.now();
+        // Read from storage, not the snapshot: this answer must agree across replicas at once.
+        const active = await storage.listOverrides({ service, activeAt: now });
+        return {
+          ...resolveStrategy(service, deps.strategies.strategies, active),
+          activeOverrides: active.map((o) => toApiOverride(o, now)),
+        };
+      }
+    );
 
     api.get('/api/v1/audit', async (request) => {
       const q = parse(AuditQuerySchema, request.query, 'query');

@@ -35,7 +35,9 @@ export function registerOpsRoutes(
       ok: s.lastError === undefined,
       ...(s.file ? { file: s.file } : {}),
       loadedAt: new Date(s.loadedAt).toISOString(),
-      ...(s.lastError ? { error: `${s.lastError}; serving the strategies loaded at ${new Date(s.loadedAt).toISOString()}` } : {}),
+      ...(s.lastError
+        ? { error: `${s.lastError}; serving the strategies loaded at ${new Date(s.loadedAt).toISOString()}` }
+        : {}),
     };
     const ready = storageCheck.ok && !deps.isShuttingDown();
     reply.code(ready ? 200 : 503);

@@ -10,7 +10,9 @@ import type { Storage } from './storage';
 export async function openStorage(config: ControllerConfig['storage'], log?: Logger): Promise<Storage> {
   const storage =
     config.kind === 'postgres'
-      ? new PostgresStorage(config.url, (err) => log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced'))
+      ? new PostgresStorage(config.url, (err) =>
+          log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced')
+        )
       : new SqliteStorage(config.path);
   try {
     await storage.migrate();

@@ -46,7 +46,9 @@ export class PostgresStorage implements Storage {
     const client = await this.pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)'
+      );
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
       const applied = new Set(rows.map((r) => r.version));
       for (const m of migrations) {
@@ -56,7 +58,10 @@ export class PostgresStorage implements Storage {
         await client.query('BEGIN');
         try {
           await client.query(m.postgres);
-          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+            m.version,
+            Date.now(),
+          ]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
@@ -141,7 +146,9 @@ export class PostgresStorage implements Storage {
   }
 
   async listServicePolls(): Promise<ServicePolls[]> {
-    const { rows } = await this.pool.query<PollRow>('SELECT service, last_seen, poll_count FROM service_polls ORDER BY service');
+    const { rows } = await this.pool.query<PollRow>(
+      'SELECT service, last_seen, poll_count FROM service_polls ORDER BY service'
+    );
     return rows.map(pollsFromRow);
   }
 
@@ -176,7 +183,12 @@ function writeOps(client: PoolClient): StorageWrite {
       );
     },
     revokeOverride: async (id, at, by, reason) => {
-      await client.query('UPDATE overrides SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 WHERE id = $4', [at, by, reason, id]);
+      await client.query('UPDATE overrides SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 WHERE id = $4', [
+        at,
+        by,
+        reason,
+        id,
+      ]);
     },
     setExpiresAt: async (id, expiresAt) => {
       await client.query('UPDATE overrides SET expires_at = $1 WHERE id = $2', [expiresAt, id]);
@@ -190,7 +202,8 @@ function writeOps(client: PoolClient): StorageWrite {
       return rows.map(overrideFromRow);
     },
     claimExpiration: async (id) =>
-      (await client.query('UPDATE overrides SET expiry_recorded = TRUE WHERE id = $1 AND NOT expiry_recorded', [id])).rowCount === 1,
+      (await client.query('UPDATE overrides SET expiry_recorded = TRUE WHERE id = $1 AND NOT expiry_recorded', [id]))
+        .rowCount === 1,
     appendAudit: async (e) => {
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO audit_events (at, type, service, operation, override_id, actor, reason, details)

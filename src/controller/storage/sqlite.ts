@@ -44,7 +44,9 @@ export class SqliteStorage implements Storage {
   }
 
   async migrate(): Promise<void> {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)'
+    );
     const applied = new Set(
       this.db
         .prepare('SELECT version FROM schema_migrations')
@@ -55,10 +57,14 @@ export class SqliteStorage implements Storage {
       if (applied.has(m.version)) {
         continue;
       }
-      this.db.transaction(() => {
-        this.db.exec(m.sqlite);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(m.sqlite);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(m.version, Date.now());
+        })
+        .immediate();
     }
   }
 
@@ -95,7 +101,9 @@ export class SqliteStorage implements Storage {
         .run(...overrideToParams(o));
     },
     revokeOverride: async (id, at, by, reason) => {
-      this.db.prepare('UPDATE overrides SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?').run(at, by, reason, id);
+      this.db
+        .prepare('UPDATE overrides SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?')
+        .run(at, by, reason, id);
     },
     setExpiresAt: async (id, expiresAt) => {
       this.db.prepare('UPDATE overrides SET expires_at = ? WHERE id = ?').run(expiresAt, id);
@@ -110,7 +118,8 @@ export class SqliteStorage implements Storage {
           .all(now, limit) as OverrideRow[]
       ).map(overrideFromRow),
     claimExpiration: async (id) =>
-      this.db.prepare('UPDATE overrides SET expiry_recorded = 1 WHERE id = ? AND expiry_recorded = 0').run(id).changes === 1,
+      this.db.prepare('UPDATE overrides SET expiry_recorded = 1 WHERE id = ? AND expiry_recorded = 0').run(id)
+        .changes === 1,
     appendAudit: async (e: NewAuditEvent) =>
       Number(
         this.db
@@ -118,12 +127,14 @@ export class SqliteStorage implements Storage {
             `INSERT INTO audit_events (at, type, service, operation, override_id, actor, reason, details)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
           )
-          .run(e.at, e.type, e.service, e.operation, e.overrideId, e.actor, e.reason, JSON.stringify(e.details)).lastInsertRowid
+          .run(e.at, e.type, e.service, e.operation, e.overrideId, e.actor, e.reason, JSON.stringify(e.details))
+          .lastInsertRowid
       ),
   };
 
   private getOverrideSync(id: string): OverrideRecord | undefined {
-    const row = this.db.prepare(`SELECT ${OVERRIDE_COLUMNS} FROM overrides WHERE id = ?`).get(id) as OverrideRow | undefined;
+    const row = this.db.prepare(`SELECT ${OVERRIDE_COLUMNS} FROM overrides WHERE id = ?`).get(id) as
+      OverrideRow | undefined;
     return row && overrideFromRow(row);
   }
 
@@ -177,9 +188,9 @@ export class SqliteStorage implements Storage {
   }
 
   async listServicePolls(): Promise<ServicePolls[]> {
-    return (this.db.prepare('SELECT service, last_seen, poll_count FROM service_polls ORDER BY service').all() as PollRow[]).map(
-      pollsFromRow
-    );
+    return (
+      this.db.prepare('SELECT service, last_seen, poll_count FROM service_polls ORDER BY service').all() as PollRow[]
+    ).map(pollsFromRow);
   }
 
   async ping(): Promise<void> {

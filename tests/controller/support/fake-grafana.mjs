@@ -13,7 +13,12 @@ import { createServer } from 'node:http';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
-const teams = Object.entries(options.teams ?? {}).map(([name, logins], i) => ({ id: i + 1, uid: `team-${i + 1}`, name, logins }));
+const teams = Object.entries(options.teams ?? {}).map(([name, logins], i) => ({
+  id: i + 1,
+  uid: `team-${i + 1}`,
+  name,
+  logins,
+}));
 const kid = 'test-id-key-1';
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 const jwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'ES256' };
@@ -39,7 +44,16 @@ const server = createServer(async (req, res) => {
     return send(res, 200, { keys: [jwk] });
   }
   if (url.pathname === '/test/sign' && req.method === 'POST') {
-    const { userId = 1, orgId = 1, login, role, email, expiresInSeconds = 600, issuer: iss = issuer, type = 'user' } = await readBody(req);
+    const {
+      userId = 1,
+      orgId = 1,
+      login,
+      role,
+      email,
+      expiresInSeconds = 600,
+      issuer: iss = issuer,
+      type = 'user',
+    } = await readBody(req);
     const token = await new SignJWT({
       namespace: 'default',
       identifier: String(userId),
@@ -70,7 +84,15 @@ const server = createServer(async (req, res) => {
       const found = teams.filter((t) => !name || t.name === name);
       return send(res, 200, {
         totalCount: found.length,
-        teams: found.map((t) => ({ id: t.id, uid: t.uid, orgId: 1, name: t.name, email: '', avatarUrl: '', memberCount: t.logins.length })),
+        teams: found.map((t) => ({
+          id: t.id,
+          uid: t.uid,
+          orgId: 1,
+          name: t.name,
+          email: '',
+          avatarUrl: '',
+          memberCount: t.logins.length,
+        })),
         page: 1,
         perPage: 10,
       });
@@ -81,7 +103,16 @@ const server = createServer(async (req, res) => {
       return send(
         res,
         200,
-        team.logins.map((login, i) => ({ orgId: 1, teamId: team.id, teamUID: team.uid, userId: 100 + i, login, email: `${login}@example.com`, name: login, permission: 0 }))
+        team.logins.map((login, i) => ({
+          orgId: 1,
+          teamId: team.id,
+          teamUID: team.uid,
+          userId: 100 + i,
+          login,
+          email: `${login}@example.com`,
+          name: login,
+          permission: 0,
+        }))
       );
     }
   }

@@ -18,14 +18,23 @@ export async function buildGoSampler(): Promise<string> {
   for (const f of ['go.mod', 'go.sum', 'main.go']) {
     hash.update(readFileSync(join(SOURCE_DIR, f)));
   }
-  const dir = join(process.env.TRACINGOPS_CACHE ?? join(homedir(), '.cache', 'tracingops'), 'go-sampler', hash.digest('hex').slice(0, 16));
+  const dir = join(
+    process.env.TRACINGOPS_CACHE ?? join(homedir(), '.cache', 'tracingops'),
+    'go-sampler',
+    hash.digest('hex').slice(0, 16)
+  );
   const binary = join(dir, 'go-sampler');
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
     try {
-      await promisify(execFile)('go', ['build', '-mod=readonly', '-o', binary, '.'], { cwd: SOURCE_DIR, env: { ...process.env, CGO_ENABLED: '0' } });
+      await promisify(execFile)('go', ['build', '-mod=readonly', '-o', binary, '.'], {
+        cwd: SOURCE_DIR,
+        env: { ...process.env, CGO_ENABLED: '0' },
+      });
     } catch (err) {
-      throw new Error(`cannot build the Go sampler test program (needs Go and the Go module proxy): ${(err as Error).message}`);
+      throw new Error(
+        `cannot build the Go sampler test program (needs Go and the Go module proxy): ${(err as Error).message}`
+      );
     }
   }
   return binary;

@@ -122,7 +122,12 @@ export interface CallOptions {
 }
 
 // Tests read response bodies field by field; `any` by default keeps them readable, and the schema tests check shapes.
-export async function call<T = any>(base: string, method: 'GET' | 'POST', path: string, o: CallOptions = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  o: CallOptions = {}
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...(o.as ? grafanaHeaders(o.as) : {}), ...o.headers };
   if (o.token !== null) {
     headers.Authorization = `Bearer ${o.token ?? TOKEN}`;
@@ -152,7 +157,15 @@ export function spike(service: string, extra: Record<string, unknown> = {}) {
 export interface FakeGrafana {
   url: string;
   serviceAccountToken: string;
-  sign(claims: { login?: string; role?: string; userId?: number; orgId?: number; issuer?: string; expiresInSeconds?: number; type?: string }): Promise<string>;
+  sign(claims: {
+    login?: string;
+    role?: string;
+    userId?: number;
+    orgId?: number;
+    issuer?: string;
+    expiresInSeconds?: number;
+    type?: string;
+  }): Promise<string>;
   teamRequests(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -160,9 +173,13 @@ export interface FakeGrafana {
 /** Starts tests/controller/support/fake-grafana.mjs in its own Node process (see there for what it simulates). */
 export async function startFakeGrafana(teams: Record<string, string[]>): Promise<FakeGrafana> {
   const serviceAccountToken = 'glsa_test_service_account_token';
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'fake-grafana.mjs'), JSON.stringify({ serviceAccountToken, teams })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(__dirname, 'fake-grafana.mjs'), JSON.stringify({ serviceAccountToken, teams })],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {

@@ -19,7 +19,9 @@ export interface FreshDatabase {
 
 export async function freshPostgresDatabase(): Promise<FreshDatabase> {
   if (!postgresUrl) {
-    throw new Error('REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set; start one with `eval "$(scripts/postgres.sh start)"`');
+    throw new Error(
+      'REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set; start one with `eval "$(scripts/postgres.sh start)"`'
+    );
   }
   const name = `tracingops_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: postgresUrl });

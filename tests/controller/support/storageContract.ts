@@ -99,7 +99,13 @@ export function storageContract(open: () => Promise<StorageUnderTest>): void {
       await tx.setExpiresAt(o.id, 20_000);
       await tx.revokeOverride(o.id, 15_000, 'bob', 'fixed');
     });
-    expect(await s.getOverride(o.id)).toEqual({ ...o, expiresAt: 20_000, revokedAt: 15_000, revokedBy: 'bob', revokeReason: 'fixed' });
+    expect(await s.getOverride(o.id)).toEqual({
+      ...o,
+      expiresAt: 20_000,
+      revokedAt: 15_000,
+      revokedBy: 'bob',
+      revokeReason: 'fixed',
+    });
   });
 
   it('rolls a failed write back completely', async () => {

@@ -73,7 +73,10 @@ export interface AnomalousTracesTableProps {
 }
 
 export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTracesTableProps) {
-  const shown = useMemo(() => (rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces), [traces, rule]);
+  const shown = useMemo(
+    () => (rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces),
+    [traces, rule]
+  );
   const found = new Set(traces.flatMap((t) => t.rules.map((r) => r.rule)));
   const options = [
     { label: 'All rules', value: ALL_RULES },

@@ -2,7 +2,13 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
-import { type OtlpTraceJson, connectionPoolWait, healthyTrace, plainError, toTempoJson } from '../../../analysis/fixtures';
+import {
+  type OtlpTraceJson,
+  connectionPoolWait,
+  healthyTrace,
+  plainError,
+  toTempoJson,
+} from '../../../analysis/fixtures';
 import { FakeBackend, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import type { AppSettings } from '../../settings';
@@ -39,7 +45,11 @@ function traceIdOf(trace: OtlpTraceJson): string {
 
 /** Tempo answers the candidate search with these traces and serves each by id, in Tempo's own JSON. */
 function tempoServes(traces: OtlpTraceJson[]) {
-  mockBackend.on('GET', `${TEMPO}/api/search`, ok({ traces: traces.map((t) => ({ traceID: traceIdOf(t), rootServiceName: 'gateway' })) }));
+  mockBackend.on(
+    'GET',
+    `${TEMPO}/api/search`,
+    ok({ traces: traces.map((t) => ({ traceID: traceIdOf(t), rootServiceName: 'gateway' })) })
+  );
   for (const trace of traces) {
     mockBackend.on('GET', `${TEMPO}/api/v2/traces/${traceIdOf(trace)}`, ok(toTempoJson(trace)));
   }
@@ -86,7 +96,11 @@ const spike = {
 
 function controllerServes({ me = meEditor, overrides = [] }: { me?: object; overrides?: unknown[] } = {}) {
   mockBackend
-    .on('GET', `${CONTROLLER}/services`, ok({ services: [gatewayService, { ...gatewayService, name: 'fraud', lastSeen: undefined }] }))
+    .on(
+      'GET',
+      `${CONTROLLER}/services`,
+      ok({ services: [gatewayService, { ...gatewayService, name: 'fraud', lastSeen: undefined }] })
+    )
     .on('GET', `${CONTROLLER}/overrides`, ok({ overrides }))
     .on('GET', `${CONTROLLER}/guardrails`, ok(guardrails))
     .on('GET', `${CONTROLLER}/me`, ok(me));
@@ -104,8 +118,7 @@ async function raiseButton(service: string) {
 
 const searchQueries = () =>
   mockBackend.sent(`${TEMPO}/api/search`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('q'));
-const promQueries = () =>
-  mockBackend.sent(PROM).map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
+const promQueries = () => mockBackend.sent(PROM).map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
 
 beforeEach(() => {
   mockBackend.reset();
@@ -158,7 +171,10 @@ describe('IncidentPage: anomalous traces', () => {
 
     const alert = await screen.findByRole('alert', { name: /Anomalous traces: failed/ });
     expect(alert).toHaveTextContent('Tempo (tempo) answered HTTP 502');
-    expect(within(alert).getByRole('link', { name: 'settings' })).toHaveAttribute('href', '/plugins/seed-tracingops-app');
+    expect(within(alert).getByRole('link', { name: 'settings' })).toHaveAttribute(
+      'href',
+      '/plugins/seed-tracingops-app'
+    );
   });
 
   it('shows a loading state while Tempo answers', async () => {
@@ -174,7 +190,9 @@ describe('IncidentPage: scope', () => {
     renderPage();
 
     await waitFor(() => expect(searchQueries()).toHaveLength(1));
-    expect(searchQueries()[0]).toBe('{ resource.service.name =~ "^(gateway|payments-.*)$" && (status = error || duration >= 500ms) }');
+    expect(searchQueries()[0]).toBe(
+      '{ resource.service.name =~ "^(gateway|payments-.*)$" && (status = error || duration >= 500ms) }'
+    );
     await waitFor(() => expect(promQueries().length).toBeGreaterThanOrEqual(4));
     for (const query of promQueries()) {
       expect(query).toContain('service=~"^(gateway|payments-.*)$"');
@@ -192,7 +210,9 @@ describe('IncidentPage: scope', () => {
   it('lets an Admin widen to all services, and refuses that to everyone else', async () => {
     tempoServes([]);
     renderPage('/incident?scope=all');
-    expect(await screen.findByText('Only Admins can look at all services. Pick one of your teams instead.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Only Admins can look at all services. Pick one of your teams instead.')
+    ).toBeInTheDocument();
     expect(searchQueries()).toHaveLength(0);
   });
 
@@ -225,7 +245,9 @@ describe('IncidentPage: sampling', () => {
     expect(gateway).toHaveTextContent('5% (default strategy)');
     expect(gateway).toHaveTextContent(/polled 6\d s ago/);
     const spikes = screen.getByRole('table', { name: 'Active spikes' });
-    expect(within(spikes).getByRole('row', { name: /gateway/ })).toHaveTextContent(/100%bobINC-7 checkout errors(9|10)m \d\ds left/);
+    expect(within(spikes).getByRole('row', { name: /gateway/ })).toHaveTextContent(
+      /100%bobINC-7 checkout errors(9|10)m \d\ds left/
+    );
   });
 
   it('opens the Raise sampling dialog for the service a link names (the Trace page links here)', async () => {
@@ -238,7 +260,9 @@ describe('IncidentPage: sampling', () => {
 
   it('raises sampling with exactly the request the controller expects, after validating the form', async () => {
     tempoServes([]);
-    mockBackend.on('POST', `${CONTROLLER}/overrides`, (request) => ok({ ...spike, id: 'ovr-2', reason: (request.body as { reason: string }).reason }));
+    mockBackend.on('POST', `${CONTROLLER}/overrides`, (request) =>
+      ok({ ...spike, id: 'ovr-2', reason: (request.body as { reason: string }).reason })
+    );
     renderPage();
 
     await userEvent.click(await raiseButton('gateway'));
@@ -250,7 +274,7 @@ describe('IncidentPage: sampling', () => {
     await userEvent.clear(within(dialog).getByRole('textbox', { name: /^Duration/ }));
     await userEvent.type(within(dialog).getByRole('textbox', { name: /^Duration/ }), '90');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
-    expect(within(dialog).getByText('Enter whole minutes from 1 to 60 (the controller\'s limit)')).toBeInTheDocument();
+    expect(within(dialog).getByText("Enter whole minutes from 1 to 60 (the controller's limit)")).toBeInTheDocument();
     expect(within(dialog).getByText(/Say why/)).toBeInTheDocument();
     expect(mockBackend.sent(`${CONTROLLER}/overrides`, 'POST')).toHaveLength(0);
 
@@ -276,7 +300,11 @@ describe('IncidentPage: sampling', () => {
   it('tells whether the ingested server-span rate went up after the spike', async () => {
     tempoServes([]);
     const createdAt = Math.floor(Date.now() / 1000) - 120;
-    mockBackend.on('POST', `${CONTROLLER}/overrides`, ok({ ...spike, createdAt: new Date(createdAt * 1000).toISOString() }));
+    mockBackend.on(
+      'POST',
+      `${CONTROLLER}/overrides`,
+      ok({ ...spike, createdAt: new Date(createdAt * 1000).toISOString() })
+    );
     mockBackend.on('GET', `${PROM}/api/v1/query`, (request) => {
       const params = new URL(request.url, 'http://grafana').searchParams;
       if (!params.get('query')?.includes('span_kind')) {
@@ -301,9 +329,13 @@ describe('IncidentPage: sampling', () => {
     await userEvent.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-9');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
 
-    expect(await screen.findByText('Ingested trace rate of gateway went up: 0.5/s before, 9/s now.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Ingested trace rate of gateway went up: 0.5/s before, 9/s now.')
+    ).toBeInTheDocument();
     const spanKindQueries = promQueries().filter((q) => q?.includes('span_kind'));
-    expect(spanKindQueries[0]).toBe('sum by (service, span_kind) (rate(traces_spanmetrics_calls_total{service="gateway"}[1m]))');
+    expect(spanKindQueries[0]).toBe(
+      'sum by (service, span_kind) (rate(traces_spanmetrics_calls_total{service="gateway"}[1m]))'
+    );
   });
 
   it('reverts and extends a spike through the route', async () => {
@@ -327,12 +359,19 @@ describe('IncidentPage: sampling', () => {
     tempoServes([]);
     controllerServes({
       overrides: [spike],
-      me: { ...meEditor, login: 'vic', role: 'Viewer', write: { ...meEditor.write, allowed: false, reason: 'Viewers cannot change sampling' } },
+      me: {
+        ...meEditor,
+        login: 'vic',
+        role: 'Viewer',
+        write: { ...meEditor.write, allowed: false, reason: 'Viewers cannot change sampling' },
+      },
     });
     renderPage();
 
     expect(
-      await screen.findByText('Your role (Viewer) cannot change sampling: it needs the Sampling Operator role (seed-tracingops-app.sampling:write).')
+      await screen.findByText(
+        'Your role (Viewer) cannot change sampling: it needs the Sampling Operator role (seed-tracingops-app.sampling:write).'
+      )
     ).toBeInTheDocument();
     // Grafana's Button keeps a disabled button focusable (aria-disabled) so its tooltip with the reason can show.
     const controls = [
@@ -356,13 +395,19 @@ describe('IncidentPage: sampling', () => {
       `${CONTROLLER}/services`,
       ok({ services: [gatewayService, { ...gatewayService, name: 'payments-ledger' }] })
     );
-    mockBackend.on('GET', `${CONTROLLER}/me`, ok({ ...meEditor, write: { ...meEditor.write, servicePatterns: ['gateway'] } }));
+    mockBackend.on(
+      'GET',
+      `${CONTROLLER}/me`,
+      ok({ ...meEditor, write: { ...meEditor.write, servicePatterns: ['gateway'] } })
+    );
     renderPage();
 
     const ledger = await raiseButton('payments-ledger');
     expect(ledger).toHaveAttribute('aria-disabled', 'true');
     await userEvent.hover(ledger);
-    expect(await screen.findByText('None of your teams owns payments-ledger, so you cannot change its sampling.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('None of your teams owns payments-ledger, so you cannot change its sampling.')
+    ).toBeInTheDocument();
     expect(await raiseButton('gateway')).toBeEnabled();
   });
 

@@ -15,7 +15,15 @@ import { NoAnomalies } from './NoAnomalies';
 import { useIncident } from './useIncident';
 
 /** Loading and failure of one section; `render` gets the value. */
-function Section<T>({ title, load, render }: { title: string; load: Load<T | undefined>; render: (value: T) => React.ReactNode }) {
+function Section<T>({
+  title,
+  load,
+  render,
+}: {
+  title: string;
+  load: Load<T | undefined>;
+  render: (value: T) => React.ReactNode;
+}) {
   let body: React.ReactNode = null;
   if (load.status === 'loading') {
     body = <LoadingPlaceholder text={`Loading ${title.toLowerCase()}…`} />;

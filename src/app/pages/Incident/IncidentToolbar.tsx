@@ -29,7 +29,8 @@ export function IncidentToolbar(props: IncidentToolbarProps) {
     const to = dateTime(toMs);
     onRangeChange({ from, to, raw: { from, to } });
   };
-  const shift = (direction: -1 | 1) => setAbsolute(range.from.valueOf() + direction * span, range.to.valueOf() + direction * span);
+  const shift = (direction: -1 | 1) =>
+    setAbsolute(range.from.valueOf() + direction * span, range.to.valueOf() + direction * span);
   const scopeOptions = [
     { label: 'My teams', value: 'mine' },
     ...props.teams.map((team) => ({ label: team, value: formatScopeChoice({ kind: 'team', team }) })),
@@ -55,7 +56,9 @@ export function IncidentToolbar(props: IncidentToolbarProps) {
           defaultValue={props.service ?? ALL_OF_SCOPE}
           placeholder="All services in scope"
           onBlur={(event) => props.onServiceChange(event.currentTarget.value.trim() || undefined)}
-          onKeyDown={(event) => event.key === 'Enter' && props.onServiceChange(event.currentTarget.value.trim() || undefined)}
+          onKeyDown={(event) =>
+            event.key === 'Enter' && props.onServiceChange(event.currentTarget.value.trim() || undefined)
+          }
         />
       </InlineField>
       <datalist id={listId}>

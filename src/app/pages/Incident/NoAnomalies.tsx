@@ -31,7 +31,12 @@ export function NoAnomalies({ candidates, services, canRaise, onRaise }: NoAnoma
             {canRaise(service.name) ? ', raise it?' : '.'}
           </Text>
           {canRaise(service.name) && (
-            <Button size="sm" variant="secondary" onClick={() => onRaise(service.name)} aria-label={`Raise sampling for ${service.name}`}>
+            <Button
+              size="sm"
+              variant="secondary"
+              onClick={() => onRaise(service.name)}
+              aria-label={`Raise sampling for ${service.name}`}
+            >
               Raise
             </Button>
           )}

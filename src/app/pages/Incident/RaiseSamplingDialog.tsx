@@ -43,10 +43,18 @@ export function RaiseSamplingDialog({ service, guardrails, onSubmit, onDismiss, 
         <Field label="Service" {...field('service')}>
           <Input {...input('service')} />
         </Field>
-        <Field label="Operation" description="Optional: only this span name; leave empty for the whole service" {...field('operation')}>
+        <Field
+          label="Operation"
+          description="Optional: only this span name; leave empty for the whole service"
+          {...field('operation')}
+        >
           <Input {...input('operation')} placeholder="e.g. POST /charge" />
         </Field>
-        <Field label="Rate" description={`Share of traces to keep, at most ${guardrails.maxSamplingRate * 100}%`} {...field('ratePercent')}>
+        <Field
+          label="Rate"
+          description={`Share of traces to keep, at most ${guardrails.maxSamplingRate * 100}%`}
+          {...field('ratePercent')}
+        >
           <Input {...input('ratePercent')} inputMode="decimal" suffix="%" width={16} />
         </Field>
         <Field

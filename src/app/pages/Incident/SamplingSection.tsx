@@ -32,7 +32,16 @@ export interface SamplingSectionProps {
   actionError?: string;
 }
 
-export function SamplingSection({ state, now, blockedReason, onRaise, onRevert, onExtend, busy, actionError }: SamplingSectionProps) {
+export function SamplingSection({
+  state,
+  now,
+  blockedReason,
+  onRaise,
+  onRevert,
+  onExtend,
+  busy,
+  actionError,
+}: SamplingSectionProps) {
   const styles = useStyles2(getStyles);
   const generalBlock = blockedReason();
   const extendMinutes = Math.round(state.guardrails.defaultDurationSeconds / 60);
@@ -164,7 +173,11 @@ export function SamplingSection({ state, now, blockedReason, onRaise, onRevert, 
 const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     width: '100%',
-    'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left', borderBottom: `1px solid ${theme.colors.border.weak}` },
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      textAlign: 'left',
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+    },
   }),
   hidden: css({ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }),
 });

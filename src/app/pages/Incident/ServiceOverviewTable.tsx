@@ -35,12 +35,23 @@ export function ServiceOverviewTable({ rows, spiking }: { rows: ServiceOverview[
         {rows.map((row) => (
           <tr key={row.service}>
             <th scope="row">
-              {row.service}{' '}
-              {spiking.has(row.service) && <Badge color="purple" icon="bolt" text="Sampling spike" />}
+              {row.service} {spiking.has(row.service) && <Badge color="purple" icon="bolt" text="Sampling spike" />}
             </th>
-            {cell(`${row.service} request rate`, row.rate.latest === undefined ? undefined : formatPerSecond(row.rate.latest), row.rate.values)}
-            {cell(`${row.service} error ratio`, row.errorRatio.latest === undefined ? undefined : formatPercent(row.errorRatio.latest), row.errorRatio.values)}
-            {cell(`${row.service} p95 latency`, row.p95.latest === undefined ? undefined : formatDurationMs(row.p95.latest * 1000), row.p95.values)}
+            {cell(
+              `${row.service} request rate`,
+              row.rate.latest === undefined ? undefined : formatPerSecond(row.rate.latest),
+              row.rate.values
+            )}
+            {cell(
+              `${row.service} error ratio`,
+              row.errorRatio.latest === undefined ? undefined : formatPercent(row.errorRatio.latest),
+              row.errorRatio.values
+            )}
+            {cell(
+              `${row.service} p95 latency`,
+              row.p95.latest === undefined ? undefined : formatDurationMs(row.p95.latest * 1000),
+              row.p95.values
+            )}
           </tr>
         ))}
       </tbody>
@@ -51,7 +62,11 @@ export function ServiceOverviewTable({ rows, spiking }: { rows: ServiceOverview[
 const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     width: '100%',
-    'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left', borderBottom: `1px solid ${theme.colors.border.weak}` },
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      textAlign: 'left',
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+    },
   }),
   metric: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
 });

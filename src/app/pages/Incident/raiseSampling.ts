@@ -54,8 +54,7 @@ export function validateRaise(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = { service: 'service', operation: 'operation', reason: 'reason' }[String(issue.path[0])] as
-        | keyof RaiseDraft
-        | undefined;
+        keyof RaiseDraft | undefined;
       if (field && !problems[field]) {
         problems[field] = issue.message;
       }

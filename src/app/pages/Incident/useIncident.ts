@@ -114,7 +114,9 @@ export function useIncident() {
       ),
     revert: (id: string) => act(() => controller.revertOverride(id)),
     extend: (id: string) =>
-      act(() => controller.extendOverride(id, { durationSeconds: samplingState?.guardrails.defaultDurationSeconds ?? 900 })),
+      act(() =>
+        controller.extendOverride(id, { durationSeconds: samplingState?.guardrails.defaultDurationSeconds ?? 900 })
+      ),
     busy,
     actionError,
     raisedSpike,

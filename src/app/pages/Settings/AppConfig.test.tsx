@@ -155,7 +155,11 @@ describe('AppConfig', () => {
     mockBackend
       .on('GET', '/api/datasources/uid/tempo-uid/health', ok({ status: 'OK', message: 'Data source is working' }))
       .on('GET', '/api/datasources/uid/prom-uid/health', fail(400, { status: 'ERROR', message: 'connection refused' }))
-      .on('GET', '/api/datasources/uid/loki-uid/health', ok({ status: 'OK', message: 'Data source successfully connected.' }))
+      .on(
+        'GET',
+        '/api/datasources/uid/loki-uid/health',
+        ok({ status: 'OK', message: 'Data source successfully connected.' })
+      )
       .on(
         'GET',
         '/api/plugin-proxy/seed-tracingops-app/controller/api/v1/guardrails',
@@ -166,7 +170,9 @@ describe('AppConfig', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
 
     const results = await screen.findByRole('list', { name: 'Connection test results' });
-    const rows = within(results).getAllByRole('listitem').map((item) => item.textContent);
+    const rows = within(results)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
     expect(rows).toEqual([
       'TempookData source is working',
       'Prometheusfailed400: connection refused',

@@ -47,7 +47,9 @@ export function AppConfig({ plugin }: AppConfigProps) {
           {form.testing ? 'Testing…' : 'Test connection'}
         </Button>
         {blocked && <Text color="error">Fix the fields marked above to save.</Text>}
-        {!blocked && form.dirty && <Text color="secondary">Test connection checks the saved settings: save first.</Text>}
+        {!blocked && form.dirty && (
+          <Text color="secondary">Test connection checks the saved settings: save first.</Text>
+        )}
       </Stack>
       {form.results && <ConnectionResults results={form.results} />}
       <Text color="secondary">

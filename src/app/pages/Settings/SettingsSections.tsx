@@ -31,8 +31,18 @@ interface SectionProps {
 }
 
 const DATA_SOURCES = [
-  { key: 'tempoDatasourceUid', label: 'Tempo', type: 'tempo', description: 'Where candidate and full traces come from' },
-  { key: 'prometheusDatasourceUid', label: 'Prometheus', type: 'prometheus', description: "Tempo's span metrics: rates, errors, p95/p99 baselines" },
+  {
+    key: 'tempoDatasourceUid',
+    label: 'Tempo',
+    type: 'tempo',
+    description: 'Where candidate and full traces come from',
+  },
+  {
+    key: 'prometheusDatasourceUid',
+    label: 'Prometheus',
+    type: 'prometheus',
+    description: "Tempo's span metrics: rates, errors, p95/p99 baselines",
+  },
   { key: 'lokiDatasourceUid', label: 'Loki', type: 'loki', description: 'Logs carrying the trace ID' },
 ] as const;
 
@@ -92,8 +102,8 @@ export function OwnershipSection({ draft, update, problems }: SectionProps) {
   return (
     <FieldSet label="Team ownership">
       <Text color="secondary" element="p">
-        Which Grafana team owns which services (names or globs such as payments-*, comma-separated). Responders
-        see their teams&apos; services by default and can raise sampling only for them.
+        Which Grafana team owns which services (names or globs such as payments-*, comma-separated). Responders see
+        their teams&apos; services by default and can raise sampling only for them.
       </Text>
       <table className={styles.table}>
         <thead>
@@ -246,7 +256,11 @@ export function RedactionSection({ draft, update, problems }: SectionProps) {
   );
 }
 
-export function ConnectionResults({ results }: { results: ReadonlyArray<{ name: string; status: string; message: string }> }) {
+export function ConnectionResults({
+  results,
+}: {
+  results: ReadonlyArray<{ name: string; status: string; message: string }>;
+}) {
   return (
     <ul aria-label="Connection test results">
       {results.map((result) => (

@@ -24,7 +24,11 @@ async function dataSourceHealth(transport: Transport, name: ConnectionResult['na
       const body = (await response.json()) as { message?: string };
       return { name, status: 'ok', message: body.message || 'Data source is working' } satisfies ConnectionResult;
     }
-    return { name, status: 'failed', message: `${response.status}: ${await errorDetail(response)}` } satisfies ConnectionResult;
+    return {
+      name,
+      status: 'failed',
+      message: `${response.status}: ${await errorDetail(response)}`,
+    } satisfies ConnectionResult;
   } catch (error) {
     return { name, status: 'failed', message: (error as Error).message } satisfies ConnectionResult;
   }
@@ -38,12 +42,21 @@ async function controllerHealth(transport: Transport, settings: AppSettings): Pr
   try {
     const response = await transport(controllerProxyUrl('/guardrails'));
     if (!response.ok) {
-      const hint = response.status === 401 ? ' (check the token)' : response.status === 502 ? ' (is the URL reachable from Grafana?)' : '';
+      const hint =
+        response.status === 401
+          ? ' (check the token)'
+          : response.status === 502
+            ? ' (is the URL reachable from Grafana?)'
+            : '';
       return { name, status: 'failed', message: `${response.status}: ${await errorDetail(response)}${hint}` };
     }
     const guardrails = GuardrailsSchema.safeParse(await response.json());
     if (!guardrails.success) {
-      return { name, status: 'failed', message: `${settings.controllerUrl} answered, but not like a Tracing Ops sampling controller` };
+      return {
+        name,
+        status: 'failed',
+        message: `${settings.controllerUrl} answered, but not like a Tracing Ops sampling controller`,
+      };
     }
     return {
       name,

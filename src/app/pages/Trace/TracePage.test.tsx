@@ -95,7 +95,10 @@ describe('TracePage', () => {
     openTrace(undefined, {});
 
     expect(screen.getByText('No Tempo data source')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Tracing Ops settings' })).toHaveAttribute('href', '/plugins/seed-tracingops-app');
+    expect(screen.getByRole('link', { name: 'Tracing Ops settings' })).toHaveAttribute(
+      'href',
+      '/plugins/seed-tracingops-app'
+    );
   });
 
   it('opens a pasted trace id, normalised to lower case', async () => {

@@ -82,7 +82,12 @@ function OpenTraceForm({ traceId, onOpen }: { traceId: string | undefined; onOpe
   return (
     <form onSubmit={open}>
       <Stack alignItems="flex-end">
-        <Field label="Trace ID" invalid={invalid} error={invalid ? 'A trace ID is 32 (or 16) hexadecimal characters' : undefined} noMargin>
+        <Field
+          label="Trace ID"
+          invalid={invalid}
+          error={invalid ? 'A trace ID is 32 (or 16) hexadecimal characters' : undefined}
+          noMargin
+        >
           <Input
             width={48}
             value={draft}
@@ -126,7 +131,12 @@ function TraceDetails({ trace, dataSources, analysisSettings, redactor, selected
         )}
       </Stack>
       <section aria-label="Findings of the analysis">
-        <TraceFindings trace={trace} findings={analysis.findings} selectedSpanId={selected?.id} onSelectSpan={onSelectSpan} />
+        <TraceFindings
+          trace={trace}
+          findings={analysis.findings}
+          selectedSpanId={selected?.id}
+          onSelectSpan={onSelectSpan}
+        />
       </section>
       <div ref={viewRef}>
         <CorrelatedView

@@ -33,7 +33,10 @@ const SERVICES = `^(${trace.services.join('|')})$`;
 const PROMETHEUS_RANGE = `${proxy('prom-uid')}/api/v1/query_range`;
 const LOKI_RANGE = `${proxy('loki-uid')}/loki/api/v1/query_range`;
 
-function renderPanel(options: Partial<CorrelatedOptions> = {}, variables: Record<string, string> = { traceId: trace.traceId }) {
+function renderPanel(
+  options: Partial<CorrelatedOptions> = {},
+  variables: Record<string, string> = { traceId: trace.traceId }
+) {
   const props = {
     options: { traceId: DEFAULT_TRACE_ID, dataSourceChoice: 'app', ...options },
     replaceVariables: (text: string) => text.replace(/\$(\w+)/g, (whole, name: string) => variables[name] ?? whole),
@@ -91,7 +94,9 @@ describe('CorrelatedPanel', () => {
     expect(sent).toHaveLength(3);
     const params = new URL(sent[0]!.url, 'http://grafana').searchParams;
     expect(Number(params.get('start'))).toBe(Math.floor(trace.startUnixMs / 1000) - FIFTEEN_MINUTES_S);
-    expect(Number(params.get('end'))).toBe(Math.ceil((trace.startUnixMs + trace.durationMs) / 1000) + FIFTEEN_MINUTES_S);
+    expect(Number(params.get('end'))).toBe(
+      Math.ceil((trace.startUnixMs + trace.durationMs) / 1000) + FIFTEEN_MINUTES_S
+    );
     for (const query of queriesSent(mockBackend, PROMETHEUS_RANGE)) {
       expect(query).toContain(`service=~"${SERVICES}"`);
       expect(query).toMatch(/sum by \(service(, le)?\)/);
@@ -112,9 +117,7 @@ describe('CorrelatedPanel', () => {
     renderPanel();
 
     await screen.findByTestId('panel-logs');
-    expect(queriesSent(mockBackend, LOKI_RANGE)).toEqual([
-      `{service_name=~"${SERVICES}"} |= "${trace.traceId}"`,
-    ]);
+    expect(queriesSent(mockBackend, LOKI_RANGE)).toEqual([`{service_name=~"${SERVICES}"} |= "${trace.traceId}"`]);
     const frame: DataFrame = lastPanels('logs')[0]!.data!.series[0]!;
     const lines = new DataFrameView<{ body: string }>(frame).toArray().map((l) => l.body);
     expect(lines).toHaveLength(trace.spans.length);
@@ -155,7 +158,9 @@ describe('CorrelatedPanel', () => {
       'href',
       '/plugins/seed-tracingops-app'
     );
-    expect(within(screen.getByRole('region', { name: 'Logs of the trace' })).getByText('No Loki data source')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('region', { name: 'Logs of the trace' })).getByText('No Loki data source')
+    ).toBeInTheDocument();
     expect(mockBackend.sent('query_range')).toEqual([]);
   });
 
@@ -188,7 +193,11 @@ describe('CorrelatedPanel', () => {
     mockBackend.on('GET', /\/api\/v2\/traces\//, fail(404, 'trace not found'));
     renderPanel();
 
-    expect(await screen.findByText(`Tempo has no trace ${trace.traceId}. It may be older than Tempo’s retention, or not sampled.`)).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        `Tempo has no trace ${trace.traceId}. It may be older than Tempo’s retention, or not sampled.`
+      )
+    ).toBeInTheDocument();
   });
 
   it('asks for a trace while the variable is unset, and refuses text that is not a trace id', () => {

@@ -41,7 +41,16 @@ interface ViewProps {
 }
 
 export function CorrelatedView(props: ViewProps) {
-  const { trace, dataSources, redactor, selectedSpanId, onSelectSpan, evidence = NO_EVIDENCE, configuredIn, width } = props;
+  const {
+    trace,
+    dataSources,
+    redactor,
+    selectedSpanId,
+    onSelectSpan,
+    evidence = NO_EVIDENCE,
+    configuredIn,
+    width,
+  } = props;
   const styles = useStyles2(getStyles);
   const clients = useDataClients(dataSources);
   const { prometheusDatasourceUid, lokiDatasourceUid } = dataSources;
@@ -62,7 +71,11 @@ export function CorrelatedView(props: ViewProps) {
           height={heightOf('waterfall')}
         />
       </Section>
-      <Section title={selected ? `RED metrics of ${selected.service} · ${selected.name}` : 'RED metrics of the trace’s services'}>
+      <Section
+        title={
+          selected ? `RED metrics of ${selected.service} · ${selected.name}` : 'RED metrics of the trace’s services'
+        }
+      >
         {clients.prometheus && prometheusDatasourceUid ? (
           <RedMetrics
             trace={trace}
@@ -142,7 +155,11 @@ function TraceFromTempo({ tempo, tempoUid, traceId, children }: TraceFromTempoPr
     return <LoadFailed what="trace" error={trace.error} />;
   }
   if (trace.value === null || trace.value.spans.length === 0) {
-    return <Text color="secondary">Tempo has no trace {traceId}. It may be older than Tempo’s retention, or not sampled.</Text>;
+    return (
+      <Text color="secondary">
+        Tempo has no trace {traceId}. It may be older than Tempo’s retention, or not sampled.
+      </Text>
+    );
   }
   return <>{children(trace.value, tempoUid)}</>;
 }

@@ -3,7 +3,11 @@ import React from 'react';
 import type { StandardEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
 
-export function DataSourceUidEditor({ value, onChange, item }: StandardEditorProps<string | undefined, { pluginId: string }>) {
+export function DataSourceUidEditor({
+  value,
+  onChange,
+  item,
+}: StandardEditorProps<string | undefined, { pluginId: string }>) {
   return (
     <DataSourcePicker
       pluginId={item.settings?.pluginId}

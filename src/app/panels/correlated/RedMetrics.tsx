@@ -44,7 +44,10 @@ export function RedMetrics({ trace, selected, prometheus, prometheusUid, width, 
           pluginId="timeseries"
           title={query.title}
           data={{ state: LoadingState.Done, series: frames, annotations, timeRange }}
-          options={{ legend: { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] }, tooltip: { mode: 'multi', sort: 'desc' } }}
+          options={{
+            legend: { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] },
+            tooltip: { mode: 'multi', sort: 'desc' },
+          }}
           fieldConfig={{ defaults: { unit: query.unit }, overrides: [] }}
           width={panelWidth}
           height={height}

@@ -22,8 +22,7 @@ interface MissingProps {
 export function DataSourceMissing({ kind, what, configuredIn }: MissingProps) {
   return (
     <Alert severity="info" title={`No ${kind} data source`}>
-      The {what} need a {kind} data source. Choose one in the{' '}
-      {configuredIn === 'panel' ? 'panel options or the ' : ''}
+      The {what} need a {kind} data source. Choose one in the {configuredIn === 'panel' ? 'panel options or the ' : ''}
       <TextLink href={SETTINGS_URL}>Tracing Ops settings</TextLink>.
     </Alert>
   );

@@ -44,7 +44,13 @@ export function TraceLogs({ trace, selected, loki, lokiUid, redactor, width, hei
       pluginId="logs"
       title="Logs"
       data={{ state: LoadingState.Done, series: [logs.value], timeRange: timeRangeOf(traceWindow(trace)) }}
-      options={{ showTime: true, wrapLogMessage: true, enableLogDetails: true, sortOrder: 'Ascending', dedupStrategy: 'none' }}
+      options={{
+        showTime: true,
+        wrapLogMessage: true,
+        enableLogDetails: true,
+        sortOrder: 'Ascending',
+        dedupStrategy: 'none',
+      }}
       width={width}
       height={height}
     />

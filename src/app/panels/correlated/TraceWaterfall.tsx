@@ -19,7 +19,11 @@ interface Props {
 
 export function TraceWaterfall({ trace, redactor, tempoUid, selectedSpanId, width, height }: Props) {
   const data = useMemo<PanelData>(() => {
-    return { state: LoadingState.Done, series: [traceFrame(trace, redactor)], timeRange: timeRangeOf(traceWindow(trace)) };
+    return {
+      state: LoadingState.Done,
+      series: [traceFrame(trace, redactor)],
+      timeRange: timeRangeOf(traceWindow(trace)),
+    };
   }, [trace, redactor]);
   return (
     <PanelRenderer

@@ -5,7 +5,10 @@
 import type { AppSettings } from '../../settings';
 
 /** The data source fields of the app's settings (panel options use the same names). */
-export type DataSourceSettings = Pick<AppSettings, 'tempoDatasourceUid' | 'prometheusDatasourceUid' | 'lokiDatasourceUid'>;
+export type DataSourceSettings = Pick<
+  AppSettings,
+  'tempoDatasourceUid' | 'prometheusDatasourceUid' | 'lokiDatasourceUid'
+>;
 
 export function dataSourceSettings(from: DataSourceSettings | undefined): DataSourceSettings {
   return {

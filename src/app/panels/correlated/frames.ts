@@ -4,7 +4,15 @@
  * streams as a logs frame (Grafana's "dataplane" logs shape: timestamp, body, labels). Log lines
  * and labels pass the redactor like span attributes do. Also the time range the panels share.
  */
-import { type DataFrame, DataFrameType, FieldType, type TimeRange, createDataFrame, dateTime, makeTimeRange } from '@grafana/data';
+import {
+  type DataFrame,
+  DataFrameType,
+  FieldType,
+  type TimeRange,
+  createDataFrame,
+  dateTime,
+  makeTimeRange,
+} from '@grafana/data';
 
 import type { Redactor, Trace } from '../../../analysis';
 import { type LokiStream, type PromRangeResult, logLines } from '../../../clients';

@@ -12,7 +12,9 @@ function rows(input: unknown): TraceSpanRow[] {
 }
 
 function row(all: TraceSpanRow[], service: string, operation: string, kind?: string): TraceSpanRow {
-  const found = all.find((r) => r.serviceName === service && r.operationName === operation && (!kind || r.kind === kind));
+  const found = all.find(
+    (r) => r.serviceName === service && r.operationName === operation && (!kind || r.kind === kind)
+  );
   if (!found) {
     throw new Error(`no span ${service} ${operation} ${kind ?? ''}`);
   }
@@ -62,7 +64,10 @@ describe('traceFrame', () => {
     const spans = rows(healthyTrace());
 
     expect(row(spans, 'gateway', 'GET /checkout')).toMatchObject({ startTime: TRACE_START, duration: 120 });
-    expect(row(spans, 'gateway', 'POST /charge', 'client')).toMatchObject({ startTime: TRACE_START + 30, duration: 80 });
+    expect(row(spans, 'gateway', 'POST /charge', 'client')).toMatchObject({
+      startTime: TRACE_START + 30,
+      duration: 80,
+    });
     expect(frame.fields.find((f) => f.name === 'duration')?.config.unit).toBe('ms');
   });
 

@@ -5,15 +5,16 @@
  * `features/explore/TraceView/utils/transform.ts`): times in milliseconds, key/value tag lists, one
  * row per span. Every attribute and status message passes the redactor first.
  */
-import {
-  type DataFrame,
-  type TraceKeyValuePair,
-  type TraceSpanRow,
-  FieldType,
-  createDataFrame,
-} from '@grafana/data';
+import { type DataFrame, type TraceKeyValuePair, type TraceSpanRow, FieldType, createDataFrame } from '@grafana/data';
 
-import { type AttributeValue, type Redactor, type Span, type SpanStatus, type Trace, spanAttributes } from '../../../analysis';
+import {
+  type AttributeValue,
+  type Redactor,
+  type Span,
+  type SpanStatus,
+  type Trace,
+  spanAttributes,
+} from '../../../analysis';
 
 /** OTLP status codes, which the trace view reads from `statusCode` (2 draws the span as failed). */
 const STATUS_CODE: Record<SpanStatus, number> = { unset: 0, ok: 1, error: 2 };

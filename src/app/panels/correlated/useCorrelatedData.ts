@@ -28,17 +28,25 @@ export interface MetricSeries {
 const selectionKey = (source: string, trace: Trace, selected: Span | undefined) =>
   `${source}/${trace.traceId}/${selected?.id ?? ''}`;
 
-export function useRedMetrics(prometheus: PrometheusClient, source: string, trace: Trace, selected: Span | undefined): Load<MetricSeries[]> {
-  return useLoad((signal) => {
-    const { fromMs, toMs, stepSeconds } = traceWindow(trace);
-    const range = { start: Math.floor(fromMs / 1000), end: Math.ceil(toMs / 1000), step: stepSeconds };
-    return Promise.all(
-      metricQueries(trace, selected).map(async (query) => ({
-        query,
-        frames: seriesFrames(await prometheus.queryRange(query.expr, range, { signal }), query.id, query.unit),
-      }))
-    );
-  }, selectionKey(source, trace, selected)).load;
+export function useRedMetrics(
+  prometheus: PrometheusClient,
+  source: string,
+  trace: Trace,
+  selected: Span | undefined
+): Load<MetricSeries[]> {
+  return useLoad(
+    (signal) => {
+      const { fromMs, toMs, stepSeconds } = traceWindow(trace);
+      const range = { start: Math.floor(fromMs / 1000), end: Math.ceil(toMs / 1000), step: stepSeconds };
+      return Promise.all(
+        metricQueries(trace, selected).map(async (query) => ({
+          query,
+          frames: seriesFrames(await prometheus.queryRange(query.expr, range, { signal }), query.id, query.unit),
+        }))
+      );
+    },
+    selectionKey(source, trace, selected)
+  ).load;
 }
 
 /** Enough lines for one request's story; a trace that logs more is better read in Explore. */
@@ -51,12 +59,21 @@ export function useTraceLogs(
   selected: Span | undefined,
   redactor: Redactor
 ): Load<DataFrame> {
-  return useLoad(async (signal) => {
-    const { fromMs, toMs } = traceWindow(trace);
-    const streams = await loki.queryRange(
-      { query: logsQuery(trace, selected), start: fromMs / 1000, end: toMs / 1000, limit: LOG_LIMIT, direction: 'forward' },
-      { signal }
-    );
-    return logsFrame(streams, redactor);
-  }, selectionKey(source, trace, selected)).load;
+  return useLoad(
+    async (signal) => {
+      const { fromMs, toMs } = traceWindow(trace);
+      const streams = await loki.queryRange(
+        {
+          query: logsQuery(trace, selected),
+          start: fromMs / 1000,
+          end: toMs / 1000,
+          limit: LOG_LIMIT,
+          direction: 'forward',
+        },
+        { signal }
+      );
+      return logsFrame(streams, redactor);
+    },
+    selectionKey(source, trace, selected)
+  ).load;
 }

@@ -73,7 +73,15 @@ function promAnswer(startSeconds: number) {
     status: 'success',
     data: {
       resultType: 'matrix',
-      result: [{ metric: { service: 'payments' }, values: [[startSeconds, '1.5'], [startSeconds + 60, 'NaN']] }],
+      result: [
+        {
+          metric: { service: 'payments' },
+          values: [
+            [startSeconds, '1.5'],
+            [startSeconds + 60, 'NaN'],
+          ],
+        },
+      ],
     },
   };
 }
