@@ -8,6 +8,7 @@ export { type TraceSearch, type SpanStatus, traceqlSearch, traceqlCandidates, tr
 export {
   type SpanMetricsQuery,
   type SpanMetricsGrouping,
+  type SpanKind,
   type LatencyQuantile,
   SPAN_METRICS,
   promRequestRate,

@@ -16,6 +16,15 @@ export const SPAN_METRICS = {
 /** Grouping labels a RED query can break down by. */
 export type SpanMetricsGrouping = 'service' | 'span_name' | 'span_kind' | 'status_code';
 
+/** Values of the `span_kind` label, as Tempo writes OTLP's enum names. */
+export type SpanKind =
+  | 'SPAN_KIND_SERVER'
+  | 'SPAN_KIND_CLIENT'
+  | 'SPAN_KIND_PRODUCER'
+  | 'SPAN_KIND_CONSUMER'
+  | 'SPAN_KIND_INTERNAL'
+  | 'SPAN_KIND_UNSPECIFIED';
+
 export interface SpanMetricsQuery {
   readonly scope: Scope;
   /** Rate window in seconds, e.g. 300 for `[5m]`. */
@@ -24,6 +33,11 @@ export interface SpanMetricsQuery {
   readonly by?: readonly SpanMetricsGrouping[];
   /** Restrict to one span name (operation). */
   readonly spanName?: string;
+  /**
+   * Restrict to one span kind. Server spans count requests a service receives once, where the
+   * client, internal and database spans of the same request would count it again.
+   */
+  readonly spanKind?: SpanKind;
 }
 
 interface Matcher {
@@ -55,6 +69,9 @@ function spanMatchers(q: SpanMetricsQuery): Matcher[] {
   const matchers = scopeMatchers('service', q.scope);
   if (q.spanName !== undefined) {
     matchers.push({ label: 'span_name', op: '=', value: q.spanName });
+  }
+  if (q.spanKind !== undefined) {
+    matchers.push({ label: 'span_kind', op: '=', value: q.spanKind });
   }
   return matchers;
 }

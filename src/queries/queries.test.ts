@@ -105,6 +105,29 @@ describe('PromQL builders', () => {
     );
   });
 
+  it('restricts the request rate, error ratio and latency to one span kind', () => {
+    const q = { scope, rangeSeconds: 60, by: ['service'] as const, spanKind: 'SPAN_KIND_SERVER' as const };
+    expect(promRequestRate(q)).toBe(
+      'sum by (service) (rate(traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}[1m]))'
+    );
+    expect(promErrorRatio(q)).toBe(
+      'sum by (service) (rate(traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_ERROR"}[1m]))' +
+        ' / sum by (service) (rate(traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}[1m]))'
+    );
+    expect(promLatencyQuantile({ ...q, scope: ALL_SERVICES, quantile: 0.95 })).toBe(
+      'histogram_quantile(0.95, sum by (service, le) ' +
+        '(rate(traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER"}[1m])))'
+    );
+  });
+
+  it.each(HOSTILE)('keeps a span kind inside its literal, even %j from untyped callers', (hostile) => {
+    const build = (spanKind: string) =>
+      promRequestRate({ scope, rangeSeconds: 60, spanKind: spanKind as 'SPAN_KIND_SERVER' });
+    const shape = queryShape(build(hostile));
+    expect(shape.skeleton).toBe(queryShape(build('SPAN_KIND_SERVER')).skeleton);
+    expect(shape.literals).toEqual(['payments', hostile]);
+  });
+
   it('covers service-graph edges where the scope is the caller or the callee', () => {
     expect(promServiceGraphRate({ scope, rangeSeconds: 300 })).toBe(
       'sum by (client, server) (rate(traces_service_graph_request_total{client="payments"}[5m]))' +

@@ -75,8 +75,8 @@ export async function loadServiceOverview(
 /**
  * Server-span request rate of `service` as ingested by Tempo at `time` (unix seconds). Span
  * metrics count sampled spans, so this rate rises when a sampling spike reaches the service.
- * The query builder has no span-kind matcher, so the rate is grouped by `span_kind` and the
- * server series picked here.
+ * Server spans only: each request the service receives counts once, where its client and
+ * internal spans would count the same request again.
  */
 export async function ingestedServerRate(
   prometheus: PrometheusClient,
@@ -84,11 +84,13 @@ export async function ingestedServerRate(
   time: number,
   signal?: AbortSignal
 ): Promise<number | undefined> {
-  const query = promRequestRate({ scope: scopeOf([service]), rangeSeconds: 60, by: ['service', 'span_kind'] });
+  const query = promRequestRate({
+    scope: scopeOf([service]),
+    rangeSeconds: 60,
+    by: ['service'],
+    spanKind: 'SPAN_KIND_SERVER',
+  });
   const result = await prometheus.query(query, { time }, { signal });
-  if (result.resultType !== 'vector') {
-    return undefined;
-  }
-  const server = result.result.find((s) => s.metric.span_kind === 'SPAN_KIND_SERVER');
-  return server ? Number(server.value[1]) : undefined;
+  const series = result.resultType === 'vector' ? result.result[0] : undefined;
+  return series ? Number(series.value[1]) : undefined;
 }
