@@ -3,6 +3,7 @@
  * data source proxy with the backendSrv transport. Undefined for a data source that is not set up.
  */
 import { useMemo } from 'react';
+import { getDataSourceSrv } from '@grafana/runtime';
 
 import {
   type LokiClient,
@@ -21,8 +22,22 @@ export interface DataClients {
   loki?: LokiClient;
 }
 
+/**
+ * The name a responder knows the data source by, for error messages; the uid when Grafana does
+ * not know it (a deleted data source) or its data source service is not there (outside Grafana).
+ */
+function dataSourceName(uid: string): string {
+  // Typed as always set, but it is undefined until Grafana (or a test) installs it.
+  const srv = getDataSourceSrv() as ReturnType<typeof getDataSourceSrv> | undefined;
+  return srv?.getInstanceSettings(uid)?.name ?? uid;
+}
+
 export function dataClients(settings: AppSettings): DataClients {
-  const options = (uid: string) => ({ baseUrl: datasourceProxyUrl(uid), transport: dataSourceTransport, name: uid });
+  const options = (uid: string) => ({
+    baseUrl: datasourceProxyUrl(uid),
+    transport: dataSourceTransport,
+    name: dataSourceName(uid),
+  });
   return {
     tempo: settings.tempoDatasourceUid ? createTempoClient(options(settings.tempoDatasourceUid)) : undefined,
     prometheus: settings.prometheusDatasourceUid

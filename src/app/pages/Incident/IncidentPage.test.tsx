@@ -15,9 +15,17 @@ import type { AppSettings } from '../../settings';
 import { IncidentPage } from './IncidentPage';
 
 const mockBackend = new FakeBackend();
+/** Data source names by uid, as Grafana's data source service knows them. */
+const mockDataSourceNames = new Map<string, string>();
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   getBackendSrv: () => mockBackend,
+  getDataSourceSrv: () => ({
+    getInstanceSettings: (uid: string) => {
+      const name = mockDataSourceNames.get(uid);
+      return name === undefined ? undefined : { uid, name };
+    },
+  }),
 }));
 
 const settings: AppSettings = {
@@ -125,6 +133,7 @@ const promQueries = () => mockBackend.sent(PROM).map((r) => new URL(r.url, 'http
 
 beforeEach(() => {
   mockBackend.reset();
+  mockDataSourceNames.clear();
   signInAs({ login: 'alice', role: 'Editor' });
   mockBackend.on('GET', '/api/user/teams', ok([{ id: 1, name: 'payments' }]));
   mockBackend.on('GET', `${PROM}/api/v1/query_range`, emptyMatrix).on('GET', `${PROM}/api/v1/query`, emptyVector);
@@ -168,16 +177,26 @@ describe('IncidentPage: anomalous traces', () => {
     expect(await screen.findByText('Sampling is 5% for gateway, raise it?')).toBeInTheDocument();
   });
 
-  it('names the data source that failed and links to the settings', async () => {
+  it('names the data source that failed as Grafana names it and links to the settings', async () => {
+    mockDataSourceNames.set('tempo', 'Tempo EU');
     mockBackend.on('GET', `${TEMPO}/api/search`, fail(502, 'upstream connect error'));
     renderPage();
 
     const alert = await screen.findByRole('alert', { name: /Anomalous traces: failed/ });
-    expect(alert).toHaveTextContent('Tempo (tempo) answered HTTP 502');
+    expect(alert).toHaveTextContent('Tempo (Tempo EU) answered HTTP 502');
     expect(within(alert).getByRole('link', { name: 'settings' })).toHaveAttribute(
       'href',
       '/plugins/seed-tracingops-app'
     );
+  });
+
+  it('names a data source Grafana does not know by its uid', async () => {
+    tempoServes([]);
+    mockBackend.on('GET', `${PROM}/api/v1/query_range`, fail(503, 'too many queries'));
+    renderPage();
+
+    const alert = await screen.findByRole('alert', { name: /Service overview: failed/ });
+    expect(alert).toHaveTextContent('Prometheus (prom) answered HTTP 503');
   });
 
   it('shows a loading state while Tempo answers', async () => {
