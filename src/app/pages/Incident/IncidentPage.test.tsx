@@ -280,6 +280,18 @@ describe('IncidentPage: sampling', () => {
     expect(within(dialog).getByRole('textbox', { name: 'Service' })).toHaveValue('payments');
   });
 
+  it('tells the responder that a spike changes only the traces that start at the service', async () => {
+    tempoServes([]);
+    renderPage('/incident?raise=payments');
+
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    const hint = within(dialog).getByRole('note', { name: 'Only traces that start at payments' });
+    expect(hint).toHaveTextContent(/parent-based: calls arriving from upstream keep the upstream service's decision/);
+    expect(
+      within(dialog).getByRole('textbox', { name: /^Operation.*applies to root spans of this operation/ })
+    ).toBeInTheDocument();
+  });
+
   it('raises sampling with exactly the request the controller expects, after validating the form', async () => {
     tempoServes([]);
     mockBackend.on('POST', `${CONTROLLER}/overrides`, (request) =>

@@ -1,6 +1,9 @@
-/** The Raise sampling dialog: service, optional operation, rate, duration within the guardrails, and a required reason. */
+/**
+ * The Raise sampling dialog: service, optional operation, rate, duration within the guardrails, and a
+ * required reason; plus what a spike can change, because the services' samplers are parent-based.
+ */
 import React, { useState } from 'react';
-import { Button, Field, Input, Modal } from '@grafana/ui';
+import { Alert, Button, Field, Input, Modal } from '@grafana/ui';
 
 import type { CreateOverrideBody, Guardrails } from '../../../contract';
 import { type RaiseDraft, type RaiseProblems, initialDraft, validateRaise } from './raiseSampling';
@@ -40,12 +43,22 @@ export function RaiseSamplingDialog({ service, guardrails, onSubmit, onDismiss, 
   return (
     <Modal title="Raise sampling" isOpen onDismiss={onDismiss}>
       <form onSubmit={submit} aria-label="Raise sampling">
+        {/* The samplers follow the caller's decision (ParentBased), so a responder who raises a downstream
+            service and sees no new traces should know where to raise instead. */}
+        <Alert
+          severity="info"
+          role="note"
+          title={`Only traces that start at ${draft.service.trim() || 'this service'}`}
+        >
+          The OpenTelemetry samplers are parent-based: calls arriving from upstream keep the upstream service&apos;s
+          decision. To catch those traces, raise sampling where they start.
+        </Alert>
         <Field label="Service" {...field('service')}>
           <Input {...input('service')} />
         </Field>
         <Field
           label="Operation"
-          description="Optional: only this span name; leave empty for the whole service"
+          description="Optional: applies to root spans of this operation, the traces that start with it; leave empty for the whole service"
           {...field('operation')}
         >
           <Input {...input('operation')} placeholder="e.g. POST /charge" />
