@@ -72,6 +72,111 @@ export function decodeId(value: unknown): string | undefined {
   return hex === undefined || hex === ZERO_SPAN_ID || hex === ZERO_TRACE_ID ? undefined : hex;
 }
 
+/**
+ * How an id is spelled. `buildTrace` compares ids as written while every id of a trace has the same
+ * canonical spelling (one string per id, so raw equality is id equality), and decodes them only
+ * when the spellings differ or an id is shown.
+ */
+export type IdForm = typeof ID_NONE | typeof ID_HEX | typeof ID_BASE64 | typeof ID_OTHER;
+/** No id: missing, malformed or all zeros (`decodeId` returns undefined). */
+export const ID_NONE = 0;
+/** Lower-case hex: the string is already the id. */
+export const ID_HEX = 1;
+/** Padded standard base64 whose unused low bits are zero: exactly one such string per id. */
+export const ID_BASE64 = 2;
+/** Any other accepted spelling: upper-case hex, unpadded or URL-safe base64, stray low bits. */
+export const ID_OTHER = 3;
+
+/** Classifies an id exactly as `decodeId` would read it, without building the hex string. */
+export function idForm(value: unknown): IdForm {
+  if (typeof value !== 'string') {
+    return ID_NONE;
+  }
+  const length = value.length;
+  if (length === 16 || length === 32) {
+    let zero = true;
+    let lower = true;
+    let hex = true;
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code === 48 /* 0 */) {
+        continue;
+      }
+      zero = false;
+      if ((code >= 49 && code <= 57) || (code >= 97 && code <= 102)) {
+        continue;
+      }
+      if (code >= 65 && code <= 70) {
+        lower = false;
+        continue;
+      }
+      hex = false;
+      break;
+    }
+    if (hex) {
+      return zero ? ID_NONE : lower ? ID_HEX : ID_OTHER;
+    }
+  }
+  return base64Form(value);
+}
+
+function base64Form(value: string): IdForm {
+  let sextets = 0;
+  let standard = true;
+  // OR of every sextet but the last, and the last: the last one also carries the unused low bits.
+  let leading = 0;
+  let last = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 61 /* = */) {
+      break;
+    }
+    const sextet = code < 128 ? (BASE64[code] ?? -1) : -1;
+    if (sextet < 0) {
+      return ID_NONE;
+    }
+    if (code === 45 /* - */ || code === 95 /* _ */) {
+      standard = false;
+    }
+    leading |= last;
+    last = sextet;
+    sextets++;
+  }
+  // 11 sextets carry 8 bytes and 2 unused bits, 22 carry 16 bytes and 4 unused bits.
+  const unusedBits = sextets === 11 ? 2 : sextets === 22 ? 4 : 0;
+  if (unusedBits === 0) {
+    return ID_NONE;
+  }
+  if (leading === 0 && last >> unusedBits === 0) {
+    return ID_NONE;
+  }
+  const padded = sextets === 11 ? value.length === 12 : value.length === 24 && value.charCodeAt(23) === 61;
+  return standard && padded && (last & ((1 << unusedBits) - 1)) === 0 ? ID_BASE64 : ID_OTHER;
+}
+
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** A hex id (any case) in the `ID_BASE64` spelling, to look it up among base64-spelled ids. */
+export function hexIdToBase64(hex: string): string | undefined {
+  if (!HEX_ID.test(hex)) {
+    return undefined;
+  }
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (let i = 0; i < hex.length; i++) {
+    buffer = ((buffer << 4) | parseInt(hex.charAt(i), 16)) & 0xfff;
+    bits += 4;
+    if (bits >= 6) {
+      bits -= 6;
+      out += BASE64_DIGITS.charAt((buffer >> bits) & 63);
+    }
+  }
+  // 64 bits leave 4 over, 128 bits leave 2: shift them to the top of a last sextet, then pad.
+  out += BASE64_DIGITS.charAt((buffer << (6 - bits)) & 63);
+  return hex.length === 16 ? `${out}=` : `${out}==`;
+}
+
 const HEX_DIGITS = '0123456789abcdef';
 /** Scratch space for the hex digits of one id; ids are decoded one at a time. */
 const hexCodes: number[] = [];
@@ -100,10 +205,15 @@ function base64ToHex(value: string): string | undefined {
   return hexCodes.length === 16 || hexCodes.length === 32 ? String.fromCharCode(...hexCodes) : undefined;
 }
 
+/** Whole milliseconds below 10^15 (until the year 33658) are exact in a double. */
+const MAX_EXACT_MS_DIGITS = 15;
+
 /**
  * Unix nanoseconds (a decimal string, as both flavours encode uint64, or a number) to
  * milliseconds. `Number` of the whole string would round to ~0.25 µs and turn a 290 ms span into
- * 289.99976 ms; splitting off the sub-millisecond digits keeps whole milliseconds exact.
+ * 289.99976 ms; splitting off the sub-millisecond digits keeps whole milliseconds exact. Plain
+ * digit strings are read in place (two timestamps per span: no substrings to allocate); anything
+ * else goes through `Number`, which gives the same value for digits.
  */
 export function decodeUnixNanosToMs(value: unknown): number {
   if (typeof value === 'number') {
@@ -112,8 +222,31 @@ export function decodeUnixNanosToMs(value: unknown): number {
   if (typeof value !== 'string' || value.length === 0) {
     return Number.NaN;
   }
-  if (value.length <= 6) {
+  const split = value.length - 6;
+  if (split <= 0) {
     return Number(value) / 1e6;
+  }
+  if (split <= MAX_EXACT_MS_DIGITS) {
+    let ms = 0;
+    let sub = 0;
+    let i = 0;
+    for (; i < split; i++) {
+      const digit = value.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) {
+        break;
+      }
+      ms = ms * 10 + digit;
+    }
+    for (; i < value.length; i++) {
+      const digit = value.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) {
+        break;
+      }
+      sub = sub * 10 + digit;
+    }
+    if (i === value.length) {
+      return ms + sub / 1e6;
+    }
   }
   return Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6;
 }

@@ -156,6 +156,28 @@ describe('buildTrace', () => {
     expect(get(trace, 'b2')?.parent?.id).toBe('00000000000000a1');
   });
 
+  it('finds every span of a base64-spelled trace by its hex id, in any case', () => {
+    const tempo = buildTrace(toTempoJson(recorded));
+    for (const s of reference.spans) {
+      expect(tempo.spanById(s.id.toUpperCase())?.name).toBe(s.name);
+    }
+    expect(tempo.spanById(hexToBase64(reference.spans[0]!.id))).toBeUndefined();
+  });
+
+  it('links ids of any accepted spelling to each other: upper-case hex, unpadded and URL-safe base64', () => {
+    const trace = buildTrace(
+      otlp('svc', [
+        span('fb', undefined, 0, 10),
+        { ...span('fc', undefined, 1, 9), parentSpanId: '00000000000000FB' },
+        { ...span('fd', undefined, 2, 8), parentSpanId: hexToBase64('00000000000000fc').replace(/=+$/, '') },
+        { ...span('fff', undefined, 3, 7), spanId: hexToBase64('0000000000000fff').replace('/', '_') },
+        { ...span('ff', 'fff', 4, 6) },
+      ])
+    );
+    expect(trace.spans.map((s) => s.depth)).toEqual([0, 1, 2, 0, 1]);
+    expect(trace.spans.map((s) => s.id)).toEqual(['fb', 'fc', 'fd', 'fff', 'ff'].map((id) => id.padStart(16, '0')));
+  });
+
   it('treats an all-zero parent id as no parent', () => {
     const trace = buildTrace(otlp('svc', [{ ...span('1', undefined, 0, 10), parentSpanId: 'AAAAAAAAAAA=' }]));
     expect(trace.root?.parentId).toBeUndefined();

@@ -7,14 +7,21 @@
  */
 import {
   type AttributeValue,
+  type IdForm,
   type OtlpKeyValue,
   type SpanKind,
   type SpanStatus,
+  ID_BASE64,
+  ID_HEX,
+  ID_NONE,
+  ID_OTHER,
   decodeAttributes,
   decodeId,
   decodeKind,
   decodeStatus,
   decodeUnixNanosToMs,
+  hexIdToBase64,
+  idForm,
   stringAttribute,
 } from './otlp';
 
@@ -88,31 +95,67 @@ export class TraceFormatError extends Error {
   override readonly name = 'TraceFormatError';
 }
 
-interface MutableSpan {
-  id: string;
-  parentId: string | undefined;
-  name: string;
-  service: string;
-  kind: SpanKind;
-  status: SpanStatus;
-  statusMessage: string;
-  startMs: number;
-  endMs: number;
-  durationMs: number;
-  parent: MutableSpan | undefined;
-  children: MutableSpan[];
-  depth: number;
-  serviceHops: number;
-  selfTimeMs: number;
-  criticalSelfMs: number;
-  rawAttributes: readonly OtlpKeyValue[];
-  rawResourceAttributes: readonly OtlpKeyValue[];
-}
-
 const MAX_EXAMPLES = 5;
 /** Depth before the breadth-first walk reaches a span; cheaper than a visited set. */
 const UNVISITED = -1;
 const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * The model's span. Ids are kept as written and decoded to hex on first read: building a trace only
+ * compares ids, and decoding two base64 ids per span used to cost as much as the rest of the span.
+ */
+class SpanNode implements Span {
+  /** The hex id once decoded; hex-spelled ids are their own hex. */
+  private hexId: string | undefined;
+  private hexParentId: string | undefined;
+  parent: SpanNode | undefined = undefined;
+  /** Shared `EMPTY` until the first child: most spans are leaves. */
+  children: readonly SpanNode[] = EMPTY;
+  depth = UNVISITED;
+  serviceHops = 0;
+  selfTimeMs = 0;
+  criticalSelfMs = 0;
+  readonly durationMs: number;
+
+  constructor(
+    /** The id as written in the JSON (see `IdForm`). */
+    readonly encodedId: string,
+    idForm: IdForm,
+    /** The parent id as written, undefined when there is none (`ID_NONE`). */
+    readonly encodedParentId: string | undefined,
+    readonly name: string,
+    readonly service: string,
+    readonly kind: SpanKind,
+    readonly status: SpanStatus,
+    readonly statusMessage: string,
+    public startMs: number,
+    public endMs: number,
+    readonly rawAttributes: readonly OtlpKeyValue[],
+    readonly rawResourceAttributes: readonly OtlpKeyValue[]
+  ) {
+    this.hexId = idForm === ID_HEX ? encodedId : undefined;
+    this.hexParentId = undefined;
+    this.durationMs = endMs - startMs;
+  }
+
+  get id(): string {
+    // `encodedId` was classified as an id, so it decodes.
+    return (this.hexId ??= decodeId(this.encodedId) ?? '');
+  }
+
+  get parentId(): string | undefined {
+    return this.encodedParentId === undefined ? undefined : (this.hexParentId ??= decodeId(this.encodedParentId));
+  }
+
+  /** The key spans are indexed by: the id as written while all ids share one canonical spelling. */
+  key(hexKeys: boolean): string {
+    return hexKeys ? this.id : this.encodedId;
+  }
+
+  parentKey(hexKeys: boolean): string | undefined {
+    return hexKeys ? this.parentId : this.encodedParentId;
+  }
+}
 
 class Issues {
   private readonly byKind = new Map<TraceIssueKind, { count: number; exampleSpanIds: string[] }>();
@@ -161,8 +204,21 @@ function resourceSpansOf(input: unknown): readonly unknown[] {
  */
 export function buildTrace(input: unknown): Trace {
   const issues = new Issues();
-  const spans: MutableSpan[] = [];
-  const byId = new Map<string, MutableSpan>();
+  const spans: SpanNode[] = [];
+  const serviceSet = new Set<string>();
+  let byId = new Map<string, SpanNode>();
+  // Ids are compared as written while they all share one canonical spelling (`keyForm`); the first
+  // id spelled otherwise switches the index to decoded hex for the rest of the trace.
+  let keyForm: IdForm = ID_NONE;
+  let hexKeys = false;
+  const switchToHexKeys = (): void => {
+    hexKeys = true;
+    const rekeyed = new Map<string, SpanNode>();
+    for (const span of byId.values()) {
+      rekeyed.set(span.id, span);
+    }
+    byId = rekeyed;
+  };
   let minStart = Number.POSITIVE_INFINITY;
   let maxEnd = Number.NEGATIVE_INFINITY;
   let traceId = '';
@@ -171,51 +227,58 @@ export function buildTrace(input: unknown): Trace {
     const resource = (rs as { resource?: { attributes?: unknown } } | null)?.resource;
     const resourceAttributes = asArray(resource?.attributes) as readonly OtlpKeyValue[];
     const service = stringAttribute(resourceAttributes, 'service.name') ?? 'unknown_service';
+    const spansBefore = spans.length;
     const r = rs as { scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null;
     for (const ss of asArray(r?.scopeSpans ?? r?.instrumentationLibrarySpans)) {
       for (const raw of asArray((ss as { spans?: unknown } | null)?.spans)) {
         const s = raw as Record<string, unknown> | null;
-        const id = decodeId(s?.spanId);
+        const encodedId = s?.spanId;
+        const form = idForm(encodedId);
         const start = decodeUnixNanosToMs(s?.startTimeUnixNano);
         let end = decodeUnixNanosToMs(s?.endTimeUnixNano);
-        if (!s || id === undefined || !Number.isFinite(start)) {
-          issues.add('invalid-span', id ?? '');
+        if (!s || form === ID_NONE || typeof encodedId !== 'string' || !Number.isFinite(start)) {
+          issues.add('invalid-span', form === ID_NONE ? '' : (decodeId(encodedId) ?? ''));
           continue;
         }
         if (!(end >= start)) {
           // A span that never ended or ends before it starts still shows where it happened.
-          issues.add('invalid-span', id);
+          issues.add('invalid-span', decodeId(encodedId) ?? '');
           end = start;
         }
+        const encodedParentId = s.parentSpanId;
+        const parentForm = idForm(encodedParentId);
+        if (!hexKeys) {
+          if (keyForm === ID_NONE && form !== ID_OTHER) {
+            keyForm = form;
+          }
+          if (form !== keyForm || (parentForm !== ID_NONE && parentForm !== keyForm)) {
+            switchToHexKeys();
+          }
+        }
         const status = s.status as { code?: unknown; message?: unknown } | undefined;
-        const span: MutableSpan = {
-          id,
-          parentId: decodeId(s.parentSpanId),
-          name: typeof s.name === 'string' ? s.name : '',
+        const span = new SpanNode(
+          encodedId,
+          form,
+          parentForm === ID_NONE ? undefined : (encodedParentId as string),
+          typeof s.name === 'string' ? s.name : '',
           service,
-          kind: decodeKind(s.kind),
-          status: decodeStatus(status?.code),
-          statusMessage: typeof status?.message === 'string' ? status.message : '',
-          startMs: start,
-          endMs: end,
-          durationMs: end - start,
-          parent: undefined,
-          children: [],
-          depth: UNVISITED,
-          serviceHops: 0,
-          selfTimeMs: 0,
-          criticalSelfMs: 0,
-          rawAttributes: asArray(s.attributes) as readonly OtlpKeyValue[],
-          rawResourceAttributes: resourceAttributes,
-        };
+          decodeKind(s.kind),
+          decodeStatus(status?.code),
+          typeof status?.message === 'string' ? status.message : '',
+          start,
+          end,
+          asArray(s.attributes) as readonly OtlpKeyValue[],
+          resourceAttributes
+        );
         if (traceId === '') {
           // One trace per input: the first span's trace id names it.
           traceId = decodeId(s.traceId) ?? '';
         }
-        if (byId.has(id)) {
-          issues.add('duplicate-span-id', id);
+        const key = span.key(hexKeys);
+        if (byId.has(key)) {
+          issues.add('duplicate-span-id', span.id);
         } else {
-          byId.set(id, span);
+          byId.set(key, span);
         }
         spans.push(span);
         if (start < minStart) {
@@ -226,13 +289,16 @@ export function buildTrace(input: unknown): Trace {
         }
       }
     }
+    if (spans.length > spansBefore) {
+      serviceSet.add(service);
+    }
   }
 
   if (spans.length === 0) {
     return emptyTrace(issues.list());
   }
 
-  const roots = link(spans, byId, issues);
+  const roots = link(spans, byId, hexKeys, issues);
   for (const span of spans) {
     span.startMs -= minStart;
     span.endMs -= minStart;
@@ -240,7 +306,8 @@ export function buildTrace(input: unknown): Trace {
   const root = pickRoot(roots);
   computeSelfTimes(spans, issues);
   const criticalPath = root ? computeCriticalPath(root) : [];
-  const services = [...new Set(spans.map((s) => s.service))];
+  const index = byId;
+  const base64Keys = !hexKeys && keyForm === ID_BASE64;
 
   return {
     traceId,
@@ -249,10 +316,15 @@ export function buildTrace(input: unknown): Trace {
     roots: root ? [root, ...roots.filter((r) => r !== root)] : roots,
     startUnixMs: minStart,
     durationMs: maxEnd - minStart,
-    services,
+    services: [...serviceSet],
     criticalPath,
     issues: issues.list(),
-    spanById: (id) => byId.get(id.toLowerCase()),
+    spanById: base64Keys
+      ? (id) => {
+          const key = hexIdToBase64(id);
+          return key === undefined ? undefined : index.get(key);
+        }
+      : (id) => index.get(id.toLowerCase()),
   };
 }
 
@@ -272,15 +344,20 @@ function emptyTrace(issues: TraceIssue[]): Trace {
 }
 
 /** Parent/child links, then depth and service hops breadth-first; spans caught in cycles become roots. */
-function link(spans: MutableSpan[], byId: Map<string, MutableSpan>, issues: Issues): MutableSpan[] {
-  const roots: MutableSpan[] = [];
+function link(spans: SpanNode[], byId: Map<string, SpanNode>, hexKeys: boolean, issues: Issues): SpanNode[] {
+  const roots: SpanNode[] = [];
   for (const span of spans) {
-    const parent = span.parentId === undefined ? undefined : byId.get(span.parentId);
+    const parentKey = span.parentKey(hexKeys);
+    const parent = parentKey === undefined ? undefined : byId.get(parentKey);
     if (parent && parent !== span) {
       span.parent = parent;
-      parent.children.push(span);
+      if (parent.children.length === 0) {
+        parent.children = [span];
+      } else {
+        (parent.children as SpanNode[]).push(span);
+      }
     } else {
-      if (span.parentId !== undefined) {
+      if (span.encodedParentId !== undefined) {
         issues.add('missing-parent', span.id);
       }
       roots.push(span);
@@ -288,7 +365,7 @@ function link(spans: MutableSpan[], byId: Map<string, MutableSpan>, issues: Issu
   }
 
   let visited = 0;
-  const walk = (start: MutableSpan): void => {
+  const walk = (start: SpanNode): void => {
     const queue = [start];
     start.depth = 0;
     visited++;
@@ -315,7 +392,7 @@ function link(spans: MutableSpan[], byId: Map<string, MutableSpan>, issues: Issu
       }
       // Unreached means every ancestor chain loops; cut this span loose and walk from it.
       issues.add('cycle', span.id);
-      const siblings = span.parent?.children;
+      const siblings = span.parent?.children as SpanNode[] | undefined;
       siblings?.splice(siblings.indexOf(span), 1);
       span.parent = undefined;
       span.serviceHops = 0;
@@ -326,11 +403,11 @@ function link(spans: MutableSpan[], byId: Map<string, MutableSpan>, issues: Issu
   return roots;
 }
 
-function pickRoot(roots: readonly MutableSpan[]): MutableSpan | undefined {
-  let best: MutableSpan | undefined;
+function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
+  let best: SpanNode | undefined;
   for (const r of roots) {
-    const trueRoot = r.parentId === undefined;
-    const bestTrue = best?.parentId === undefined;
+    const trueRoot = r.encodedParentId === undefined;
+    const bestTrue = best?.encodedParentId === undefined;
     if (!best || (trueRoot && !bestTrue) || (trueRoot === bestTrue && r.startMs < best.startMs)) {
       best = r;
     }
@@ -338,18 +415,18 @@ function pickRoot(roots: readonly MutableSpan[]): MutableSpan | undefined {
   return best;
 }
 
-const byStart = (a: MutableSpan, b: MutableSpan): number => a.startMs - b.startMs;
+const byStart = (a: SpanNode, b: SpanNode): number => a.startMs - b.startMs;
 
 /**
  * Self time is the span's duration minus the union of its children's intervals, each clipped to
  * the span: a child that starts early or ends late (clock skew between hosts) is counted as a
  * `clock-skew` issue and does not push self time below zero.
  */
-function computeSelfTimes(spans: readonly MutableSpan[], issues: Issues): void {
+function computeSelfTimes(spans: readonly SpanNode[], issues: Issues): void {
   for (const span of spans) {
     const children = span.children;
     if (children.length > 1) {
-      children.sort(byStart);
+      (children as SpanNode[]).sort(byStart);
     }
     let covered = 0;
     let runStart = 0;
@@ -380,13 +457,8 @@ function computeSelfTimes(spans: readonly MutableSpan[], issues: Issues): void {
   }
 }
 
-const byEndDesc = (a: MutableSpan, b: MutableSpan): number => b.endMs - a.endMs;
+const byEndDesc = (a: SpanNode, b: SpanNode): number => b.endMs - a.endMs;
 
-/**
- * The critical path as in Jaeger: from the end of a span, the child that finished last is on the
- * path; then, before that child started, the child that finished last before it; the gaps are the
- * span's own time. Children are clipped to their parent. Uses an explicit stack, not recursion.
- */
 /**
  * How far a child may overrun the start of the next child on the path and still count as running before it. The
  * OpenTelemetry JS SDK records span start times in whole milliseconds but end times more precisely, so a call made
@@ -394,21 +466,32 @@ const byEndDesc = (a: MutableSpan, b: MutableSpan): number => b.endMs - a.endMs;
  */
 const SEQUENTIAL_OVERLAP_MS = 1;
 
-function computeCriticalPath(root: MutableSpan): CriticalSegment[] {
+/**
+ * The critical path as in Jaeger: from the end of a span, the child that finished last is on the
+ * path; then, before that child started, the child that finished last before it; the gaps are the
+ * span's own time. Children are clipped to their parent. Uses an explicit stack, not recursion,
+ * kept as parallel arrays and one reused buffer for the sorted children so that a span on the path
+ * costs no allocation besides its segments.
+ */
+function computeCriticalPath(root: SpanNode): CriticalSegment[] {
   const segments: CriticalSegment[] = [];
-  const stack: Array<{ span: MutableSpan; startMs: number; endMs: number }> = [
-    { span: root, startMs: root.startMs, endMs: root.endMs },
-  ];
-  const own = (span: MutableSpan, startMs: number, endMs: number): void => {
-    if (endMs > startMs) {
-      segments.push({ span, startMs, endMs });
-      span.criticalSelfMs += endMs - startMs;
-    }
-  };
-  while (stack.length > 0) {
-    const { span, startMs, endMs } = stack.pop()!;
+  const stackSpans: SpanNode[] = [root];
+  const stackStarts: number[] = [root.startMs];
+  const stackEnds: number[] = [root.endMs];
+  const byEnd: SpanNode[] = [];
+  while (stackSpans.length > 0) {
+    const span = stackSpans.pop()!;
+    const startMs = stackStarts.pop()!;
+    const endMs = stackEnds.pop()!;
     let cursor = endMs;
-    const children = span.children.length > 1 ? [...span.children].sort(byEndDesc) : span.children;
+    let children = span.children;
+    if (children.length > 1) {
+      byEnd.length = 0;
+      for (const child of children) {
+        byEnd.push(child);
+      }
+      children = byEnd.sort(byEndDesc);
+    }
     for (const child of children) {
       if (cursor <= startMs) {
         break;
@@ -421,11 +504,19 @@ function computeCriticalPath(root: MutableSpan): CriticalSegment[] {
       if (childEnd > cursor || childEnd <= childStart) {
         continue; // ran in parallel with a child already on the path, or outside this span
       }
-      own(span, childEnd, cursor);
-      stack.push({ span: child, startMs: childStart, endMs: childEnd });
+      if (cursor > childEnd) {
+        segments.push({ span, startMs: childEnd, endMs: cursor });
+        span.criticalSelfMs += cursor - childEnd;
+      }
+      stackSpans.push(child);
+      stackStarts.push(childStart);
+      stackEnds.push(childEnd);
       cursor = childStart;
     }
-    own(span, startMs, cursor);
+    if (cursor > startMs) {
+      segments.push({ span, startMs, endMs: cursor });
+      span.criticalSelfMs += cursor - startMs;
+    }
   }
   return segments.sort((a, b) => a.startMs - b.startMs);
 }
