@@ -16,12 +16,14 @@ import {
 import {
   DEEP_CHAIN_SERVICES,
   N_PLUS_ONE_QUERIES,
+  call,
   connectionPoolWait,
   deepCallChain,
   fixtureBaselines,
   healthyTrace,
   nPlusOneAfterRelease,
   plainError,
+  recordTrace,
   swallowedErrorsWithRetries,
   toTempoJson,
 } from './fixtures';
@@ -131,6 +133,54 @@ describe('slow rule', () => {
   it('counts repeated slow spans of one operation in a single finding', () => {
     const slow = analyze(swallowedErrorsWithRetries()).findings.filter((f) => f.rule === 'slow');
     expect(slow.find((f) => f.explanation.startsWith('`fraud POST /score`'))?.explanation).toMatch(/\(4 such spans\)$/);
+  });
+
+  describe('on a call recorded as a client span around the server span of the callee', () => {
+    /** `gateway` calls `payments POST /charge` for 250 ms; the server span is 1 ms inside on each side, 248 ms. */
+    const checkoutCalling = (network = 1) =>
+      recordTrace(
+        {
+          service: 'gateway',
+          name: 'GET /checkout',
+          kind: 'server',
+          at: 0,
+          duration: 260,
+          children: [call('gateway', 'payments', 'POST /charge', 5, 250, {}, network)],
+        },
+        { seed: 7 }
+      );
+    const p99 = (client: number, server: number) =>
+      new Map([
+        [baselineKey('gateway', 'POST /charge'), client],
+        [baselineKey('payments', 'POST /charge'), server],
+      ]);
+    const slowFindings = (otlp: unknown, b: Map<string, number>) =>
+      analyzeTrace(otlp, { baselines: b }).findings.filter((f) => f.rule === 'slow');
+
+    it('reports the slow call once, on the server span of the callee', () => {
+      const otlp = checkoutCalling();
+      const slow = slowFindings(otlp, p99(100, 100));
+      expect(slow).toHaveLength(1);
+      expect(slow[0]?.spanIds).toEqual([spanNamed(buildTrace(otlp), 'payments', 'POST /charge', 'server')?.id]);
+      expect(slow[0]?.explanation).toBe('`payments POST /charge` took 248 ms, 2.5× its p99 of 100 ms');
+    });
+
+    it('reports the client span when the server span is within its own baseline', () => {
+      const otlp = checkoutCalling();
+      const slow = slowFindings(otlp, p99(100, 200));
+      expect(slow.map((f) => f.spanIds[0])).toEqual([
+        spanNamed(buildTrace(otlp), 'gateway', 'POST /charge', 'client')?.id,
+      ]);
+    });
+
+    it('reports both when the time outside the server span is slow by itself', () => {
+      // 60 ms of network on each side: 120 ms the callee never saw, over the client's 2 × 50 ms.
+      const slow = slowFindings(checkoutCalling(60), p99(50, 50));
+      expect(slow.map((f) => f.explanation.split(' took')[0]).sort()).toEqual([
+        '`gateway POST /charge`',
+        '`payments POST /charge`',
+      ]);
+    });
   });
 
   it('stays silent without baselines', () => {

@@ -137,6 +137,37 @@ const swallowedRule: Rule = {
   },
 };
 
+/** The p99 a span is slow against, or undefined when it is within `slowFactor` of it (or too short to matter). */
+function slowBaseline(span: Span, settings: AnalysisSettings, baselines: Baselines): number | undefined {
+  if (span.durationMs < settings.slowMinDurationMs) {
+    return undefined;
+  }
+  const p99 = baselines.get(baselineKey(span.service, span.name));
+  return p99 === undefined || span.durationMs <= settings.slowFactor * p99 ? undefined : p99;
+}
+
+/**
+ * A call is recorded twice: the caller's CLIENT span and, as its only child, the callee's SERVER span,
+ * nearly as long. When both are over their baselines they are one slow call, and the finding belongs
+ * to the server span: it is the callee's own measurement (without the network), and it names the
+ * service whose team has to act and whose sampling the page offers to raise. The client keeps its
+ * finding when the server is within its own baseline, or when the time the server does not cover
+ * (network, queueing in the caller) is over the client's threshold by itself: then the slowness
+ * is not the callee's. Only this pair is merged: a server span that waits on one downstream call is
+ * still its own operation with its own p99, so a chain of slow hops reports each hop once.
+ */
+function explainedByServer(client: Span, p99: number, settings: AnalysisSettings, baselines: Baselines): boolean {
+  const server = client.children[0];
+  return (
+    client.kind === 'client' &&
+    client.children.length === 1 &&
+    server !== undefined &&
+    server.kind === 'server' &&
+    client.selfTimeMs <= settings.slowFactor * p99 &&
+    slowBaseline(server, settings, baselines) !== undefined
+  );
+}
+
 const slowRule: Rule = {
   id: 'slow',
   title: 'Slower than the p99 baseline',
@@ -146,14 +177,11 @@ const slowRule: Rule = {
     }
     const worst = new Map<string, { span: Span; p99: number; count: number }>();
     for (const span of trace.spans) {
-      if (span.durationMs < settings.slowMinDurationMs) {
+      const p99 = slowBaseline(span, settings, baselines);
+      if (p99 === undefined || explainedByServer(span, p99, settings, baselines)) {
         continue;
       }
       const key = baselineKey(span.service, span.name);
-      const p99 = baselines.get(key);
-      if (p99 === undefined || span.durationMs <= settings.slowFactor * p99) {
-        continue;
-      }
       const seen = worst.get(key);
       if (!seen) {
         worst.set(key, { span, p99, count: 1 });
