@@ -1,10 +1,9 @@
 /**
  * The RED overview of the services in scope from Tempo's span metrics: request rate, error ratio
  * and p95 latency per service over the time range, as series for sparklines and a latest value.
- * Also the before/after rate check that tells a responder whether a sampling spike took effect.
  */
 import type { PromMatrixSeries, PrometheusClient } from '../../clients';
-import { type Scope, promErrorRatio, promLatencyQuantile, promRequestRate, scopeOf } from '../../queries';
+import { type Scope, promErrorRatio, promLatencyQuantile, promRequestRate } from '../../queries';
 
 export interface ServiceSeries {
   values: Array<number | null>;
@@ -70,27 +69,4 @@ export async function loadServiceOverview(
     errorRatio: errorRatios.get(service) ?? empty,
     p95: latencies.get(service) ?? empty,
   }));
-}
-
-/**
- * Server-span request rate of `service` as ingested by Tempo at `time` (unix seconds). Span
- * metrics count sampled spans, so this rate rises when a sampling spike reaches the service.
- * Server spans only: each request the service receives counts once, where its client and
- * internal spans would count the same request again.
- */
-export async function ingestedServerRate(
-  prometheus: PrometheusClient,
-  service: string,
-  time: number,
-  signal?: AbortSignal
-): Promise<number | undefined> {
-  const query = promRequestRate({
-    scope: scopeOf([service]),
-    rangeSeconds: 60,
-    by: ['service'],
-    spanKind: 'SPAN_KIND_SERVER',
-  });
-  const result = await prometheus.query(query, { time }, { signal });
-  const series = result.resultType === 'vector' ? result.result[0] : undefined;
-  return series ? Number(series.value[1]) : undefined;
 }

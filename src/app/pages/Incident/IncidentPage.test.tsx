@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
@@ -331,38 +331,6 @@ describe('IncidentPage: sampling', () => {
     expect(await screen.findByText(/within about 30 s/)).toBeInTheDocument();
   });
 
-  it('tells whether the ingested server-span rate went up after the spike', async () => {
-    tempoServes([]);
-    const createdAt = Math.floor(Date.now() / 1000) - 120;
-    mockBackend.on(
-      'POST',
-      `${CONTROLLER}/overrides`,
-      ok({ ...spike, createdAt: new Date(createdAt * 1000).toISOString() })
-    );
-    mockBackend.on('GET', `${PROM}/api/v1/query`, (request) => {
-      const params = new URL(request.url, 'http://grafana').searchParams;
-      if (params.get('query') !== SERVER_RATE) {
-        return emptyVector;
-      }
-      const rate = Number(params.get('time')) <= createdAt ? '0.5' : '9';
-      return ok({
-        status: 'success',
-        data: { resultType: 'vector', result: [{ metric: { service: 'gateway' }, value: [0, rate] }] },
-      });
-    });
-    renderPage();
-
-    await userEvent.click(await raiseButton('gateway'));
-    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
-    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-9');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
-
-    expect(
-      await screen.findByText('Ingested trace rate of gateway went up: 0.5/s before, 9/s now.')
-    ).toBeInTheDocument();
-    expect(promQueries().filter((q) => q === SERVER_RATE)).toHaveLength(2);
-  });
-
   it('reverts and extends a spike through the route', async () => {
     tempoServes([]);
     controllerServes({ overrides: [spike] });
@@ -445,5 +413,94 @@ describe('IncidentPage: sampling', () => {
     expect(alert).toHaveTextContent('Sampling controller answered 502');
     const traces = screen.getByRole('region', { name: 'Anomalous traces' });
     expect(await within(traces).findAllByRole('link')).toHaveLength(1);
+  });
+});
+
+describe('IncidentPage: whether a spike took effect', () => {
+  /** The services' poll interval plus the one-minute rate window of the check. */
+  const SETTLE_MS = (guardrails.pollIntervalHintSeconds + 60) * 1000;
+  let user: ReturnType<typeof userEvent.setup>;
+  /** Unix seconds at which the controller created the spike. */
+  let raisedAt: number;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+    tempoServes([]);
+    mockBackend.on('POST', `${CONTROLLER}/overrides`, () => {
+      raisedAt = Math.floor(Date.now() / 1000);
+      return ok({ ...spike, createdAt: new Date(raisedAt * 1000).toISOString() });
+    });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  /** Prometheus answers the server-span rate of gateway with `rateAt(time)`, time in unix seconds. */
+  function serverRateIs(rateAt: (time: number) => string) {
+    mockBackend.on('GET', `${PROM}/api/v1/query`, (request) => {
+      const params = new URL(request.url, 'http://grafana').searchParams;
+      if (params.get('query') !== SERVER_RATE) {
+        return emptyVector;
+      }
+      const value = [0, rateAt(Number(params.get('time')))];
+      return ok({
+        status: 'success',
+        data: { resultType: 'vector', result: [{ metric: { service: 'gateway' }, value }] },
+      });
+    });
+  }
+  const serverRateTimes = () =>
+    mockBackend
+      .sent(`${PROM}/api/v1/query`)
+      .map((r) => new URL(r.url, 'http://grafana').searchParams)
+      .filter((params) => params.get('query') === SERVER_RATE)
+      .map((params) => Number(params.get('time')));
+
+  async function raiseGatewaySpike() {
+    renderPage();
+    await user.click(await raiseButton('gateway'));
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    await user.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-9');
+    await user.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
+  }
+
+  it('checks again by itself once the services have polled and a rate window has passed', async () => {
+    serverRateIs((time) => (time <= raisedAt + 60 ? '0.5' : '9'));
+    await raiseGatewaySpike();
+
+    expect(
+      await screen.findByText(
+        /^No change yet \(0\.5\/s before, 0\.5\/s now\): gateway picks the spike up at its next poll.*Checking again by itself at \d\d:\d\d:\d\d\.$/
+      )
+    ).toBeInTheDocument();
+    expect(serverRateTimes()).toHaveLength(2);
+
+    await act(async () => jest.advanceTimersByTime(SETTLE_MS));
+
+    expect(
+      await screen.findByText('Ingested trace rate of gateway went up ×18: 0.5/s before, 9/s now.')
+    ).toBeInTheDocument();
+    const [before, now] = serverRateTimes().slice(2);
+    expect(before).toBe(raisedAt);
+    expect(now).toBeGreaterThanOrEqual(raisedAt + SETTLE_MS / 1000);
+  });
+
+  it('asks whether the service polls when the rate has not moved, and checks again on demand', async () => {
+    serverRateIs(() => '0.5');
+    await raiseGatewaySpike();
+    await screen.findByText(/^No change yet .*Checking again by itself/);
+
+    await act(async () => jest.advanceTimersByTime(SETTLE_MS));
+
+    expect(
+      await screen.findByText(
+        /^No change yet \(0\.5\/s before, 0\.5\/s now\) — is gateway polling\? Last poll \d+ (s|min) ago, before the spike\.$/
+      )
+    ).toBeInTheDocument();
+    expect(serverRateTimes()).toHaveLength(4);
+
+    await user.click(screen.getByRole('button', { name: 'Check the trace rate again' }));
+    expect(screen.getByText('Checking the ingested trace rate…')).toBeInTheDocument();
+    expect(await screen.findByText(/is gateway polling\?/)).toBeInTheDocument();
+    expect(serverRateTimes()).toHaveLength(6);
   });
 });

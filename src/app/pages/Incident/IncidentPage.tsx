@@ -130,7 +130,7 @@ export function IncidentPage() {
                     <SpikeEffect
                       spike={page.raisedSpike}
                       pollIntervalSeconds={state.guardrails.pollIntervalHintSeconds}
-                      prometheus={page.prometheus}
+                      sources={page.spikeCheckSources}
                       onDismiss={page.dismissRaisedSpike}
                     />
                   )}

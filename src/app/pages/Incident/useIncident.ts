@@ -98,7 +98,7 @@ export function useIncident() {
     traces: traces.load,
     overview: overview.load,
     sampling: sampling.load,
-    prometheus: clients.prometheus,
+    spikeCheckSources: { prometheus: clients.prometheus, controller },
     blockedReason: (service?: string) =>
       viewer && samplingState ? writeBlockedReason(viewer, samplingState.me, service) : 'Loading permissions…',
     raiseFor: url.raise,

@@ -1,0 +1,42 @@
+/**
+ * Checks whether a raised spike took effect: straight away, and again by itself when the services
+ * have polled and a rate window of spans sampled at the new rate is in, so the responder does not
+ * have to remember to look; `recheck` is the manual way.
+ */
+import { useEffect, useEffectEvent } from 'react';
+
+import type { PrometheusClient } from '../../../clients';
+import type { Override } from '../../../contract';
+import type { ControllerClient } from '../../data/controller';
+import { type SpikeCheck, checkSpike, spikeSettlesAt } from '../../data/spikeEffect';
+import { type Load, useLoad } from '../../data/useLoad';
+
+export interface SpikeCheckSources {
+  prometheus?: PrometheusClient;
+  controller: ControllerClient;
+}
+
+export function useSpikeCheck(
+  spike: Override,
+  pollIntervalSeconds: number,
+  { prometheus, controller }: SpikeCheckSources
+): { check: Load<SpikeCheck | undefined>; settlesAt: Date; recheck: () => void } {
+  const settlesAt = spikeSettlesAt(spike, pollIntervalSeconds);
+  const { load, reload } = useLoad(
+    async (signal) => (prometheus ? checkSpike(prometheus, controller, spike, signal) : undefined),
+    spike.id
+  );
+  const recheck = useEffectEvent(reload);
+  const settlesAtMs = settlesAt.getTime();
+
+  useEffect(() => {
+    const wait = settlesAtMs - Date.now();
+    if (wait <= 0) {
+      return undefined;
+    }
+    const timer = setTimeout(recheck, wait);
+    return () => clearTimeout(timer);
+  }, [settlesAtMs]);
+
+  return { check: load, settlesAt, recheck: reload };
+}
