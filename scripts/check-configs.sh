@@ -3,7 +3,7 @@
 #   - promtool check config deploy/prometheus.yml   (Debian's `prometheus` package, installed if missing)
 #   - docker compose config                          (the Compose v2 plugin; else Debian's docker-compose 1.29,
 #                                                     on a copy without the top-level `name:` it predates)
-#   - tempo -config.verify deploy/tempo.yaml         (only with TEMPO_BIN=/path/to/tempo; tests/stack/build-tempo.sh
+#   - tempo -config.verify deploy/tempo.yaml         (only with TEMPO_BIN=/path/to/tempo; docs/go-builds.md
 #                                                     records why Tempo is not built here)
 # Loki and the collector have no validator here; tests/unit/stack-config.test.ts cross-checks them.
 # Exit status: 0 when every check that could run passed, 1 otherwise; each skip is printed with its reason.
@@ -54,7 +54,7 @@ fi
 if [ -n "${TEMPO_BIN:-}" ]; then
   check 'tempo -config.verify deploy/tempo.yaml' "$TEMPO_BIN" -config.file=deploy/tempo.yaml -config.verify
 else
-  echo "skip  tempo -config.verify: set TEMPO_BIN to a Tempo binary (none is built here, see tests/stack/build-tempo.sh)"
+  echo "skip  tempo -config.verify: set TEMPO_BIN to a Tempo binary (none is built here, see docs/go-builds.md)"
 fi
 
 exit $failed
