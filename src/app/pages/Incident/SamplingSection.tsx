@@ -11,6 +11,7 @@ import { Alert, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { StrategySource } from '../../../contract';
 import { Countdown } from '../../components/Countdown';
 import { formatAgo, formatPercent } from '../../components/format';
+import { tableStyle } from '../../components/tableStyles';
 import type { SamplingState } from '../../data/sampling';
 
 const SOURCE_LABELS: Record<StrategySource['kind'], string> = {
@@ -171,13 +172,6 @@ export function SamplingSection({
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      textAlign: 'left',
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-    },
-  }),
+  table: tableStyle(theme),
   hidden: css({ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }),
 });

@@ -6,6 +6,7 @@ import { Badge, Text, useStyles2 } from '@grafana/ui';
 
 import { Sparkline } from '../../components/Sparkline';
 import { formatDurationMs, formatPercent, formatPerSecond } from '../../components/format';
+import { tableStyle } from '../../components/tableStyles';
 import type { ServiceOverview } from '../../data/serviceOverview';
 
 export function ServiceOverviewTable({ rows, spiking }: { rows: ServiceOverview[]; spiking: ReadonlySet<string> }) {
@@ -60,13 +61,6 @@ export function ServiceOverviewTable({ rows, spiking }: { rows: ServiceOverview[
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      textAlign: 'left',
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-    },
-  }),
+  table: tableStyle(theme),
   metric: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
 });
