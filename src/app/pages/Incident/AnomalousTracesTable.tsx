@@ -1,55 +1,58 @@
 /**
- * The anomalous traces, worst first: root service and operation (a link to the Trace page focused on
- * the evidence span), start, duration, ratio to the p99 baseline, rule badges and the explanation of
- * the worst finding. Sortable by column, filterable by rule.
+ * The anomalous traces, worst first: root service and operation, start, duration, ratio to the p99
+ * baseline, rule badges and the explanation of the worst finding. Sortable by column, filterable by
+ * rule. A row opens the Trace page focused on the evidence span, by click or Enter; the operation
+ * cell stays a link for opening in a new tab. A plain table because Grafana's InteractiveTable
+ * offers no row handlers; no pagination, since a load analyses at most CANDIDATE_LIMIT traces.
  */
-import React, { useMemo } from 'react';
-import { type CellProps } from 'react-table';
-import { dateTimeFormat } from '@grafana/data';
-import { type Column, InteractiveTable, RadioButtonGroup, Stack, Text, TextLink } from '@grafana/ui';
+import React, { useMemo, useState } from 'react';
+import { css } from '@emotion/css';
+import { type GrafanaTheme2, dateTimeFormat } from '@grafana/data';
+import { locationService } from '@grafana/runtime';
+import { Icon, RadioButtonGroup, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 
 import type { RuleId } from '../../../analysis';
 import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
 import { formatDurationMs } from '../../components/format';
+import { tableStyle } from '../../components/tableStyles';
 import type { AnomalousTrace } from '../../data/anomalousTraces';
 import { AppPage, appUrl } from '../../routes';
 
-type Cell = CellProps<AnomalousTrace>;
+interface Column {
+  header: string;
+  /** Sort key; columns without one do not sort. */
+  key?: (t: AnomalousTrace) => number | string;
+  cell: (t: AnomalousTrace) => React.ReactNode;
+}
 
-const COLUMNS: Array<Column<AnomalousTrace>> = [
+const traceHref = (t: AnomalousTrace) => appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId });
+const rootName = (t: AnomalousTrace) => `${t.rootService}: ${t.rootOperation}`;
+
+const COLUMNS: Column[] = [
   {
-    id: 'rootOperation',
     header: 'Root service and operation',
-    sortType: 'alphanumeric',
-    cell: ({ row: { original: t } }: Cell) => (
-      <TextLink href={appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId })} inline={false}>
-        {`${t.rootService}: ${t.rootOperation}`}
+    key: rootName,
+    cell: (t) => (
+      <TextLink href={traceHref(t)} inline={false}>
+        {rootName(t)}
       </TextLink>
     ),
   },
   {
-    id: 'startUnixMs',
     header: 'Start',
-    sortType: 'number',
-    cell: ({ row: { original: t } }: Cell) => dateTimeFormat(t.startUnixMs, { format: 'YYYY-MM-DD HH:mm:ss' }),
+    key: (t) => t.startUnixMs,
+    cell: (t) => dateTimeFormat(t.startUnixMs, { format: 'YYYY-MM-DD HH:mm:ss' }),
   },
+  { header: 'Duration', key: (t) => t.durationMs, cell: (t) => formatDurationMs(t.durationMs) },
   {
-    id: 'durationMs',
-    header: 'Duration',
-    sortType: 'number',
-    cell: ({ row: { original: t } }: Cell) => formatDurationMs(t.durationMs),
-  },
-  {
-    id: 'baselineRatio',
     header: 'vs p99',
-    sortType: (a, b) => (a.original.baselineRatio ?? 0) - (b.original.baselineRatio ?? 0),
-    cell: ({ row: { original: t } }: Cell) => (t.baselineRatio === undefined ? '–' : `${t.baselineRatio.toFixed(1)}×`),
+    key: (t) => t.baselineRatio ?? 0,
+    cell: (t) => (t.baselineRatio === undefined ? '–' : `${t.baselineRatio.toFixed(1)}×`),
   },
   {
-    id: 'score',
     header: 'Findings',
-    sortType: 'number',
-    cell: ({ row: { original: t } }: Cell) => (
+    key: (t) => t.score,
+    cell: (t) => (
       <Stack gap={0.5} wrap="wrap">
         {t.rules.map(({ rule, severity }) => (
           <RuleBadge key={rule} rule={rule} severity={severity} />
@@ -57,12 +60,41 @@ const COLUMNS: Array<Column<AnomalousTrace>> = [
       </Stack>
     ),
   },
-  {
-    id: 'worst',
-    header: 'Why',
-    cell: ({ row: { original: t } }: Cell) => <Text>{t.worst.explanation}</Text>,
-  },
+  { header: 'Why', cell: (t) => <Text>{t.worst.explanation}</Text> },
 ];
+
+type Sort = { column: number; descending: boolean } | undefined;
+
+/** Ascending, then descending, then back to the ranking. */
+function nextSort(sort: Sort, column: number): Sort {
+  if (sort?.column !== column) {
+    return { column, descending: false };
+  }
+  return sort.descending ? undefined : { column, descending: true };
+}
+
+function sorted(traces: AnomalousTrace[], sort: Sort): AnomalousTrace[] {
+  const key = sort && COLUMNS[sort.column]?.key;
+  if (!sort || !key) {
+    return traces;
+  }
+  const direction = sort.descending ? -1 : 1;
+  return [...traces].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return direction * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)));
+  });
+}
+
+/**
+ * Opens the trace unless the click was meant for something else: the link (it navigates, or opens
+ * a new tab, itself) or selecting text, which responders do to copy an explanation.
+ */
+function openOnClick(event: React.MouseEvent, t: AnomalousTrace) {
+  const onLink = event.target instanceof Element && event.target.closest('a') !== null;
+  if (!onLink && !window.getSelection()?.toString()) {
+    locationService.push(traceHref(t));
+  }
+}
 
 const ALL_RULES = '';
 
@@ -73,9 +105,11 @@ export interface AnomalousTracesTableProps {
 }
 
 export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTracesTableProps) {
+  const styles = useStyles2(getStyles);
+  const [sort, setSort] = useState<Sort>();
   const shown = useMemo(
-    () => (rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces),
-    [traces, rule]
+    () => sorted(rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces, sort),
+    [traces, rule, sort]
   );
   const found = new Set(traces.flatMap((t) => t.rules.map((r) => r.rule)));
   const options = [
@@ -94,7 +128,66 @@ export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTr
         value={rule ?? ALL_RULES}
         onChange={(value) => onRuleChange((value || undefined) as RuleId | undefined)}
       />
-      <InteractiveTable columns={COLUMNS} data={shown} getRowId={(t) => t.traceId} pageSize={20} />
+      <table className={styles.table} aria-label="Anomalous traces, worst first">
+        <thead>
+          <tr>
+            {COLUMNS.map((column, index) => {
+              const direction = sort?.column === index ? (sort.descending ? 'descending' : 'ascending') : undefined;
+              return (
+                <th key={column.header} scope="col" aria-sort={direction}>
+                  {column.key ? (
+                    <button type="button" className={styles.sortButton} onClick={() => setSort(nextSort(sort, index))}>
+                      {column.header}
+                      {direction && <Icon name={direction === 'descending' ? 'angle-down' : 'angle-up'} />}
+                    </button>
+                  ) : (
+                    column.header
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((t) => (
+            <tr
+              key={t.traceId}
+              className={styles.row}
+              tabIndex={0}
+              aria-label={`Open the trace of ${rootName(t)} at its evidence span`}
+              onClick={(event) => openOnClick(event, t)}
+              // Only the row's own Enter: on the focused link, the link navigates by itself.
+              onKeyDown={(event) =>
+                event.key === 'Enter' && event.target === event.currentTarget && locationService.push(traceHref(t))
+              }
+            >
+              {COLUMNS.map((column) => (
+                <td key={column.header}>{column.cell(t)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Stack>
   );
 }
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  table: tableStyle(theme),
+  row: css({
+    cursor: 'pointer',
+    '&:hover': { background: theme.colors.action.hover },
+    '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}`, outlineOffset: -2 },
+  }),
+  sortButton: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    padding: 0,
+    border: 'none',
+    background: 'none',
+    color: 'inherit',
+    font: 'inherit',
+    fontWeight: theme.typography.fontWeightMedium,
+  }),
+});

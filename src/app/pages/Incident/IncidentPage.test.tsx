@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
+import { locationService } from '@grafana/runtime';
 
 import {
   type OtlpTraceJson,
@@ -157,6 +158,42 @@ describe('IncidentPage: anomalous traces', () => {
     expect(within(table).getByText('Bottleneck')).toBeInTheDocument();
     expect(within(table).getAllByText('Error')).toHaveLength(1);
     expect(within(table).getByText(/pool\.acquire/)).toBeInTheDocument();
+  });
+
+  it('opens the Trace page at the evidence span from anywhere on a row, or with Enter on it', async () => {
+    tempoServes([plainError()]);
+    renderPage();
+
+    const row = await screen.findByRole('row', {
+      name: /^Open the trace of gateway: GET \/checkout at its evidence span$/,
+    });
+    // The operation stays a real link, for opening in a new tab.
+    const href = within(row).getByRole('link', { name: 'gateway: GET /checkout' }).getAttribute('href');
+    expect(href).toMatch(/^\/a\/seed-tracingops-app\/trace\?traceId=[0-9a-f]{32}&spanId=[0-9a-f]{16}$/);
+    const opened = () => `${locationService.getLocation().pathname}${locationService.getLocation().search}`;
+
+    await userEvent.click(within(row).getAllByRole('cell')[2]!);
+    expect(opened()).toBe(href);
+
+    locationService.push('/a/seed-tracingops-app/incident');
+    row.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(opened()).toBe(href);
+  });
+
+  it('sorts by a column when its header is clicked, and back', async () => {
+    tempoServes([plainError(), connectionPoolWait()]);
+    renderPage();
+
+    const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
+    const sortByDuration = within(table).getByRole('button', { name: 'Duration' });
+    const firstRow = () => within(table).getAllByRole('row')[1]!;
+    await userEvent.click(sortByDuration);
+    expect(within(table).getByRole('columnheader', { name: /Duration/ })).toHaveAttribute('aria-sort', 'ascending');
+    expect(firstRow()).toHaveTextContent('deadlock');
+    await userEvent.click(sortByDuration);
+    expect(within(table).getByRole('columnheader', { name: /Duration/ })).toHaveAttribute('aria-sort', 'descending');
+    expect(firstRow()).toHaveTextContent('pool.acquire');
   });
 
   it('shows only the traces of the rule named in the URL', async () => {
