@@ -348,27 +348,49 @@ export const RULES: readonly Rule[] = [
   deepRule,
 ];
 
-/** Children of each parent grouped by service and name, keeping groups of two or more. */
+interface MutableGroup {
+  readonly parent: Span;
+  readonly spans: Span[];
+  errors: number;
+}
+
+/**
+ * Children of each parent grouped by service and name, keeping groups of two or more, in the order
+ * each group first appears. Groups are found by name and then by service, so no key string is built
+ * per child (this runs over every span of every trace).
+ */
 export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
   const groups: SiblingGroup[] = [];
   for (const parent of trace.spans) {
     if (parent.children.length < 2) {
       continue;
     }
-    const byKey = new Map<string, { parent: Span; spans: Span[]; errors: number }>();
+    const byName = new Map<string, MutableGroup[]>();
+    const ordered: MutableGroup[] = [];
     for (const child of parent.children) {
-      const key = `${child.service}\u0000${child.name}`;
-      let group = byKey.get(key);
+      let named = byName.get(child.name);
+      if (!named) {
+        named = [];
+        byName.set(child.name, named);
+      }
+      let group: MutableGroup | undefined;
+      for (const g of named) {
+        if (g.spans[0]!.service === child.service) {
+          group = g;
+          break;
+        }
+      }
       if (!group) {
         group = { parent, spans: [], errors: 0 };
-        byKey.set(key, group);
+        named.push(group);
+        ordered.push(group);
       }
       group.spans.push(child);
       if (child.status === 'error') {
         group.errors++;
       }
     }
-    for (const group of byKey.values()) {
+    for (const group of ordered) {
       if (group.spans.length >= 2) {
         groups.push(group);
       }
