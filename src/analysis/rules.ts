@@ -354,10 +354,14 @@ interface MutableGroup {
   errors: number;
 }
 
+/** Up to this many distinct groups under one parent, a scan is cheaper than a map. */
+const SCANNED_GROUPS = 8;
+const NO_GROUPS: readonly MutableGroup[] = [];
+
 /**
  * Children of each parent grouped by service and name, keeping groups of two or more, in the order
- * each group first appears. Groups are found by name and then by service, so no key string is built
- * per child (this runs over every span of every trace).
+ * each group first appears. This runs over every span of every trace, so it builds no key strings,
+ * and a map (by name) only for parents with many distinct groups.
  */
 export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
   const groups: SiblingGroup[] = [];
@@ -365,27 +369,31 @@ export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
     if (parent.children.length < 2) {
       continue;
     }
-    const byName = new Map<string, MutableGroup[]>();
     const ordered: MutableGroup[] = [];
+    let byName: Map<string, MutableGroup[]> | undefined;
     for (const child of parent.children) {
-      let named = byName.get(child.name);
-      if (!named) {
-        named = [];
-        byName.set(child.name, named);
-      }
       let group: MutableGroup | undefined;
-      for (const g of named) {
-        if (g.spans[0]!.service === child.service) {
+      for (const g of (byName ? byName.get(child.name) : ordered) ?? NO_GROUPS) {
+        const first = g.spans[0]!;
+        if (first.name === child.name && first.service === child.service) {
           group = g;
           break;
         }
       }
       if (!group) {
-        group = { parent, spans: [], errors: 0 };
-        named.push(group);
+        group = { parent, spans: [child], errors: 0 };
         ordered.push(group);
+        if (byName) {
+          addByName(byName, group);
+        } else if (ordered.length > SCANNED_GROUPS) {
+          byName = new Map();
+          for (const g of ordered) {
+            addByName(byName, g);
+          }
+        }
+      } else {
+        group.spans.push(child);
       }
-      group.spans.push(child);
       if (child.status === 'error') {
         group.errors++;
       }
@@ -397,4 +405,14 @@ export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
     }
   }
   return groups;
+}
+
+function addByName(byName: Map<string, MutableGroup[]>, group: MutableGroup): void {
+  const name = group.spans[0]!.name;
+  const named = byName.get(name);
+  if (named) {
+    named.push(group);
+  } else {
+    byName.set(name, [group]);
+  }
 }
