@@ -102,12 +102,13 @@ const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
  * The model's span. Ids are kept as written and decoded to hex on first read: building a trace only
- * compares ids, and decoding two base64 ids per span used to cost as much as the rest of the span.
+ * compares ids and few are ever shown, while decoding Tempo's two base64 ids per span costs about
+ * as much as building the rest of the span.
  */
 class SpanNode implements Span {
   /** The hex id once decoded; hex-spelled ids are their own hex. */
   private hexId: string | undefined;
-  private hexParentId: string | undefined;
+  private hexParentId: string | undefined = undefined;
   parent: SpanNode | undefined = undefined;
   /** Shared `EMPTY` until the first child: most spans are leaves. */
   children: readonly SpanNode[] = EMPTY;
@@ -134,7 +135,6 @@ class SpanNode implements Span {
     readonly rawResourceAttributes: readonly OtlpKeyValue[]
   ) {
     this.hexId = idForm === ID_HEX ? encodedId : undefined;
-    this.hexParentId = undefined;
     this.durationMs = endMs - startMs;
   }
 
