@@ -9,6 +9,7 @@ import { type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import type { StrategySource } from '../../../contract';
+import { ColumnHeaders } from '../../components/ColumnHeaders';
 import { Countdown } from '../../components/Countdown';
 import { formatAgo, formatPercent } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
@@ -60,16 +61,7 @@ export function SamplingSection({
         </Alert>
       )}
       <table className={styles.table} aria-label="Sampling by service">
-        <thead>
-          <tr>
-            <th scope="col">Service</th>
-            <th scope="col">Sampling</th>
-            <th scope="col">Polling</th>
-            <th scope="col">
-              <span className={styles.hidden}>Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ColumnHeaders names={['Service', 'Sampling', 'Polling']} actions />
         <tbody>
           {state.services.map((service) => {
             const reason = blockedReason(service.name);
@@ -112,18 +104,7 @@ export function SamplingSection({
         <Text color="secondary">No active spikes in this scope.</Text>
       ) : (
         <table className={styles.table} aria-label="Active spikes">
-          <thead>
-            <tr>
-              <th scope="col">Scope</th>
-              <th scope="col">Rate</th>
-              <th scope="col">Raised by</th>
-              <th scope="col">Why</th>
-              <th scope="col">Ends</th>
-              <th scope="col">
-                <span className={styles.hidden}>Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeaders names={['Scope', 'Rate', 'Raised by', 'Why', 'Ends']} actions />
           <tbody>
             {state.overrides.map((o) => {
               const target = o.operation ? `${o.service} ${o.operation}` : o.service;
@@ -173,5 +154,4 @@ export function SamplingSection({
 
 const getStyles = (theme: GrafanaTheme2) => ({
   table: tableStyle(theme),
-  hidden: css({ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }),
 });

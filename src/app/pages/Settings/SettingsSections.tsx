@@ -20,6 +20,7 @@ import {
   useStyles2,
 } from '@grafana/ui';
 
+import { ColumnHeaders } from '../../components/ColumnHeaders';
 import { type AnalysisSettings, DEFAULT_ANALYSIS_SETTINGS } from '../../../analysis';
 import type { SettingsProblems } from '../../settings';
 import type { SettingsDraft } from './settingsForm';
@@ -106,15 +107,7 @@ export function OwnershipSection({ draft, update, problems }: SectionProps) {
         their teams&apos; services by default and can raise sampling only for them.
       </Text>
       <table className={styles.table}>
-        <thead>
-          <tr>
-            <th scope="col">Team</th>
-            <th scope="col">Services</th>
-            <th scope="col">
-              <span className={styles.hidden}>Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ColumnHeaders names={['Team', 'Services']} actions />
         <tbody>
           {draft.ownership.map((row, index) => {
             const name = row.team || `row ${index + 1}`;
@@ -284,6 +277,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
     marginBottom: theme.spacing(1),
     'th, td': { padding: theme.spacing(0.5), verticalAlign: 'top', textAlign: 'left' },
   }),
-  hidden: css({ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }),
   spaced: css({ marginTop: theme.spacing(2) }),
 });
