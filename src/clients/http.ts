@@ -134,6 +134,9 @@ export function createHttp(
       if (request.signal?.aborted) {
         throw interruption(undefined);
       }
+      // A cancelled or timed-out request reports that; anything else that breaks the connection is a network error.
+      const connectionFailure = (cause: unknown, hint: string): DataSourceError =>
+        interruption(cause) ?? fail(url, { kind: 'network', detail: messageOf(cause), hint }, cause);
       let response: TransportResponse;
       try {
         response = await transport(url, {
@@ -142,18 +145,7 @@ export function createHttp(
           signal: controller.signal,
         });
       } catch (cause) {
-        throw (
-          interruption(cause) ??
-          fail(
-            url,
-            {
-              kind: 'network',
-              detail: messageOf(cause),
-              hint: 'Check that the data source is reachable from Grafana and retry.',
-            },
-            cause
-          )
-        );
+        throw connectionFailure(cause, 'Check that the data source is reachable from Grafana and retry.');
       }
 
       const ok = response.status >= 200 && response.status < 300;
@@ -183,18 +175,7 @@ export function createHttp(
           }
           text = '';
         } else {
-          throw (
-            interruption(cause) ??
-            fail(
-              url,
-              {
-                kind: 'network',
-                detail: messageOf(cause),
-                hint: 'The connection broke while reading the answer; retry.',
-              },
-              cause
-            )
-          );
+          throw connectionFailure(cause, 'The connection broke while reading the answer; retry.');
         }
       }
 
