@@ -12,6 +12,8 @@ export {
   TraceFormatError,
   buildTrace,
   spanAttributes,
+  resourceAttributes,
+  ownAttributes,
 } from './trace';
 export { type AttributeValue, type SpanKind, type SpanStatus } from './otlp';
 export {

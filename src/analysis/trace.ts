@@ -523,5 +523,15 @@ function computeCriticalPath(root: SpanNode): CriticalSegment[] {
 
 /** Span attributes merged over resource attributes, decoded on demand for display. */
 export function spanAttributes(span: Span): Record<string, AttributeValue> {
-  return { ...decodeAttributes(span.rawResourceAttributes), ...decodeAttributes(span.rawAttributes) };
+  return { ...resourceAttributes(span), ...ownAttributes(span) };
+}
+
+/** The attributes of the span's resource alone (trace views show them as the span's process). */
+export function resourceAttributes(span: Span): Record<string, AttributeValue> {
+  return decodeAttributes(span.rawResourceAttributes);
+}
+
+/** The span's own attributes, without its resource's. */
+export function ownAttributes(span: Span): Record<string, AttributeValue> {
+  return decodeAttributes(span.rawAttributes);
 }

@@ -10,10 +10,10 @@ import { type DataFrame, type TraceKeyValuePair, type TraceSpanRow, FieldType, c
 import {
   type AttributeValue,
   type Redactor,
-  type Span,
   type SpanStatus,
   type Trace,
-  spanAttributes,
+  ownAttributes,
+  resourceAttributes,
 } from '../../../analysis';
 
 /** OTLP status codes, which the trace view reads from `statusCode` (2 draws the span as failed). */
@@ -21,19 +21,6 @@ const STATUS_CODE: Record<SpanStatus, number> = { unset: 0, ok: 1, error: 2 };
 
 function tags(attributes: Record<string, AttributeValue>): TraceKeyValuePair[] {
   return Object.entries(attributes).map(([key, value]) => ({ key, value }));
-}
-
-/**
- * The resource's attributes alone. The analysis exposes only the merged view (`spanAttributes`), so
- * the span's own attributes are left out to get the resource's; the trace view shows them apart
- * (as the process of the span).
- */
-function resourceAttributes(span: Span): Record<string, AttributeValue> {
-  return spanAttributes({ ...span, rawAttributes: [] });
-}
-
-function ownAttributes(span: Span): Record<string, AttributeValue> {
-  return spanAttributes({ ...span, rawResourceAttributes: [] });
 }
 
 /** Data problems the analysis found (clock skew, missing parents…), shown as warnings on the spans they concern. */
