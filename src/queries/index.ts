@@ -10,10 +10,18 @@ export {
   type SpanMetricsGrouping,
   type SpanKind,
   type LatencyQuantile,
-  SPAN_METRICS,
+  SERVICE_GRAPH_REQUESTS,
   promRequestRate,
   promErrorRatio,
   promLatencyQuantile,
   promServiceGraphRate,
 } from './promql';
+export {
+  type SpanMetricsFlavour,
+  type HistogramUnit,
+  type SpanMetricNames,
+  TEMPO_SPAN_METRICS,
+  OTEL_SPAN_METRICS,
+  spanMetricNames,
+} from './spanMetrics';
 export { type TraceLogsQuery, logqlTraceLogs } from './logql';

@@ -1,17 +1,14 @@
 /**
- * PromQL builders over the span metrics and service graph series that Tempo's metrics-generator
- * writes: request rate, error ratio and latency quantiles by service and span name, and edge
- * rates of the service graph. Labels are Tempo's defaults (`service`, `span_name`, `status_code`,
- * `client`, `server`).
+ * PromQL builders over span metrics — request rate, error ratio and latency quantiles by service and span
+ * name — in either flavour (`spanMetrics.ts`), and edge rates of Tempo's service graph. Results always carry
+ * Tempo's label names (`service`, `span_name`, `status_code`) and latencies in seconds: for the OpenTelemetry
+ * connector the service label is renamed inside the query, before aggregation.
  */
 import { QueryBuildError, labelName, quote, rangeSeconds } from './literal';
 import { type Scope, scopeMatcher } from './scope';
+import { type SpanMetricsFlavour, TEMPO_SPAN_METRICS, spanMetricNames } from './spanMetrics';
 
-export const SPAN_METRICS = {
-  calls: 'traces_spanmetrics_calls_total',
-  latencyBucket: 'traces_spanmetrics_latency_bucket',
-  serviceGraphRequests: 'traces_service_graph_request_total',
-} as const;
+export const SERVICE_GRAPH_REQUESTS = 'traces_service_graph_request_total';
 
 /** Grouping labels a RED query can break down by. */
 export type SpanMetricsGrouping = 'service' | 'span_name' | 'span_kind' | 'status_code';
@@ -27,6 +24,8 @@ export type SpanKind =
 
 export interface SpanMetricsQuery {
   readonly scope: Scope;
+  /** Which span metrics Prometheus holds; Tempo's metrics-generator when left out. */
+  readonly flavour?: SpanMetricsFlavour;
   /** Rate window in seconds, e.g. 300 for `[5m]`. */
   readonly rangeSeconds: number;
   /** Defaults to `['service', 'span_name']`. */
@@ -66,7 +65,7 @@ function scopeMatchers(label: string, scope: Scope): Matcher[] {
 }
 
 function spanMatchers(q: SpanMetricsQuery): Matcher[] {
-  const matchers = scopeMatchers('service', q.scope);
+  const matchers = scopeMatchers(spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS).serviceLabel, q.scope);
   if (q.spanName !== undefined) {
     matchers.push({ label: 'span_name', op: '=', value: q.spanName });
   }
@@ -84,38 +83,48 @@ function groupLabels(q: SpanMetricsQuery): readonly string[] {
   return q.by ?? ['service', 'span_name'];
 }
 
+/**
+ * `rate(metric{…}[range])`, with the connector's `service_name` copied to `service` so that grouping and
+ * results read the same in both flavours.
+ */
+function rateOf(
+  q: SpanMetricsQuery,
+  metric: (names: ReturnType<typeof spanMetricNames>) => string,
+  extra: Matcher[] = []
+) {
+  const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
+  const rate = `rate(${selector(metric(names), [...spanMatchers(q), ...extra])}[${rangeSeconds(q.rangeSeconds)}])`;
+  return names.serviceLabel === 'service'
+    ? rate
+    : `label_replace(${rate}, "service", "$1", ${quote(names.serviceLabel)}, "(.*)")`;
+}
+
 /** Requests per second: `sum by (service, span_name) (rate(traces_spanmetrics_calls_total{…}[5m]))`. */
 export function promRequestRate(q: SpanMetricsQuery): string {
-  return `${grouping(groupLabels(q))} (rate(${selector(SPAN_METRICS.calls, spanMatchers(q))}[${rangeSeconds(q.rangeSeconds)}]))`;
+  return `${grouping(groupLabels(q))} (${rateOf(q, (n) => n.calls)})`;
 }
 
 /** Fraction of calls with `status_code="STATUS_CODE_ERROR"`, between 0 and 1. */
 export function promErrorRatio(q: SpanMetricsQuery): string {
-  const range = rangeSeconds(q.rangeSeconds);
-  const all = spanMatchers(q);
-  const errors = [...all, { label: 'status_code', op: '=' as const, value: 'STATUS_CODE_ERROR' }];
+  const errors = [{ label: 'status_code', op: '=' as const, value: 'STATUS_CODE_ERROR' }];
   const by = grouping(groupLabels(q));
-  return (
-    `${by} (rate(${selector(SPAN_METRICS.calls, errors)}[${range}]))` +
-    ` / ${by} (rate(${selector(SPAN_METRICS.calls, all)}[${range}]))`
-  );
+  return `${by} (${rateOf(q, (n) => n.calls, errors)}) / ${by} (${rateOf(q, (n) => n.calls)})`;
 }
 
 export type LatencyQuantile = 0.5 | 0.95 | 0.99;
 
 /**
- * Latency quantile in seconds from the span-metrics histogram. Tempo's buckets are in seconds;
- * the analysis baseline converts to milliseconds.
+ * Latency quantile in seconds from the span-metrics histogram (a millisecond histogram is scaled), so the
+ * analysis baseline converts to milliseconds the same way for both flavours.
  */
 export function promLatencyQuantile(q: SpanMetricsQuery & { readonly quantile: LatencyQuantile }): string {
   if (![0.5, 0.95, 0.99].includes(q.quantile)) {
     throw new QueryBuildError(`quantile ${q.quantile} is not one of 0.5, 0.95, 0.99`);
   }
   const by = groupLabels(q).filter((l) => l !== 'le');
-  return (
-    `histogram_quantile(${q.quantile}, ${grouping([...by, 'le'])} ` +
-    `(rate(${selector(SPAN_METRICS.latencyBucket, spanMatchers(q))}[${rangeSeconds(q.rangeSeconds)}])))`
-  );
+  const { toSeconds } = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
+  const quantile = `histogram_quantile(${q.quantile}, ${grouping([...by, 'le'])} (${rateOf(q, (n) => n.latencyBucket)}))`;
+  return toSeconds === 1 ? quantile : `${quantile} * ${toSeconds}`;
 }
 
 /**
@@ -126,7 +135,7 @@ export function promLatencyQuantile(q: SpanMetricsQuery & { readonly quantile: L
 export function promServiceGraphRate(q: { readonly scope: Scope; readonly rangeSeconds: number }): string {
   const range = rangeSeconds(q.rangeSeconds);
   const side = (label: 'client' | 'server'): string =>
-    `sum by (client, server) (rate(${selector(SPAN_METRICS.serviceGraphRequests, scopeMatchers(label, q.scope))}[${range}]))`;
+    `sum by (client, server) (rate(${selector(SERVICE_GRAPH_REQUESTS, scopeMatchers(label, q.scope))}[${range}]))`;
   if (q.scope.kind === 'all') {
     return side('client');
   }

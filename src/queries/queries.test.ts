@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   ALL_SERVICES,
+  OTEL_SPAN_METRICS,
   QueryBuildError,
   logqlTraceLogs,
   promErrorRatio,
@@ -128,6 +129,41 @@ describe('PromQL builders', () => {
     expect(shape.literals).toEqual(['payments', hostile]);
   });
 
+  describe('over the OpenTelemetry spanmetrics connector', () => {
+    const flavour = OTEL_SPAN_METRICS;
+    const asService = (rate: string) => `label_replace(${rate}, "service", "$1", "service_name", "(.*)")`;
+
+    it('matches service_name and renames it to service before aggregating, so results read as from Tempo', () => {
+      expect(promRequestRate({ scope, rangeSeconds: 300, flavour })).toBe(
+        `sum by (service, span_name) (${asService('rate(traces_span_metrics_calls_total{service_name="payments"}[5m])')})`
+      );
+      expect(promErrorRatio({ scope, rangeSeconds: 60, by: ['service'], flavour })).toBe(
+        `sum by (service) (${asService('rate(traces_span_metrics_calls_total{service_name="payments", status_code="STATUS_CODE_ERROR"}[1m])')})` +
+          ` / sum by (service) (${asService('rate(traces_span_metrics_calls_total{service_name="payments"}[1m])')})`
+      );
+    });
+
+    it('answers latency in seconds from a millisecond histogram, and as it is from a seconds one', () => {
+      expect(promLatencyQuantile({ scope, rangeSeconds: 60, quantile: 0.99, flavour })).toBe(
+        `histogram_quantile(0.99, sum by (service, span_name, le) (${asService('rate(traces_span_metrics_duration_milliseconds_bucket{service_name="payments"}[1m])')})) * 0.001`
+      );
+      const seconds = { kind: 'otel', namespace: 'traces_spanmetrics', unit: 's' } as const;
+      expect(promLatencyQuantile({ scope, rangeSeconds: 60, quantile: 0.99, by: ['service'], flavour: seconds })).toBe(
+        `histogram_quantile(0.99, sum by (service, le) (${asService('rate(traces_spanmetrics_duration_seconds_bucket{service_name="payments"}[1m])')}))`
+      );
+    });
+
+    it('refuses a namespace that is not a metric-name prefix instead of writing it into the query', () => {
+      const flavourOf = (namespace: string) => ({ kind: 'otel', namespace, unit: 'ms' }) as const;
+      expect(() => promRequestRate({ scope, rangeSeconds: 60, flavour: flavourOf('a{b="c"} or x') })).toThrow(
+        QueryBuildError
+      );
+      expect(() => promRequestRate({ scope, rangeSeconds: 60, flavour: flavourOf('traces.span.metrics') })).toThrow(
+        /label name|identifier/
+      );
+    });
+  });
+
   it('covers service-graph edges where the scope is the caller or the callee', () => {
     expect(promServiceGraphRate({ scope, rangeSeconds: 300 })).toBe(
       'sum by (client, server) (rate(traces_service_graph_request_total{client="payments"}[5m]))' +
@@ -182,6 +218,14 @@ const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
   ['promErrorRatio', (scope) => promErrorRatio({ scope, rangeSeconds: 300 })],
   ['promLatencyQuantile', (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95 })],
   ['promServiceGraphRate', (scope) => promServiceGraphRate({ scope, rangeSeconds: 300 })],
+  [
+    'promErrorRatio (OpenTelemetry connector)',
+    (scope) => promErrorRatio({ scope, rangeSeconds: 300, flavour: OTEL_SPAN_METRICS }),
+  ],
+  [
+    'promLatencyQuantile (OpenTelemetry connector)',
+    (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95, flavour: OTEL_SPAN_METRICS }),
+  ],
   ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
 ];
 
