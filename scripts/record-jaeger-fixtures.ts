@@ -2,7 +2,8 @@
  * Records the Jaeger response fixtures under `src/analysis/fixtures/jaeger/` from a real Jaeger v2:
  * starts the binary that `scripts/build-jaeger.sh` builds (or `JAEGER_BIN`) on loopback with memory
  * storage, sends the SDK-recorded incident patterns over OTLP/HTTP, then saves what the query APIs
- * answer — `/api/v3` (OTLP JSON) and the UI's `/api` (Jaeger JSON) — with status and content type.
+ * answer — `/api/v3` (OTLP JSON) and the UI's `/api` (Jaeger JSON) — with status and content type,
+ * and the Prometheus exposition of the spanmetrics connector (Jaeger v2's span metrics).
  *
  *   npx tsx scripts/record-jaeger-fixtures.ts
  *
@@ -54,13 +55,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-function jaegerConfig(ports: { otlp: number; http: number; grpc: number }): string {
+function jaegerConfig(ports: { otlp: number; http: number; grpc: number; metrics: number }): string {
   return `service:
   extensions: [jaeger_storage, jaeger_query]
   pipelines:
     traces:
       receivers: [otlp]
-      exporters: [jaeger_storage_exporter]
+      exporters: [jaeger_storage_exporter, spanmetrics]
+    metrics/spanmetrics:
+      receivers: [spanmetrics]
+      exporters: [prometheus]
   telemetry:
     metrics:
       level: none
@@ -85,9 +89,14 @@ receivers:
     protocols:
       http:
         endpoint: 127.0.0.1:${ports.otlp}
+connectors:
+  spanmetrics:
+    metrics_flush_interval: 1s
 exporters:
   jaeger_storage_exporter:
     trace_storage: memstore
+  prometheus:
+    endpoint: 127.0.0.1:${ports.metrics}
 `;
 }
 
@@ -117,7 +126,7 @@ async function main(): Promise<void> {
   const bin =
     process.env.JAEGER_BIN ?? execFileSync(path.join(root, 'scripts/build-jaeger.sh'), { encoding: 'utf8' }).trim();
   const version = execFileSync(bin, ['version'], { encoding: 'utf8' }).trim();
-  const ports = { otlp: await freePort(), http: await freePort(), grpc: await freePort() };
+  const ports = { otlp: await freePort(), http: await freePort(), grpc: await freePort(), metrics: await freePort() };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jaeger-fixtures-'));
   const config = path.join(dir, 'config.yaml');
   fs.writeFileSync(config, jaegerConfig(ports));
@@ -189,6 +198,15 @@ async function main(): Promise<void> {
       }).toString()}`;
     await record('ui-search-fraud.json', uiSearch({ service: 'fraud', limit: '20' }));
     await record('ui-search-gateway-slow.json', uiSearch({ service: 'gateway', minDuration: '500ms', limit: '20' }));
+
+    // The spanmetrics connector's series for these traces, as Prometheus would scrape them.
+    const metrics = `http://127.0.0.1:${ports.metrics}/metrics`;
+    await waitFor(
+      'the span metrics',
+      async () => (await (await fetch(metrics)).text()).includes('traces_span_metrics_duration_milliseconds_bucket'),
+      child
+    );
+    fs.writeFileSync(path.join(outDir, 'spanmetrics.prom'), await (await fetch(metrics)).text());
 
     fs.writeFileSync(
       path.join(outDir, 'recorded-with.json'),
