@@ -11,7 +11,7 @@
 import type { Trace } from '../../analysis';
 import type { JaegerClient, JaegerSearch, JaegerTrace } from '../../clients';
 import type { Scope } from '../../queries';
-import { serviceMatches } from '../scope/ownership';
+import { serviceMatches } from '../../contract';
 import { buildJaegerTrace } from './jaegerTraces';
 import { mapLimited } from './mapLimited';
 
