@@ -17,6 +17,7 @@ import path from 'node:path';
 
 import {
   type OtlpTraceJson,
+  type RecordedPattern,
   connectionPoolWait,
   deepCallChain,
   healthyTrace,
@@ -30,7 +31,7 @@ const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'src/analysis/fixtures/jaeger');
 
 /** The patterns recorded, by the name their fixture files carry. */
-const PATTERNS: Record<string, () => OtlpTraceJson> = {
+const PATTERNS: Record<RecordedPattern, () => OtlpTraceJson> = {
   healthy: () => healthyTrace(),
   'pool-wait': () => connectionPoolWait(),
   'n-plus-one': () => nPlusOneAfterRelease(),

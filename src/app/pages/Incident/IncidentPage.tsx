@@ -104,6 +104,11 @@ export function IncidentPage() {
                       The slow-vs-p99 rule is off: {result.baselineProblem}
                     </Alert>
                   )}
+                  {result.truncated && (
+                    <Text color="secondary">
+                      {result.truncated} to keep the search bounded; narrow the scope or the time range to see them.
+                    </Text>
+                  )}
                   {result.traces.length === 0 ? (
                     <NoAnomalies
                       candidates={result.candidates}
