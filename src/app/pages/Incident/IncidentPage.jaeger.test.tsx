@@ -172,7 +172,9 @@ describe('IncidentPage on Jaeger', () => {
     jaegerHolds(['healthy']);
     renderPage();
     expect(
-      await screen.findByText(/No anomalies in this range \(1 candidate traces checked\)/, undefined, { timeout: 10_000 })
+      await screen.findByText(/No anomalies in this range \(1 candidate traces checked\)/, undefined, {
+        timeout: 10_000,
+      })
     ).toBeInTheDocument();
   });
 });
