@@ -15,31 +15,10 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import {
-  type OtlpTraceJson,
-  type RecordedPattern,
-  connectionPoolWait,
-  deepCallChain,
-  healthyTrace,
-  nPlusOneAfterRelease,
-  plainError,
-  refundThroughQueue,
-  swallowedErrorsWithRetries,
-} from '../src/analysis/fixtures';
+import { RECORDED_PATTERN_TRACES } from '../src/analysis/fixtures';
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'src/analysis/fixtures/jaeger');
-
-/** The patterns recorded, by the name their fixture files carry. */
-const PATTERNS: Record<RecordedPattern, () => OtlpTraceJson> = {
-  healthy: () => healthyTrace(),
-  'pool-wait': () => connectionPoolWait(),
-  'n-plus-one': () => nPlusOneAfterRelease(),
-  'swallowed-errors': () => swallowedErrorsWithRetries(),
-  'deep-chain': () => deepCallChain(),
-  'plain-error': () => plainError(),
-  'refund-queue': () => refundThroughQueue(),
-};
 
 /** The patterns start at 2025-01-01T00:00:00Z; searches cover the hour around it. */
 const WINDOW = { min: '2024-12-31T23:30:00Z', max: '2025-01-01T00:30:00Z' };
@@ -138,7 +117,7 @@ async function main(): Promise<void> {
     await waitFor('the query API', async () => (await fetch(`${query}/api/v3/services`)).status < 500, child);
 
     const traceIds: Record<string, string> = {};
-    for (const [name, build] of Object.entries(PATTERNS)) {
+    for (const [name, build] of Object.entries(RECORDED_PATTERN_TRACES)) {
       const trace = build();
       traceIds[name] = trace.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
       const res = await fetch(`http://127.0.0.1:${ports.otlp}/v1/traces`, {

@@ -1,18 +1,11 @@
 import {
-  type OtlpTraceJson,
   type RecordedPattern,
   RECORDED_PATTERNS,
+  RECORDED_PATTERN_TRACES,
   REFUND_ORIGIN,
-  connectionPoolWait,
-  deepCallChain,
   fixtureBaselines,
-  healthyTrace,
   jaegerRecording,
   jaegerRecordingInfo,
-  nPlusOneAfterRelease,
-  plainError,
-  refundThroughQueue,
-  swallowedErrorsWithRetries,
   toTempoJson,
 } from './fixtures';
 import { analyzeTrace } from './analyze';
@@ -21,15 +14,7 @@ import { decodeAttributes, decodeUnixNanosToMs } from './otlp';
 import { type Trace, TraceFormatError, buildTrace, ownAttributes, resourceAttributes } from './trace';
 
 /** What was sent to Jaeger when recording: the same SDK-recorded patterns. */
-const SENT: Record<RecordedPattern, () => OtlpTraceJson> = {
-  healthy: () => healthyTrace(),
-  'pool-wait': () => connectionPoolWait(),
-  'n-plus-one': () => nPlusOneAfterRelease(),
-  'swallowed-errors': () => swallowedErrorsWithRetries(),
-  'deep-chain': () => deepCallChain(),
-  'plain-error': () => plainError(),
-  'refund-queue': () => refundThroughQueue(),
-};
+const SENT = RECORDED_PATTERN_TRACES;
 
 /** The OTLP resource spans Jaeger's `/api/v3/traces/{id}` answered, under `result`. */
 function v3(pattern: RecordedPattern): { resourceSpans: unknown[] } {

@@ -1,7 +1,7 @@
 import { buildTrace } from '../analysis';
 import { type JaegerRecording, jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../analysis/fixtures';
-import { DataSourceError, createJaegerClient } from './index';
-import { type Route, type TestServer, startServer, text } from './testServer.testing';
+import { createJaegerClient } from './index';
+import { type Route, type TestServer, failure, startServer, text } from './testServer.testing';
 
 /** Answers exactly as Jaeger did when recorded: status, content type and body. */
 function replay(recording: JaegerRecording): Route {
@@ -17,15 +17,6 @@ const WINDOW = { start: Date.parse('2024-12-31T23:30:00Z') / 1000, end: Date.par
 
 let server: TestServer;
 afterEach(() => server?.close());
-
-async function failure(promise: Promise<unknown>): Promise<DataSourceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  );
-  expect(error).toBeInstanceOf(DataSourceError);
-  return error as DataSourceError;
-}
 
 /** A Jaeger v2 that has `/api/v3`: the recorded v3 and UI answers by path. */
 function jaegerV2(extra: Record<string, Route> = {}): Promise<TestServer> {

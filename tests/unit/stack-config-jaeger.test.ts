@@ -10,39 +10,21 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 import { OTEL_SPAN_METRICS, spanMetricNames } from '../../src/queries';
-
-const root = path.resolve(__dirname, '../..');
-const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
-const yamlOf = (file: string) => parse(read(file), { merge: true });
-const withDefaults = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
-const portOf = (url: string) => new URL(url).port;
-const portOfEndpoint = (endpoint: string) => endpoint.split(':').pop();
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-function valuesOf(doc: Json, key: string): Json[] {
-  if (Array.isArray(doc)) {
-    return doc.flatMap((item) => valuesOf(item, key));
-  }
-  if (doc !== null && typeof doc === 'object') {
-    return Object.entries(doc).flatMap(([k, v]) => (k === key ? [v, ...valuesOf(v, key)] : valuesOf(v, key)));
-  }
-  return [];
-}
+import {
+  type ComposeService,
+  type Json,
+  portOf,
+  portOfEndpoint,
+  read,
+  root,
+  valuesOf,
+  withDefaults,
+  yamlOf,
+} from './support/configFiles';
 
 const JAEGER_CONFIG = 'deploy/jaeger/config.yaml';
 const compose = yamlOf('docker-compose.jaeger.yaml');
-const services: Record<
-  string,
-  {
-    image?: string;
-    build?: { dockerfile: string };
-    volumes?: string[];
-    environment?: Record<string, string>;
-    command?: string[];
-    depends_on?: string[];
-    ports?: string[];
-  }
-> = compose.services;
+const services: Record<string, ComposeService> = compose.services;
 const datasources: Array<{ uid: string; type: string; url: string; jsonData?: Json }> = yamlOf(
   'provisioning-jaeger/datasources/datasources.yaml'
 ).datasources;

@@ -31,7 +31,7 @@ jest.mock('@grafana/runtime', () => ({
 const settings: AppSettings = {
   tracesDatasourceUid: 'jaeger',
   prometheusDatasourceUid: 'prom',
-  controllerUrl: 'http://controller:8080',
+  // No controller: the sampling section stays out of these tests.
   ownership: [
     { team: 'payments', services: ['pay*', 'fraud'] },
     { team: 'edge', services: ['gateway', 'auth'] },
@@ -40,7 +40,6 @@ const settings: AppSettings = {
 
 const JAEGER = '/api/datasources/proxy/uid/jaeger';
 const PROM = '/api/datasources/proxy/uid/prom';
-const CONTROLLER = '/api/plugin-proxy/seed-tracingops-app/controller/api/v1';
 const { traceIds } = jaegerRecordingInfo();
 /** The hour the recorded traces were sent in (their timestamps say 2025-01-01T00:00Z). */
 const RANGE = `from=${Date.parse('2024-12-31T23:30:00Z')}&to=${Date.parse('2025-01-01T00:30:00Z')}`;
@@ -93,33 +92,7 @@ beforeEach(() => {
       })
     )
     .on('GET', `${PROM}/api/v1/query_range`, ok({ status: 'success', data: { resultType: 'matrix', result: [] } }))
-    .on('GET', `${PROM}/api/v1/query`, ok({ status: 'success', data: { resultType: 'vector', result: [] } }))
-    .on('GET', `${CONTROLLER}/services`, ok({ services: [] }))
-    .on('GET', `${CONTROLLER}/overrides`, ok({ overrides: [] }))
-    .on(
-      'GET',
-      `${CONTROLLER}/guardrails`,
-      ok({
-        maxSamplingRate: 1,
-        maxDurationSeconds: 3600,
-        defaultDurationSeconds: 900,
-        maxActiveOverridesPerService: 3,
-        maxActiveOverrides: 20,
-        pollIntervalHintSeconds: 30,
-      })
-    )
-    .on(
-      'GET',
-      `${CONTROLLER}/me`,
-      ok({
-        login: 'alice',
-        role: 'Editor',
-        isGrafanaAdmin: false,
-        identitySource: 'grafana-context',
-        teams: ['payments'],
-        write: { allowed: true, allServices: false, servicePatterns: ['pay*', 'fraud'], services: [] },
-      })
-    );
+    .on('GET', `${PROM}/api/v1/query`, ok({ status: 'success', data: { resultType: 'vector', result: [] } }));
 });
 
 function renderPage(url = `/incident?${RANGE}`) {
