@@ -130,7 +130,8 @@ async function raiseButton(service: string) {
 
 const searchQueries = () =>
   mockBackend.sent(`${TEMPO}/api/search`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('q'));
-const promQueries = () => mockBackend.sent(PROM).map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
+const promQueries = () =>
+  mockBackend.sent(`${PROM}/api/v1/query`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
 
 beforeEach(() => {
   mockBackend.reset();
