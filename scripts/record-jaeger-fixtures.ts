@@ -105,7 +105,9 @@ interface Recording {
 async function main(): Promise<void> {
   const bin =
     process.env.JAEGER_BIN ?? execFileSync(path.join(root, 'scripts/build-jaeger.sh'), { encoding: 'utf8' }).trim();
-  const version = execFileSync(bin, ['version'], { encoding: 'utf8' }).trim();
+  // A module-proxy build carries no stamped version; the Go build info names the module version it was built from.
+  const buildInfo = execFileSync('go', ['version', '-m', bin], { encoding: 'utf8' });
+  const version = /\s(?:mod|dep)\s+github\.com\/jaegertracing\/jaeger\s+(v\S+)/.exec(buildInfo)?.[1] ?? 'unknown';
   const ports = { otlp: await freePort(), http: await freePort(), grpc: await freePort(), metrics: await freePort() };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jaeger-fixtures-'));
   const config = path.join(dir, 'config.yaml');
