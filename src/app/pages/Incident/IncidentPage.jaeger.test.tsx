@@ -123,7 +123,8 @@ describe('IncidentPage on Jaeger', () => {
   it('searches only the services the team owns, with globs expanded against Jaeger’s service list', async () => {
     jaegerHolds(RECORDED_PATTERNS);
     renderPage();
-    await screen.findAllByRole('link', undefined, { timeout: 10_000 });
+    const section = await screen.findByRole('region', { name: 'Anomalous traces' });
+    await within(section).findAllByRole('link', undefined, { timeout: 10_000 });
 
     const searched = new Set(jaegerSearches());
     expect(searched).toEqual(new Set(['payments', 'fraud']));
