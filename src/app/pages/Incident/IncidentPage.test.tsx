@@ -452,7 +452,9 @@ describe('IncidentPage: sampling', () => {
     renderPage();
 
     const alert = await screen.findByRole('alert', { name: /Sampling: failed/ });
-    expect(alert).toHaveTextContent('Sampling controller answered 502');
+    expect(alert).toHaveTextContent(
+      'Sampling controller (the app’s controller route) answered HTTP 502: dial tcp: connection refused. Grafana could not reach the controller'
+    );
     const traces = screen.getByRole('region', { name: 'Anomalous traces' });
     expect(await within(traces).findAllByRole('link')).toHaveLength(1);
   });
