@@ -121,11 +121,17 @@ describe('one trace pipeline for every view', () => {
   });
 
   it('shows the same slow finding on the Trace page, and no private value in findings, picker or frames', async () => {
-    renderInApp(<TracePage />, { url: `/trace?traceId=${trace.traceId}`, meta: appMeta(settings) });
+    const accounts = trace.spans.find((span) => span.service === 'accounts')!;
+    renderInApp(<TracePage />, {
+      url: `/trace?traceId=${trace.traceId}&spanId=${accounts.id}`,
+      meta: appMeta(settings),
+    });
 
     const findings = await screen.findByRole('list', { name: 'Findings' });
     expect(within(findings).getByText('Slow vs p99')).toBeInTheDocument();
     await screen.findByTestId('panel-traces');
+    // The span picker shows the selected span by its name, redacted like everywhere else.
+    expect(screen.getByDisplayValue('accounts · GET /accounts/[REDACTED]')).toBeInTheDocument();
     expect(shown()).toContain('GET /accounts/[REDACTED]');
     expectNothingPrivate();
   });
