@@ -186,6 +186,21 @@ describe('the real stack', () => {
     process.stdout.write(`spike latency, measured in Jaeger:\n  ${report.join('\n  ')}\n`);
   });
 
+  it('switches the Go service\'s faults through setFaults, as the JS services\' ones', async () => {
+    const score = () =>
+      fetch(`${stack.urls.goService}/score`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ account: 'acct-1', amount: 5 }),
+      }).then((r) => r.status);
+    await stack.setFaults(['swallowedErrors', 'nPlusOne']);
+    expect(await score()).toBe(503);
+    const payments = (await (await fetch(`${stack.urls.demo.payments}/faults`)).json()) as { faults: object };
+    expect(payments.faults).toEqual({ poolExhaustion: false, nPlusOne: true });
+    await stack.setFaults([]);
+    expect(await score()).toBe(200);
+  });
+
   it('stops every component: nothing answers on the stack ports afterwards', async () => {
     const urls = [
       stack.urls.jaegerQuery,
