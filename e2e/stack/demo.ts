@@ -20,7 +20,7 @@ export const JS_SERVICES = ['gateway', 'auth', 'payments'] as const satisfies re
 export interface DemoSettings {
   pollIntervalMs: number;
   faults: readonly FaultName[];
-  /** Checkouts per second through the gateway; refunds to payments and scores to fraud at a quarter of it. */
+  /** Checkouts per second through the gateway; refunds to payments and screenings to fraud at a quarter of it. */
   load?: { rps: number };
 }
 
@@ -62,6 +62,7 @@ export function jsDemoSpec(ports: StackPorts, settings: DemoSettings, readyTimeo
     ? {
         LOAD_CHECKOUT_RPS: String(settings.load.rps),
         LOAD_REFUND_RPS: String(settings.load.rps / 4),
+        LOAD_SCREENING_RPS: String(settings.load.rps / 4),
       }
     : {};
   return {
