@@ -51,7 +51,12 @@ export function goFraudSpec(
     name: 'fraud-go',
     command: binary,
     args: [],
-    env: { ...baseEnv(), ...telemetryEnv(ports, settings), DEMO_HOST: '127.0.0.1', FRAUD_PORT: String(ports.demo.fraud) },
+    env: {
+      ...baseEnv(),
+      ...telemetryEnv(ports, settings),
+      DEMO_HOST: '127.0.0.1',
+      FRAUD_PORT: String(ports.demo.fraud),
+    },
     readyUrl: `${url(ports.demo.fraud)}/healthz`,
     readyTimeoutMs,
   };

@@ -27,7 +27,10 @@ export async function buildGoProgram(sourceDir: string, name: string): Promise<s
     .sort();
   const hash = createHash('sha256');
   for (const file of sources) {
-    hash.update(file).update('\0').update(readFileSync(join(sourceDir, file)));
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(sourceDir, file)));
   }
   const dir = join(cacheRoot(), name, hash.digest('hex').slice(0, 16));
   const binary = join(dir, name);

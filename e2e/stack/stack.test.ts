@@ -88,12 +88,14 @@ describe('the real stack', () => {
     );
     expect(languages).toEqual({ gateway: 'nodejs', auth: 'nodejs', payments: 'nodejs', fraud: 'go' });
     // The Go server span continues the JS caller's trace (W3C traceparent), and its own child span follows.
-    const score = trace.spans.find((s) => serviceOf(s.processID).serviceName === 'fraud' && s.operationName === 'POST /score')!;
+    const score = trace.spans.find(
+      (s) => serviceOf(s.processID).serviceName === 'fraud' && s.operationName === 'POST /score'
+    )!;
     const caller = trace.spans.find((s) => s.spanID === score.references[0]?.spanID);
     expect(serviceOf(caller!.processID).serviceName).toBe('payments');
-    expect(trace.spans.some((s) => s.operationName === 'predict risk' && s.references[0]?.spanID === score.spanID)).toBe(
-      true
-    );
+    expect(
+      trace.spans.some((s) => s.operationName === 'predict risk' && s.references[0]?.spanID === score.spanID)
+    ).toBe(true);
   });
 
   it('turns the spans of the JS and Go services into span metrics in Prometheus', async () => {
@@ -186,7 +188,7 @@ describe('the real stack', () => {
     process.stdout.write(`spike latency, measured in Jaeger:\n  ${report.join('\n  ')}\n`);
   });
 
-  it('switches the Go service\'s faults through setFaults, as the JS services\' ones', async () => {
+  it("switches the Go service's faults through setFaults, as the JS services' ones", async () => {
     const score = () =>
       fetch(`${stack.urls.goService}/score`, {
         method: 'POST',

@@ -9,8 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { FaultName, ServiceName } from '../../demo/faults';
-import { FAULTS } from '../../demo/faults';
+import { FAULTS, type FaultName, type ServiceName } from '../../demo/faults';
 import { Component } from './component';
 import { controllerSpec } from './controller';
 import { buildGoFraud, faultSwitches, goFraudSpec, jsDemoSpec } from './demo';
@@ -185,7 +184,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
             body: JSON.stringify(faultSwitches(service, on)),
           });
           if (!res.ok) {
-            throw new Error(`setFaults: ${service} (${demo[service]}/faults) answered ${res.status}: ${await res.text()}`);
+            throw new Error(
+              `setFaults: ${service} (${demo[service]}/faults) answered ${res.status}: ${await res.text()}`
+            );
           }
         })
       );
