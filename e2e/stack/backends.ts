@@ -29,6 +29,8 @@ export interface TraceSearch {
   startMs: number;
   endMs: number;
   limit?: number;
+  /** Span tags every found trace must have on one span, e.g. `{ error: 'true' }`. */
+  tags?: Record<string, string>;
 }
 
 export async function findTraces(jaegerQuery: string, search: TraceSearch): Promise<JaegerTrace[]> {
@@ -40,6 +42,9 @@ export async function findTraces(jaegerQuery: string, search: TraceSearch): Prom
   });
   if (search.operation) {
     params.set('operation', search.operation);
+  }
+  if (search.tags) {
+    params.set('tags', JSON.stringify(search.tags));
   }
   const url = `${jaegerQuery}/api/traces?${params}`;
   const res = await fetch(url);

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { findTraces, rootSpansOf } from './backends';
 
 export interface RootRequest {
-  /** ms since the epoch, sub-ms precision. */
+  /** ms since the epoch. */
   sentAt: number;
   doneAt: number;
   status: number;
@@ -24,7 +24,8 @@ export interface RootTarget {
   body: unknown;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+// The wall clock, as the services stamp their spans with it (performance.now() drifts from it in a long process).
+const now = () => Date.now();
 
 export class RootTraffic {
   readonly requests: RootRequest[] = [];
@@ -103,7 +104,7 @@ export async function sampledRequests(
     await sleep(500);
   }
   starts.sort((a, b) => a - b);
-  // Jaeger keeps µs and our clock reads sub-ms; a little slack covers rounding, far less than the gap between requests.
+  // Jaeger keeps µs and our clock reads ms; a little slack covers rounding, far less than the gap between requests.
   const slackMs = 2;
   const sampled = new Set<number>();
   let strays = 0;

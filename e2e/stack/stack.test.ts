@@ -144,7 +144,7 @@ describe('the real stack', () => {
     const clicks: Record<string, number> = {};
     const spikes = await Promise.all(
       targets.map((t) => {
-        clicks[t.service] = performance.timeOrigin + performance.now();
+        clicks[t.service] = Date.now();
         return raise(t.service, 1);
       })
     );
@@ -152,7 +152,7 @@ describe('the real stack', () => {
     const reverts: Record<string, number> = {};
     await Promise.all(
       spikes.map((s) => {
-        reverts[s.service] = performance.timeOrigin + performance.now();
+        reverts[s.service] = Date.now();
         return controllerCall(stack, 'POST', `/overrides/${s.id}/revert`, { body: { reason: 'e2e done' } });
       })
     );
@@ -188,19 +188,48 @@ describe('the real stack', () => {
     process.stdout.write(`spike latency, measured in Jaeger:\n  ${report.join('\n  ')}\n`);
   });
 
-  it("switches the Go service's faults through setFaults, as the JS services' ones", async () => {
-    const score = () =>
-      fetch(`${stack.urls.goService}/score`, {
+  it("switches the Go service's faults with setFaults, and Jaeger finds exactly its failed requests by the error tag", async () => {
+    const spike = await raise('fraud', 1);
+    await polledSince(['fraud'], Date.now());
+    const from = Date.now();
+    const score = async () => {
+      const res = await fetch(`${stack.urls.goService}/score`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ account: 'acct-1', amount: 5 }),
-      }).then((r) => r.status);
-    await stack.setFaults(['swallowedErrors', 'nPlusOne']);
-    expect(await score()).toBe(503);
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const statuses: number[] = [];
+    for (const faults of [[], ['swallowedErrors', 'nPlusOne'], []] as const) {
+      await stack.setFaults(faults);
+      for (let i = 0; i < 3; i++) {
+        statuses.push(await score());
+      }
+    }
     const payments = (await (await fetch(`${stack.urls.demo.payments}/faults`)).json()) as { faults: object };
-    expect(payments.faults).toEqual({ poolExhaustion: false, nPlusOne: true });
-    await stack.setFaults([]);
-    expect(await score()).toBe(200);
+    await controllerCall(stack, 'POST', `/overrides/${spike.id}/revert`, { body: { reason: 'e2e done' } });
+    expect(statuses).toEqual([200, 200, 200, 503, 503, 503, 200, 200, 200]);
+    expect(payments.faults).toEqual({ poolExhaustion: false, nPlusOne: false });
+
+    const search = { service: 'fraud', operation: 'POST /score', startMs: from, endMs: Date.now() + 5000 };
+    const all = await eventually('the nine screenings in Jaeger', async () => {
+      const found = await findTraces(stack.urls.jaegerQuery, search);
+      return found.length >= 9 ? found : undefined;
+    });
+    const failed = await findTraces(stack.urls.jaegerQuery, { ...search, tags: { error: 'true' } });
+    const hasError = (t: (typeof all)[number]) =>
+      t.spans.some((s) => s.tags.some((g) => g.key === 'error' && g.value === true));
+    expect(all).toHaveLength(9);
+    expect(all.filter(hasError)).toHaveLength(3);
+    // Jaeger's memory store gets this wrong in v1.76.0 (it answers the traces without errors); Badger does not.
+    expect(failed.map((t) => t.traceID).sort()).toEqual(
+      all
+        .filter(hasError)
+        .map((t) => t.traceID)
+        .sort()
+    );
   });
 
   it('stops every component: nothing answers on the stack ports afterwards', async () => {
