@@ -104,7 +104,12 @@ export class Component {
       return this.exited;
     }
     signalGroup(child.pid, 'SIGTERM');
-    const killed = await Promise.race([this.exited.then(() => false), sleep(this.spec.stopGraceMs ?? 10_000, true)]);
+    const grace = new AbortController();
+    const killed = await Promise.race([
+      this.exited.then(() => false),
+      sleep(this.spec.stopGraceMs ?? 10_000, true, { signal: grace.signal }),
+    ]);
+    grace.abort(); // a pending grace timer would keep the caller's process alive for its full length
     if (killed) {
       signalGroup(child.pid, 'SIGKILL');
     }

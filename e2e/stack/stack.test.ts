@@ -21,7 +21,7 @@ interface Override {
   service: string;
 }
 interface KnownService {
-  service: string;
+  name: string;
   lastSeen?: string;
 }
 
@@ -42,7 +42,7 @@ async function polledSince(services: string[], sinceMs: number): Promise<void> {
   await eventually(`polls by ${services.join(', ')}`, async () => {
     const known = await controllerCall<{ services: KnownService[] }>(stack, 'GET', '/services');
     const fresh = services.every((s) => {
-      const seen = known.services.find((k) => k.service === s)?.lastSeen;
+      const seen = known.services.find((k) => k.name === s)?.lastSeen;
       return seen !== undefined && Date.parse(seen) > sinceMs;
     });
     return fresh ? true : undefined;
@@ -70,23 +70,26 @@ describe('the real stack', () => {
     }
     await controllerCall(stack, 'POST', `/overrides/${spike.id}/revert`, { body: { reason: 'e2e done' } });
 
-    const trace = await eventually('a checkout trace with fraud in Jaeger', async () => {
+    const trace = await eventually('a checkout trace through all four services in Jaeger', async () => {
       const traces = await findTraces(stack.urls.jaegerQuery, {
         service: 'gateway',
         operation: 'POST /checkout',
         startMs: from,
         endMs: Date.now(),
       });
-      return traces.find((t) => t.spans.some((s) => t.processes[s.processID]?.serviceName === 'fraud'));
+      // Each service exports on its own schedule: wait for the trace to be complete.
+      return traces.find((t) => new Set(t.spans.map((s) => t.processes[s.processID]?.serviceName)).size === 4);
     });
     const serviceOf = (processID: string) => trace.processes[processID]!;
-    const languages = Object.fromEntries(
-      Object.values(trace.processes).map((p) => [
-        p.serviceName,
-        p.tags.find((t) => t.key === 'telemetry.sdk.language')?.value,
-      ])
+    const languageOf = (service: string) =>
+      Object.values(trace.processes)
+        .find((p) => p.serviceName === service)
+        ?.tags.find((t) => t.key === 'telemetry.sdk.language')?.value;
+    expect(new Set(Object.values(trace.processes).map((p) => p.serviceName))).toEqual(
+      new Set(['gateway', 'auth', 'payments', 'fraud'])
     );
-    expect(languages).toEqual({ gateway: 'nodejs', auth: 'nodejs', payments: 'nodejs', fraud: 'go' });
+    expect(languageOf('fraud')).toBe('go');
+    expect(languageOf('payments')).not.toBe('go');
     // The Go server span continues the JS caller's trace (W3C traceparent), and its own child span follows.
     const score = trace.spans.find(
       (s) => serviceOf(s.processID).serviceName === 'fraud' && s.operationName === 'POST /score'
