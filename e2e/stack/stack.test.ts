@@ -180,6 +180,12 @@ describe('the real stack', () => {
           `revert→base ${off === undefined ? 'never' : Math.round(off - revert)} ms, after ${after.toFixed(2)} ` +
           `(${requests.length} requests, poll ${POLL_MS} ms)`
       );
+      process.stdout.write(
+        `${report[report.length - 1]}\n  after the click: ${requests
+          .filter((r) => r.sentAt >= click && r.sentAt < click + 5000)
+          .map((r) => `${Math.round(r.sentAt - click)}${r.sampled ? '+' : '-'}`)
+          .join(' ')}\n`
+      );
       // 10 % base: dozens of requests per phase put 0.35 many standard deviations away.
       expect(before).toBeLessThan(0.35);
       expect(on).toBeDefined();
