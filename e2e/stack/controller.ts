@@ -1,8 +1,8 @@
 /**
  * The sampling controller as a stack component, run from the repository's sources with tsx and configured through
- * its environment (docs/controller.md): a SQLite file in the stack's work directory, the demo's strategies and team
- * ownership from deploy/, and — when the caller has one — a Grafana (real or simulated) for team look-ups and ID
- * tokens.
+ * its environment (docs/controller.md): a SQLite file in the stack's work directory, the demo's strategies from
+ * deploy/, and — when the caller has one — a Grafana (real or simulated) for team look-ups, the app's ownership
+ * table and ID tokens.
  */
 import { join } from 'node:path';
 
@@ -14,8 +14,10 @@ export interface ControllerOptions {
   token: string;
   pollIntervalMs: number;
   strategiesFile: string;
-  ownershipFile: string;
-  /** Grafana's base URL and a service-account token for its team API; the JWKS is read from the same Grafana. */
+  /**
+   * Grafana's base URL and a service-account token for its team API and the app's settings (the ownership table);
+   * the JWKS is read from the same Grafana.
+   */
   grafana?: { url: string; serviceAccountToken: string };
 }
 
@@ -51,7 +53,6 @@ export function controllerSpec(
       CONTROLLER_PORT: String(ports.controller),
       SQLITE_PATH: join(workDir, 'controller.db'),
       STRATEGIES_FILE: options.strategiesFile,
-      OWNERSHIP_FILE: options.ownershipFile,
       POLL_INTERVAL_HINT_SECONDS: String(Math.max(1, Math.ceil(options.pollIntervalMs / 1000))),
       // One replica: its own changes reach the sampling endpoint at once.
       OVERRIDE_CACHE_MS: '0',

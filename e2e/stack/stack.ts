@@ -35,8 +35,6 @@ export interface StackOptions {
   grafanaUrl?: string;
   /** The service-account token the controller sends to `grafanaUrl`'s team API (required with it). */
   grafanaServiceAccountToken?: string;
-  /** Team → service globs (default deploy/ownership.yaml). */
-  ownershipFile?: string;
   /** Base sampling strategies (default deploy/strategies.json: 10 % everywhere). */
   strategiesFile?: string;
   /** Where the components' logs go (default: `logs/` in a fresh temp directory). */
@@ -122,7 +120,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         token: controllerToken,
         pollIntervalMs,
         strategiesFile: options.strategiesFile ?? join(REPO_ROOT, 'deploy', 'strategies.json'),
-        ownershipFile: options.ownershipFile ?? join(REPO_ROOT, 'deploy', 'ownership.yaml'),
         grafana: options.grafanaUrl
           ? { url: options.grafanaUrl, serviceAccountToken: options.grafanaServiceAccountToken! }
           : undefined,
