@@ -76,11 +76,16 @@ export function traceqlCandidates(
 
 /**
  * Traces to compare the anomalous ones with: spans in scope that neither failed nor ran
- * `slowSpanMs`. TraceQL cannot ask for traces *without* such spans, so a trace found here may
+ * `slowSpanMs`, narrowed by the same `filters` as the candidates. TraceQL cannot ask for traces *without* such spans, so a trace found here may
  * still hold one elsewhere; the caller drops those after fetching (see `app/data/comparison.ts`).
  */
-export function traceqlBaseline(scope: Scope, slowSpanMs: number): string {
-  return spansetFilter([scopeCondition(scope), 'status != error', `duration < ${durationMs(slowSpanMs)}`]);
+export function traceqlBaseline(
+  scope: Scope,
+  slowSpanMs: number,
+  filters: readonly TraceAttributeFilter[] = []
+): string {
+  const normal = spansetFilter([scopeCondition(scope), 'status != error', `duration < ${durationMs(slowSpanMs)}`]);
+  return [normal, ...filters.map(traceqlAttributeFilter)].join(' && ');
 }
 
 /**
@@ -113,7 +118,6 @@ const SPAN_KINDS: readonly string[] = ['server', 'client', 'producer', 'consumer
 
 /** Plain attribute names TraceQL reads unquoted; anything else is written `span."…"`. */
 const PLAIN_ATTRIBUTE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
 
 /**

@@ -16,7 +16,7 @@ import {
   rankTraces,
 } from '../../analysis';
 import type { PrometheusClient, TempoClient } from '../../clients';
-import { type Scope, promLatencyQuantile, traceqlCandidates } from '../../queries';
+import { type Scope, type TraceAttributeFilter, promLatencyQuantile, traceqlCandidates } from '../../queries';
 
 /** Spans at least this slow are candidates even without errors; the rules decide whether they are anomalous. */
 export const CANDIDATE_SLOW_SPAN_MS = 500;
@@ -56,10 +56,12 @@ export interface AnomalousTracesQuery {
   end: number;
   settings: AnalysisSettings;
   redactor: Redactor;
+  /** Attribute values a responder narrowed the list to ("Why these traces?"). */
+  filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -75,7 +77,12 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<AnomalousTraces> {
   const options = { signal: q.signal };
   const search = q.tempo.search(
-    { query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS), start: q.start, end: q.end, limit: CANDIDATE_LIMIT },
+    {
+      query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
+      start: q.start,
+      end: q.end,
+      limit: CANDIDATE_LIMIT,
+    },
     options
   );
   const baselineWindow = Math.max(300, Math.round(q.end - q.start));

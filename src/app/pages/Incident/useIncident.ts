@@ -16,6 +16,7 @@ import { backendSrvTransport } from '../../data/transport';
 import { useLoad } from '../../data/useLoad';
 import { useScope } from '../../data/useScope';
 import { missingSettings } from '../../settings';
+import { useTraceFilters } from './traceFilters';
 import { toTimeRange, useIncidentUrlState } from './urlState';
 
 const controller = createControllerClient(backendSrvTransport);
@@ -24,6 +25,7 @@ export function useIncident() {
   const { settings, analysis, redactor, ignored } = useAppSettings();
   const clients = useDataClients(settings);
   const [url, setUrl] = useIncidentUrlState();
+  const traceFilters = useTraceFilters();
   const [refreshes, setRefreshes] = useState(0);
   const ownership = useMemo(() => settings.ownership ?? [], [settings.ownership]);
   const scope = useScope(url.scope, url.service, ownership);
@@ -33,6 +35,7 @@ export function useIncident() {
   const start = Math.floor(range.from.valueOf() / 1000);
   const end = Math.floor(range.to.valueOf() / 1000);
   const key = resolved ? `${JSON.stringify(resolved.scope)}|${start}|${end}|${refreshes}` : 'no-scope';
+  const filtersKey = JSON.stringify(traceFilters.filters);
 
   const traces = useLoad(async (signal) => {
     if (!resolved || !clients.tempo) {
@@ -46,9 +49,10 @@ export function useIncident() {
       end,
       settings: analysis,
       redactor,
+      filters: traceFilters.filters,
       signal,
     });
-  }, `${key}|${settings.tempoDatasourceUid}|${settings.prometheusDatasourceUid}`);
+  }, `${key}|${settings.tempoDatasourceUid}|${settings.prometheusDatasourceUid}|${filtersKey}`);
 
   const overview = useLoad(async (signal) => {
     if (!resolved || !clients.prometheus) {
@@ -91,6 +95,9 @@ export function useIncident() {
     url,
     setUrl,
     range,
+    start,
+    end,
+    traceFilters,
     refresh: () => setRefreshes((n) => n + 1),
     missing: missingSettings(settings),
     ignored,
