@@ -150,6 +150,16 @@ describe('Why these traces?', () => {
     expect(within(view).getAllByRole('img')[0]).toHaveAccessibleName('29% of anomalous spans, 7.1% of normal spans');
   });
 
+  it('opens straight away from a link with why=1 (the Trace page links here), comparing the traces of the rule filter', async () => {
+    tempoServes(FAILING, HEALTHY);
+    renderInApp(<IncidentPage />, { url: '/incident?why=1&rule=error', meta });
+
+    const view = await screen.findByRole('region', { name: 'Why these traces?' }, LOADED);
+    expect(
+      await within(view).findByText('Compared 12 anomalous with 48 normal traces.', { exact: false }, LOADED)
+    ).toBeInTheDocument();
+  });
+
   it('says it is comparing while the baseline loads', async () => {
     tempoServes(FAILING, 'pending');
     const view = await openComparison();

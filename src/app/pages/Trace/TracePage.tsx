@@ -8,7 +8,7 @@ import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
-import { type AnalysisSettings, type Redactor, type Trace, analyzeTrace } from '../../../analysis';
+import { type AnalysisSettings, type Redactor, type RuleId, type Trace, analyzeTrace } from '../../../analysis';
 import { useAppSettings } from '../../data/useAppSettings';
 import { CorrelatedView, LoadedTrace } from '../../panels/correlated/CorrelatedView';
 import { type DataSourceSettings, dataSourceSettings } from '../../panels/correlated/dataSources';
@@ -101,6 +101,9 @@ function OpenTraceForm({ traceId, onOpen }: { traceId: string | undefined; onOpe
   );
 }
 
+/** The incident page narrowed to this trace's root service and worst rule, with "Why these traces?" open. */
+const whyTracesLikeThis = (service: string, rule: RuleId) => appUrl(AppPage.Incident, { service, rule, why: '1' });
+
 interface DetailsProps {
   trace: Trace;
   dataSources: DataSourceSettings & { tempoDatasourceUid: string };
@@ -124,11 +127,22 @@ function TraceDetails({ trace, dataSources, analysisSettings, redactor, selected
         <Text element="h2" variant="h4">
           Trace {trace.traceId}
         </Text>
-        {service && (
-          <LinkButton icon="arrow-up" variant="secondary" href={appUrl(AppPage.Incident, { raise: service })}>
-            Raise sampling for {service}
-          </LinkButton>
-        )}
+        <Stack gap={1}>
+          {trace.root && analysis.findings[0] && (
+            <LinkButton
+              variant="secondary"
+              icon="search"
+              href={whyTracesLikeThis(trace.root.service, analysis.findings[0].rule)}
+            >
+              Why traces like this?
+            </LinkButton>
+          )}
+          {service && (
+            <LinkButton icon="arrow-up" variant="secondary" href={appUrl(AppPage.Incident, { raise: service })}>
+              Raise sampling for {service}
+            </LinkButton>
+          )}
+        </Stack>
       </Stack>
       <section aria-label="Findings of the analysis">
         <TraceFindings
