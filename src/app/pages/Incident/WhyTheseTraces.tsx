@@ -134,7 +134,7 @@ function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: 
           <tbody>
             {result.ranked.map((value) => (
               <ValueRow
-                key={`${attributeName(value.attribute)}=${String(value.value)}`}
+                key={`${attributeName(value.attribute)}=${typeof value.value}:${String(value.value)}`}
                 value={value}
                 unit={unit}
                 onAddFilter={onAddFilter}
