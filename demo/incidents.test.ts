@@ -155,19 +155,25 @@ describe('the demo faults', () => {
 
   it('slowLedgerShard: only eu-west accounts are slow, and comparing the flagged traces with the rest finds ledger.region = eu-west', async () => {
     const demo = await runWith();
-    const baselines = await healthyBaselines(demo);
-    demo.demo.faults.payments!.apply({ slowLedgerShard: true });
     const accounts = Array.from({ length: 18 }, (_, i) => `acct-${i}`);
     const slow = accounts.filter((a) => ledgerRegion(a) === SLOW_SHARD);
     expect(slow.length).toBeGreaterThanOrEqual(4);
-    for (const account of accounts) {
-      expect((await demo.checkout(account)).status).toBe(200);
-    }
+    const checkoutAll = async () => {
+      for (const account of accounts) {
+        expect((await demo.checkout(account)).status).toBe(200);
+      }
+    };
+    // Baselines over every account, and a floor far below the slow shard but above a busy machine's jitter.
+    await checkoutAll();
+    const baselines = baselinesOf(demo.analysedTraces());
+    demo.forgetTraces();
+    const settings = resolveAnalysisSettings({ slowMinDurationMs: TEST_TUNING.slowShardStatementMs * 0.4 });
+    demo.demo.faults.payments!.apply({ slowLedgerShard: true });
+    await checkoutAll();
 
-    const analyses = demo.analysedTraces({ baselines });
+    const analyses = demo.analysedTraces({ baselines, settings });
     const flagged = analyses.filter((a) => a.findings.length > 0).map((a) => a.trace);
     const normal = analyses.filter((a) => a.findings.length === 0).map((a) => a.trace);
-    expect(flagged.length).toBeGreaterThanOrEqual(slow.length);
     // Status and durations define what is flagged; the question is what else the flagged traces share.
     const ignore = (['status', 'duration', 'traceDuration'] as const).map(
       (key) => ({ scope: 'intrinsic', key }) as const
@@ -179,7 +185,7 @@ describe('the demo faults', () => {
       selection: { count: slow.length },
       baseline: { count: 0 },
     });
-  });
+  }, 30_000);
 
   it('switches at run time through POST /faults on the service that injects it', async () => {
     const demo = await runWith();

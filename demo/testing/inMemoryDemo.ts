@@ -29,7 +29,7 @@ export const TEST_TUNING: Tuning = {
   acquireTimeoutMs: 10_000,
   leakMs: 600,
   statementMs: 1,
-  slowShardStatementMs: 60,
+  slowShardStatementMs: 150,
   historyRows: 12,
   scoreMs: 2,
   slowScoreMs: 1500,

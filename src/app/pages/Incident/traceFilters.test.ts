@@ -6,7 +6,7 @@ import { parseTraceFilters } from './traceFilters';
 
 describe('trace filters in the URL', () => {
   it('keeps every kind of value the comparison can rank, attribute and intrinsic, through the URL', () => {
-    // Without `ignore`, status and the trace-duration bucket rank too (the failing traces are all errors).
+    // With the guards off and nothing ignored, every value ranks: attributes, status, kind, duration buckets.
     const ranked = compareAttributes(failingCheckouts().map(buildTrace), healthyCheckouts().map(buildTrace), {
       minDifference: 0,
       minZ: 0,
