@@ -260,12 +260,14 @@ export function compareAttributes(
       dim.carriers++;
     }
   };
-  const countString = (dim: Dimension, value: string): void => count(dim.tally(value, false, value));
-  const countValue = (dim: Dimension, value: string | number | boolean): void =>
-    count(
-      typeof value === 'string' ? dim.tally(value, false, value) : dim.tally(`${typeof value}:${value}`, true, value)
-    );
-  const countAttributes = (map: Map<string, Dimension>, scope: 'resource' | 'span', list: readonly OtlpKeyValue[]) => {
+  const tallyOf = (dim: Dimension, value: string | number | boolean): Tally | undefined =>
+    typeof value === 'string' ? dim.tally(value, false, value) : dim.tally(`${typeof value}:${value}`, true, value);
+  const tallyAttributes = (
+    map: Map<string, Dimension>,
+    scope: 'resource' | 'span',
+    list: readonly OtlpKeyValue[],
+    visit: (tally: Tally | undefined) => void
+  ) => {
     for (let i = 0; i < list.length; i++) {
       const kv = list[i]!;
       const key = kv?.key;
@@ -274,10 +276,15 @@ export function compareAttributes(
       }
       const value = scalar(kv.value);
       if (value !== undefined) {
-        countValue(dimensionOf(map, scope, key), value);
+        visit(tallyOf(dimensionOf(map, scope, key), value));
       }
     }
   };
+  // Spans of one resource are consecutive and share its attribute list: it is read once per run of
+  // spans, and its tallies are counted for each span.
+  let lastResource: readonly OtlpKeyValue[] | undefined;
+  const resourceTallies: Tally[] = [];
+  const collectResourceTally = (tally: Tally | undefined) => tally !== undefined && resourceTallies.push(tally);
 
   const tallySet = (traces: readonly Trace[], selected: boolean): SetSize => {
     inSelection = selected;
@@ -288,8 +295,6 @@ export function compareAttributes(
       if (!perSpan) {
         unitIndex++;
       }
-      // Spans of one resource are consecutive, so remembering the last resource skips re-reading it.
-      let lastResource: readonly OtlpKeyValue[] | undefined;
       for (const span of trace.spans) {
         if (keep !== undefined && !keep(span)) {
           continue;
@@ -297,23 +302,26 @@ export function compareAttributes(
         spansCounted++;
         if (perSpan) {
           unitIndex++;
-          lastResource = undefined;
-          countValue(durationDim, bucketIndex(span.durationMs));
+          count(tallyOf(durationDim, bucketIndex(span.durationMs)));
         }
         if (span.rawResourceAttributes !== lastResource) {
           lastResource = span.rawResourceAttributes;
-          countAttributes(resourceDims, 'resource', lastResource);
+          resourceTallies.length = 0;
+          tallyAttributes(resourceDims, 'resource', lastResource, collectResourceTally);
         }
-        countAttributes(spanDims, 'span', span.rawAttributes);
-        countString(nameDim, span.name);
-        countString(statusDim, span.status);
-        countString(kindDim, span.kind);
+        for (let i = 0; i < resourceTallies.length; i++) {
+          count(resourceTallies[i]);
+        }
+        tallyAttributes(spanDims, 'span', span.rawAttributes, count);
+        count(nameDim.tally(span.name, false, span.name));
+        count(statusDim.tally(span.status, false, span.status));
+        count(kindDim.tally(span.kind, false, span.kind));
       }
       if (spansCounted > 0) {
         counted++;
         units += perSpan ? spansCounted : 1;
         if (!perSpan) {
-          countValue(durationDim, bucketIndex(trace.durationMs));
+          count(tallyOf(durationDim, bucketIndex(trace.durationMs)));
         }
       }
     }
