@@ -10,7 +10,7 @@ import {
   regionalCheckout,
   toTempoJson,
 } from '../../../analysis/fixtures';
-import { FakeBackend, type RecordedRequest, ok, pending, signInAs } from '../../testing/fakeBackend';
+import { FakeBackend, type RecordedRequest, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { IncidentPage } from './IncidentPage';
 
@@ -186,6 +186,19 @@ describe('Why these traces?', () => {
         LOADED
       )
     ).toBeInTheDocument();
+  });
+
+  it('says which data source failed, with its status, when the baseline search fails', async () => {
+    tempoServes(FAILING, HEALTHY);
+    mockBackend.on('GET', `${TEMPO}/api/search`, (request) =>
+      queryOf(request)?.startsWith(BASELINE)
+        ? fail(502, 'upstream connect error')
+        : ok({ traces: FAILING.map((t) => ({ traceID: idOf(t), rootServiceName: 'gateway' })) })
+    );
+    const view = await openComparison();
+
+    const alert = await within(view).findByRole('alert', { name: 'Could not compare the traces' }, LOADED);
+    expect(alert).toHaveTextContent('Tempo (tempo) answered HTTP 502');
   });
 
   it('warns about partial data when some normal traces cannot be loaded', async () => {
