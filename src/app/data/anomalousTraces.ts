@@ -1,8 +1,9 @@
 /**
- * Finding the anomalous traces of a scope and time range: a TraceQL search for candidates (spans in
- * error or slow), the full traces from Tempo, p99 baselines from span metrics, then the analysis
- * rules and ranking. Everything shown is redacted. Baselines are optional: without Prometheus the
- * `slow` rule stays silent and the page says why.
+ * Finding the anomalous traces of a scope and time range: candidates from the trace backend (on
+ * Tempo a TraceQL search for spans in error or slow, then the full traces; on Jaeger per-service
+ * searches, see `jaegerCandidates`), then the trace pipeline of `traceAnalysis` (baselines, analysis,
+ * redaction for display) and ranking. Baselines are optional: without Prometheus the `slow` rule stays
+ * silent and the page says why.
  */
 import {
   type AnalysisSettings,
@@ -11,12 +12,13 @@ import {
   type RuleId,
   type Severity,
   analyzeTrace,
-  baselineKey,
-  baselinesFromPrometheus,
   rankTraces,
 } from '../../analysis';
-import type { PrometheusClient, TempoClient } from '../../clients';
-import { type Scope, type TraceAttributeFilter, promLatencyQuantile, traceqlCandidates } from '../../queries';
+import type { JaegerClient, PrometheusClient, TempoClient } from '../../clients';
+import { type Scope, type SpanMetricsFlavour, type TraceAttributeFilter, traceqlCandidates } from '../../queries';
+import { findJaegerCandidates } from './jaegerCandidates';
+import { mapLimited } from './mapLimited';
+import { type AnalysedTrace, forDisplay, loadBaselines } from './traceAnalysis';
 
 /** Spans at least this slow are candidates even without errors; the rules decide whether they are anomalous. */
 export const CANDIDATE_SLOW_SPAN_MS = 500;
@@ -45,38 +47,31 @@ export interface AnomalousTraces {
   candidates: number;
   /** Why the `slow` rule could not run, if it could not. */
   baselineProblem?: string;
+  /** What the candidate caps left out (Jaeger), if anything. */
+  truncated?: string;
 }
 
 export interface AnomalousTracesQuery {
-  tempo: TempoClient;
+  /** One of the two trace backends. */
+  tempo?: TempoClient;
+  jaeger?: JaegerClient;
   prometheus?: PrometheusClient;
+  /** The span metrics' flavour; Tempo's when omitted. */
+  flavour?: SpanMetricsFlavour;
   scope: Scope;
   /** Unix seconds. */
   start: number;
   end: number;
   settings: AnalysisSettings;
   redactor: Redactor;
-  /** Attribute values a responder narrowed the list to ("Why these traces?"). */
+  /** Attribute values a responder narrowed the list to ("Why these traces?"); Tempo only. */
   filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
 
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<AnomalousTraces> {
+async function tempoCandidates(tempo: TempoClient, q: AnomalousTracesQuery) {
   const options = { signal: q.signal };
-  const search = q.tempo.search(
+  const { traces: candidates } = await tempo.search(
     {
       query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
       start: q.start,
@@ -85,54 +80,69 @@ export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<Anom
     },
     options
   );
-  const baselineWindow = Math.max(300, Math.round(q.end - q.start));
-  const baselines = q.prometheus
-    ? q.prometheus
-        .query(
-          promLatencyQuantile({ scope: q.scope, rangeSeconds: baselineWindow, quantile: 0.99 }),
-          { time: q.end },
-          options
-        )
-        .then((result) => ({ baselines: baselinesFromPrometheus(result.resultType === 'vector' ? result.result : []) }))
-        .catch((error: Error) => ({ baselines: new Map<string, number>(), problem: error.message }))
-    : Promise.resolve({ baselines: new Map<string, number>(), problem: 'No Prometheus data source is configured.' });
-
-  const [{ traces: candidates }, baseline] = await Promise.all([search, baselines]);
   const fetched = await mapLimited(candidates, FETCH_CONCURRENCY, (c) =>
-    q.tempo.getTrace(c.traceId, { start: q.start, end: q.end }, options)
+    tempo.getTrace(c.traceId, { start: q.start, end: q.end }, options)
   );
+  return { count: candidates.length, traces: fetched.filter((trace) => trace !== null) as unknown[] };
+}
+
+function candidateTraces(q: AnomalousTracesQuery): Promise<{ count: number; traces: unknown[]; truncated?: string }> {
+  if (q.jaeger) {
+    return findJaegerCandidates({ ...q, jaeger: q.jaeger, slowSpanMs: CANDIDATE_SLOW_SPAN_MS }).then((found) => ({
+      count: found.traces.length,
+      traces: found.traces,
+      truncated: found.truncated,
+    }));
+  }
+  if (q.tempo) {
+    return tempoCandidates(q.tempo, q);
+  }
+  return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
+}
+
+export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<AnomalousTraces> {
+  const baselines = loadBaselines({
+    prometheus: q.prometheus,
+    flavour: q.flavour,
+    scope: q.scope,
+    end: q.end,
+    windowSeconds: q.end - q.start,
+    signal: q.signal,
+  });
+  const [candidates, baseline] = await Promise.all([candidateTraces(q), baselines]);
   const analyses = rankTraces(
-    fetched
-      .filter((trace) => trace !== null)
+    candidates.traces
       .map((trace) => analyzeTrace(trace, { settings: q.settings, baselines: baseline.baselines }))
       .filter((analysis) => analysis.findings.length > 0)
   );
 
   return {
-    candidates: candidates.length,
-    baselineProblem: 'problem' in baseline ? baseline.problem : undefined,
-    traces: analyses.map(({ trace, findings, score }) => {
-      const worst = findings[0] as Finding;
-      const root = trace.root;
-      const p99 = root ? baseline.baselines.get(baselineKey(root.service, root.name)) : undefined;
-      const rules = new Map<RuleId, Severity>();
-      for (const finding of findings) {
-        if (!rules.has(finding.rule)) {
-          rules.set(finding.rule, finding.severity);
-        }
-      }
-      return {
-        traceId: trace.traceId,
-        rootService: root?.service ?? 'unknown_service',
-        rootOperation: q.redactor.text(root?.name ?? ''),
-        startUnixMs: trace.startUnixMs,
-        durationMs: trace.durationMs,
-        baselineRatio: p99 ? trace.durationMs / p99 : undefined,
-        score,
-        rules: [...rules].map(([rule, severity]) => ({ rule, severity })),
-        worst: { ...worst, explanation: q.redactor.text(worst.explanation) },
-        evidenceSpanId: worst.spanIds[0],
-      };
-    }),
+    candidates: candidates.count,
+    truncated: candidates.truncated,
+    baselineProblem: baseline.problem,
+    traces: analyses.map((analysis) => listRow(forDisplay(analysis, baseline.baselines, q.redactor))),
+  };
+}
+
+/** One row of the list, from the same display model the Trace page shows. */
+function listRow({ trace, findings, score, baselineRatio }: AnalysedTrace): AnomalousTrace {
+  const worst = findings[0] as Finding;
+  const rules = new Map<RuleId, Severity>();
+  for (const finding of findings) {
+    if (!rules.has(finding.rule)) {
+      rules.set(finding.rule, finding.severity);
+    }
+  }
+  return {
+    traceId: trace.traceId,
+    rootService: trace.root?.service ?? 'unknown_service',
+    rootOperation: trace.root?.name ?? '',
+    startUnixMs: trace.startUnixMs,
+    durationMs: trace.durationMs,
+    baselineRatio,
+    score,
+    rules: [...rules].map(([rule, severity]) => ({ rule, severity })),
+    worst,
+    evidenceSpanId: worst.spanIds[0],
   };
 }

@@ -14,7 +14,8 @@ import {
 } from '../../analysis';
 import type { TempoClient } from '../../clients';
 import { type Scope, type TraceAttributeFilter, traceqlBaseline } from '../../queries';
-import { CANDIDATE_SLOW_SPAN_MS, mapLimited } from './anomalousTraces';
+import { CANDIDATE_SLOW_SPAN_MS } from './anomalousTraces';
+import { mapLimited } from './mapLimited';
 
 /** Normal traces asked of Tempo's search (summaries only, cheap). */
 export const BASELINE_SEARCH_LIMIT = 1000;

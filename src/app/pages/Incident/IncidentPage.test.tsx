@@ -130,7 +130,12 @@ async function raiseButton(service: string) {
 
 const searchQueries = () =>
   mockBackend.sent(`${TEMPO}/api/search`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('q'));
-const promQueries = () => mockBackend.sent(PROM).map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
+/** The PromQL sent to Prometheus (the flavour probe asks for metric names, not a query). */
+const promQueries = () =>
+  mockBackend
+    .sent(PROM)
+    .map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'))
+    .filter((query) => query !== null);
 
 beforeEach(() => {
   mockBackend.reset();

@@ -18,6 +18,7 @@ import { useDataClients } from '../../data/clients';
 import { DEFINED_BY_SELECTION, type ComparisonSets, filterFor, loadComparisonSets } from '../../data/comparison';
 import { useAppSettings } from '../../data/useAppSettings';
 import { useLoad } from '../../data/useLoad';
+import { tracesDatasourceUid } from '../../settings';
 import { traceFilterLabel } from './traceFilterLabel';
 
 export interface WhyTheseTracesProps {
@@ -41,19 +42,28 @@ const UNITS = [
 
 export function WhyTheseTraces(props: WhyTheseTracesProps) {
   const { settings } = useAppSettings();
-  const { tempo } = useDataClients(settings);
+  const { tempo, jaeger } = useDataClients(settings);
   const { scope, start, end, traceIds, filters } = props;
   const sets = useLoad(
     async (signal) =>
       tempo && traceIds.length > 0
         ? loadComparisonSets({ tempo, scope, start, end, traceIds, filters, signal })
         : undefined,
-    JSON.stringify([scope, start, end, traceIds, filters, settings.tempoDatasourceUid])
+    JSON.stringify([scope, start, end, traceIds, filters, tracesDatasourceUid(settings)])
   );
 
   let body: React.ReactNode;
   if (!tempo) {
-    body = <Alert severity="info" title="No Tempo data source is configured; there are no traces to compare." />;
+    body = (
+      <Alert
+        severity="info"
+        title={
+          jaeger
+            ? 'The comparison needs a Tempo data source for now; on Jaeger it is not available yet.'
+            : 'No Tempo data source is configured; there are no traces to compare.'
+        }
+      />
+    );
   } else if (traceIds.length === 0) {
     body = <Text color="secondary">No anomalous traces to explain in this view.</Text>;
   } else if (sets.load.status === 'loading') {

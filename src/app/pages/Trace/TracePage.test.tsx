@@ -12,7 +12,7 @@ import {
   queriesSent,
   renderedPanels,
   serveTrace,
-} from '../../panels/correlated/testing/correlatedBackend';
+} from '../../features/correlated/testing/correlatedBackend';
 import { FakeBackend } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { TracePage } from './TracePage';
@@ -103,7 +103,7 @@ describe('TracePage', () => {
   it('asks for a Tempo data source when none is set', () => {
     openTrace(undefined, {});
 
-    expect(screen.getByText('No Tempo data source')).toBeInTheDocument();
+    expect(screen.getByText('No Tempo or Jaeger data source')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Tracing Ops settings' })).toHaveAttribute(
       'href',
       '/plugins/seed-tracingops-app'
