@@ -1,6 +1,7 @@
 /**
- * Three Jest projects: `app` renders React in jsdom, `node` runs everything that is plain TypeScript
- * (analysis, queries, contract, controller, demo), and `dist` inspects the production bundle after `npm run build`.
+ * Four Jest projects: `app` renders React in jsdom, `node` runs everything that is plain TypeScript
+ * (analysis, queries, contract, controller, demo), `e2e` starts the real stack (Jaeger, Prometheus, controller,
+ * demo), and `dist` inspects the production bundle after `npm run build`.
  */
 import type { Config } from 'jest';
 
@@ -74,6 +75,13 @@ const config: Config = {
       transform: swc,
       // jose ships ESM only; Jest (before Node 24.9) cannot require ESM, so it is transformed like our code.
       transformIgnorePatterns: ['node_modules/(?!(jose)/)'],
+    },
+    {
+      // The real stack (e2e/README.md): minutes, real processes; run on its own, never by `npm test`.
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/e2e/**/*.test.ts'],
+      transform: swc,
     },
     {
       displayName: 'dist',

@@ -19,6 +19,8 @@ export interface LoadRates {
   checkoutRps: number;
   /** Refunds per second sent straight to payments (traces that payments starts). */
   refundRps: number;
+  /** Screenings per second sent straight to fraud (traces that fraud starts; 0 by default). */
+  screeningRps: number;
 }
 
 export interface DemoConfig {
@@ -59,12 +61,14 @@ const Env = z.object({
   LEDGER_ACQUIRE_TIMEOUT_MS: ms(3000),
   LEDGER_LEAK_MS: ms(2000),
   LEDGER_STATEMENT_MS: ms(3),
+  LEDGER_SLOW_SHARD_STATEMENT_MS: ms(400),
   HISTORY_ROWS: z.coerce.number().int().min(1).default(20),
   FRAUD_SCORE_MS: ms(15),
   FRAUD_SLOW_SCORE_MS: ms(6000),
   CALL_TIMEOUT_MS: ms(15_000),
   LOAD_CHECKOUT_RPS: z.coerce.number().min(0).default(4),
   LOAD_REFUND_RPS: z.coerce.number().min(0).default(1),
+  LOAD_SCREENING_RPS: z.coerce.number().min(0).default(0),
 });
 
 export class DemoConfigError extends Error {
@@ -90,6 +94,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     acquireTimeoutMs: e.LEDGER_ACQUIRE_TIMEOUT_MS,
     leakMs: e.LEDGER_LEAK_MS,
     statementMs: e.LEDGER_STATEMENT_MS,
+    slowShardStatementMs: e.LEDGER_SLOW_SHARD_STATEMENT_MS,
     historyRows: e.HISTORY_ROWS,
     scoreMs: e.FRAUD_SCORE_MS,
     slowScoreMs: e.FRAUD_SLOW_SCORE_MS,
@@ -114,7 +119,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     sampling: { endpoint: e.SAMPLING_ENDPOINT, pollMs: e.SAMPLING_POLL_MS, initialRate: e.SAMPLING_INITIAL_RATE },
     faults: faultsFrom(e.DEMO_FAULTS),
     tuning,
-    load: { checkoutRps: e.LOAD_CHECKOUT_RPS, refundRps: e.LOAD_REFUND_RPS },
+    load: { checkoutRps: e.LOAD_CHECKOUT_RPS, refundRps: e.LOAD_REFUND_RPS, screeningRps: e.LOAD_SCREENING_RPS },
     logFile: e.DEMO_LOG_FILE,
   };
 }

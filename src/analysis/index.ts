@@ -43,6 +43,7 @@ export {
   resolveAnalysisSettings,
 } from './settings';
 export { type Baselines, type PrometheusVectorSample, baselineKey, baselinesFromPrometheus } from './baselines';
+export { redactTrace, redactFindings } from './redactTrace';
 export {
   type RedactionSettings,
   type Redactor,
@@ -51,3 +52,18 @@ export {
   RedactionSettingsError,
   compileRedaction,
 } from './redaction';
+export {
+  type AttributeComparison,
+  type ComparedAttribute,
+  type ComparedValue,
+  type CompareOptions,
+  type ComparisonUnit,
+  type DurationBucket,
+  type HighCardinalityNote,
+  type IntrinsicKey,
+  type SetSize,
+  type ValueShare,
+  attributeName,
+  compareAttributes,
+  twoProportionZ,
+} from './compare';

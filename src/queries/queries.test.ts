@@ -9,6 +9,8 @@ import {
   promRequestRate,
   promServiceGraphRate,
   scopeOf,
+  traceqlAttributeFilter,
+  traceqlBaseline,
   traceqlCandidates,
   traceqlErrorsBelow,
   traceqlSearch,
@@ -63,6 +65,75 @@ describe('TraceQL builders', () => {
   it('asks for failed or slow spans in one candidate query', () => {
     expect(traceqlCandidates(scopeOf(['gateway']), 500)).toBe(
       '{ resource.service.name = "gateway" && (status = error || duration >= 500ms) }'
+    );
+  });
+
+  it('narrows the candidates to traces carrying each attribute value a responder picked', () => {
+    expect(
+      traceqlCandidates(scopeOf(['gateway']), 500, [
+        { scope: 'resource', key: 'cloud.region', value: 'eu-west' },
+        { scope: 'span', key: 'http.response.status_code', value: 503 },
+      ])
+    ).toBe(
+      '{ resource.service.name = "gateway" && (status = error || duration >= 500ms) }' +
+        ' && { resource.cloud.region = "eu-west" } && { span.http.response.status_code = 503 }'
+    );
+  });
+
+  it('writes intrinsics as keywords and duration buckets as a half-open range', () => {
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'name', value: 'POST /pay' })).toBe(
+      '{ name = "POST /pay" }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'status', value: 'error' })).toBe('{ status = error }');
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'kind', value: 'client' })).toBe('{ kind = client }');
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'traceDuration', minMs: 500, maxMs: 1000 })).toBe(
+      '{ traceDuration >= 500ms && traceDuration < 1000ms }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'duration', minMs: 60_000 })).toBe(
+      '{ duration >= 60000ms }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'span', key: 'cache.hit', value: false })).toBe(
+      '{ span.cache.hit = false }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'span', key: 'ratio', value: 0.25 })).toBe('{ span.ratio = 0.25 }');
+  });
+
+  it('quotes attribute names that are not plain identifiers, and refuses what cannot be quoted', () => {
+    expect(traceqlAttributeFilter({ scope: 'span', key: 'account-channel', value: 'x' })).toBe(
+      '{ span."account-channel" = "x" }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'resource', key: 'a"} || { true', value: 'x' })).toBe(
+      '{ resource."a\\"} || { true" = "x" }'
+    );
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: 'new\nline', value: 'x' })).toThrow(QueryBuildError);
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: '', value: 'x' })).toThrow(QueryBuildError);
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: 'n', value: Number.POSITIVE_INFINITY })).toThrow(
+      QueryBuildError
+    );
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: 'n', value: 1e21 })).toThrow(QueryBuildError);
+    expect(() =>
+      traceqlAttributeFilter({ scope: 'intrinsic', key: 'kind', value: 'server || true' as 'server' })
+    ).toThrow(/unknown span kind/);
+    expect(() =>
+      traceqlAttributeFilter({ scope: 'intrinsic', key: 'status', value: 'error } | rate()' as 'error' })
+    ).toThrow(/unknown span status/);
+  });
+
+  it.each(HOSTILE)('keeps a picked value %j inside its literal', (hostile) => {
+    const benign = queryShape(traceqlAttributeFilter({ scope: 'span', key: 'k', value: 'v' }));
+    for (const filter of [
+      { scope: 'span', key: 'k', value: hostile },
+      { scope: 'intrinsic', key: 'name', value: hostile },
+    ] as const) {
+      const shape = queryShape(traceqlAttributeFilter(filter));
+      expect(shape.literals).toEqual([hostile]);
+      expect(shape.skeleton).toBe(filter.scope === 'span' ? benign.skeleton : '{ name = "…" }');
+    }
+  });
+
+  it('asks for fast, successful spans in scope as the baseline', () => {
+    expect(traceqlBaseline(scopeOf(['gateway']), 500)).toBe(
+      '{ resource.service.name = "gateway" && status != error && duration < 500ms }'
     );
   });
 
@@ -213,6 +284,11 @@ describe('LogQL builder', () => {
 const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
   ['traceqlSearch', (scope) => traceqlSearch({ scope, status: 'error', spanName: 'GET /x' })],
   ['traceqlCandidates', (scope) => traceqlCandidates(scope, 100)],
+  [
+    'traceqlCandidates with a filter',
+    (scope) => traceqlCandidates(scope, 100, [{ scope: 'resource', key: 'cloud.region', value: 'eu-west' }]),
+  ],
+  ['traceqlBaseline', (scope) => traceqlBaseline(scope, 100)],
   ['traceqlErrorsBelow', (scope) => traceqlErrorsBelow(scope)],
   ['promRequestRate', (scope) => promRequestRate({ scope, rangeSeconds: 300 })],
   ['promErrorRatio', (scope) => promErrorRatio({ scope, rangeSeconds: 300 })],

@@ -1,7 +1,7 @@
 /** The incident page (the app's default page): service overview, anomalous traces and sampling, for the viewer's scope. */
 import React from 'react';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
+import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { Load } from '../../data/useLoad';
 import { SETTINGS_URL } from '../../routes';
@@ -12,6 +12,8 @@ import { SamplingSection } from './SamplingSection';
 import { ServiceOverviewTable } from './ServiceOverviewTable';
 import { SpikeEffect } from './SpikeEffect';
 import { NoAnomalies } from './NoAnomalies';
+import { TraceFilterChips } from './TraceFilterChips';
+import { WhyTheseTraces } from './WhyTheseTraces';
 import { useIncident } from './useIncident';
 
 /** Loading and failure of one section; `render` gets the value. */
@@ -109,6 +111,7 @@ export function IncidentPage() {
                       {result.truncated} to keep the search bounded; narrow the scope or the time range to see them.
                     </Text>
                   )}
+                  <TraceFilterChips filters={page.traceFilters.filters} onRemove={page.traceFilters.removeFilter} />
                   {result.traces.length === 0 ? (
                     <NoAnomalies
                       candidates={result.candidates}
@@ -122,6 +125,25 @@ export function IncidentPage() {
                       rule={page.url.rule}
                       onRuleChange={(rule) => page.setUrl({ rule })}
                     />
+                  )}
+                  {page.traceFilters.comparing && scope?.resolved.ok ? (
+                    <WhyTheseTraces
+                      scope={scope.resolved.scope}
+                      start={page.start}
+                      end={page.end}
+                      traceIds={result.traces
+                        .filter((t) => !page.url.rule || t.rules.some((r) => r.rule === page.url.rule))
+                        .map((t) => t.traceId)}
+                      filters={page.traceFilters.filters}
+                      onAddFilter={page.traceFilters.addFilter}
+                      onClose={() => page.traceFilters.setComparing(false)}
+                    />
+                  ) : (
+                    result.traces.length > 0 && (
+                      <Button variant="secondary" icon="search" onClick={() => page.traceFilters.setComparing(true)}>
+                        Why these traces?
+                      </Button>
+                    )
                   )}
                 </Stack>
               )}

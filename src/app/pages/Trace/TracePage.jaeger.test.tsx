@@ -12,7 +12,7 @@ import {
   proxy,
   queriesSent,
   renderedPanels,
-} from '../../panels/correlated/testing/correlatedBackend';
+} from '../../features/correlated/testing/correlatedBackend';
 import { FakeBackend, fail, ok } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import type { AppSettings } from '../../settings';

@@ -12,7 +12,7 @@ import {
   queriesSent,
   renderedPanels,
   serveTrace,
-} from '../../panels/correlated/testing/correlatedBackend';
+} from '../../features/correlated/testing/correlatedBackend';
 import { FakeBackend } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { TracePage } from './TracePage';
@@ -81,6 +81,15 @@ describe('TracePage', () => {
     openTrace();
 
     expect(await screen.findByRole('link', { name: 'Raise sampling for payments' })).toBeInTheDocument();
+  });
+
+  it('links to "Why these traces?" for traces like this one: its root service and worst rule', async () => {
+    openTrace();
+
+    expect(await screen.findByRole('link', { name: 'Why traces like this?' })).toHaveAttribute(
+      'href',
+      '/a/seed-tracingops-app/incident?service=gateway&rule=bottleneck&why=1'
+    );
   });
 
   it('says a healthy trace has no findings', async () => {
