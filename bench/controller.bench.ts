@@ -10,7 +10,7 @@
  */
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,6 +218,26 @@ interface Figures {
   requestsPerSecond: number;
   p99Ms: number;
   errors: number;
+  /** CPU time the server process spent per answered request, when /proc tells. */
+  cpuMicrosPerRequest?: number;
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim() || 100);
+
+/**
+ * User + system CPU time of a process in ticks (Linux /proc), or undefined elsewhere. Throughput on a loaded
+ * machine measures the scheduler as much as the server; CPU time per request does not depend on how many
+ * other processes wait for the cores, so it is the steadier figure there.
+ */
+function cpuTicks(pid: number | undefined): number | undefined {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces; fields 14 and 15 (utime, stime) count from after it.
+  const text = readFileSync(stat, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 const requests = Array.from({ length: SERVICES }, (_, i) => ({
@@ -225,12 +245,18 @@ const requests = Array.from({ length: SERVICES }, (_, i) => ({
   path: `/sampling?service=${service((i * 37) % SERVICES)}`,
 }));
 
-async function load(url: string, seconds: number): Promise<Figures> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests });
+async function load(server: Server, seconds: number): Promise<Figures> {
+  const before = cpuTicks(server.child.pid);
+  const result = await autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds, requests });
+  const after = cpuTicks(server.child.pid);
   return {
     requestsPerSecond: result.requests.average,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
+    cpuMicrosPerRequest:
+      before === undefined || after === undefined || result.requests.total === 0
+        ? undefined
+        : (((after - before) / CLOCK_TICKS_PER_SECOND) * 1e6) / result.requests.total,
   };
 }
 
@@ -259,11 +285,11 @@ async function main(): Promise<void> {
         `${machineLoad()} at the start`
     );
     for (const c of contenders) {
-      await load(c.server.url, WARMUP_SECONDS); // JIT, caches, connection pools; not measured
+      await load(c.server, WARMUP_SECONDS); // JIT, caches, connection pools; not measured
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (const c of contenders) {
-        c.rounds.push(await load(c.server.url, DURATION_SECONDS));
+        c.rounds.push(await load(c.server, DURATION_SECONDS));
       }
     }
   } finally {
@@ -272,19 +298,28 @@ async function main(): Promise<void> {
     }
   }
   console.log('figures: median (interquartile range, full range) over the rounds');
-  console.log('| server | req/s | p99 | errors |');
-  console.log('|---|---|---|---|');
+  const cpu = (f: Figures) => f.cpuMicrosPerRequest ?? Number.NaN;
+  console.log('| server | req/s | p99 | server CPU per request | errors |');
+  console.log('|---|---|---|---|---|');
   for (const c of contenders) {
     const rps = spread(c.rounds.map((f) => f.requestsPerSecond));
     const p99 = spread(c.rounds.map((f) => f.p99Ms));
     const errors = c.rounds.reduce((n, f) => n + f.errors, 0);
-    console.log(`| ${c.name} | ${formatSpread(rps, 0)} | ${formatSpread(p99, 0, ' ms')} | ${errors} |`);
+    console.log(
+      `| ${c.name} | ${formatSpread(rps, 0)} | ${formatSpread(p99, 0, ' ms')} | ` +
+        `${formatSpread(spread(c.rounds.map(cpu)), 1, ' µs')} | ${errors} |`
+    );
   }
-  // Ratios per round (the servers of one round ran back to back), then their median and spread.
+  // Ratios per round (the servers of one round ran back to back), then their median and spread. The CPU ratio
+  // (the other's CPU per request over the controller's) is the throughput ratio one idle core would give.
   const [controller, ...others] = contenders;
   for (const other of others) {
     const ratios = controller!.rounds.map((f, i) => f.requestsPerSecond / other.rounds[i]!.requestsPerSecond);
-    console.log(`controller / ${other.name}: ${formatSpread(spread(ratios))} of the throughput`);
+    const cpuRatios = controller!.rounds.map((f, i) => cpu(other.rounds[i]!) / cpu(f));
+    console.log(
+      `controller / ${other.name}: ${formatSpread(spread(ratios))} of the throughput; ` +
+        `${formatSpread(spread(cpuRatios))} by CPU per request`
+    );
   }
   console.log(`${machineLoad()} at the end`);
   const failed = controller!.rounds.reduce((n, f) => n + f.errors, 0);
