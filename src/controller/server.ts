@@ -4,6 +4,7 @@
  * flush poll counts, stop the sweeper and reloader, close the database.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import { createServer } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { ExpirySweeper } from './audit';
 import { Authorizer } from './authorization';
@@ -20,7 +21,7 @@ import { GrafanaOwnership, NO_OWNERSHIP } from './ownership';
 import { PollRecorder } from './polls';
 import { registerAdminRoutes } from './routes/admin';
 import { registerOpsRoutes } from './routes/ops';
-import { SamplingResponder, registerSamplingRoutes } from './routes/sampling';
+import { SamplingResponder, registerSamplingRoutes, samplingFastPath } from './routes/sampling';
 import { type Storage, openStorage } from './storage';
 import { StrategiesSource } from './strategiesFile';
 import { GrafanaTeams } from './teams';
@@ -91,7 +92,9 @@ export async function createController(config: ControllerConfig, deps: Controlle
   const identities = new IdentityResolver(verifier, config.idToken?.required ?? false);
 
   let shuttingDown = false;
+  const sampling = { responder: new SamplingResponder(strategies, active, clock), polls, metrics };
   const app = Fastify({
+    serverFactory: (handler) => createServer(samplingFastPath(sampling, () => shuttingDown, handler)),
     // Widened so the app is a plain FastifyInstance for the route modules.
     loggerInstance: log as FastifyBaseLogger,
     // Per-request logs would dominate the sampling hot path; admin writes log themselves.
@@ -139,7 +142,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
     return new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toBody();
   });
 
-  registerSamplingRoutes(app, { responder: new SamplingResponder(strategies, active, clock), polls, metrics });
+  registerSamplingRoutes(app, sampling);
   registerOpsRoutes(app, { storage, strategies, active, metrics, isShuttingDown: () => shuttingDown });
   registerAdminRoutes(app, {
     storage,
