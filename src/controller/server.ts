@@ -22,7 +22,9 @@ import { registerOpsRoutes } from './routes/ops';
 import { SamplingResponder, registerSamplingRoutes } from './routes/sampling';
 import { type Storage, openStorage } from './storage';
 import { StrategiesSource } from './strategiesFile';
+import { GoalWatcher } from './goals';
 import { GrafanaTeams } from './teams';
+import { TraceCounter } from './traceCounter';
 
 export interface ControllerDeps {
   clock?: Clock;
@@ -39,6 +41,7 @@ export interface Controller {
   readonly strategies: StrategiesSource;
   readonly sweeper: ExpirySweeper;
   readonly polls: PollRecorder;
+  readonly goals: GoalWatcher;
   /** Base URL once listening, e.g. http://127.0.0.1:8088 */
   url: string;
   start(): Promise<string>;
@@ -79,6 +82,15 @@ export async function createController(config: ControllerConfig, deps: Controlle
   const overrides = new Overrides(storage, clock, config.guardrails, () => active.invalidate());
   const polls = new PollRecorder(storage, clock, log);
   const sweeper = new ExpirySweeper(storage, clock, log);
+  const counter = new TraceCounter(
+    {
+      url: config.traceCount.prometheusUrl,
+      flavour: config.traceCount.flavour,
+      timeoutMs: config.traceCount.timeoutMs,
+    },
+    fetchImpl
+  );
+  const goals = new GoalWatcher(storage, overrides, counter, clock, log);
   const teams = config.grafana ? new GrafanaTeams(config.grafana, clock, fetchImpl) : undefined;
   const verifier = config.idToken ? new IdTokenVerifier(config.idToken, clock, fetchImpl) : undefined;
   const authorizer = new Authorizer(config.token, ownership, teams);
@@ -155,6 +167,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
     strategies,
     sweeper,
     polls,
+    goals,
     url: '',
     async start() {
       const address = await app.listen({ host: config.host, port: config.port });
@@ -162,6 +175,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
       strategies.start(config.strategiesReloadMs);
       polls.start(config.pollFlushMs);
       sweeper.start(config.expirySweepMs);
+      goals.start(config.traceCount.checkMs);
       log.info(
         { url: controller.url, storage: storage.kind, strategiesFile: config.strategiesFile ?? null },
         'sampling controller listening'
@@ -173,6 +187,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
       strategies.stop();
       await app.close();
       await sweeper.stop();
+      await goals.stop();
       await polls.stop();
       await storage.close();
       log.info('sampling controller stopped');

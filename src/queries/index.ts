@@ -15,6 +15,8 @@ export {
   promErrorRatio,
   promLatencyQuantile,
   promServiceGraphRate,
+  promServerSpansSince,
+  promSpanMetricsPresent,
 } from './promql';
 export {
   type SpanMetricsFlavour,

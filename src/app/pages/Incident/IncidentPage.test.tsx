@@ -76,6 +76,7 @@ const guardrails = {
   maxActiveOverridesPerService: 3,
   maxActiveOverrides: 20,
   pollIntervalHintSeconds: 30,
+  traceGoals: true,
 };
 const meEditor = {
   login: 'alice',
