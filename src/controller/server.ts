@@ -5,19 +5,24 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { alertPolicySource } from './alertPolicies';
+import { AlertSpikes } from './alertSpikes';
 import { ExpirySweeper } from './audit';
+import { BearerToken } from './bearerToken';
 import { Authorizer } from './authorization';
 import { type Clock, systemClock } from './clock';
 import type { ControllerConfig } from './config';
 import { ApiError } from './errors';
 import { IdTokenVerifier } from './idToken';
 import { IdentityResolver } from './identity';
+import { knownServices } from './knownServices';
 import { ControllerMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { ActiveOverrides, Overrides } from './overrides';
 import { Ownership } from './ownership';
 import { PollRecorder } from './polls';
 import { registerAdminRoutes } from './routes/admin';
+import { registerAlertmanagerRoute } from './routes/alertmanager';
 import { registerOpsRoutes } from './routes/ops';
 import { SamplingResponder, registerSamplingRoutes } from './routes/sampling';
 import { type Storage, openStorage } from './storage';
@@ -29,7 +34,7 @@ import { TraceCounter } from './traceCounter';
 export interface ControllerDeps {
   clock?: Clock;
   logger?: Logger;
-  /** Used for Grafana calls (JWKS, teams). */
+  /** Used for Grafana calls (JWKS, teams) and Prometheus queries (trace goals). */
   fetch?: typeof fetch;
   /** Process metrics (CPU, heap) are off when several controllers share a process. */
   defaultMetrics?: boolean;
@@ -75,6 +80,10 @@ export async function createController(config: ControllerConfig, deps: Controlle
     metrics.strategyReloads.inc({ result })
   );
   await strategies.load();
+  const alertPolicies = config.alerts
+    ? alertPolicySource(config.alerts.policyFile, log, (result) => metrics.alertPolicyReloads.inc({ result }))
+    : undefined;
+  await alertPolicies?.load();
   const ownership = config.ownershipFile ? await Ownership.fromFile(config.ownershipFile) : Ownership.empty();
   const storage = await openStorage(config.storage, log);
 
@@ -146,7 +155,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
   });
 
   registerSamplingRoutes(app, { responder: new SamplingResponder(strategies, active, clock), polls, metrics });
-  registerOpsRoutes(app, { storage, strategies, active, metrics, isShuttingDown: () => shuttingDown });
+  registerOpsRoutes(app, { storage, strategies, alertPolicies, active, metrics, isShuttingDown: () => shuttingDown });
   registerAdminRoutes(app, {
     storage,
     clock,
@@ -161,6 +170,17 @@ export async function createController(config: ControllerConfig, deps: Controlle
     openApiDocument: buildOpenApiDocument(),
   });
 
+  if (config.alerts && alertPolicies) {
+    const known = async () => new Set((await knownServices({ polls, strategies, active })).names);
+    registerAlertmanagerRoute(app, {
+      token: new BearerToken(config.alerts.token),
+      alerts: new AlertSpikes(storage, overrides, alertPolicies, known, clock),
+      overrides,
+      metrics,
+      bodyLimitBytes: config.alerts.bodyLimitBytes,
+    });
+  }
+
   const controller: Controller = {
     app,
     storage,
@@ -173,6 +193,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
       const address = await app.listen({ host: config.host, port: config.port });
       controller.url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
       strategies.start(config.strategiesReloadMs);
+      alertPolicies?.start(config.alerts?.reloadMs ?? 0);
       polls.start(config.pollFlushMs);
       sweeper.start(config.expirySweepMs);
       goals.start(config.traceCount.checkMs);
@@ -185,6 +206,7 @@ export async function createController(config: ControllerConfig, deps: Controlle
     async close() {
       shuttingDown = true;
       strategies.stop();
+      alertPolicies?.stop();
       await app.close();
       await sweeper.stop();
       await goals.stop();
