@@ -174,7 +174,7 @@ describe.each(backends)('the Alertmanager webhook on %s', (_name, backend) => {
       { rawBody: 'not json' },
       { body: { ...alertGroup([good]), version: '3' } },
       { body: alertGroup([{ ...good, fingerprint: 'zz' }]) },
-      { body: alertGroup([{ ...good, status: 'pending' }]) },
+      { body: { ...alertGroup([good]), alerts: [{ ...good, status: 'pending' }] } },
       { body: { ...alertGroup([good]), alerts: undefined } },
       { body: alertGroup([{ ...good, labels: { service: 'x'.repeat(5000) } }]) },
     ];

@@ -1,5 +1,5 @@
 /** The incident page (the app's default page): service overview, anomalous traces and sampling, for the viewer's scope. */
-import React from 'react';
+import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
@@ -12,6 +12,8 @@ import { SamplingSection } from './SamplingSection';
 import { ServiceOverviewTable } from './ServiceOverviewTable';
 import { SpikeEffect } from './SpikeEffect';
 import { NoAnomalies } from './NoAnomalies';
+import { SuggestedSpikes } from './SuggestedSpikes';
+import { type SpikeSuggestion, suggestSpikes } from './suggestSpikes';
 import { useIncident } from './useIncident';
 
 /** Loading and failure of one section; `render` gets the value. */
@@ -50,6 +52,11 @@ export function IncidentPage() {
   const samplingState = page.sampling.status === 'done' ? page.sampling.value : undefined;
   const spiking = new Set(samplingState?.overrides.map((o) => o.service));
   const services = samplingState?.services.map((s) => s.name) ?? [];
+  const [suggested, setSuggested] = useState<SpikeSuggestion>();
+  const raiseSuggested = (s: SpikeSuggestion) => {
+    setSuggested(s);
+    page.openRaise(s.service);
+  };
 
   return (
     <PluginPage>
@@ -104,6 +111,18 @@ export function IncidentPage() {
                       The slow-vs-p99 rule is off: {result.baselineProblem}
                     </Alert>
                   )}
+                  {samplingState && (
+                    <SuggestedSpikes
+                      suggestions={suggestSpikes(
+                        result.traces,
+                        samplingState.services,
+                        spiking,
+                        samplingState.guardrails
+                      )}
+                      blockedReason={page.blockedReason}
+                      onRaise={raiseSuggested}
+                    />
+                  )}
                   {result.traces.length === 0 ? (
                     <NoAnomalies
                       candidates={result.candidates}
@@ -148,6 +167,7 @@ export function IncidentPage() {
                     <RaiseSamplingDialog
                       service={page.raiseFor}
                       guardrails={state.guardrails}
+                      prefill={suggested?.service === page.raiseFor ? suggested : undefined}
                       onSubmit={page.raise}
                       onDismiss={page.closeRaise}
                       busy={page.busy}
