@@ -16,24 +16,28 @@ import {
   compileRedaction,
   resolveAnalysisSettings,
 } from '../analysis';
+import { OwnershipTableSchema, type TeamOwnership } from '../contract';
+import type { HistogramUnit } from '../queries';
 
-/** One row of the ownership table: a Grafana team and the service names or globs (`payments-*`) it owns. */
-export interface TeamOwnership {
-  team: string;
-  services: string[];
-}
+/**
+ * Where the span metrics' names come from: detected by probing Prometheus (`auto`, the default), or
+ * fixed to Tempo's metrics-generator or an OpenTelemetry spanmetrics connector with its namespace
+ * (dots as underscores) and histogram unit.
+ */
+export type SpanMetricsSetting =
+  { flavour: 'auto' } | { flavour: 'tempo' } | { flavour: 'otel'; namespace: string; unit: HistogramUnit };
 
 export interface AppSettings {
+  /** The trace data source: a Tempo or a Jaeger data source (Grafana knows which). */
+  tracesDatasourceUid?: string;
+  /** The trace data source as settings saved before Jaeger support named it; see `tracesDatasourceUid`. */
   tempoDatasourceUid?: string;
+  spanMetrics?: SpanMetricsSetting;
   prometheusDatasourceUid?: string;
   lokiDatasourceUid?: string;
   controllerUrl?: string;
+  /** Who owns which services; the controller reads the same table from Grafana to authorise writes. */
   ownership?: TeamOwnership[];
-  /**
-   * A resource attribute (e.g. `service.namespace`) whose value names the owning team, for services the table
-   * does not list. Mirrored to the controller; see docs for how far the app uses it.
-   */
-  ownershipAttribute?: string;
   /** Only the thresholds that differ from the defaults are stored. */
   analysis?: Partial<AnalysisSettings>;
   redaction?: Partial<RedactionSettings>;
@@ -43,17 +47,22 @@ export interface AppSecureSettings {
   controllerToken?: string;
 }
 
-/** What is still missing before the incident page can show data, in the order a responder should fix it. */
+/** The trace data source's uid, from the current setting or the one older settings used. */
+export function tracesDatasourceUid(settings: AppSettings | undefined): string | undefined {
+  return settings?.tracesDatasourceUid || settings?.tempoDatasourceUid || undefined;
+}
+
+/**
+ * What is still missing before the incident page can show data, in the order a responder should fix
+ * it. Loki is optional: without it the logs section says logs are not configured.
+ */
 export function missingSettings(settings: AppSettings | undefined): string[] {
   const missing: string[] = [];
-  if (!settings?.tempoDatasourceUid) {
-    missing.push('Tempo data source');
+  if (!tracesDatasourceUid(settings)) {
+    missing.push('trace data source (Tempo or Jaeger)');
   }
   if (!settings?.prometheusDatasourceUid) {
     missing.push('Prometheus data source');
-  }
-  if (!settings?.lokiDatasourceUid) {
-    missing.push('Loki data source');
   }
   if (!settings?.controllerUrl) {
     missing.push('sampling controller URL');
@@ -66,14 +75,13 @@ export interface SettingsProblems {
   controllerUrl?: string;
   /** By row index of the ownership table. */
   ownership?: Record<number, string>;
-  ownershipAttribute?: string;
+  spanMetricsNamespace?: string;
   analysis?: Partial<Record<keyof AnalysisSettings, string>>;
   redaction?: Partial<Record<'allowKeys' | 'secretKeyPatterns' | 'valuePatterns', string>>;
 }
 
-// The controller contract's service-name alphabet, plus the glob characters.
-const SERVICE_GLOB = /^[A-Za-z0-9*?][A-Za-z0-9._\-/:@*?]{0,127}$/;
-const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
+// A Prometheus metric-name prefix: what the connector's namespace becomes with dots as underscores.
+const METRIC_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function controllerUrlProblem(url: string | undefined): string | undefined {
   if (!url) {
@@ -94,24 +102,19 @@ function controllerUrlProblem(url: string | undefined): string | undefined {
   return undefined;
 }
 
+/** The contract's verdict on the table, as one sentence per row. */
 function ownershipProblems(rows: TeamOwnership[]): Record<number, string> {
   const problems: Record<number, string> = {};
-  const seen = new Set<string>();
-  rows.forEach((row, index) => {
-    const team = row.team.trim();
-    const badGlob = row.services.find((glob) => !SERVICE_GLOB.test(glob));
-    if (!team) {
-      problems[index] = 'Name the Grafana team';
-    } else if (seen.has(team)) {
-      problems[index] = `Team "${team}" is listed twice; put all its services in one row`;
-    } else if (row.services.length === 0) {
-      problems[index] = `List at least one service or glob for "${team}"`;
-    } else if (badGlob !== undefined) {
-      problems[index] =
-        `"${badGlob}" is not a service name or glob: letters, digits, . _ - / : @ and the wildcards * ?`;
+  const parsed = OwnershipTableSchema.safeParse(rows);
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const [index, field, glob] = issue.path;
+    if (typeof index !== 'number' || problems[index]) {
+      continue;
     }
-    seen.add(team);
-  });
+    const culprit = field === 'services' && typeof glob === 'number' ? `"${rows[index]?.services[glob]}": ` : '';
+    const sentence = `${culprit}${issue.message}`;
+    problems[index] = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  }
   return problems;
 }
 
@@ -156,8 +159,10 @@ export function settingsProblems(settings: AppSettings): SettingsProblems {
   if (Object.keys(ownership).length > 0) {
     problems.ownership = ownership;
   }
-  if (settings.ownershipAttribute && !ATTRIBUTE_NAME.test(settings.ownershipAttribute)) {
-    problems.ownershipAttribute = 'An attribute name such as service.namespace (letters, digits, _ . -)';
+  const spanMetrics = settings.spanMetrics;
+  if (spanMetrics?.flavour === 'otel' && !METRIC_PREFIX.test(spanMetrics.namespace)) {
+    problems.spanMetricsNamespace =
+      "A metric-name prefix such as traces_span_metrics (letters, digits and _; the connector's dots become _)";
   }
   const analysis = analysisProblems(settings.analysis ?? {});
   if (analysis && Object.keys(analysis).length > 0) {

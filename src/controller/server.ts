@@ -19,7 +19,8 @@ import { knownServices } from './knownServices';
 import { ControllerMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { ActiveOverrides, Overrides } from './overrides';
-import { Ownership } from './ownership';
+import { GrafanaApi } from './grafanaApi';
+import { GrafanaOwnership, NO_OWNERSHIP } from './ownership';
 import { PollRecorder } from './polls';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAlertmanagerRoute } from './routes/alertmanager';
@@ -84,7 +85,6 @@ export async function createController(config: ControllerConfig, deps: Controlle
     ? alertPolicySource(config.alerts.policyFile, log, (result) => metrics.alertPolicyReloads.inc({ result }))
     : undefined;
   await alertPolicies?.load();
-  const ownership = config.ownershipFile ? await Ownership.fromFile(config.ownershipFile) : Ownership.empty();
   const storage = await openStorage(config.storage, log);
 
   const active = new ActiveOverrides(storage, clock, config.overrideCacheMs);
@@ -100,7 +100,13 @@ export async function createController(config: ControllerConfig, deps: Controlle
     fetchImpl
   );
   const goals = new GoalWatcher(storage, overrides, counter, clock, log);
-  const teams = config.grafana ? new GrafanaTeams(config.grafana, clock, fetchImpl) : undefined;
+  const grafana = config.grafana ? new GrafanaApi(config.grafana, fetchImpl) : undefined;
+  const teams =
+    grafana && config.grafana ? new GrafanaTeams(grafana, config.grafana.teamCacheSeconds, clock) : undefined;
+  const ownership =
+    grafana && config.grafana
+      ? new GrafanaOwnership(grafana, config.grafana.teamCacheSeconds, clock, (problem) => log.warn(problem))
+      : NO_OWNERSHIP;
   const verifier = config.idToken ? new IdTokenVerifier(config.idToken, clock, fetchImpl) : undefined;
   const authorizer = new Authorizer(config.token, ownership, teams);
   const identities = new IdentityResolver(verifier, config.idToken?.required ?? false);
