@@ -7,13 +7,11 @@
  */
 import { z } from 'zod';
 import {
-  OTEL_SPAN_METRICS,
+  SPAN_METRICS_NAMES_SELECTOR,
   type SpanMetricsFlavour,
-  TEMPO_SPAN_METRICS,
+  detectSpanMetricsFlavours,
   promServerSpansSince,
-  promSpanMetricsPresent,
   scopeOf,
-  spanMetricNames,
 } from '../queries';
 
 export type TraceCount = { ok: true; traces: number } | { ok: false; reason: string };
@@ -21,20 +19,10 @@ export type TraceCount = { ok: true; traces: number } | { ok: false; reason: str
 export interface TraceCounterConfig {
   /** Prometheus base URL; without it nothing can be counted. */
   url?: string;
-  /** `auto`: probe Prometheus for the flavours in `FLAVOUR_CANDIDATES`, in order. */
+  /** `auto`: ask Prometheus which metric names it has and pick as the app's settings probe does. */
   flavour: SpanMetricsFlavour | 'auto';
   timeoutMs: number;
 }
-
-/**
- * What `auto` looks for: Tempo's metrics-generator, the connector's default namespace, and the connector with
- * `namespace: traces.spanmetrics` (Tempo's metric name with the connector's `service_name` label).
- */
-export const FLAVOUR_CANDIDATES: readonly SpanMetricsFlavour[] = [
-  TEMPO_SPAN_METRICS,
-  OTEL_SPAN_METRICS,
-  { kind: 'otel', namespace: 'traces_spanmetrics', unit: 's' },
-];
 
 const VectorResponse = z.object({
   status: z.literal('success'),
@@ -44,10 +32,7 @@ const VectorResponse = z.object({
   }),
 });
 
-const describeFlavour = (f: SpanMetricsFlavour) => {
-  const n = spanMetricNames(f);
-  return `${n.calls}{${n.serviceLabel}}`;
-};
+const NamesResponse = z.object({ status: z.literal('success'), data: z.array(z.string()) });
 
 export class TraceCounter {
   private flavour?: SpanMetricsFlavour;
@@ -78,7 +63,7 @@ export class TraceCounter {
       if (flavour === undefined) {
         return {
           ok: false,
-          reason: `Prometheus at ${this.config.url} has no span metrics (looked for ${FLAVOUR_CANDIDATES.map(describeFlavour).join(', ')}); the spike runs to its time limit`,
+          reason: `Prometheus at ${this.config.url} has no span metrics (neither traces_spanmetrics_calls_total with its latency histogram nor a spanmetrics connector's <namespace>_calls_total with its duration histogram); the spike runs to its time limit`,
         };
       }
       const query = promServerSpansSince({
@@ -100,34 +85,33 @@ export class TraceCounter {
   }
 
   private async resolveFlavour(): Promise<SpanMetricsFlavour | undefined> {
-    if (this.flavour !== undefined) {
-      return this.flavour;
+    if (this.flavour === undefined) {
+      const names = NamesResponse.parse(
+        await this.get('api/v1/label/__name__/values', new URLSearchParams({ 'match[]': SPAN_METRICS_NAMES_SELECTOR }))
+      ).data;
+      this.flavour = detectSpanMetricsFlavours(names)[0];
     }
-    for (const candidate of FLAVOUR_CANDIDATES) {
-      if ((await this.query(promSpanMetricsPresent(candidate), Date.now())).length > 0) {
-        this.flavour = candidate;
-        return candidate;
-      }
-    }
-    return undefined;
+    return this.flavour;
   }
 
   private async query(promql: string, atMs: number) {
-    const url = new URL('api/v1/query', this.config.url!.endsWith('/') ? this.config.url : `${this.config.url}/`);
-    const res = await this.fetchImpl(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ query: promql, time: String(atMs / 1000) }),
-      signal: AbortSignal.timeout(this.config.timeoutMs),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      throw new Error(`HTTP ${res.status} for ${promql}: ${text.slice(0, 200)}`);
-    }
-    const parsed = VectorResponse.safeParse(JSON.parse(text));
+    const parsed = VectorResponse.safeParse(
+      await this.get('api/v1/query', new URLSearchParams({ query: promql, time: String(atMs / 1000) }))
+    );
     if (!parsed.success) {
-      throw new Error(`unexpected answer to ${promql}: ${text.slice(0, 200)}`);
+      throw new Error(`unexpected answer to ${promql}`);
     }
     return parsed.data.data.result;
+  }
+
+  private async get(path: string, params: URLSearchParams): Promise<unknown> {
+    const base = this.config.url!.endsWith('/') ? this.config.url! : `${this.config.url}/`;
+    const url = new URL(`${path}?${params}`, base);
+    const res = await this.fetchImpl(url, { signal: AbortSignal.timeout(this.config.timeoutMs) });
+    const text = await res.text();
+    if (!res.ok) {
+      throw new Error(`HTTP ${res.status} from ${url.pathname}: ${text.slice(0, 200)}`);
+    }
+    return JSON.parse(text);
   }
 }

@@ -16,7 +16,6 @@ export {
   promLatencyQuantile,
   promServiceGraphRate,
   promServerSpansSince,
-  promSpanMetricsPresent,
 } from './promql';
 export {
   type SpanMetricsFlavour,

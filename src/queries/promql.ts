@@ -165,13 +165,3 @@ export function promServerSpansSince(q: {
   const matchers = spanMatchers({ ...q, spanKind: 'SPAN_KIND_SERVER' });
   return `sum(increase(${selector(names.calls, matchers)}[${rangeSeconds(q.rangeSeconds)}]))`;
 }
-
-/**
- * Whether Prometheus holds span metrics of this flavour: `count(<calls>{<service label>!=""})` is empty when not.
- * The service label tells the flavours apart where the metric name does not (the connector's
- * `traces.spanmetrics` namespace writes Tempo's metric name with `service_name`).
- */
-export function promSpanMetricsPresent(flavour: SpanMetricsFlavour): string {
-  const names = spanMetricNames(flavour);
-  return `count(${selector(names.calls, [{ label: names.serviceLabel, op: '!=', value: '' }])})`;
-}

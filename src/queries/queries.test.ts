@@ -9,9 +9,7 @@ import {
   promRequestRate,
   promServerSpansSince,
   promServiceGraphRate,
-  promSpanMetricsPresent,
   scopeOf,
-  TEMPO_SPAN_METRICS,
   traceqlCandidates,
   traceqlErrorsBelow,
   traceqlSearch,
@@ -215,13 +213,6 @@ describe('trace counts for goal-bounded spikes', () => {
   it('refuses a fractional or empty window', () => {
     expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 0 })).toThrow(QueryBuildError);
     expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 2.5 })).toThrow(QueryBuildError);
-  });
-
-  it('probes a flavour by its metric name and its service label', () => {
-    expect(promSpanMetricsPresent(TEMPO_SPAN_METRICS)).toBe('count(traces_spanmetrics_calls_total{service!=""})');
-    expect(promSpanMetricsPresent({ kind: 'otel', namespace: 'traces_spanmetrics', unit: 's' })).toBe(
-      'count(traces_spanmetrics_calls_total{service_name!=""})'
-    );
   });
 });
 

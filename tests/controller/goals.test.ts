@@ -51,6 +51,7 @@ describeWithPrometheus('goal-bounded spikes', () => {
   const exporter = new SpanMetricsExporter();
   const connector = new SpanMetricsExporter({
     metric: 'traces_span_metrics_calls_total',
+    histogram: 'traces_span_metrics_duration_milliseconds_bucket',
     serviceLabel: 'service_name',
   });
   let prom: RunningProcess;

@@ -25,9 +25,14 @@ export class SpanMetricsExporter {
   target = '';
 
   constructor(
-    /** `traces_spanmetrics` with `service` (Tempo), or a connector namespace with `service_name`. */
-    private readonly flavour: { metric: string; serviceLabel: 'service' | 'service_name' } = {
+    /**
+     * Tempo's names and `service`, or a connector's (`<namespace>_calls_total`,
+     * `<namespace>_duration_milliseconds_bucket`) with `service_name`. The histogram is served (one `+Inf`
+     * bucket per series) because flavour detection wants both, as a real pipeline has.
+     */
+    private readonly flavour: { metric: string; histogram: string; serviceLabel: 'service' | 'service_name' } = {
       metric: 'traces_spanmetrics_calls_total',
+      histogram: 'traces_spanmetrics_latency_bucket',
       serviceLabel: 'service',
     }
   ) {}
@@ -46,6 +51,7 @@ export class SpanMetricsExporter {
 
   private render(): string {
     const lines = [`# TYPE ${this.flavour.metric} counter`];
+    const buckets: string[] = [];
     for (const { series, count } of this.calls.values()) {
       const labels = [
         `${this.flavour.serviceLabel}="${escape(series.service)}"`,
@@ -54,7 +60,9 @@ export class SpanMetricsExporter {
         `status_code="${series.statusCode ?? 'STATUS_CODE_UNSET'}"`,
       ];
       lines.push(`${this.flavour.metric}{${labels.join(',')}} ${count}`);
+      buckets.push(`${this.flavour.histogram}{${[...labels, 'le="+Inf"'].join(',')}} ${count}`);
     }
+    lines.push(...buckets);
     for (const [name, value] of this.gauges) {
       lines.push(`# TYPE ${name} gauge`, `${name} ${value}`);
     }

@@ -32,7 +32,7 @@ function trace(rootService: string, rule: AnomalousTrace['worst']['rule']): Anom
     durationMs: 10,
     score: 1,
     rules: [{ rule, severity: 'warning' }],
-    worst: { rule, severity: 'warning', spanIds: [], measured: 1, threshold: 1, unit: 'count', explanation: '' },
+    worst: { rule, severity: 'warning', spanIds: [], measured: 1, threshold: 1, unit: 'spans', explanation: '' },
   };
 }
 
