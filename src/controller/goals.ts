@@ -7,13 +7,13 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
+import { PeriodicJob } from './periodicJob';
 import type { Overrides } from './overrides';
 import type { Storage } from './storage';
 import type { TraceCounter } from './traceCounter';
 
 export class GoalWatcher {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly storage: Storage,
@@ -21,26 +21,21 @@ export class GoalWatcher {
     private readonly counter: TraceCounter,
     private readonly clock: Clock,
     private readonly log: Logger
-  ) {}
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      this.check().catch((err: Error) => this.log.error({ err }, 'goal check failed; will retry'));
-    }, intervalMs);
-    this.timer.unref();
+  ) {
+    this.job = new PeriodicJob(() => this.checkOnce(), log, 'goal check');
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  start(intervalMs: number): void {
+    this.job.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Checks every active goal-bounded spike once; returns how many this replica ended. */
   check(): Promise<number> {
-    this.running ??= this.checkOnce().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.run();
   }
 
   private async checkOnce(): Promise<number> {
