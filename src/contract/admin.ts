@@ -174,8 +174,11 @@ export const GuardrailsSchema = z.object({
   maxActiveOverrides: z.number().int(),
   /** How often samplers should poll; a change takes up to this long (plus the controller's cache) to reach them. */
   pollIntervalHintSeconds: z.number(),
-  /** Whether the controller can count traces (PROMETHEUS_URL is set), so `stopAfterTraces` can end a spike early. */
-  traceGoals: z.boolean(),
+  /**
+   * Whether the controller can count traces (PROMETHEUS_URL is set), so `stopAfterTraces` can end a spike early.
+   * Absent from controllers older than goal-bounded spikes.
+   */
+  traceGoals: z.boolean().optional(),
 });
 
 export const OrgRoleSchema = z.enum(['None', 'Viewer', 'Editor', 'Admin']);

@@ -66,7 +66,11 @@ async function controllerHealth(transport: Transport, settings: AppSettings): Pr
     return {
       name,
       status: 'ok',
-      message: `Connected; spikes up to ${guardrails.data.maxSamplingRate * 100}% for at most ${Math.round(guardrails.data.maxDurationSeconds / 60)} min`,
+      message:
+        `Connected; spikes up to ${guardrails.data.maxSamplingRate * 100}% for at most ${Math.round(guardrails.data.maxDurationSeconds / 60)} min; ` +
+        (guardrails.data.traceGoals
+          ? 'spikes can stop after N traces (it reads span metrics from Prometheus)'
+          : 'spikes cannot stop after N traces until the controller has PROMETHEUS_URL'),
     };
   } catch (error) {
     return { name, status: 'failed', message: (error as Error).message };
