@@ -338,7 +338,7 @@ export class Overrides {
     return outcome.value;
   }
 
-  event(
+  private event(
     o: OverrideRecord,
     type: NewAuditEvent['type'],
     actor: string,
