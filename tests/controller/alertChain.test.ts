@@ -63,7 +63,7 @@ receivers:
             credentials_file: $DIR/token
 `;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -147,7 +147,10 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
     const goalExposedAt = Date.now();
     const revertedAt = await until('the revert at /sampling', async () =>
       (await served()) === BASE_RATE ? Date.now() : undefined
-    );
+    ).catch(async (err: Error) => {
+      const now = (await call(c.url, 'GET', '/api/v1/overrides?state=all')).body.overrides[0];
+      throw new Error(`${err.message}; the spike: ${JSON.stringify(now)}`);
+    });
     const ended = (await call(c.url, 'GET', '/api/v1/overrides?state=all')).body.overrides[0];
     expect(ended).toMatchObject({ active: false, revokedBy: 'controller' });
     expect(ended.goal.traces).toBeGreaterThanOrEqual(GOAL);
@@ -161,5 +164,5 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
     };
     process.stdout.write(`alert chain timings: ${JSON.stringify(figures)}\n`);
     expect(figures.alertFiredToServedMs).toBeGreaterThan(0);
-  }, 90_000);
+  }, 150_000);
 });
