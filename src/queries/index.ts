@@ -25,6 +25,7 @@ export {
   promErrorRatio,
   promLatencyQuantile,
   promServiceGraphRate,
+  promServerSpansSince,
 } from './promql';
 export {
   type SpanMetricsFlavour,

@@ -7,6 +7,7 @@ import {
   promErrorRatio,
   promLatencyQuantile,
   promRequestRate,
+  promServerSpansSince,
   promServiceGraphRate,
   scopeOf,
   traceqlAttributeFilter,
@@ -248,6 +249,44 @@ describe('PromQL builders', () => {
   });
 });
 
+describe('trace counts for goal-bounded spikes', () => {
+  it('counts server spans of one service since the spike started, in whole seconds', () => {
+    expect(promServerSpansSince({ scope: scopeOf(['payments']), rangeSeconds: 754 })).toBe(
+      'sum(increase(traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}[754s]))'
+    );
+  });
+
+  it("narrows to one operation and reads the connector's service_name label", () => {
+    expect(
+      promServerSpansSince({
+        scope: scopeOf(['payments']),
+        spanName: 'POST /charge',
+        rangeSeconds: 3600,
+        flavour: OTEL_SPAN_METRICS,
+      })
+    ).toBe(
+      'sum(increase(traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", span_kind="SPAN_KIND_SERVER"}[1h]))'
+    );
+  });
+
+  it('keeps a hostile operation name inside its literal', () => {
+    const benign = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: 'op', rangeSeconds: 60 }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (op) => {
+        const shape = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: op, rangeSeconds: 60 }));
+        expect(shape.skeleton).toBe(benign.skeleton);
+        expect(shape.literals[1]).toBe(op);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  it('refuses a fractional or empty window', () => {
+    expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 0 })).toThrow(QueryBuildError);
+    expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 2.5 })).toThrow(QueryBuildError);
+  });
+});
+
 describe('LogQL builder', () => {
   it('selects the scoped streams and filters lines by trace id', () => {
     expect(logqlTraceLogs({ scope: scopeOf(['payments', 'fraud']), traceId: TRACE_ID.toUpperCase() })).toBe(
@@ -303,6 +342,11 @@ const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
     (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95, flavour: OTEL_SPAN_METRICS }),
   ],
   ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
+  ['promServerSpansSince', (scope) => promServerSpansSince({ scope, rangeSeconds: 600 })],
+  [
+    'promServerSpansSince (OpenTelemetry connector)',
+    (scope) => promServerSpansSince({ scope, rangeSeconds: 600, spanName: 'GET /x', flavour: OTEL_SPAN_METRICS }),
+  ],
 ];
 
 /** The decoded literal that carries the service must match exactly the service names given. */

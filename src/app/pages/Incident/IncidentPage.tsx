@@ -1,5 +1,5 @@
 /** The incident page (the app's default page): service overview, anomalous traces and sampling, for the viewer's scope. */
-import React from 'react';
+import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
@@ -14,6 +14,8 @@ import { SpikeEffect } from './SpikeEffect';
 import { NoAnomalies } from './NoAnomalies';
 import { TraceFilterChips } from './TraceFilterChips';
 import { WhyTheseTraces } from './WhyTheseTraces';
+import { SuggestedSpikes } from './SuggestedSpikes';
+import { type SpikeSuggestion, suggestSpikes } from './suggestSpikes';
 import { useIncident } from './useIncident';
 
 /** Loading and failure of one section; `render` gets the value. */
@@ -52,6 +54,11 @@ export function IncidentPage() {
   const samplingState = page.sampling.status === 'done' ? page.sampling.value : undefined;
   const spiking = new Set(samplingState?.overrides.map((o) => o.service));
   const services = samplingState?.services.map((s) => s.name) ?? [];
+  const [suggested, setSuggested] = useState<SpikeSuggestion>();
+  const raiseSuggested = (s: SpikeSuggestion) => {
+    setSuggested(s);
+    page.openRaise(s.service);
+  };
 
   return (
     <PluginPage>
@@ -112,6 +119,18 @@ export function IncidentPage() {
                     </Text>
                   )}
                   <TraceFilterChips filters={page.traceFilters.filters} onRemove={page.traceFilters.removeFilter} />
+                  {samplingState && (
+                    <SuggestedSpikes
+                      suggestions={suggestSpikes(
+                        result.traces,
+                        samplingState.services,
+                        spiking,
+                        samplingState.guardrails
+                      )}
+                      blockedReason={page.blockedReason}
+                      onRaise={raiseSuggested}
+                    />
+                  )}
                   {result.traces.length === 0 ? (
                     <NoAnomalies
                       candidates={result.candidates}
@@ -175,6 +194,7 @@ export function IncidentPage() {
                     <RaiseSamplingDialog
                       service={page.raiseFor}
                       guardrails={state.guardrails}
+                      prefill={suggested?.service === page.raiseFor ? suggested : undefined}
                       onSubmit={page.raise}
                       onDismiss={page.closeRaise}
                       busy={page.busy}
