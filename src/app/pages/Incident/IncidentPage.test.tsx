@@ -10,7 +10,7 @@ import {
   plainError,
   toTempoJson,
 } from '../../../analysis/fixtures';
-import { FakeBackend, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
+import { FakeBackend, type Reply, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import type { AppSettings } from '../../settings';
 import { IncidentPage } from './IncidentPage';
@@ -240,6 +240,38 @@ describe('IncidentPage: anomalous traces', () => {
     mockBackend.on('GET', `${TEMPO}/api/search`, pending);
     renderPage();
     expect(await screen.findByText('Loading anomalous traces…')).toBeInTheDocument();
+  });
+});
+
+describe('IncidentPage: a slow trace backend', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** Answers after `ms` of (fake) time, like a backend under load. */
+  const after = (ms: number, reply: Reply) => (): Promise<Reply> =>
+    new Promise((resolve) => setTimeout(() => resolve(reply), ms));
+
+  it('asks the trace backend once per load while faster answers re-render the page', async () => {
+    const trace = plainError();
+    tempoServes([trace]);
+    mockBackend.on(
+      'GET',
+      `${TEMPO}/api/search`,
+      after(6000, ok({ traces: [{ traceID: traceIdOf(trace), rootServiceName: 'gateway' }] }))
+    );
+    // Prometheus and the controller answer while the search is still out, each answer a re-render seconds later.
+    mockBackend
+      .on('GET', `${PROM}/api/v1/query_range`, after(1500, emptyMatrix))
+      .on('GET', `${PROM}/api/v1/query`, after(3000, emptyVector));
+    renderPage();
+
+    for (let elapsed = 0; elapsed < 8000; elapsed += 500) {
+      await act(async () => jest.advanceTimersByTime(500));
+    }
+
+    expect(mockBackend.sent(`${TEMPO}/api/search`)).toHaveLength(1);
+    expect(await screen.findByRole('table', { name: 'Anomalous traces, worst first' })).toBeInTheDocument();
+    expect(mockBackend.sent(`${TEMPO}/api/v2/traces/`)).toHaveLength(1);
   });
 });
 

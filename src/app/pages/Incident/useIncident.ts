@@ -28,7 +28,8 @@ export function useIncident() {
   const ownership = useMemo(() => settings.ownership ?? [], [settings.ownership]);
   const scope = useScope(url.scope, url.service, ownership);
   const resolved = scope.status === 'done' && scope.value.resolved.ok ? scope.value.resolved : undefined;
-  // The range is evaluated at load time; a refresh re-evaluates `now`.
+  // `now` is evaluated when the URL's range changes or on a refresh, never on a mere re-render: `url.raw`
+  // keeps its identity while the URL does.
   const range = useMemo(() => toTimeRange(url.raw), [url.raw, refreshes]); // eslint-disable-line react-hooks/exhaustive-deps
   const start = Math.floor(range.from.valueOf() / 1000);
   const end = Math.floor(range.to.valueOf() / 1000);
