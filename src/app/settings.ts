@@ -16,24 +16,15 @@ import {
   compileRedaction,
   resolveAnalysisSettings,
 } from '../analysis';
-
-/** One row of the ownership table: a Grafana team and the service names or globs (`payments-*`) it owns. */
-export interface TeamOwnership {
-  team: string;
-  services: string[];
-}
+import { OwnershipTableSchema, type TeamOwnership } from '../contract';
 
 export interface AppSettings {
   tempoDatasourceUid?: string;
   prometheusDatasourceUid?: string;
   lokiDatasourceUid?: string;
   controllerUrl?: string;
+  /** Who owns which services; the controller reads the same table from Grafana to authorise writes. */
   ownership?: TeamOwnership[];
-  /**
-   * A resource attribute (e.g. `service.namespace`) whose value names the owning team, for services the table
-   * does not list. Mirrored to the controller; see docs for how far the app uses it.
-   */
-  ownershipAttribute?: string;
   /** Only the thresholds that differ from the defaults are stored. */
   analysis?: Partial<AnalysisSettings>;
   redaction?: Partial<RedactionSettings>;
@@ -66,14 +57,9 @@ export interface SettingsProblems {
   controllerUrl?: string;
   /** By row index of the ownership table. */
   ownership?: Record<number, string>;
-  ownershipAttribute?: string;
   analysis?: Partial<Record<keyof AnalysisSettings, string>>;
   redaction?: Partial<Record<'allowKeys' | 'secretKeyPatterns' | 'valuePatterns', string>>;
 }
-
-// The controller contract's service-name alphabet, plus the glob characters.
-const SERVICE_GLOB = /^[A-Za-z0-9*?][A-Za-z0-9._\-/:@*?]{0,127}$/;
-const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
 
 function controllerUrlProblem(url: string | undefined): string | undefined {
   if (!url) {
@@ -94,24 +80,19 @@ function controllerUrlProblem(url: string | undefined): string | undefined {
   return undefined;
 }
 
+/** The contract's verdict on the table, as one sentence per row. */
 function ownershipProblems(rows: TeamOwnership[]): Record<number, string> {
   const problems: Record<number, string> = {};
-  const seen = new Set<string>();
-  rows.forEach((row, index) => {
-    const team = row.team.trim();
-    const badGlob = row.services.find((glob) => !SERVICE_GLOB.test(glob));
-    if (!team) {
-      problems[index] = 'Name the Grafana team';
-    } else if (seen.has(team)) {
-      problems[index] = `Team "${team}" is listed twice; put all its services in one row`;
-    } else if (row.services.length === 0) {
-      problems[index] = `List at least one service or glob for "${team}"`;
-    } else if (badGlob !== undefined) {
-      problems[index] =
-        `"${badGlob}" is not a service name or glob: letters, digits, . _ - / : @ and the wildcards * ?`;
+  const parsed = OwnershipTableSchema.safeParse(rows);
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const [index, field, glob] = issue.path;
+    if (typeof index !== 'number' || problems[index]) {
+      continue;
     }
-    seen.add(team);
-  });
+    const culprit = field === 'services' && typeof glob === 'number' ? `"${rows[index]?.services[glob]}": ` : '';
+    const sentence = `${culprit}${issue.message}`;
+    problems[index] = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  }
   return problems;
 }
 
@@ -155,9 +136,6 @@ export function settingsProblems(settings: AppSettings): SettingsProblems {
   const ownership = ownershipProblems(settings.ownership ?? []);
   if (Object.keys(ownership).length > 0) {
     problems.ownership = ownership;
-  }
-  if (settings.ownershipAttribute && !ATTRIBUTE_NAME.test(settings.ownershipAttribute)) {
-    problems.ownershipAttribute = 'An attribute name such as service.namespace (letters, digits, _ . -)';
   }
   const analysis = analysisProblems(settings.analysis ?? {});
   if (analysis && Object.keys(analysis).length > 0) {

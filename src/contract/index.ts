@@ -2,6 +2,7 @@
  * Public entry point of the controller contract, shared by the controller (Node) and the app (browser).
  */
 export * from './admin';
+export * from './ownership';
 export * from './sampling';
 
 /** Paths of the admin API relative to the controller's base URL (the app prefixes its plugin-proxy route). */

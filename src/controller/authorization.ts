@@ -5,12 +5,16 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors';
+import type { Ownership } from '../contract';
+import { GrafanaLookupError } from './grafanaApi';
 import type { Identity } from './identity';
-import type { Ownership } from './ownership';
-import { type TeamDirectory, TeamLookupError } from './teams';
+import type { OwnershipSource } from './ownership';
+import type { TeamDirectory } from './teams';
 
 export interface WriteAccess {
   allowed: boolean;
+  /** The table the verdict was reached with, so one request never mixes two versions of it. */
+  ownership?: Ownership;
   allServices: boolean;
   teams: string[];
   servicePatterns: string[];
@@ -24,7 +28,7 @@ export class Authorizer {
 
   constructor(
     token: string,
-    private readonly ownership: Ownership,
+    private readonly ownership: OwnershipSource,
     private readonly teams: TeamDirectory | undefined
   ) {
     this.tokenDigest = digest(token);
@@ -64,24 +68,26 @@ export class Authorizer {
         'the controller has no Grafana service-account token (GRAFANA_URL, GRAFANA_SA_TOKEN), so it cannot check team ownership'
       );
     }
+    let ownership: Ownership;
     let teams: string[];
     try {
-      teams = await this.teams.teamsOf(identity.login, this.ownership.teams);
+      ownership = await this.ownership.current();
+      teams = await this.teams.teamsOf(identity.login, ownership.teams);
     } catch (err) {
-      if (err instanceof TeamLookupError) {
+      if (err instanceof GrafanaLookupError) {
         throw new ApiError(503, 'unavailable', `cannot check team ownership right now: ${err.message}`);
       }
       throw err;
     }
-    const servicePatterns = this.ownership.globsOf(teams);
+    const servicePatterns = ownership.globsOf(teams);
     if (servicePatterns.length === 0) {
-      return { ...none("none of your teams owns a service in the controller's ownership map"), teams };
+      return { ...none("none of your teams owns a service in the app's ownership table"), teams, ownership };
     }
-    return { allowed: true, allServices: false, teams, servicePatterns };
+    return { allowed: true, allServices: false, teams, servicePatterns, ownership };
   }
 
   canWriteService(access: WriteAccess, service: string): boolean {
-    return access.allowed && (access.allServices || this.ownership.owns(access.teams, service));
+    return access.allowed && (access.allServices || Boolean(access.ownership?.owns(access.teams, service)));
   }
 
   /** Throws 403 with the reason the UI should show. */
@@ -91,11 +97,11 @@ export class Authorizer {
       throw new ApiError(403, 'forbidden', `not allowed to change sampling: ${access.reason ?? 'no write access'}`);
     }
     if (!this.canWriteService(access, service)) {
-      const owners = this.ownership.owners(service);
+      const owners = access.ownership?.owners(service) ?? [];
       throw new ApiError(
         403,
         'forbidden',
-        `service "${service}" is ${owners.length ? `owned by ${owners.join(', ')}` : 'not owned by any team in the ownership map'}, not by your teams (${access.teams.join(', ')})`,
+        `service "${service}" is ${owners.length ? `owned by ${owners.join(', ')}` : "not owned by any team in the app's ownership table"}, not by your teams (${access.teams.join(', ')})`,
         { owners, yourTeams: access.teams }
       );
     }

@@ -39,7 +39,11 @@ const EnvSchema = z
     GRAFANA_URL: optionalString.refine((s) => s === undefined || URL.canParse(s), { message: 'must be a URL' }),
     GRAFANA_SA_TOKEN: optionalString,
     TEAM_CACHE_SECONDS: intFrom(60, 0),
-    OWNERSHIP_FILE: optionalString,
+    // Read only to refuse it: the ownership table now comes from the app's settings in Grafana.
+    OWNERSHIP_FILE: optionalString.refine((s) => s === undefined, {
+      message:
+        "is no longer read: the controller reads the ownership table from the Tracing Ops app's settings in Grafana (GRAFANA_URL, GRAFANA_SA_TOKEN); move the file's teams there and unset OWNERSHIP_FILE",
+    }),
     GRAFANA_JWKS_URL: optionalString.refine((s) => s === undefined || URL.canParse(s), { message: 'must be a URL' }),
     GRAFANA_ID_ISSUER: optionalString,
     GRAFANA_ORG_ID: intFrom(1, 1),
@@ -70,7 +74,7 @@ const EnvSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['GRAFANA_SA_TOKEN'],
-        message: 'GRAFANA_URL and GRAFANA_SA_TOKEN must be set together (team look-ups need both)',
+        message: 'GRAFANA_URL and GRAFANA_SA_TOKEN must be set together (team and ownership look-ups need both)',
       });
     }
     if (env.GRAFANA_REQUIRE_ID_TOKEN && env.GRAFANA_URL === undefined && env.GRAFANA_JWKS_URL === undefined) {
@@ -107,7 +111,6 @@ export interface ControllerConfig {
   storage: { kind: 'postgres'; url: string } | { kind: 'sqlite'; path: string };
   guardrails: GuardrailConfig;
   grafana?: { url: string; serviceAccountToken: string; teamCacheSeconds: number };
-  ownershipFile?: string;
   idToken?: IdTokenConfig;
   overrideCacheMs: number;
   pollFlushMs: number;
@@ -156,7 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ControllerConf
       grafanaBase && e.GRAFANA_SA_TOKEN
         ? { url: grafanaBase, serviceAccountToken: e.GRAFANA_SA_TOKEN, teamCacheSeconds: e.TEAM_CACHE_SECONDS }
         : undefined,
-    ownershipFile: e.OWNERSHIP_FILE,
     idToken: jwksUrl
       ? {
           jwksUrl,

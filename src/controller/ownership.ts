@@ -1,73 +1,72 @@
 /**
- * The ownership map: which Grafana team owns which services, as service-name globs (`*` any run of characters,
- * `?` one character). Read from a YAML or JSON file at start-up, mirrored from the app's settings:
- *
- *   teams:
- *     payments: ["payments-*", "fraud"]
+ * The ownership table the controller authorises writes with: the Tracing Ops app's own settings, read from Grafana
+ * (`GET /api/plugins/<app>/settings`, `jsonData.ownership`) with the service-account token, so the table a responder
+ * sees on the incident page and the one the controller enforces are the same (docs/decisions.md, "Ownership").
+ * Cached for `cacheSeconds`; when Grafana fails or the stored table is invalid the last good table is kept, and
+ * before any table was read the lookup fails, so writes fail closed.
  */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import { Ownership, OwnershipTableSchema } from '../contract';
+import type { Clock } from './clock';
+import { type GrafanaApi, GrafanaLookupError } from './grafanaApi';
 
-const OwnershipFileSchema = z
-  .object({
-    teams: z.record(
-      z.string().min(1, 'team names must not be empty'),
-      z.array(z.string().min(1, 'globs must not be empty')).min(1, 'each team needs at least one service glob')
-    ),
-  })
-  .strict();
+export const APP_PLUGIN_ID = 'seed-tracingops-app';
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\/]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+export interface OwnershipSource {
+  current(): Promise<Ownership>;
 }
 
-export class Ownership {
-  private readonly rules: Array<{ team: string; glob: string; pattern: RegExp }>;
+interface PluginSettingsResponse {
+  enabled?: boolean;
+  jsonData?: { ownership?: unknown } | null;
+}
 
-  constructor(teams: Record<string, string[]>) {
-    this.rules = Object.entries(teams).flatMap(([team, globs]) =>
-      globs.map((glob) => ({ team, glob, pattern: globToRegExp(glob) }))
-    );
+export class GrafanaOwnership implements OwnershipSource {
+  private cached?: { ownership: Ownership; fetchedAt: number };
+  private pending?: Promise<Ownership>;
+
+  constructor(
+    private readonly grafana: GrafanaApi,
+    private readonly cacheSeconds: number,
+    private readonly clock: Clock,
+    private readonly onProblem: (message: string) => void = () => {}
+  ) {}
+
+  current(): Promise<Ownership> {
+    if (this.cached && this.clock.now() - this.cached.fetchedAt < this.cacheSeconds * 1000) {
+      return Promise.resolve(this.cached.ownership);
+    }
+    // Concurrent writes after expiry share one request to Grafana.
+    this.pending ??= this.refresh().finally(() => (this.pending = undefined));
+    return this.pending;
   }
 
-  static empty(): Ownership {
-    return new Ownership({});
-  }
-
-  static async fromFile(path: string): Promise<Ownership> {
-    let doc: unknown;
+  private async refresh(): Promise<Ownership> {
     try {
-      doc = parse(await readFile(path, 'utf8'));
+      const settings = await this.grafana.get<PluginSettingsResponse>(
+        `/api/plugins/${APP_PLUGIN_ID}/settings`,
+        "read the Tracing Ops app's ownership table",
+        `plugins.app:access on ${APP_PLUGIN_ID} (the Viewer role has it)`
+      );
+      const parsed = OwnershipTableSchema.safeParse(settings.jsonData?.ownership ?? []);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new GrafanaLookupError(
+          `the ownership table in the app's settings is invalid (row ${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}); fix it on the app's settings page`
+        );
+      }
+      this.cached = { ownership: new Ownership(parsed.data), fetchedAt: this.clock.now() };
+      return this.cached.ownership;
     } catch (err) {
-      throw new Error(`ownership file ${path}: ${(err as Error).message}`);
+      if (!(err instanceof GrafanaLookupError) || !this.cached) {
+        throw err;
+      }
+      this.onProblem(`${err.message}; keeping the ownership table read before`);
+      // Asking again only after another cache period keeps a Grafana outage from costing a request per write.
+      this.cached = { ...this.cached, fetchedAt: this.clock.now() };
+      return this.cached.ownership;
     }
-    const parsed = OwnershipFileSchema.safeParse(doc);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`ownership file ${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-    }
-    return new Ownership(parsed.data.teams);
-  }
-
-  /** Every team named in the map; only these need a membership look-up. */
-  get teams(): string[] {
-    return [...new Set(this.rules.map((r) => r.team))];
-  }
-
-  globsOf(teams: string[]): string[] {
-    return this.rules.filter((r) => teams.includes(r.team)).map((r) => r.glob);
-  }
-
-  owners(service: string): string[] {
-    return [...new Set(this.rules.filter((r) => r.pattern.test(service)).map((r) => r.team))];
-  }
-
-  owns(teams: string[], service: string): boolean {
-    return this.rules.some((r) => teams.includes(r.team) && r.pattern.test(service));
   }
 }
+
+/** No Grafana configured: nobody but Admins may write, so no team owns anything. */
+export const NO_OWNERSHIP: OwnershipSource = { current: async () => new Ownership([]) };

@@ -15,7 +15,8 @@ import { IdentityResolver } from './identity';
 import { ControllerMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { ActiveOverrides, Overrides } from './overrides';
-import { Ownership } from './ownership';
+import { GrafanaApi } from './grafanaApi';
+import { GrafanaOwnership, NO_OWNERSHIP } from './ownership';
 import { PollRecorder } from './polls';
 import { registerAdminRoutes } from './routes/admin';
 import { registerOpsRoutes } from './routes/ops';
@@ -72,14 +73,19 @@ export async function createController(config: ControllerConfig, deps: Controlle
     metrics.strategyReloads.inc({ result })
   );
   await strategies.load();
-  const ownership = config.ownershipFile ? await Ownership.fromFile(config.ownershipFile) : Ownership.empty();
   const storage = await openStorage(config.storage, log);
 
   const active = new ActiveOverrides(storage, clock, config.overrideCacheMs);
   const overrides = new Overrides(storage, clock, config.guardrails, () => active.invalidate());
   const polls = new PollRecorder(storage, clock, log);
   const sweeper = new ExpirySweeper(storage, clock, log);
-  const teams = config.grafana ? new GrafanaTeams(config.grafana, clock, fetchImpl) : undefined;
+  const grafana = config.grafana ? new GrafanaApi(config.grafana, fetchImpl) : undefined;
+  const teams =
+    grafana && config.grafana ? new GrafanaTeams(grafana, config.grafana.teamCacheSeconds, clock) : undefined;
+  const ownership =
+    grafana && config.grafana
+      ? new GrafanaOwnership(grafana, config.grafana.teamCacheSeconds, clock, (problem) => log.warn(problem))
+      : NO_OWNERSHIP;
   const verifier = config.idToken ? new IdTokenVerifier(config.idToken, clock, fetchImpl) : undefined;
   const authorizer = new Authorizer(config.token, ownership, teams);
   const identities = new IdentityResolver(verifier, config.idToken?.required ?? false);

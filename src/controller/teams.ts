@@ -7,17 +7,11 @@
  * Members are cached per team for `teamCacheSeconds`; failures are not cached and fail the write closed.
  */
 import type { Clock } from './clock';
+import type { GrafanaApi } from './grafanaApi';
 
 export interface TeamDirectory {
   /** The teams among `candidates` that `login` belongs to. */
   teamsOf(login: string, candidates: string[]): Promise<string[]>;
-}
-
-export class TeamLookupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TeamLookupError';
-  }
 }
 
 interface TeamSearchResponse {
@@ -32,9 +26,9 @@ export class GrafanaTeams implements TeamDirectory {
   private readonly cache = new Map<string, { logins: Set<string>; fetchedAt: number }>();
 
   constructor(
-    private readonly config: { url: string; serviceAccountToken: string; teamCacheSeconds: number },
-    private readonly clock: Clock,
-    private readonly fetchImpl: typeof fetch = fetch
+    private readonly grafana: GrafanaApi,
+    private readonly cacheSeconds: number,
+    private readonly clock: Clock
   ) {}
 
   async teamsOf(login: string, candidates: string[]): Promise<string[]> {
@@ -47,7 +41,7 @@ export class GrafanaTeams implements TeamDirectory {
 
   private async members(team: string): Promise<Set<string>> {
     const cached = this.cache.get(team);
-    if (cached && this.clock.now() - cached.fetchedAt < this.config.teamCacheSeconds * 1000) {
+    if (cached && this.clock.now() - cached.fetchedAt < this.cacheSeconds * 1000) {
       return cached.logins;
     }
     const search = await this.get<TeamSearchResponse>(`/api/teams/search?name=${encodeURIComponent(team)}&perpage=10`);
@@ -59,25 +53,7 @@ export class GrafanaTeams implements TeamDirectory {
     return logins;
   }
 
-  private async get<T>(path: string): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.fetchImpl(`${this.config.url}${path}`, {
-        headers: { Authorization: `Bearer ${this.config.serviceAccountToken}`, Accept: 'application/json' },
-        signal: AbortSignal.timeout(5000),
-      });
-    } catch (err) {
-      throw new TeamLookupError(
-        `cannot reach Grafana at ${this.config.url} to look up teams: ${(err as Error).message}`
-      );
-    }
-    if (!res.ok) {
-      const hint =
-        res.status === 401 || res.status === 403
-          ? ' (the service account needs teams:read and teams.permissions:read, e.g. the org Admin role)'
-          : '';
-      throw new TeamLookupError(`Grafana answered ${res.status} to ${path.split('?')[0]}${hint}`);
-    }
-    return (await res.json()) as T;
+  private get<T>(path: string): Promise<T> {
+    return this.grafana.get<T>(path, 'look up teams', 'teams:read and teams.permissions:read, e.g. the org Admin role');
   }
 }

@@ -3,8 +3,6 @@
  * owning team, Admin), identity from Grafana's headers and its signed ID token (verified against a JWKS served by
  * the simulated Grafana), team look-ups through Grafana's team API with caching, and denials in the audit log.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MeSchema } from '../../src/contract';
 import {
   ADMIN,
@@ -27,19 +25,21 @@ const ORG_ADMIN: GrafanaUser = { login: 'oscar', role: 'Admin' };
 
 let grafana: FakeGrafana;
 let c: TestController;
-let dir: string;
+
+// The app's settings hold the ownership table; the controller reads it from Grafana.
+const OWNERSHIP = [
+  { team: 'payments', services: ['payments-*', 'fraud'] },
+  { team: 'search', services: ['search'] },
+];
 
 beforeAll(async () => {
-  grafana = await startFakeGrafana({ payments: ['alice', 'victor'], search: ['olga'] });
-  dir = tempDir();
-  writeFileSync(join(dir, 'ownership.yaml'), 'teams:\n  payments: ["payments-*", "fraud"]\n  search: ["search"]\n');
+  grafana = await startFakeGrafana({ payments: ['alice', 'victor'], search: ['olga'] }, OWNERSHIP);
 });
 afterAll(() => grafana.stop());
 
 const env = () => ({
   GRAFANA_URL: grafana.url,
   GRAFANA_SA_TOKEN: grafana.serviceAccountToken,
-  OWNERSHIP_FILE: join(dir, 'ownership.yaml'),
   TEAM_CACHE_SECONDS: '60',
 });
 
@@ -182,20 +182,94 @@ describe('team look-ups', () => {
     try {
       const res = await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('payments-api') });
       expect(res.status).toBe(503);
-      expect(res.body.error.message).toMatch(/Grafana answered 401 .* needs teams:read and teams.permissions:read/);
+      expect(res.body.error.message).toMatch(
+        /Grafana answered 401 to \/api\/plugins\/seed-tracingops-app\/settings .*needs plugins\.app:access/
+      );
     } finally {
       await ctl.stop();
     }
   });
 
   it('refuses Editors when no service-account token is configured, and says why', async () => {
-    const ctl = await startController({ OWNERSHIP_FILE: join(dir, 'ownership.yaml') }, { dir: tempDir() });
+    const ctl = await startController({}, { dir: tempDir() });
     try {
       const res = await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('payments-api') });
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/no Grafana service-account token \(GRAFANA_URL, GRAFANA_SA_TOKEN\)/);
     } finally {
       await ctl.stop();
+    }
+  });
+});
+
+describe("ownership from the app's settings", () => {
+  const searchMovedToPayments = [{ team: 'payments', services: ['payments-*', 'fraud', 'search'] }];
+
+  it('follows the table an admin saves in the app, after the cache period', async () => {
+    const table = await startFakeGrafana({ payments: ['alice'] }, OWNERSHIP);
+    const ctl = await startController(
+      { GRAFANA_URL: table.url, GRAFANA_SA_TOKEN: table.serviceAccountToken, TEAM_CACHE_SECONDS: '0' },
+      { dir: tempDir() }
+    );
+    try {
+      expect((await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('search') })).status).toBe(403);
+      await table.setOwnership(searchMovedToPayments);
+      expect((await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('search') })).status).toBe(201);
+    } finally {
+      await ctl.stop();
+      await table.stop();
+    }
+  });
+
+  it('reads the table once per cache period, however many requests', async () => {
+    const ctl = await startController(env(), { dir: tempDir() });
+    try {
+      const before = await grafana.settingsRequests();
+      for (let i = 0; i < 5; i++) {
+        await call(ctl.url, 'GET', '/api/v1/me', { as: OWNER });
+      }
+      expect((await grafana.settingsRequests()) - before).toBe(1);
+    } finally {
+      await ctl.stop();
+    }
+  });
+
+  it('keeps the last good table when the stored one turns invalid', async () => {
+    const table = await startFakeGrafana({ payments: ['alice'] }, OWNERSHIP);
+    const ctl = await startController(
+      { GRAFANA_URL: table.url, GRAFANA_SA_TOKEN: table.serviceAccountToken, TEAM_CACHE_SECONDS: '0' },
+      { dir: tempDir() }
+    );
+    try {
+      expect((await call(ctl.url, 'GET', '/api/v1/me', { as: OWNER })).body.write.servicePatterns).toEqual([
+        'payments-*',
+        'fraud',
+      ]);
+      await table.setOwnership([{ team: 'payments', services: ['pay ments'] }]);
+      const res = await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('payments-api') });
+      expect(res.status).toBe(201);
+    } finally {
+      await ctl.stop();
+      await table.stop();
+    }
+  });
+
+  it('fails writes closed, naming the bad row, when the stored table was never valid', async () => {
+    const table = await startFakeGrafana({ payments: ['alice'] }, [{ team: 'payments', services: ['a"} or {'] }]);
+    const ctl = await startController(
+      { GRAFANA_URL: table.url, GRAFANA_SA_TOKEN: table.serviceAccountToken },
+      { dir: tempDir() }
+    );
+    try {
+      const res = await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('payments-api') });
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toMatch(/ownership table in the app's settings is invalid \(row 0: .*glob/);
+      expect(
+        (await call(ctl.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('payments-api') })).status
+      ).toBe(201);
+    } finally {
+      await ctl.stop();
+      await table.stop();
     }
   });
 });

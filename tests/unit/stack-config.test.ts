@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-import { Ownership } from '../../src/controller/ownership';
+import { Ownership, OwnershipTableSchema } from '../../src/contract';
 import { parseStrategiesFile } from '../../src/controller/strategiesFile';
 import { DEFAULT_PORTS } from '../../demo/config';
 
@@ -71,8 +71,10 @@ describe('configuration files', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('gives the controller an ownership file that puts every demo service in a team', async () => {
-    const ownership = await Ownership.fromFile(path.join(root, 'deploy/ownership.yaml'));
+  it('provisions one ownership table, valid by the contract, that puts every demo service in a team', () => {
+    const app = (parse(read('provisioning/plugins/app.yaml')) as { apps: Array<{ jsonData: { ownership: unknown } }> })
+      .apps[0];
+    const ownership = new Ownership(OwnershipTableSchema.parse(app?.jsonData.ownership));
     expect(Object.keys(DEFAULT_PORTS).filter((service) => ownership.owners(service).length === 0)).toEqual([]);
     expect(ownership.owners('payments')).toEqual(['payments-team']);
   });

@@ -3,8 +3,7 @@
  * poll status, active spikes, guardrails, and what the viewer may change (Grafana permission and
  * the controller's own team check). Plus why a write control is disabled, in words.
  */
-import type { Guardrails, KnownService, Me, Override } from '../../contract';
-import { serviceMatches } from '../scope/ownership';
+import { type Guardrails, type KnownService, type Me, type Override, serviceMatches } from '../../contract';
 import type { Viewer } from '../scope/viewer';
 import type { ControllerClient } from './controller';
 

@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 
 import { type ResolvedScope, type ScopeChoice, resolveScope, selectableTeams } from '../scope/scope';
 import { type Viewer, currentViewer, fetchViewerTeams } from '../scope/viewer';
-import type { TeamOwnership } from '../settings';
+import type { TeamOwnership } from '../../contract';
 import { type Load, useLoad } from './useLoad';
 
 export interface ViewerScope {

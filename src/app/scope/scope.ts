@@ -3,9 +3,8 @@
  * (Admins only), optionally narrowed to one service. `resolveScope` turns that choice into the
  * `Scope` every query builder takes, or into a sentence saying why there is nothing to query.
  */
+import { Ownership, type TeamOwnership, serviceMatches } from '../../contract';
 import { ALL_SERVICES, type Scope, scopeOf } from '../../queries';
-import type { TeamOwnership } from '../settings';
-import { globsOwnedBy, ownershipTeams, serviceMatches } from './ownership';
 
 export type ScopeChoice = { kind: 'mine' } | { kind: 'team'; team: string } | { kind: 'all' };
 
@@ -72,7 +71,7 @@ function widestScope(
         return { ok: false, reason: `You are not a member of ${choice.team}.` };
       }
       return fromGlobs(
-        globsOwnedBy(ownership, [choice.team]),
+        new Ownership(ownership).globsOf([choice.team]),
         `${choice.team} owns no services in the ownership table.`
       );
     }
@@ -81,7 +80,10 @@ function widestScope(
         teams.length === 0
           ? 'You are not in any Grafana team, so no services are yours.'
           : `None of your teams (${teams.join(', ')}) owns a service in the ownership table.`;
-      return fromGlobs(globsOwnedBy(ownership, teams), `${why} Ask an Admin to add your team in the app settings.`);
+      return fromGlobs(
+        new Ownership(ownership).globsOf(teams),
+        `${why} Ask an Admin to add your team in the app settings.`
+      );
     }
   }
 }
@@ -96,6 +98,6 @@ export function selectableTeams(
   isAdmin: boolean,
   ownership: readonly TeamOwnership[]
 ): string[] {
-  const configured = ownershipTeams(ownership);
+  const configured = new Ownership(ownership).teams;
   return isAdmin ? configured : configured.filter((team) => teams.includes(team));
 }

@@ -3,10 +3,12 @@
  * - `GET /api/signing-keys/keys`: a JWKS with one ES256 key, generated here with jose;
  * - `GET /api/teams/search?name=` and `GET /api/teams/:id/members`: team look-ups, answering only to the
  *   service-account token, in the JSON shapes Grafana returns (SearchTeamQueryResult, TeamMemberDTO[]);
+ * - `GET /api/plugins/seed-tracingops-app/settings`: the app's settings (PluginSetting DTO) with `jsonData.ownership`,
+ *   answering only to the service-account token; `PUT /test/ownership` replaces the table (test-only);
  * - `POST /test/sign`: signs an ID token like Grafana's idimpl (ES256, kid, typ jwt, iss = root URL with a slash,
  *   aud org:<id>, sub user:<id>, 10 minutes) with the claims in the body; test-only, not a Grafana endpoint.
  * Plain ESM run with `node`, because jose 6 is ESM-only and Jest here loads CommonJS.
- * Usage: node fake-grafana.mjs '{"serviceAccountToken":"…","teams":{"payments":["alice"]}}'
+ * Usage: node fake-grafana.mjs '{"serviceAccountToken":"…","teams":{"payments":["alice"]},"ownership":[…]}'
  * Prints one line `LISTENING <port>` when ready.
  */
 import { createServer } from 'node:http';
@@ -23,6 +25,8 @@ const kid = 'test-id-key-1';
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 const jwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'ES256' };
 let teamRequests = 0;
+let settingsRequests = 0;
+let ownership = options.ownership ?? [];
 
 function send(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -72,7 +76,26 @@ const server = createServer(async (req, res) => {
     return send(res, 200, { token });
   }
   if (url.pathname === '/test/stats') {
-    return send(res, 200, { teamRequests });
+    return send(res, 200, { teamRequests, settingsRequests });
+  }
+  if (url.pathname === '/test/ownership' && req.method === 'PUT') {
+    ownership = await readBody(req);
+    return send(res, 200, {});
+  }
+  if (url.pathname === '/api/plugins/seed-tracingops-app/settings') {
+    settingsRequests += 1;
+    if (req.headers.authorization !== `Bearer ${options.serviceAccountToken}`) {
+      return send(res, 401, { message: 'Unauthorized' });
+    }
+    return send(res, 200, {
+      name: 'Tracing Ops',
+      type: 'app',
+      id: 'seed-tracingops-app',
+      enabled: true,
+      pinned: true,
+      jsonData: { controllerUrl: 'http://controller:8080', ownership },
+      secureJsonFields: { controllerToken: true },
+    });
   }
   if (url.pathname.startsWith('/api/teams')) {
     teamRequests += 1;

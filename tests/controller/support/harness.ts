@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { TeamOwnership } from '../../../src/contract';
 import type { Clock } from '../../../src/controller/clock';
 import { loadConfig } from '../../../src/controller/config';
 import { type Controller, createController } from '../../../src/controller/server';
@@ -167,15 +168,25 @@ export interface FakeGrafana {
     type?: string;
   }): Promise<string>;
   teamRequests(): Promise<number>;
+  /** How often the controller read the app's settings (the ownership table). */
+  settingsRequests(): Promise<number>;
+  /** Replaces the ownership table in the app's settings, as an admin saving the settings page would. */
+  setOwnership(rows: unknown): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts tests/controller/support/fake-grafana.mjs in its own Node process (see there for what it simulates). */
-export async function startFakeGrafana(teams: Record<string, string[]>): Promise<FakeGrafana> {
+/**
+ * Starts tests/controller/support/fake-grafana.mjs in its own Node process (see there for what it simulates), with
+ * the team memberships and the ownership table of the app's settings.
+ */
+export async function startFakeGrafana(
+  teams: Record<string, string[]>,
+  ownership: TeamOwnership[] = []
+): Promise<FakeGrafana> {
   const serviceAccountToken = 'glsa_test_service_account_token';
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(__dirname, 'fake-grafana.mjs'), JSON.stringify({ serviceAccountToken, teams })],
+    [join(__dirname, 'fake-grafana.mjs'), JSON.stringify({ serviceAccountToken, teams, ownership })],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     }
@@ -201,6 +212,12 @@ export async function startFakeGrafana(teams: Record<string, string[]>): Promise
     },
     async teamRequests() {
       return ((await (await fetch(`${url}/test/stats`)).json()) as { teamRequests: number }).teamRequests;
+    },
+    async settingsRequests() {
+      return ((await (await fetch(`${url}/test/stats`)).json()) as { settingsRequests: number }).settingsRequests;
+    },
+    async setOwnership(rows) {
+      await fetch(`${url}/test/ownership`, { method: 'PUT', body: JSON.stringify(rows) });
     },
     stop: () =>
       new Promise((resolve) => {

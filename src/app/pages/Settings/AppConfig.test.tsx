@@ -129,7 +129,7 @@ describe('AppConfig', () => {
     expect(screen.getByText(/must start with http:\/\/ or https:\/\//)).toBeInTheDocument();
     expect(screen.getByText('bottleneckShare must be a share above 0 and at most 1, got 1.5')).toBeInTheDocument();
     expect(screen.getByText(/secret key pattern "\(unclosed" is not a valid regular expression/)).toBeInTheDocument();
-    expect(screen.getByText(/"check out" is not a service name or glob/)).toBeInTheDocument();
+    expect(screen.getByText(/"check out": a service name or glob is 1–128 characters/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
     expect(mockBackend.sent('/settings', 'POST')).toHaveLength(0);
   });

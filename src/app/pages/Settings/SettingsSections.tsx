@@ -104,7 +104,8 @@ export function OwnershipSection({ draft, update, problems }: SectionProps) {
     <FieldSet label="Team ownership">
       <Text color="secondary" element="p">
         Which Grafana team owns which services (names or globs such as payments-*, comma-separated). Responders see
-        their teams&apos; services by default and can raise sampling only for them.
+        their teams&apos; services by default and can raise sampling only for them: the sampling controller reads this
+        same table from Grafana to authorise changes.
       </Text>
       <table className={styles.table}>
         <ColumnHeaders names={['Team', 'Services']} actions />
@@ -155,21 +156,6 @@ export function OwnershipSection({ draft, update, problems }: SectionProps) {
       >
         Add team
       </Button>
-      <Field
-        className={styles.spaced}
-        label="Ownership resource attribute"
-        description="Optional: a resource attribute whose value names the owning team (e.g. service.namespace)"
-        invalid={Boolean(problems.ownershipAttribute)}
-        error={problems.ownershipAttribute}
-      >
-        <Input
-          id="ownership-attribute"
-          width={40}
-          value={draft.ownershipAttribute}
-          placeholder="service.namespace"
-          onChange={(event) => update({ ownershipAttribute: event.currentTarget.value })}
-        />
-      </Field>
     </FieldSet>
   );
 }
@@ -277,5 +263,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
     marginBottom: theme.spacing(1),
     'th, td': { padding: theme.spacing(0.5), verticalAlign: 'top', textAlign: 'left' },
   }),
-  spaced: css({ marginTop: theme.spacing(2) }),
 });

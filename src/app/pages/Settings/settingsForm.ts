@@ -24,7 +24,6 @@ export interface SettingsDraft {
   controllerToken: string;
   tokenConfigured: boolean;
   ownership: OwnershipDraft[];
-  ownershipAttribute: string;
   /** Empty means "use the default". */
   thresholds: Partial<Record<keyof AnalysisSettings, string>>;
   /** One entry per line. */
@@ -61,7 +60,6 @@ export function draftFromMeta(meta: AppPluginMeta<AppSettings>): SettingsDraft {
     controllerToken: '',
     tokenConfigured: Boolean(meta.secureJsonFields?.controllerToken),
     ownership: (settings.ownership ?? []).map((row) => ({ team: row.team, services: row.services.join(', ') })),
-    ownershipAttribute: settings.ownershipAttribute ?? '',
     thresholds,
     allowKeys: lines(redaction.allowKeys),
     secretKeyPatterns: lines(redaction.secretKeyPatterns),
@@ -86,7 +84,6 @@ export function settingsFromDraft(draft: SettingsDraft): AppSettings {
     lokiDatasourceUid: optional(draft.lokiDatasourceUid),
     controllerUrl: optional(draft.controllerUrl)?.replace(/\/+$/, ''),
     ownership: draft.ownership.map((row) => ({ team: row.team.trim(), services: splitCommas(row.services) })),
-    ownershipAttribute: optional(draft.ownershipAttribute),
     analysis,
     redaction: {
       allowKeys: splitLines(draft.allowKeys),
