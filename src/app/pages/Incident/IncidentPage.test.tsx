@@ -400,6 +400,23 @@ describe('IncidentPage: sampling', () => {
     expect(await screen.findByText(/within about 30 s/)).toBeInTheDocument();
   });
 
+  it("shows the controller's refusal inside the open dialog, where the responder is looking", async () => {
+    tempoServes([]);
+    mockBackend.on(
+      'POST',
+      `${CONTROLLER}/overrides`,
+      fail(403, { error: { code: 'forbidden', message: 'none of your teams (identity) owns gateway' } })
+    );
+    renderPage('/incident?raise=gateway');
+
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-8');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
+
+    const refusal = await within(dialog).findByRole('alert', { name: 'The controller refused' });
+    expect(refusal).toHaveTextContent('none of your teams (identity) owns gateway');
+  }, 15_000);
+
   it('reverts and extends a spike through the route', async () => {
     tempoServes([]);
     controllerServes({ overrides: [spike] });

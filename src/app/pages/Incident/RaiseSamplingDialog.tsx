@@ -14,9 +14,18 @@ export interface RaiseSamplingDialogProps {
   onSubmit: (body: CreateOverrideBody) => void;
   onDismiss: () => void;
   busy: boolean;
+  /** The controller's answer to the last attempt; shown here because the modal hides the page behind it. */
+  error?: string;
 }
 
-export function RaiseSamplingDialog({ service, guardrails, onSubmit, onDismiss, busy }: RaiseSamplingDialogProps) {
+export function RaiseSamplingDialog({
+  service,
+  guardrails,
+  onSubmit,
+  onDismiss,
+  busy,
+  error,
+}: RaiseSamplingDialogProps) {
   const [draft, setDraft] = useState<RaiseDraft>(() => initialDraft(service, guardrails));
   const [problems, setProblems] = useState<RaiseProblems>({});
   const field = (key: keyof RaiseDraft) => ({
@@ -80,6 +89,11 @@ export function RaiseSamplingDialog({ service, guardrails, onSubmit, onDismiss, 
         <Field label="Reason" description="Shown to other responders and kept in the audit log" {...field('reason')}>
           <Input {...input('reason')} placeholder="e.g. INC-123: checkout 5xx, need full traces" />
         </Field>
+        {error && (
+          <Alert severity="error" title="The controller refused">
+            {error}
+          </Alert>
+        )}
         <Modal.ButtonRow>
           <Button variant="secondary" fill="outline" onClick={onDismiss}>
             Cancel

@@ -69,7 +69,11 @@ export function useIncident() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [raisedSpike, setRaisedSpike] = useState<Override>();
-  const openRaise = (service: string | undefined) => setUrl({ raise: service });
+  const openRaise = (service: string | undefined) => {
+    // A refusal belongs to the attempt it answered, not to the next dialog.
+    setActionError(undefined);
+    setUrl({ raise: service });
+  };
 
   const act = async (action: () => Promise<Override>, after?: (o: Override) => void) => {
     setBusy(true);
