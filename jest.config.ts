@@ -1,6 +1,7 @@
 /**
- * Three Jest projects: `app` renders React in jsdom, `node` runs everything that is plain TypeScript
- * (analysis, queries, contract, controller, demo), and `dist` inspects the production bundle after `npm run build`.
+ * Four Jest projects: `app` renders React in jsdom, `node` runs everything that is plain TypeScript
+ * (analysis, queries, contract, controller, demo), `dist` inspects the production bundle after `npm run build`, and
+ * `e2e` drives the built plugin in Chromium against the real backends (`npm run test:e2e`).
  */
 import type { Config } from 'jest';
 
@@ -73,6 +74,15 @@ const config: Config = {
       ],
       transform: swc,
       // jose ships ESM only; Jest (before Node 24.9) cannot require ESM, so it is transformed like our code.
+      transformIgnorePatterns: ['node_modules/(?!(jose)/)'],
+    },
+    {
+      // The real-browser flows (`npm run test:e2e`): need `npm run build` and Debian's chromium and prometheus.
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/e2e/flows/**/*.e2e.ts'],
+      transform: swc,
+      // The controller (started in-process) verifies ID tokens with jose, which ships ESM only.
       transformIgnorePatterns: ['node_modules/(?!(jose)/)'],
     },
     {

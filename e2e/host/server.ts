@@ -40,6 +40,8 @@ export interface HostOptions {
   teams: string[];
   /** Signs a Grafana ID token for the user (the simulated Grafana's `/test/sign`). */
   signIdToken: (user: HostUser) => Promise<string>;
+  /** Called after an admin saved the settings, e.g. to hand the ownership table to the controller's Grafana. */
+  onSave?: (jsonData: Record<string, unknown>) => Promise<void>;
   /** Where the built plugin is; `dist/` by default. */
   distDir?: string;
 }
@@ -419,6 +421,7 @@ body { margin: 0; }
           Object.assign(jsonData, body.jsonData);
         }
         Object.assign(secure, body.secureJsonData ?? {});
+        await options.onSave?.(jsonData);
         sendJson(res, 200, { message: 'Plugin settings updated' });
         return;
       }

@@ -22,11 +22,11 @@ import { config, locationService, setAppEvents, setBackendSrv, setDataSourceSrv,
 import * as grafanaUi from '@grafana/ui';
 import { GlobalStyles, PortalContainer } from '@grafana/ui';
 import * as React from 'react';
-import { type ComponentType, useEffect, useState } from 'react';
+import { type ComponentType, type ReactNode, useEffect, useLayoutEffect, useState } from 'react';
 import * as ReactDOM from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import * as ReactRouter from 'react-router';
-import { Link, Route, Routes, unstable_HistoryRouter as HistoryRouter, useLocation } from 'react-router-dom';
+import { Link, Route, Router, Routes, useLocation } from 'react-router-dom';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as rxjs from 'rxjs';
 // Not exported from @grafana/runtime's index: Grafana core sets them through these modules (see README).
@@ -241,9 +241,29 @@ function PanelRoute() {
   return <Loading value={panel}>{() => <PanelDashboard panel={panel as PanelPlugin} />}</Loading>;
 }
 
-const history = locationService.getHistory() as unknown as Parameters<typeof HistoryRouter>[0]['history'];
+/**
+ * A react-router v6 router on Grafana's history (`locationService.getHistory()`), as Grafana mounts plugins. That
+ * history is the `history` v4 package, whose listeners get `(location, action)`, not v5's `{ location, action }`,
+ * so react-router's own HistoryRouter cannot take it.
+ */
+function GrafanaHistoryRouter({ children }: { children: ReactNode }) {
+  const history = locationService.getHistory();
+  const [state, setState] = useState({ location: history.location, action: history.action });
+  useLayoutEffect(() => history.listen((location, action) => setState({ location, action })), [history]);
+  return (
+    <Router
+      location={state.location}
+      navigationType={state.action as ReactRouter.NavigationType}
+      navigator={history as unknown as ReactRouter.Navigator}
+      future={{ v7_relativeSplatPath: true }}
+    >
+      {children}
+    </Router>
+  );
+}
+
 createRoot(document.getElementById('host-root')!).render(
-  <HistoryRouter history={history} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+  <GrafanaHistoryRouter>
     <Host />
-  </HistoryRouter>
+  </GrafanaHistoryRouter>
 );

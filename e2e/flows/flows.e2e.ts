@@ -1,0 +1,30 @@
+/**
+ * The end-to-end flows (`npm run test:e2e`): one environment — controller, Prometheus, the preview host with the
+ * built plugin, Chromium — shared by the flows, which run one after another.
+ */
+import { afterAll, beforeAll, jest } from '@jest/globals';
+
+import { type Environment, startEnvironment } from './environment';
+import { outageFlows } from './outages.flow';
+import { permissionFlows } from './permissions.flow';
+
+jest.setTimeout(120_000);
+
+let environment: Environment | undefined;
+const env = () => {
+  if (!environment) {
+    throw new Error('the environment did not start');
+  }
+  return environment;
+};
+
+beforeAll(async () => {
+  environment = await startEnvironment();
+}, 180_000);
+
+afterAll(async () => {
+  await environment?.stop();
+}, 60_000);
+
+permissionFlows(env);
+outageFlows(env);
