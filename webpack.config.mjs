@@ -134,7 +134,8 @@ __webpack_public_path__ = amdMetaModule && amdMetaModule.uri
       new CopyWebpackPlugin({
         patterns: [
           { from: 'plugin.json', to: '.', transform: stampVersion },
-          { from: 'README.md', to: '.', transform: stampVersion },
+          // The user-facing README Grafana shows on the plugin's page; the developers' README stays at the root.
+          { from: 'src/README.md', to: '.', transform: stampVersion },
           { from: 'CHANGELOG.md', to: '.' },
           { from: 'LICENSE', to: '.' },
           { from: 'src/app/img', to: 'img' },

@@ -2,10 +2,12 @@
 # picks the service each container runs with DEMO_SERVICES.
 FROM node:24-bookworm-slim
 WORKDIR /app
+# The demo is its own npm workspace (`@tracingops/demo`): npm needs every workspace's manifest to read the lock
+# file and installs the demo's packages only. None of them needs its install scripts.
 COPY package.json package-lock.json .npmrc ./
-# The OpenTelemetry SDK and tsx are devDependencies of the repository; no package needs its install
-# scripts for the demo (better-sqlite3 is the controller's).
-RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY src/controller/package.json ./src/controller/
+COPY demo/package.json ./demo/
+RUN npm ci --workspace=@tracingops/demo --include-workspace-root=false --omit=dev --ignore-scripts
 COPY demo ./demo
 # Owned by the runtime user, so the named volume mounted here starts writable for it.
 RUN mkdir -p /var/log/demo && chown node:node /var/log/demo

@@ -1,5 +1,6 @@
 /**
- * Anomalous-trace analysis: a normalised `Trace` model built from Tempo/OTLP JSON, the anomaly
+ * Anomalous-trace analysis: a normalised `Trace` model built from Tempo/OTLP JSON (and Jaeger's UI
+ * JSON through `jaegerUiTraceToOtlp`), the anomaly
  * `Rule`s that produce `Finding`s, ranking, p99 baselines and attribute redaction. Pure
  * TypeScript with no Grafana, React or Node-only imports, and no side effects on import.
  */
@@ -16,6 +17,13 @@ export {
   ownAttributes,
 } from './trace';
 export { type AttributeValue, type SpanKind, type SpanStatus } from './otlp';
+export {
+  type OtlpJsonTrace,
+  type OtlpJsonSpan,
+  type OtlpJsonAttribute,
+  type OtlpJsonValue,
+  jaegerUiTraceToOtlp,
+} from './jaegerUi';
 export {
   type Finding,
   type FindingUnit,

@@ -17,9 +17,22 @@ import {
   resolveAnalysisSettings,
 } from '../analysis';
 import { OwnershipTableSchema, type TeamOwnership } from '../contract';
+import type { HistogramUnit } from '../queries';
+
+/**
+ * Where the span metrics' names come from: detected by probing Prometheus (`auto`, the default), or
+ * fixed to Tempo's metrics-generator or an OpenTelemetry spanmetrics connector with its namespace
+ * (dots as underscores) and histogram unit.
+ */
+export type SpanMetricsSetting =
+  { flavour: 'auto' } | { flavour: 'tempo' } | { flavour: 'otel'; namespace: string; unit: HistogramUnit };
 
 export interface AppSettings {
+  /** The trace data source: a Tempo or a Jaeger data source (Grafana knows which). */
+  tracesDatasourceUid?: string;
+  /** The trace data source as settings saved before Jaeger support named it; see `tracesDatasourceUid`. */
   tempoDatasourceUid?: string;
+  spanMetrics?: SpanMetricsSetting;
   prometheusDatasourceUid?: string;
   lokiDatasourceUid?: string;
   controllerUrl?: string;
@@ -34,17 +47,22 @@ export interface AppSecureSettings {
   controllerToken?: string;
 }
 
-/** What is still missing before the incident page can show data, in the order a responder should fix it. */
+/** The trace data source's uid, from the current setting or the one older settings used. */
+export function tracesDatasourceUid(settings: AppSettings | undefined): string | undefined {
+  return settings?.tracesDatasourceUid || settings?.tempoDatasourceUid || undefined;
+}
+
+/**
+ * What is still missing before the incident page can show data, in the order a responder should fix
+ * it. Loki is optional: without it the logs section says logs are not configured.
+ */
 export function missingSettings(settings: AppSettings | undefined): string[] {
   const missing: string[] = [];
-  if (!settings?.tempoDatasourceUid) {
-    missing.push('Tempo data source');
+  if (!tracesDatasourceUid(settings)) {
+    missing.push('trace data source (Tempo or Jaeger)');
   }
   if (!settings?.prometheusDatasourceUid) {
     missing.push('Prometheus data source');
-  }
-  if (!settings?.lokiDatasourceUid) {
-    missing.push('Loki data source');
   }
   if (!settings?.controllerUrl) {
     missing.push('sampling controller URL');
@@ -57,9 +75,13 @@ export interface SettingsProblems {
   controllerUrl?: string;
   /** By row index of the ownership table. */
   ownership?: Record<number, string>;
+  spanMetricsNamespace?: string;
   analysis?: Partial<Record<keyof AnalysisSettings, string>>;
   redaction?: Partial<Record<'allowKeys' | 'secretKeyPatterns' | 'valuePatterns', string>>;
 }
+
+// A Prometheus metric-name prefix: what the connector's namespace becomes with dots as underscores.
+const METRIC_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function controllerUrlProblem(url: string | undefined): string | undefined {
   if (!url) {
@@ -136,6 +158,11 @@ export function settingsProblems(settings: AppSettings): SettingsProblems {
   const ownership = ownershipProblems(settings.ownership ?? []);
   if (Object.keys(ownership).length > 0) {
     problems.ownership = ownership;
+  }
+  const spanMetrics = settings.spanMetrics;
+  if (spanMetrics?.flavour === 'otel' && !METRIC_PREFIX.test(spanMetrics.namespace)) {
+    problems.spanMetricsNamespace =
+      "A metric-name prefix such as traces_span_metrics (letters, digits and _; the connector's dots become _)";
   }
   const analysis = analysisProblems(settings.analysis ?? {});
   if (analysis && Object.keys(analysis).length > 0) {

@@ -4,7 +4,7 @@
  * `message`, logs can use the fields.
  */
 
-export type DataSourceKind = 'Tempo' | 'Prometheus' | 'Loki';
+export type DataSourceKind = 'Tempo' | 'Jaeger' | 'Prometheus' | 'Loki';
 
 export type DataSourceErrorKind =
   /** The data source answered with a non-2xx status. */

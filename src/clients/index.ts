@@ -1,5 +1,5 @@
 /**
- * Data clients for Tempo, Prometheus and Loki with an injectable fetch-like transport and base
+ * Data clients for Tempo, Jaeger, Prometheus and Loki with an injectable fetch-like transport and base
  * URL, so the same code runs through Grafana's data source proxy and directly against the
  * services in tests. Every failure is a `DataSourceError`.
  */
@@ -21,6 +21,15 @@ export {
   type TempoTrace,
   createTempoClient,
 } from './tempo';
+export {
+  type JaegerClient,
+  type JaegerClientOptions,
+  type JaegerApi,
+  type JaegerSearch,
+  type JaegerTrace,
+  createJaegerClient,
+  groupByTrace,
+} from './jaeger';
 export {
   type PrometheusClient,
   type PromInstantResult,

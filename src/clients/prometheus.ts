@@ -1,6 +1,6 @@
 /**
  * Prometheus HTTP API client for instant and range queries (`/api/v1/query`,
- * `/api/v1/query_range`), returning the typed `data` of a successful answer.
+ * `/api/v1/query_range`) and label values (`/api/v1/label/<name>/values`), returning the typed `data` of a successful answer.
  */
 import { type ClientOptions, type RequestOptions, createHttp } from './http';
 
@@ -28,6 +28,12 @@ export interface PromRangeResult {
 export interface PrometheusClient {
   /** Instant query at `time` (unix seconds; default now). */
   query(query: string, at?: { readonly time?: number }, options?: RequestOptions): Promise<PromInstantResult>;
+  /** Values of `label` (`__name__` for metric names) on the series `match` selects, optionally in a time range. */
+  labelValues(
+    label: string,
+    filter?: { readonly match?: string; readonly start?: number; readonly end?: number },
+    options?: RequestOptions
+  ): Promise<string[]>;
   /** Range query; times in unix seconds, step in seconds. */
   queryRange(
     query: string,
@@ -63,6 +69,18 @@ export function createPrometheusClient(options: ClientOptions): PrometheusClient
         throw http.invalid('/api/v1/query', `unexpected result type ${d.resultType}`);
       }
       return d as PromInstantResult;
+    },
+    async labelValues(label, filter = {}, request) {
+      const path = `/api/v1/label/${encodeURIComponent(label)}/values`;
+      const body = (await http.getJson(
+        path,
+        { 'match[]': filter.match, start: filter.start, end: filter.end },
+        request
+      )) as { status?: unknown; data?: unknown } | null;
+      if (body?.status !== 'success' || !Array.isArray(body.data)) {
+        throw http.invalid(path, 'expected {"status": "success", "data": [...]}');
+      }
+      return body.data.filter((v): v is string => typeof v === 'string');
     },
     async queryRange(query, range, request) {
       const d = await data(

@@ -24,4 +24,9 @@ export {
   OTEL_SPAN_METRICS,
   spanMetricNames,
 } from './spanMetrics';
+export {
+  SPAN_METRICS_NAMES_SELECTOR,
+  detectSpanMetricsFlavours,
+  describeSpanMetricsFlavour,
+} from './spanMetricsDetection';
 export { type TraceLogsQuery, logqlTraceLogs } from './logql';

@@ -65,6 +65,12 @@ beforeAll(() => {
 });
 
 describe('dist/', () => {
+  it("ships the users' README, stamped, not the developers'", () => {
+    const readme = fs.readFileSync(path.join(dist, 'README.md'), 'utf8');
+    expect(readme).toContain(`Version ${packageVersion}`);
+    expect(readme).not.toMatch(/npm run|\.ci\/run|jest/i);
+  });
+
   it('holds the manifest, module, logo, README, CHANGELOG and LICENSE', () => {
     for (const file of ['plugin.json', 'module.js', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
       expect(fs.existsSync(path.join(dist, file))).toBe(true);

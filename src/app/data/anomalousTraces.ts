@@ -1,6 +1,7 @@
 /**
- * Finding the anomalous traces of a scope and time range: a TraceQL search for candidates (spans in
- * error or slow), the full traces from Tempo, p99 baselines from span metrics, then the analysis
+ * Finding the anomalous traces of a scope and time range: candidates from the trace backend (on
+ * Tempo a TraceQL search for spans in error or slow, then the full traces; on Jaeger per-service
+ * searches, see `jaegerCandidates`), p99 baselines from span metrics, then the analysis
  * rules and ranking. Everything shown is redacted. Baselines are optional: without Prometheus the
  * `slow` rule stays silent and the page says why.
  */
@@ -15,8 +16,10 @@ import {
   baselinesFromPrometheus,
   rankTraces,
 } from '../../analysis';
-import type { PrometheusClient, TempoClient } from '../../clients';
-import { type Scope, promLatencyQuantile, traceqlCandidates } from '../../queries';
+import type { JaegerClient, PrometheusClient, TempoClient } from '../../clients';
+import { type Scope, type SpanMetricsFlavour, promLatencyQuantile, traceqlCandidates } from '../../queries';
+import { findJaegerCandidates } from './jaegerCandidates';
+import { mapLimited } from './mapLimited';
 
 /** Spans at least this slow are candidates even without errors; the rules decide whether they are anomalous. */
 export const CANDIDATE_SLOW_SPAN_MS = 500;
@@ -45,11 +48,17 @@ export interface AnomalousTraces {
   candidates: number;
   /** Why the `slow` rule could not run, if it could not. */
   baselineProblem?: string;
+  /** What the candidate caps left out (Jaeger), if anything. */
+  truncated?: string;
 }
 
 export interface AnomalousTracesQuery {
-  tempo: TempoClient;
+  /** One of the two trace backends. */
+  tempo?: TempoClient;
+  jaeger?: JaegerClient;
   prometheus?: PrometheusClient;
+  /** The span metrics' flavour; Tempo's when omitted. */
+  flavour?: SpanMetricsFlavour;
   scope: Scope;
   /** Unix seconds. */
   start: number;
@@ -59,30 +68,39 @@ export interface AnomalousTracesQuery {
   signal?: AbortSignal;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+async function tempoCandidates(tempo: TempoClient, q: AnomalousTracesQuery) {
+  const options = { signal: q.signal };
+  const { traces: candidates } = await tempo.search(
+    { query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS), start: q.start, end: q.end, limit: CANDIDATE_LIMIT },
+    options
+  );
+  const fetched = await mapLimited(candidates, FETCH_CONCURRENCY, (c) =>
+    tempo.getTrace(c.traceId, { start: q.start, end: q.end }, options)
+  );
+  return { count: candidates.length, traces: fetched.filter((trace) => trace !== null) as unknown[] };
+}
+
+function candidateTraces(q: AnomalousTracesQuery): Promise<{ count: number; traces: unknown[]; truncated?: string }> {
+  if (q.jaeger) {
+    return findJaegerCandidates({ ...q, jaeger: q.jaeger, slowSpanMs: CANDIDATE_SLOW_SPAN_MS }).then((found) => ({
+      count: found.traces.length,
+      traces: found.traces,
+      truncated: found.truncated,
+    }));
+  }
+  if (q.tempo) {
+    return tempoCandidates(q.tempo, q);
+  }
+  return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
 }
 
 export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<AnomalousTraces> {
   const options = { signal: q.signal };
-  const search = q.tempo.search(
-    { query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS), start: q.start, end: q.end, limit: CANDIDATE_LIMIT },
-    options
-  );
   const baselineWindow = Math.max(300, Math.round(q.end - q.start));
   const baselines = q.prometheus
     ? q.prometheus
         .query(
-          promLatencyQuantile({ scope: q.scope, rangeSeconds: baselineWindow, quantile: 0.99 }),
+          promLatencyQuantile({ scope: q.scope, rangeSeconds: baselineWindow, quantile: 0.99, flavour: q.flavour }),
           { time: q.end },
           options
         )
@@ -90,19 +108,16 @@ export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<Anom
         .catch((error: Error) => ({ baselines: new Map<string, number>(), problem: error.message }))
     : Promise.resolve({ baselines: new Map<string, number>(), problem: 'No Prometheus data source is configured.' });
 
-  const [{ traces: candidates }, baseline] = await Promise.all([search, baselines]);
-  const fetched = await mapLimited(candidates, FETCH_CONCURRENCY, (c) =>
-    q.tempo.getTrace(c.traceId, { start: q.start, end: q.end }, options)
-  );
+  const [candidates, baseline] = await Promise.all([candidateTraces(q), baselines]);
   const analyses = rankTraces(
-    fetched
-      .filter((trace) => trace !== null)
+    candidates.traces
       .map((trace) => analyzeTrace(trace, { settings: q.settings, baselines: baseline.baselines }))
       .filter((analysis) => analysis.findings.length > 0)
   );
 
   return {
-    candidates: candidates.length,
+    candidates: candidates.count,
+    truncated: candidates.truncated,
     baselineProblem: 'problem' in baseline ? baseline.problem : undefined,
     traces: analyses.map(({ trace, findings, score }) => {
       const worst = findings[0] as Finding;

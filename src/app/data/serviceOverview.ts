@@ -1,9 +1,15 @@
 /**
- * The RED overview of the services in scope from Tempo's span metrics: request rate, error ratio
+ * The RED overview of the services in scope from span metrics (either flavour): request rate, error ratio
  * and p95 latency per service over the time range, as series for sparklines and a latest value.
  */
 import type { PromMatrixSeries, PrometheusClient } from '../../clients';
-import { type Scope, promErrorRatio, promLatencyQuantile, promRequestRate } from '../../queries';
+import {
+  type Scope,
+  type SpanMetricsFlavour,
+  promErrorRatio,
+  promLatencyQuantile,
+  promRequestRate,
+} from '../../queries';
 
 export interface ServiceSeries {
   values: Array<number | null>;
@@ -44,7 +50,8 @@ export async function loadServiceOverview(
   scope: Scope,
   start: number,
   end: number,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  flavour?: SpanMetricsFlavour
 ): Promise<ServiceOverview[]> {
   const step = Math.max(15, Math.ceil((end - start) / POINTS));
   const first = Math.ceil(start / step) * step;
@@ -52,7 +59,7 @@ export async function loadServiceOverview(
   for (let t = first; t <= end; t += step) {
     timestamps.push(t);
   }
-  const q = { scope, rangeSeconds: RATE_WINDOW_SECONDS, by: ['service'] as const };
+  const q = { scope, rangeSeconds: RATE_WINDOW_SECONDS, by: ['service'] as const, flavour };
   const range = { start: first, end, step };
   const [rate, errors, p95] = await Promise.all([
     prometheus.queryRange(promRequestRate(q), range, { signal }),

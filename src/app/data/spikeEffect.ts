@@ -1,11 +1,11 @@
 /**
- * Whether a sampling spike reached its service: the server-span rate Tempo ingested before the spike
+ * Whether a sampling spike reached its service: the server-span rate the trace backend ingested before the spike
  * and now, from span metrics (they count sampled spans, so the rate rises once the service samples
  * more), with the service's last poll of the controller to tell "not polling" from "not yet".
  */
 import type { PrometheusClient } from '../../clients';
 import type { Override } from '../../contract';
-import { promRequestRate, scopeOf } from '../../queries';
+import { type SpanMetricsFlavour, promRequestRate, scopeOf } from '../../queries';
 import type { ControllerClient } from './controller';
 
 /** The rate window of the check: short, so the rate after the spike is not diluted by the rate before. */
@@ -38,9 +38,11 @@ async function ingestedServerRate(
   prometheus: PrometheusClient,
   service: string,
   time: number,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  flavour?: SpanMetricsFlavour
 ): Promise<number | undefined> {
   const query = promRequestRate({
+    flavour,
     scope: scopeOf([service]),
     rangeSeconds: SPIKE_RATE_WINDOW_SECONDS,
     by: ['service'],
@@ -55,13 +57,14 @@ export async function checkSpike(
   prometheus: PrometheusClient,
   controller: ControllerClient,
   spike: Override,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  flavour?: SpanMetricsFlavour
 ): Promise<SpikeCheck> {
   const checkedAt = new Date();
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
   const [before, after, known] = await Promise.all([
-    ingestedServerRate(prometheus, spike.service, seconds(new Date(spike.createdAt)), signal),
-    ingestedServerRate(prometheus, spike.service, seconds(checkedAt), signal),
+    ingestedServerRate(prometheus, spike.service, seconds(new Date(spike.createdAt)), signal, flavour),
+    ingestedServerRate(prometheus, spike.service, seconds(checkedAt), signal, flavour),
     controller.services(signal),
   ]);
   const lastSeen = known.services.find((s) => s.name === spike.service)?.lastSeen;

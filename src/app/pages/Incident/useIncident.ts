@@ -15,7 +15,7 @@ import { loadServiceOverview } from '../../data/serviceOverview';
 import { backendSrvTransport } from '../../data/transport';
 import { useLoad } from '../../data/useLoad';
 import { useScope } from '../../data/useScope';
-import { missingSettings } from '../../settings';
+import { missingSettings, tracesDatasourceUid } from '../../settings';
 import { toTimeRange, useIncidentUrlState } from './urlState';
 
 const controller = createControllerClient(backendSrvTransport);
@@ -33,30 +33,37 @@ export function useIncident() {
   const range = useMemo(() => toTimeRange(url.raw), [url.raw, refreshes]); // eslint-disable-line react-hooks/exhaustive-deps
   const start = Math.floor(range.from.valueOf() / 1000);
   const end = Math.floor(range.to.valueOf() / 1000);
+  const flavourKey = JSON.stringify(settings.spanMetrics ?? null);
   const key = resolved ? `${JSON.stringify(resolved.scope)}|${start}|${end}|${refreshes}` : 'no-scope';
 
-  const traces = useLoad(async (signal) => {
-    if (!resolved || !clients.tempo) {
-      return undefined;
-    }
-    return findAnomalousTraces({
-      tempo: clients.tempo,
-      prometheus: clients.prometheus,
-      scope: resolved.scope,
-      start,
-      end,
-      settings: analysis,
-      redactor,
-      signal,
-    });
-  }, `${key}|${settings.tempoDatasourceUid}|${settings.prometheusDatasourceUid}`);
+  const traces = useLoad(
+    async (signal) => {
+      if (!resolved || (!clients.tempo && !clients.jaeger)) {
+        return undefined;
+      }
+      return findAnomalousTraces({
+        tempo: clients.tempo,
+        jaeger: clients.jaeger,
+        prometheus: clients.prometheus,
+        flavour: await clients.spanMetricsFlavour(signal),
+        scope: resolved.scope,
+        start,
+        end,
+        settings: analysis,
+        redactor,
+        signal,
+      });
+    },
+    `${key}|${tracesDatasourceUid(settings)}|${settings.prometheusDatasourceUid}|${flavourKey}`
+  );
 
   const overview = useLoad(async (signal) => {
     if (!resolved || !clients.prometheus) {
       return undefined;
     }
-    return loadServiceOverview(clients.prometheus, resolved.scope, start, end, signal);
-  }, `${key}|${settings.prometheusDatasourceUid}`);
+    const flavour = await clients.spanMetricsFlavour(signal);
+    return loadServiceOverview(clients.prometheus, resolved.scope, start, end, signal, flavour);
+  }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}`);
 
   const globsKey = resolved ? JSON.stringify(resolved.globs ?? null) : 'no-scope';
   const sampling = useLoad(async (signal) => {
@@ -103,7 +110,7 @@ export function useIncident() {
     traces: traces.load,
     overview: overview.load,
     sampling: sampling.load,
-    spikeCheckSources: { prometheus: clients.prometheus, controller },
+    spikeCheckSources: { prometheus: clients.prometheus, controller, spanMetricsFlavour: clients.spanMetricsFlavour },
     blockedReason: (service?: string) =>
       viewer && samplingState ? writeBlockedReason(viewer, samplingState.me, service) : 'Loading permissions…',
     raiseFor: url.raise,

@@ -7,6 +7,7 @@ import { useEffect, useEffectEvent } from 'react';
 
 import type { PrometheusClient } from '../../../clients';
 import type { Override } from '../../../contract';
+import type { SpanMetricsFlavour } from '../../../queries';
 import type { ControllerClient } from '../../data/controller';
 import { type SpikeCheck, checkSpike, spikeSettlesAt } from '../../data/spikeEffect';
 import { type Load, useLoad } from '../../data/useLoad';
@@ -14,16 +15,19 @@ import { type Load, useLoad } from '../../data/useLoad';
 export interface SpikeCheckSources {
   prometheus?: PrometheusClient;
   controller: ControllerClient;
+  /** The span metrics' flavour; Tempo's when omitted. */
+  spanMetricsFlavour?: (signal?: AbortSignal) => Promise<SpanMetricsFlavour>;
 }
 
 export function useSpikeCheck(
   spike: Override,
   pollIntervalSeconds: number,
-  { prometheus, controller }: SpikeCheckSources
+  { prometheus, controller, spanMetricsFlavour }: SpikeCheckSources
 ): { check: Load<SpikeCheck | undefined>; settlesAt: Date; recheck: () => void } {
   const settlesAt = spikeSettlesAt(spike, pollIntervalSeconds);
   const { load, reload } = useLoad(
-    async (signal) => (prometheus ? checkSpike(prometheus, controller, spike, signal) : undefined),
+    async (signal) =>
+      prometheus ? checkSpike(prometheus, controller, spike, signal, await spanMetricsFlavour?.(signal)) : undefined,
     spike.id
   );
   const recheck = useEffectEvent(reload);

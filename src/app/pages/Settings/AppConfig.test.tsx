@@ -13,11 +13,13 @@ const mockBackend = new FakeBackend();
 const dataSources = [
   { uid: 'tempo-uid', name: 'Tempo', type: 'tempo' },
   { uid: 'tempo-2', name: 'Tempo EU', type: 'tempo' },
+  { uid: 'jaeger-uid', name: 'Jaeger', type: 'jaeger' },
   { uid: 'prom-uid', name: 'Prometheus', type: 'prometheus' },
   { uid: 'loki-uid', name: 'Loki', type: 'loki' },
 ].map((ds) => ({ ...ds, meta: { info: { logos: { small: '' } } } }) as unknown as DataSourceInstanceSettings);
 const mockDataSourceSrv = {
-  getList: ({ type }: { type?: string } = {}) => dataSources.filter((ds) => !type || ds.type === type),
+  getList: ({ type }: { type?: string | string[] } = {}) =>
+    dataSources.filter((ds) => !type || [type].flat().includes(ds.type)),
   getInstanceSettings: (ref: string | { uid?: string } | null) =>
     dataSources.find((ds) => ds.uid === (typeof ref === 'string' ? ref : ref?.uid)),
 };
@@ -77,7 +79,9 @@ describe('AppConfig', () => {
     expect(body).toMatchObject({
       enabled: true,
       jsonData: {
-        tempoDatasourceUid: 'tempo-uid',
+        // Settings saved before Jaeger support named the trace data source `tempoDatasourceUid`.
+        tracesDatasourceUid: 'tempo-uid',
+        spanMetrics: { flavour: 'auto' },
         controllerUrl: 'http://controller:8080',
         ownership: [
           { team: 'payments', services: ['checkout', 'payments-*', 'fraud'] },
@@ -106,15 +110,44 @@ describe('AppConfig', () => {
 
   it('saves the data source picked in each picker by UID', async () => {
     renderConfig();
-    await userEvent.click(screen.getByLabelText(/^Tempo data source/));
-    // Only Tempo data sources are offered.
+    await userEvent.click(screen.getByLabelText(/^Trace data source/));
+    // Tempo and Jaeger data sources are offered for traces, nothing else.
     const options = screen.getAllByRole('option').map((option) => option.textContent);
-    expect(options).toEqual(['Tempo', 'Tempo EU']);
-    await userEvent.click(screen.getByRole('option', { name: 'Tempo EU' }));
+    expect(options).toEqual(['Tempo', 'Tempo EU', 'Jaeger']);
+    await userEvent.click(screen.getByRole('option', { name: 'Jaeger' }));
 
     await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
 
-    await waitFor(() => expect(savedBody()).toMatchObject({ jsonData: { tempoDatasourceUid: 'tempo-2' } }));
+    await waitFor(() => expect(savedBody()).toMatchObject({ jsonData: { tracesDatasourceUid: 'jaeger-uid' } }));
+    expect((savedBody() as { jsonData: object }).jsonData).not.toHaveProperty('tempoDatasourceUid');
+  });
+
+  it('saves a fixed spanmetrics-connector flavour with its namespace and unit', async () => {
+    renderConfig();
+    await userEvent.click(screen.getByRole('radio', { name: 'OpenTelemetry spanmetrics connector' }));
+    const namespace = screen.getByRole('textbox', { name: /^Connector namespace/ });
+    expect(namespace).toHaveValue('traces_span_metrics');
+    await userEvent.clear(namespace);
+    await fill(namespace, 'otel_spans');
+    await userEvent.click(screen.getByRole('radio', { name: 'Seconds' }));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() =>
+      expect(savedBody()).toMatchObject({
+        jsonData: { spanMetrics: { flavour: 'otel', namespace: 'otel_spans', unit: 's' } },
+      })
+    );
+  });
+
+  it('refuses a connector namespace that is not a metric-name prefix', async () => {
+    renderConfig(appMeta({ ...saved, spanMetrics: { flavour: 'otel', namespace: 'traces_span_metrics', unit: 'ms' } }));
+    const namespace = screen.getByRole('textbox', { name: /^Connector namespace/ });
+    await userEvent.clear(namespace);
+    await fill(namespace, 'traces.span.metrics');
+
+    expect(screen.getByText(/A metric-name prefix such as traces_span_metrics/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
   });
 
   it('refuses to save invalid values and says what is wrong with each', async () => {
@@ -157,6 +190,14 @@ describe('AppConfig', () => {
       .on('GET', '/api/datasources/uid/prom-uid/health', fail(400, { status: 'ERROR', message: 'connection refused' }))
       .on(
         'GET',
+        '/api/datasources/proxy/uid/prom-uid/api/v1/label/__name__/values',
+        ok({
+          status: 'success',
+          data: ['traces_span_metrics_calls_total', 'traces_span_metrics_duration_milliseconds_bucket'],
+        })
+      )
+      .on(
+        'GET',
         '/api/datasources/uid/loki-uid/health',
         ok({ status: 'OK', message: 'Data source successfully connected.' })
       )
@@ -176,8 +217,38 @@ describe('AppConfig', () => {
     expect(rows).toEqual([
       'TempookData source is working',
       'Prometheusfailed400: connection refused',
+      'Span metricsokDetected OpenTelemetry spanmetrics connector (traces_span_metrics_*, milliseconds)',
       'LokiokData source successfully connected.',
       'Sampling controllerfailed401: invalid bearer token (check the token)',
+    ]);
+  });
+
+  it('names the trace backend and says when Prometheus lacks the configured span metrics', async () => {
+    mockBackend
+      .on('GET', '/api/datasources/uid/jaeger-uid/health', ok({ status: 'OK', message: 'Data source is working' }))
+      .on('GET', '/api/datasources/uid/prom-uid/health', ok({ status: 'OK', message: 'Data source is working' }))
+      .on(
+        'GET',
+        '/api/datasources/proxy/uid/prom-uid/api/v1/label/__name__/values',
+        ok({ status: 'success', data: ['traces_spanmetrics_calls_total', 'traces_spanmetrics_latency_bucket'] })
+      );
+    renderConfig(
+      appMeta({
+        tracesDatasourceUid: 'jaeger-uid',
+        prometheusDatasourceUid: 'prom-uid',
+        spanMetrics: { flavour: 'otel', namespace: 'traces_span_metrics', unit: 'ms' },
+      })
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+
+    const rows = within(await screen.findByRole('list', { name: 'Connection test results' }))
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
+    expect(rows.slice(0, 3)).toEqual([
+      'JaegerokData source is working',
+      'PrometheusokData source is working',
+      'Span metricsfailedThe settings use OpenTelemetry spanmetrics connector (traces_span_metrics_*, milliseconds), but Prometheus has Tempo metrics-generator (traces_spanmetrics_*, seconds)',
     ]);
   });
 

@@ -12,6 +12,7 @@ import {
   FieldSet,
   IconButton,
   Input,
+  RadioButtonGroup,
   SecretInput,
   Stack,
   Switch,
@@ -33,19 +34,35 @@ interface SectionProps {
 
 const DATA_SOURCES = [
   {
-    key: 'tempoDatasourceUid',
-    label: 'Tempo',
-    type: 'tempo',
-    description: 'Where candidate and full traces come from',
+    key: 'tracesDatasourceUid',
+    label: 'Trace',
+    type: ['tempo', 'jaeger'],
+    description: 'Tempo or Jaeger: where candidate and full traces come from',
   },
   {
     key: 'prometheusDatasourceUid',
     label: 'Prometheus',
     type: 'prometheus',
-    description: "Tempo's span metrics: rates, errors, p95/p99 baselines",
+    description:
+      "Span metrics (Tempo's metrics-generator or a collector's spanmetrics connector): rates, errors, p95/p99 baselines",
   },
-  { key: 'lokiDatasourceUid', label: 'Loki', type: 'loki', description: 'Logs carrying the trace ID' },
+  {
+    key: 'lokiDatasourceUid',
+    label: 'Loki',
+    type: 'loki',
+    description: 'Logs carrying the trace ID; optional, the logs section says when it is not set',
+  },
 ] as const;
+
+const FLAVOURS: Array<{ value: SettingsDraft['spanMetricsFlavour']; label: string }> = [
+  { value: 'auto', label: 'Detect' },
+  { value: 'tempo', label: 'Tempo metrics-generator' },
+  { value: 'otel', label: 'OpenTelemetry spanmetrics connector' },
+];
+const UNITS: Array<{ value: SettingsDraft['spanMetricsUnit']; label: string }> = [
+  { value: 'ms', label: 'Milliseconds' },
+  { value: 's', label: 'Seconds' },
+];
 
 export function ConnectionsSection({ draft, update, problems, tokenError }: SectionProps & { tokenError?: string }) {
   return (
@@ -54,7 +71,7 @@ export function ConnectionsSection({ draft, update, problems, tokenError }: Sect
         <Field key={key} label={`${label} data source`} description={description} htmlFor={`${key}-picker`}>
           <DataSourcePicker
             inputId={`${key}-picker`}
-            type={type}
+            type={typeof type === 'string' ? type : [...type]}
             current={draft[key] || null}
             noDefault
             width={40}
@@ -62,6 +79,7 @@ export function ConnectionsSection({ draft, update, problems, tokenError }: Sect
           />
         </Field>
       ))}
+      <SpanMetricsFields draft={draft} update={update} problems={problems} />
       <Field
         label="Sampling controller URL"
         description="As Grafana's server reaches it; the app calls it through its proxy route, never from the browser"
@@ -92,6 +110,49 @@ export function ConnectionsSection({ draft, update, problems, tokenError }: Sect
         />
       </Field>
     </FieldSet>
+  );
+}
+
+function SpanMetricsFields({ draft, update, problems }: SectionProps) {
+  return (
+    <>
+      <Field
+        label="Span metrics"
+        description="Which metric names the RED overview, baselines and spike check query; Detect asks Prometheus, and Test connection says what it found"
+      >
+        <RadioButtonGroup
+          aria-label="Span metrics"
+          options={FLAVOURS}
+          value={draft.spanMetricsFlavour}
+          onChange={(spanMetricsFlavour) => update({ spanMetricsFlavour })}
+        />
+      </Field>
+      {draft.spanMetricsFlavour === 'otel' && (
+        <Stack gap={2}>
+          <Field
+            label="Connector namespace"
+            description="The connector's namespace with dots as underscores (its default: traces_span_metrics)"
+            invalid={Boolean(problems.spanMetricsNamespace)}
+            error={problems.spanMetricsNamespace}
+          >
+            <Input
+              id="span-metrics-namespace"
+              width={40}
+              value={draft.spanMetricsNamespace}
+              onChange={(event) => update({ spanMetricsNamespace: event.currentTarget.value })}
+            />
+          </Field>
+          <Field label="Histogram unit" description="The connector's histogram.unit (its default: ms)">
+            <RadioButtonGroup
+              aria-label="Histogram unit"
+              options={UNITS}
+              value={draft.spanMetricsUnit}
+              onChange={(spanMetricsUnit) => update({ spanMetricsUnit })}
+            />
+          </Field>
+        </Stack>
+      )}
+    </>
   );
 }
 

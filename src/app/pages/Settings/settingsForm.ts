@@ -7,7 +7,8 @@
 import type { AppPluginMeta } from '@grafana/data';
 
 import { type AnalysisSettings, DEFAULT_REDACTION_SETTINGS } from '../../../analysis';
-import type { AppSecureSettings, AppSettings } from '../../settings';
+import type { HistogramUnit } from '../../../queries';
+import { type AppSecureSettings, type AppSettings, type SpanMetricsSetting, tracesDatasourceUid } from '../../settings';
 
 export interface OwnershipDraft {
   team: string;
@@ -16,9 +17,14 @@ export interface OwnershipDraft {
 }
 
 export interface SettingsDraft {
-  tempoDatasourceUid: string;
+  /** Tempo or Jaeger. */
+  tracesDatasourceUid: string;
   prometheusDatasourceUid: string;
   lokiDatasourceUid: string;
+  spanMetricsFlavour: SpanMetricsSetting['flavour'];
+  /** Kept while another flavour is chosen, so switching back does not lose it. */
+  spanMetricsNamespace: string;
+  spanMetricsUnit: HistogramUnit;
   controllerUrl: string;
   /** A new token typed by the admin; empty means "keep the configured one". */
   controllerToken: string;
@@ -52,10 +58,14 @@ export function draftFromMeta(meta: AppPluginMeta<AppSettings>): SettingsDraft {
   for (const [key, value] of Object.entries(settings.analysis ?? {})) {
     thresholds[key as keyof AnalysisSettings] = String(value);
   }
+  const spanMetrics = settings.spanMetrics;
   return {
-    tempoDatasourceUid: settings.tempoDatasourceUid ?? '',
+    tracesDatasourceUid: tracesDatasourceUid(settings) ?? '',
     prometheusDatasourceUid: settings.prometheusDatasourceUid ?? '',
     lokiDatasourceUid: settings.lokiDatasourceUid ?? '',
+    spanMetricsFlavour: spanMetrics?.flavour ?? 'auto',
+    spanMetricsNamespace: spanMetrics?.flavour === 'otel' ? spanMetrics.namespace : 'traces_span_metrics',
+    spanMetricsUnit: spanMetrics?.flavour === 'otel' ? spanMetrics.unit : 'ms',
     controllerUrl: settings.controllerUrl ?? '',
     controllerToken: '',
     tokenConfigured: Boolean(meta.secureJsonFields?.controllerToken),
@@ -78,10 +88,15 @@ export function settingsFromDraft(draft: SettingsDraft): AppSettings {
       (analysis as Record<string, number>)[key] = Number(value);
     }
   }
+  const spanMetrics: SpanMetricsSetting =
+    draft.spanMetricsFlavour === 'otel'
+      ? { flavour: 'otel', namespace: draft.spanMetricsNamespace.trim(), unit: draft.spanMetricsUnit }
+      : { flavour: draft.spanMetricsFlavour };
   return {
-    tempoDatasourceUid: optional(draft.tempoDatasourceUid),
+    tracesDatasourceUid: optional(draft.tracesDatasourceUid),
     prometheusDatasourceUid: optional(draft.prometheusDatasourceUid),
     lokiDatasourceUid: optional(draft.lokiDatasourceUid),
+    spanMetrics,
     controllerUrl: optional(draft.controllerUrl)?.replace(/\/+$/, ''),
     ownership: draft.ownership.map((row) => ({ team: row.team.trim(), services: splitCommas(row.services) })),
     analysis,

@@ -94,7 +94,7 @@ describe('TracePage', () => {
   it('asks for a Tempo data source when none is set', () => {
     openTrace(undefined, {});
 
-    expect(screen.getByText('No Tempo data source')).toBeInTheDocument();
+    expect(screen.getByText('No Tempo or Jaeger data source')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Tracing Ops settings' })).toHaveAttribute(
       'href',
       '/plugins/seed-tracingops-app'

@@ -9,11 +9,14 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
 import { type AnalysisSettings, type Redactor, type Trace, analyzeTrace } from '../../../analysis';
+import { traceBackend } from '../../data/clients';
+import { exploreTraceUrl } from '../../data/explore';
 import { useAppSettings } from '../../data/useAppSettings';
 import { CorrelatedView, LoadedTrace } from '../../panels/correlated/CorrelatedView';
 import { type DataSourceSettings, dataSourceSettings } from '../../panels/correlated/dataSources';
 import { parseTraceId } from '../../panels/correlated/traceId';
 import { AppPage, SETTINGS_URL, appUrl } from '../../routes';
+import { tracesDatasourceUid } from '../../settings';
 import { raiseTarget } from './raiseTarget';
 import { TraceFindings } from './TraceFindings';
 import { useElementWidth } from './useElementWidth';
@@ -21,6 +24,8 @@ import { useElementWidth } from './useElementWidth';
 /** Tall enough for a readable waterfall, metrics row and logs without a second scroll bar on a laptop. */
 const VIEW_HEIGHT = 1100;
 const FALLBACK_WIDTH = 1200;
+/** Explore opens on the trace's own minutes, so the trace-by-id lookup stays within the backend's search window. */
+const EXPLORE_MARGIN_MS = 5 * 60 * 1000;
 
 export function TracePage() {
   const [searchParams, setSearchParams] = useSearchParams();
@@ -44,7 +49,7 @@ export function TracePage() {
       <Stack direction="column" gap={2}>
         <OpenTraceForm traceId={traceId} onOpen={(id) => setSearchParams({ traceId: id })} />
         {traceId ? (
-          <LoadedTrace key={traceId} tempoUid={settings.tempoDatasourceUid} traceId={traceId} configuredIn="app">
+          <LoadedTrace key={traceId} tempoUid={tracesDatasourceUid(settings)} traceId={traceId} configuredIn="app">
             {(trace, tempo) => (
               <TraceDetails
                 trace={trace}
@@ -124,11 +129,26 @@ function TraceDetails({ trace, dataSources, analysisSettings, redactor, selected
         <Text element="h2" variant="h4">
           Trace {trace.traceId}
         </Text>
-        {service && (
-          <LinkButton icon="arrow-up" variant="secondary" href={appUrl(AppPage.Incident, { raise: service })}>
-            Raise sampling for {service}
+        <Stack>
+          <LinkButton
+            icon="compass"
+            variant="secondary"
+            href={exploreTraceUrl({
+              uid: dataSources.tempoDatasourceUid,
+              backend: traceBackend(dataSources.tempoDatasourceUid),
+              traceId: trace.traceId,
+              fromMs: trace.startUnixMs - EXPLORE_MARGIN_MS,
+              toMs: trace.startUnixMs + trace.durationMs + EXPLORE_MARGIN_MS,
+            })}
+          >
+            Open in Explore
           </LinkButton>
-        )}
+          {service && (
+            <LinkButton icon="arrow-up" variant="secondary" href={appUrl(AppPage.Incident, { raise: service })}>
+              Raise sampling for {service}
+            </LinkButton>
+          )}
+        </Stack>
       </Stack>
       <section aria-label="Findings of the analysis">
         <TraceFindings

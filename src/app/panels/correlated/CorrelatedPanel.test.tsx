@@ -168,7 +168,7 @@ describe('CorrelatedPanel', () => {
     serveTrace(mockBackend, otlp, {});
     renderPanel();
 
-    expect(await screen.findByText('No Tempo data source')).toBeInTheDocument();
+    expect(await screen.findByText('No Tempo or Jaeger data source')).toBeInTheDocument();
     expect(renderedPanels).toEqual([]);
   });
 
@@ -195,7 +195,7 @@ describe('CorrelatedPanel', () => {
 
     expect(
       await screen.findByText(
-        `Tempo has no trace ${trace.traceId}. It may be older than Tempo’s retention, or not sampled.`
+        `Tempo has no trace ${trace.traceId}. It may be older than its retention, or not sampled.`
       )
     ).toBeInTheDocument();
   });

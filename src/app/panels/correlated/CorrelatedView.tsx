@@ -9,8 +9,8 @@ import { type GrafanaTheme2 } from '@grafana/data';
 import { LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import type { Redactor, Trace } from '../../../analysis';
-import type { TempoClient } from '../../../clients';
-import { useDataClients } from '../../data/clients';
+import { traceBackend, useDataClients } from '../../data/clients';
+import type { TraceSource } from '../../data/traceById';
 import type { DataSourceSettings } from './dataSources';
 import { RedMetrics } from './RedMetrics';
 import { type ConfiguredIn, DataSourceMissing, LoadFailed } from './SectionNotice';
@@ -28,7 +28,7 @@ const HEADING_HEIGHT = 32;
 
 interface ViewProps {
   trace: Trace;
-  /** Tempo's is set: the trace came from it. */
+  /** The trace data source's is set: the trace came from it. */
   dataSources: DataSourceSettings & { tempoDatasourceUid: string };
   redactor: Redactor;
   selectedSpanId: string | undefined;
@@ -66,6 +66,7 @@ export function CorrelatedView(props: ViewProps) {
           trace={trace}
           redactor={redactor}
           tempoUid={dataSources.tempoDatasourceUid}
+          backend={traceBackend(dataSources.tempoDatasourceUid)}
           selectedSpanId={selected?.id}
           width={width}
           height={heightOf('waterfall')}
@@ -82,6 +83,7 @@ export function CorrelatedView(props: ViewProps) {
             selected={selected}
             prometheus={clients.prometheus}
             prometheusUid={prometheusDatasourceUid}
+            spanMetricsFlavour={clients.spanMetricsFlavour}
             width={width}
             height={heightOf('metrics')}
           />
@@ -128,26 +130,26 @@ interface LoadedTraceProps {
   children: (trace: Trace, tempoUid: string) => ReactNode;
 }
 
-/** Loads the trace from Tempo and renders `children` with it, or says why there is no trace to show. */
+/** Loads the trace from Tempo or Jaeger and renders `children` with it, or says why there is no trace to show. */
 export function LoadedTrace({ tempoUid, traceId, configuredIn, children }: LoadedTraceProps) {
-  const { tempo } = useDataClients({ tempoDatasourceUid: tempoUid });
-  if (!tempo || !tempoUid) {
-    return <DataSourceMissing kind="Tempo" what="trace, its metrics and logs" configuredIn={configuredIn} />;
+  const { tempo, jaeger } = useDataClients({ tracesDatasourceUid: tempoUid });
+  if ((!tempo && !jaeger) || !tempoUid) {
+    return <DataSourceMissing kind="Tempo or Jaeger" what="trace, its metrics and logs" configuredIn={configuredIn} />;
   }
   return (
-    <TraceFromTempo tempo={tempo} tempoUid={tempoUid} traceId={traceId}>
+    <TraceFromBackend backend={{ tempo, jaeger }} tempoUid={tempoUid} traceId={traceId}>
       {children}
-    </TraceFromTempo>
+    </TraceFromBackend>
   );
 }
 
-interface TraceFromTempoProps extends Omit<LoadedTraceProps, 'configuredIn'> {
-  tempo: TempoClient;
+interface TraceFromBackendProps extends Omit<LoadedTraceProps, 'configuredIn'> {
+  backend: TraceSource;
   tempoUid: string;
 }
 
-function TraceFromTempo({ tempo, tempoUid, traceId, children }: TraceFromTempoProps) {
-  const trace = useTrace(tempo, tempoUid, traceId);
+function TraceFromBackend({ backend, tempoUid, traceId, children }: TraceFromBackendProps) {
+  const trace = useTrace(backend, tempoUid, traceId);
   if (trace.status === 'loading') {
     return <LoadingPlaceholder text="Loading the trace…" />;
   }
@@ -157,7 +159,8 @@ function TraceFromTempo({ tempo, tempoUid, traceId, children }: TraceFromTempoPr
   if (trace.value === null || trace.value.spans.length === 0) {
     return (
       <Text color="secondary">
-        Tempo has no trace {traceId}. It may be older than Tempo’s retention, or not sampled.
+        {backend.jaeger ? 'Jaeger' : 'Tempo'} has no trace {traceId}. It may be older than its retention, or not
+        sampled.
       </Text>
     );
   }

@@ -10,6 +10,7 @@ import { LoadingPlaceholder, Stack } from '@grafana/ui';
 
 import type { Span, Trace } from '../../../analysis';
 import type { PrometheusClient } from '../../../clients';
+import type { SpanMetricsFlavour } from '../../../queries';
 import { traceWindow } from './correlatedQueries';
 import { timeRangeOf, traceMarker } from './frames';
 import { LoadFailed } from './SectionNotice';
@@ -21,12 +22,14 @@ interface Props {
   prometheus: PrometheusClient;
   /** The data source's uid, which the loads are keyed by. */
   prometheusUid: string;
+  /** Resolves the span metrics' flavour; Tempo's when omitted. */
+  spanMetricsFlavour?: (signal?: AbortSignal) => Promise<SpanMetricsFlavour>;
   width: number;
   height: number;
 }
 
-export function RedMetrics({ trace, selected, prometheus, prometheusUid, width, height }: Props) {
-  const metrics = useRedMetrics(prometheus, prometheusUid, trace, selected);
+export function RedMetrics({ trace, selected, prometheus, prometheusUid, spanMetricsFlavour, width, height }: Props) {
+  const metrics = useRedMetrics(prometheus, prometheusUid, trace, selected, spanMetricsFlavour);
   if (metrics.status === 'loading') {
     return <LoadingPlaceholder text="Loading metrics…" />;
   }

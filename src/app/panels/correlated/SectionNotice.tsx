@@ -10,7 +10,7 @@ import { SETTINGS_URL } from '../../routes';
 /** Where the data sources are chosen: the panel's options can override the app's settings, the app's pages cannot. */
 export type ConfiguredIn = 'panel' | 'app';
 
-export type DataSourceKind = 'Tempo' | 'Prometheus' | 'Loki';
+export type DataSourceKind = 'Tempo or Jaeger' | 'Prometheus' | 'Loki';
 
 interface MissingProps {
   kind: DataSourceKind;

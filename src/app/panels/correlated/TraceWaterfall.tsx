@@ -4,6 +4,7 @@ import { LoadingState, type PanelData } from '@grafana/data';
 import { PanelRenderer } from '@grafana/runtime';
 
 import type { Redactor, Trace } from '../../../analysis';
+import type { TraceBackend } from '../../data/clients';
 import { traceWindow } from './correlatedQueries';
 import { timeRangeOf } from './frames';
 import { traceFrame } from './traceFrame';
@@ -12,12 +13,14 @@ interface Props {
   trace: Trace;
   redactor: Redactor;
   tempoUid: string;
+  /** The trace data source's type; Tempo's when omitted. */
+  backend?: TraceBackend;
   selectedSpanId: string | undefined;
   width: number;
   height: number;
 }
 
-export function TraceWaterfall({ trace, redactor, tempoUid, selectedSpanId, width, height }: Props) {
+export function TraceWaterfall({ trace, redactor, tempoUid, backend = 'tempo', selectedSpanId, width, height }: Props) {
   const data = useMemo<PanelData>(() => {
     return {
       state: LoadingState.Done,
@@ -31,8 +34,8 @@ export function TraceWaterfall({ trace, redactor, tempoUid, selectedSpanId, widt
       title={`Trace ${trace.traceId}`}
       data={data}
       // `focusedSpanId` scrolls the trace view to the picked span; `datasource` lets its
-      // trace-to-logs/metrics links and extensions find the Tempo data source.
-      options={{ focusedSpanId: selectedSpanId, datasource: { type: 'tempo', uid: tempoUid } }}
+      // trace-to-logs/metrics links and extensions find the trace data source.
+      options={{ focusedSpanId: selectedSpanId, datasource: { type: backend, uid: tempoUid } }}
       width={width}
       height={height}
     />

@@ -6,6 +6,7 @@
  */
 import type { Span, Trace } from '../../../analysis';
 import {
+  type SpanMetricsFlavour,
   type SpanMetricsGrouping,
   type SpanMetricsQuery,
   logqlTraceLogs,
@@ -47,19 +48,27 @@ export interface MetricQuery {
   expr: string;
 }
 
-function spanMetrics(trace: Trace, window: TimeWindow, selected: Span | undefined): SpanMetricsQuery {
+function spanMetrics(
+  trace: Trace,
+  window: TimeWindow,
+  selected: Span | undefined,
+  flavour: SpanMetricsFlavour | undefined
+): SpanMetricsQuery {
   // A rate over four steps smooths single scrapes without hiding a short spike.
   const rangeSeconds = Math.max(60, window.stepSeconds * 4);
   if (selected) {
     const by: SpanMetricsGrouping[] = ['service', 'span_name'];
-    return { scope: scopeOf([selected.service]), spanName: selected.name, by, rangeSeconds };
+    return { scope: scopeOf([selected.service]), spanName: selected.name, by, rangeSeconds, flavour };
   }
-  return { scope: scopeOf(trace.services), by: ['service'], rangeSeconds };
+  return { scope: scopeOf(trace.services), by: ['service'], rangeSeconds, flavour };
 }
 
-/** Rate, error ratio and p99 latency of the trace's services, or of the selected span's service and operation. */
-export function metricQueries(trace: Trace, selected?: Span): MetricQuery[] {
-  const q = spanMetrics(trace, traceWindow(trace), selected);
+/**
+ * Rate, error ratio and p99 latency of the trace's services, or of the selected span's service and
+ * operation, over span metrics of `flavour` (Tempo's when omitted).
+ */
+export function metricQueries(trace: Trace, selected?: Span, flavour?: SpanMetricsFlavour): MetricQuery[] {
+  const q = spanMetrics(trace, traceWindow(trace), selected, flavour);
   return [
     { id: 'rate', title: 'Requests per second', unit: 'reqps', expr: promRequestRate(q) },
     { id: 'errors', title: 'Error ratio', unit: 'percentunit', expr: promErrorRatio(q) },

@@ -1,22 +1,21 @@
 /**
- * The loads behind the correlated view: the trace from Tempo, the RED series from Prometheus and
+ * The loads behind the correlated view: the trace from Tempo or Jaeger, the RED series from Prometheus and
  * the trace's logs from Loki. Each re-runs when the trace or the selected span changes; the queries
  * themselves come from `correlatedQueries`.
  */
 import type { DataFrame } from '@grafana/data';
 
-import { type Redactor, type Span, type Trace, buildTrace } from '../../../analysis';
-import type { LokiClient, PrometheusClient, TempoClient } from '../../../clients';
+import type { Redactor, Span, Trace } from '../../../analysis';
+import type { LokiClient, PrometheusClient } from '../../../clients';
+import type { SpanMetricsFlavour } from '../../../queries';
+import { type TraceSource, loadTraceById } from '../../data/traceById';
 import { type Load, useLoad } from '../../data/useLoad';
 import { type MetricQuery, logsQuery, metricQueries, traceWindow } from './correlatedQueries';
 import { logsFrame, seriesFrames } from './frames';
 
-/** The trace, or `null` when Tempo does not have it. `source` names the client's data source for reloads. */
-export function useTrace(tempo: TempoClient, source: string, traceId: string): Load<Trace | null> {
-  return useLoad(async (signal) => {
-    const found = await tempo.getTrace(traceId, undefined, { signal });
-    return found && buildTrace(found);
-  }, `${source}/${traceId}`).load;
+/** The trace, or `null` when the backend does not have it. `source` names the client's data source for reloads. */
+export function useTrace(backend: TraceSource, source: string, traceId: string): Load<Trace | null> {
+  return useLoad((signal) => loadTraceById(backend, traceId, signal), `${source}/${traceId}`).load;
 }
 
 export interface MetricSeries {
@@ -32,14 +31,16 @@ export function useRedMetrics(
   prometheus: PrometheusClient,
   source: string,
   trace: Trace,
-  selected: Span | undefined
+  selected: Span | undefined,
+  spanMetricsFlavour?: (signal?: AbortSignal) => Promise<SpanMetricsFlavour>
 ): Load<MetricSeries[]> {
   return useLoad(
-    (signal) => {
+    async (signal) => {
       const { fromMs, toMs, stepSeconds } = traceWindow(trace);
       const range = { start: Math.floor(fromMs / 1000), end: Math.ceil(toMs / 1000), step: stepSeconds };
+      const flavour = await spanMetricsFlavour?.(signal);
       return Promise.all(
-        metricQueries(trace, selected).map(async (query) => ({
+        metricQueries(trace, selected, flavour).map(async (query) => ({
           query,
           frames: seriesFrames(await prometheus.queryRange(query.expr, range, { signal }), query.id, query.unit),
         }))

@@ -1,0 +1,122 @@
+/**
+ * Candidate traces from Jaeger, whose search has no TraceQL: one service per search, span duration
+ * bounds, and tags only on the UI API. So, per service in scope (names as given, globs expanded
+ * against Jaeger's service list with the scope's glob semantics): the traces with a span past the
+ * slow threshold, the traces with an `error` tag where the API can filter on tags, and a sample of
+ * recent traces spread over the range for the structural rules (N+1, retry storms, depth, width) and
+ * for errors where it cannot. Searches run a few at a time; services and traces are capped, and the
+ * cap keeps failing and slow traces before the sample. Only services in scope are ever searched, so
+ * the team scope holds as it does with TraceQL.
+ */
+import type { Trace } from '../../analysis';
+import type { JaegerClient, JaegerSearch, JaegerTrace } from '../../clients';
+import type { Scope } from '../../queries';
+import { serviceMatches } from '../../contract';
+import { buildJaegerTrace } from './jaegerTraces';
+import { mapLimited } from './mapLimited';
+
+/** Services searched per load; a scope that expands to more searches the first ones alphabetically. */
+export const JAEGER_MAX_SERVICES = 25;
+/** Traces analysed per load, after de-duplication. */
+export const JAEGER_MAX_TRACES = 150;
+/** Traces per search: Jaeger's search depth. */
+export const JAEGER_SEARCH_LIMIT = 20;
+/** The recent-trace sample is taken in this many slices of the range, so one busy minute does not hide the rest. */
+export const JAEGER_SAMPLE_SLICES = 3;
+const SAMPLE_PER_SLICE = 10;
+const SEARCH_CONCURRENCY = 4;
+
+export interface JaegerCandidatesQuery {
+  jaeger: JaegerClient;
+  scope: Scope;
+  /** Unix seconds. */
+  start: number;
+  end: number;
+  /** Traces with a span at least this slow are candidates. */
+  slowSpanMs: number;
+  signal?: AbortSignal;
+}
+
+export interface JaegerCandidates {
+  traces: Trace[];
+  /** The services searched. */
+  services: string[];
+  /** What the caps left out, for the page to say so; undefined when nothing was. */
+  truncated?: string;
+}
+
+/** The services of the scope Jaeger knows: exact names as given (Jaeger may know them by then), globs expanded. */
+export async function servicesInScope(jaeger: JaegerClient, scope: Scope, signal?: AbortSignal): Promise<string[]> {
+  const entries = scope.kind === 'all' ? ['*'] : [...new Set(scope.services)];
+  const globs = entries.filter((entry) => entry.includes('*') || entry.includes('?'));
+  const names = entries.filter((entry) => !globs.includes(entry));
+  const known = globs.length > 0 ? await jaeger.services({ signal }) : [];
+  const expanded = known.filter((service) => serviceMatches(globs, service));
+  return [...new Set([...names, ...expanded])].sort();
+}
+
+type Reason = 'error' | 'slow' | 'sample';
+const PRIORITY: Record<Reason, number> = { error: 0, slow: 1, sample: 2 };
+
+function searchesFor(service: string, q: JaegerCandidatesQuery, tagsFiltered: boolean) {
+  const searches: Array<{ reason: Reason; search: JaegerSearch }> = [
+    {
+      reason: 'slow',
+      search: { service, start: q.start, end: q.end, minDurationMs: q.slowSpanMs, limit: JAEGER_SEARCH_LIMIT },
+    },
+  ];
+  if (tagsFiltered) {
+    searches.push({
+      reason: 'error',
+      search: { service, start: q.start, end: q.end, tags: { error: 'true' }, limit: JAEGER_SEARCH_LIMIT },
+    });
+  }
+  const slice = (q.end - q.start) / JAEGER_SAMPLE_SLICES;
+  for (let i = 0; i < JAEGER_SAMPLE_SLICES; i++) {
+    searches.push({
+      reason: 'sample',
+      search: { service, start: q.start + i * slice, end: q.start + (i + 1) * slice, limit: SAMPLE_PER_SLICE },
+    });
+  }
+  return searches;
+}
+
+export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
+  const options = { signal: q.signal };
+  const inScope = await servicesInScope(q.jaeger, q.scope, q.signal);
+  const services = inScope.slice(0, JAEGER_MAX_SERVICES);
+  // Only the UI API filters on tags; `/api/v3` over HTTP ignores them, so errors come from the sample there.
+  const tagsFiltered = (await q.jaeger.api(options)) === 'ui';
+  const searches = services.flatMap((service) => searchesFor(service, q, tagsFiltered));
+  const results = await mapLimited(searches, SEARCH_CONCURRENCY, async ({ reason, search }) => ({
+    reason,
+    traces: await q.jaeger.search(search, options),
+  }));
+
+  const found = new Map<string, { trace: JaegerTrace; reason: Reason }>();
+  for (const { reason, traces } of results) {
+    for (const trace of traces) {
+      const seen = found.get(trace.traceId);
+      if (!seen || PRIORITY[reason] < PRIORITY[seen.reason]) {
+        found.set(trace.traceId, { trace, reason });
+      }
+    }
+  }
+  // A sampled trace that failed is as urgent as one the error search found.
+  const built = [...found.values()].map(({ trace, reason }) => {
+    const model = buildJaegerTrace(trace);
+    const failed = reason === 'sample' && model.spans.some((span) => span.status === 'error');
+    return { model, rank: failed ? PRIORITY.error : PRIORITY[reason] };
+  });
+  built.sort((a, b) => a.rank - b.rank || b.model.startUnixMs - a.model.startUnixMs);
+
+  const truncated = [
+    inScope.length > services.length ? `${inScope.length - services.length} of ${inScope.length} services` : '',
+    built.length > JAEGER_MAX_TRACES ? `${built.length - JAEGER_MAX_TRACES} of ${built.length} traces` : '',
+  ].filter(Boolean);
+  return {
+    traces: built.slice(0, JAEGER_MAX_TRACES).map(({ model }) => model),
+    services,
+    truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
+  };
+}

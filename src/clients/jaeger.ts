@@ -1,0 +1,235 @@
+/**
+ * Jaeger query API client: services, trace search and trace by id. Prefers `/api/v3` (spec
+ * OTLP/JSON under `result`, which `buildTrace` reads as is) and falls back to the UI's `/api`
+ * (Jaeger JSON; convert it with `jaegerUiTraceToOtlp` in `src/analysis`) when the v3 API is missing,
+ * as in Jaeger before 1.x's v3 gateway. Search returns whole traces in both APIs, so a search needs
+ * no second round trip per trace.
+ */
+import { type ClientOptions, type RequestOptions, createHttp } from './http';
+
+/** Which of Jaeger's query APIs answered. */
+export type JaegerApi = 'v3' | 'ui';
+
+export interface JaegerSearch {
+  readonly service: string;
+  readonly operation?: string;
+  /** Unix seconds. */
+  readonly start: number;
+  readonly end: number;
+  /** Traces with a span at least this long (Jaeger matches per span). */
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
+  /** Maximum traces; Jaeger's search depth. */
+  readonly limit: number;
+  /**
+   * Span tags that must match. Only the UI API applies them: `/api/v3` over HTTP ignores attributes
+   * (jaegertracing/jaeger `http_gateway.go`), so callers must check matches themselves.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** One trace as Jaeger sent it: OTLP resource spans (v3) or one UI API trace object. */
+export type JaegerTrace =
+  | { readonly format: 'otlp'; readonly traceId: string; readonly resourceSpans: readonly unknown[] }
+  | { readonly format: 'jaeger-ui'; readonly traceId: string; readonly trace: unknown };
+
+export interface JaegerClientOptions extends ClientOptions {
+  /** `auto` (default) asks `/api/v3/services` once and falls back to the UI API on 404. */
+  readonly api?: JaegerApi | 'auto';
+}
+
+export interface JaegerClient {
+  /** The API this Jaeger answers on; probed once per client in `auto` mode. */
+  api(options?: RequestOptions): Promise<JaegerApi>;
+  services(options?: RequestOptions): Promise<string[]>;
+  /** Traces of `search.service` in the window, in the order Jaeger sent them. */
+  search(search: JaegerSearch, options?: RequestOptions): Promise<JaegerTrace[]>;
+  /** `null` when Jaeger has no such trace. */
+  getTrace(
+    traceId: string,
+    range?: { readonly start?: number; readonly end?: number },
+    options?: RequestOptions
+  ): Promise<JaegerTrace | null>;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const rfc3339 = (unixSeconds: number | undefined): string | undefined =>
+  unixSeconds === undefined ? undefined : new Date(unixSeconds * 1000).toISOString();
+/** Go `time.ParseDuration` syntax, whole microseconds (Jaeger's precision). */
+const goDuration = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : `${Math.max(0, Math.round(ms * 1000))}us`;
+
+function hexTraceId(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[0-9a-fA-F]{1,32}$/.test(value)
+    ? value.toLowerCase().padStart(32, '0')
+    : undefined;
+}
+
+function entry<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
+/**
+ * Splits OTLP resource spans by trace id: v3 search merges every matching trace into one list.
+ * Each trace keeps its resources and scopes; a resource holding spans of three traces appears in all three.
+ */
+export function groupByTrace(resourceSpans: readonly unknown[]): Map<string, unknown[]> {
+  const traces = new Map<string, unknown[]>();
+  for (const rs of resourceSpans) {
+    if (!isObject(rs)) {
+      continue;
+    }
+    const perTrace = new Map<string, unknown[]>();
+    for (const ss of Array.isArray(rs.scopeSpans) ? rs.scopeSpans : []) {
+      if (!isObject(ss) || !Array.isArray(ss.spans)) {
+        continue;
+      }
+      const byTrace = new Map<string, unknown[]>();
+      for (const span of ss.spans) {
+        const traceId = isObject(span) ? hexTraceId(span.traceId) : undefined;
+        if (traceId !== undefined) {
+          entry(byTrace, traceId).push(span);
+        }
+      }
+      for (const [traceId, spans] of byTrace) {
+        entry(perTrace, traceId).push({ ...ss, spans });
+      }
+    }
+    for (const [traceId, scopeSpans] of perTrace) {
+      entry(traces, traceId).push({ ...rs, scopeSpans });
+    }
+  }
+  return traces;
+}
+
+export function createJaegerClient(options: JaegerClientOptions): JaegerClient {
+  const http = createHttp('Jaeger', options, DEFAULT_MAX_BYTES);
+  let detected: Promise<JaegerApi> | undefined;
+
+  const api = (request?: RequestOptions): Promise<JaegerApi> => {
+    if (options.api === 'v3' || options.api === 'ui') {
+      return Promise.resolve(options.api);
+    }
+    detected ??= http.getJson('/api/v3/services', {}, request, [404]).then(
+      (body) => (body === undefined ? 'ui' : 'v3'),
+      (error: unknown) => {
+        detected = undefined; // a failed probe is retried by the next call
+        throw error;
+      }
+    );
+    return detected;
+  };
+
+  const uiTraces = (path: string, body: unknown): JaegerTrace[] => {
+    if (!isObject(body) || (body.data !== null && body.data !== undefined && !Array.isArray(body.data))) {
+      throw http.invalid(path, 'expected {"data": [...]}');
+    }
+    return ((body.data as unknown[] | null | undefined) ?? []).map((trace) => {
+      const traceId = isObject(trace) ? hexTraceId(trace.traceID) : undefined;
+      if (traceId === undefined) {
+        throw http.invalid(path, 'a trace has no hex traceID');
+      }
+      return { format: 'jaeger-ui', traceId, trace };
+    });
+  };
+
+  const otlpTraces = (path: string, body: unknown): JaegerTrace[] => {
+    const result = isObject(body) ? body.result : undefined;
+    if (!isObject(result) || !Array.isArray(result.resourceSpans)) {
+      throw http.invalid(path, 'expected {"result": {"resourceSpans": [...]}}');
+    }
+    return [...groupByTrace(result.resourceSpans)].map(([traceId, resourceSpans]) => ({
+      format: 'otlp',
+      traceId,
+      resourceSpans,
+    }));
+  };
+
+  return {
+    api,
+
+    async services(request) {
+      const v3 = (await api(request)) === 'v3';
+      const path = v3 ? '/api/v3/services' : '/api/services';
+      const body = await http.getJson(path, {}, request);
+      const services = isObject(body) ? (v3 ? body.services : body.data) : undefined;
+      if (!Array.isArray(services)) {
+        throw http.invalid(path, v3 ? 'expected {"services": [...]}' : 'expected {"data": [...]}');
+      }
+      return services.filter((s): s is string => typeof s === 'string');
+    },
+
+    async search(search, request) {
+      if (search.service.length === 0) {
+        throw http.invalidRequest('/api/traces', 'Jaeger searches one service at a time; the service is empty');
+      }
+      if (!(search.end > search.start)) {
+        throw http.invalidRequest('/api/traces', 'the search window ends before it starts');
+      }
+      if ((await api(request)) === 'v3') {
+        const path = '/api/v3/traces';
+        const body = await http.getJson(
+          path,
+          {
+            'query.service_name': search.service,
+            'query.operation_name': search.operation,
+            'query.start_time_min': rfc3339(search.start),
+            'query.start_time_max': rfc3339(search.end),
+            'query.duration_min': goDuration(search.minDurationMs),
+            'query.duration_max': goDuration(search.maxDurationMs),
+            'query.num_traces': search.limit,
+          },
+          request,
+          // v3 answers 404 "No traces found" for an empty result.
+          [404]
+        );
+        return body === undefined ? [] : otlpTraces(path, body);
+      }
+      const path = '/api/traces';
+      const tags = search.tags && Object.keys(search.tags).length > 0 ? JSON.stringify(search.tags) : undefined;
+      const body = await http.getJson(
+        path,
+        {
+          service: search.service,
+          operation: search.operation,
+          tags,
+          minDuration: goDuration(search.minDurationMs),
+          maxDuration: goDuration(search.maxDurationMs),
+          limit: search.limit,
+          start: Math.floor(search.start * 1e6),
+          end: Math.ceil(search.end * 1e6),
+        },
+        request
+      );
+      return uiTraces(path, body);
+    },
+
+    async getTrace(traceId, range = {}, request) {
+      const id = hexTraceId(traceId);
+      if (id === undefined) {
+        throw http.invalidRequest('/api/traces/', `trace id ${JSON.stringify(traceId)} is not 1–32 hex digits`);
+      }
+      if ((await api(request)) === 'v3') {
+        const path = `/api/v3/traces/${id}`;
+        const body = await http.getJson(
+          path,
+          { start_time: rfc3339(range.start), end_time: rfc3339(range.end) },
+          request,
+          [404]
+        );
+        return body === undefined ? null : (otlpTraces(path, body)[0] ?? null);
+      }
+      const path = `/api/traces/${id}`;
+      const body = await http.getJson(path, {}, request, [404]);
+      return body === undefined ? null : (uiTraces(path, body)[0] ?? null);
+    },
+  };
+}
