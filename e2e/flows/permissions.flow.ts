@@ -46,7 +46,7 @@ export function permissionFlows(env: () => Environment) {
         await dialog.getByRole('button', { name: 'Raise sampling' }).click();
         const refusal = dialog.getByRole('alert', { name: 'The controller refused' });
         await refusal.waitFor();
-        expect(await refusal.textContent()).toMatch(/Sampling controller answered 403.*auth/);
+        expect(await refusal.textContent()).toMatch(/Sampling controller answered 403: .*ownership/);
       } finally {
         await env().grafana.setOwnership(env().ownership);
       }
