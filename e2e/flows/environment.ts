@@ -38,6 +38,8 @@ export interface Environment {
   dataSourceName(uid: string): string;
   /** Where a flow's screenshot of `name` goes: `$E2E_SCREENSHOTS`, else `$ARTIFACTS/screenshots`, else a temp dir. */
   screenshot(name: string): string;
+  /** The controller's bearer token, which the browser must never see. */
+  controllerToken: string;
   host: RunningHost;
   browser: Browser;
   grafana: FakeGrafana;
@@ -176,6 +178,7 @@ export async function startEnvironment(): Promise<Environment> {
       tracesDataSourceUid: 'tempo',
       dataSourceName: (uid) => dataSources.find((d) => d.uid === uid)?.name ?? uid,
       screenshot: (name) => join(screenshots, `${name}.png`),
+      controllerToken: TOKEN,
       host,
       browser,
       grafana,

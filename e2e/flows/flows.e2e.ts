@@ -7,6 +7,7 @@ import { afterAll, beforeAll, jest } from '@jest/globals';
 import { type Environment, startEnvironment } from './environment';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
+import { settingsFlows } from './settings.flow';
 
 jest.setTimeout(120_000);
 
@@ -26,5 +27,6 @@ afterAll(async () => {
   await environment?.stop();
 }, 60_000);
 
+settingsFlows(env);
 permissionFlows(env);
 outageFlows(env);
