@@ -80,7 +80,7 @@ const config: Config = {
       // The real-browser flows (`npm run test:e2e`): need `npm run build` and Debian's chromium and prometheus.
       displayName: 'e2e',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/e2e/flows/**/*.e2e.ts'],
+      testMatch: ['<rootDir>/e2e/flows/**/*.test.ts'],
       transform: swc,
       // The controller (started in-process) verifies ID tokens with jose, which ships ESM only.
       transformIgnorePatterns: ['node_modules/(?!(jose)/)'],

@@ -8,6 +8,15 @@ import type { Environment } from './environment';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 
+/** A request path without the parameters that carry a time range (Jaeger's v1 and v3 APIs, Tempo's search). */
+function withoutTimeRange(path: string): string {
+  const url = new URL(path, 'http://backend');
+  for (const name of ['start', 'end', 'query.start_time_min', 'query.start_time_max']) {
+    url.searchParams.delete(name);
+  }
+  return `${url.pathname}?${url.searchParams}`;
+}
+
 export function outageFlows(env: () => Environment) {
   describe('when a backend is down or slow', () => {
     it('keeps the service overview when the controller is down, and says the sampling controller is unreachable', async () => {
@@ -47,12 +56,12 @@ export function outageFlows(env: () => Environment) {
         const page = await env().browser.open('editor', INCIDENT);
         // Long enough for several re-renders (Prometheus, the controller, the scope) while the search is out.
         await page.waitForTimeout(15_000);
-        const searches = env()
+        // The same request with only its time range moved is the refetch loop; different searches are fine.
+        const asked = env()
           .host.requests.filter((r) => r.kind === 'datasource' && r.target === traces && r.at >= since)
-          .map((r) => r.path.split('?')[0]);
-        const distinct = new Set(searches);
-        expect(searches.length).toBeGreaterThan(0);
-        expect(searches.length).toBe(distinct.size);
+          .map((r) => withoutTimeRange(r.path));
+        expect(asked.length).toBeGreaterThan(0);
+        expect(asked.filter((path, i) => asked.indexOf(path) !== i)).toEqual([]);
       } finally {
         env().host.delayDataSource(traces, 0);
       }

@@ -36,27 +36,23 @@ export function permissionFlows(env: () => Environment) {
       expect((await auditOf(env(), 'gateway')).filter((e) => e.actor === 'vera')).toEqual([]);
     });
 
-    it("shows an Editor the controller's refusal when their team no longer owns the service, and the controller audits it under their login", async () => {
-      const page = await env().browser.open('other-editor', `${INCIDENT}?raise=auth`);
+    it("shows an Editor of another team the controller's refusal in the dialog, and the controller audits it under their login", async () => {
+      // A link from the Trace page opens the dialog for the trace's service, here one the identity team does not own.
+      const page = await env().browser.open('other-editor', `${INCIDENT}?raise=payments`);
       const dialog = page.getByRole('dialog', { name: 'Raise sampling' });
       await dialog.getByRole('textbox', { name: /^Reason/ }).fill('INC-21 login failures');
-      // Ownership changes in Grafana while the dialog is open: auth moves from identity to payments.
-      await env().grafana.setOwnership([{ team: 'payments', services: ['gateway', 'payments-*', 'auth'] }]);
-      try {
-        await dialog.getByRole('button', { name: 'Raise sampling' }).click();
-        const refusal = dialog.getByRole('alert', { name: 'The controller refused' });
-        await refusal.waitFor();
-        expect(await refusal.textContent()).toMatch(/Sampling controller answered 403: .*ownership/);
-      } finally {
-        await env().grafana.setOwnership(env().ownership);
-      }
+      await dialog.getByRole('button', { name: 'Raise sampling' }).click();
+      const refusal = dialog.getByRole('alert', { name: 'The controller refused' });
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toMatch(/Sampling controller answered 403: .*payments/);
+
       const denied = await eventually(
-        async () => (await auditOf(env(), 'auth')).find((e) => e.type === 'denied' && e.actor === 'ian'),
+        async () => (await auditOf(env(), 'payments')).find((e) => e.type === 'denied' && e.actor === 'ian'),
         5000,
         'the refusal in the audit log'
       );
       expect(denied.details).toMatchObject({ attempted: expect.any(String) });
-      const active = await env().controllerApi<{ overrides: unknown[] }>('/overrides?service=auth');
+      const active = await env().controllerApi<{ overrides: unknown[] }>('/overrides?service=payments');
       expect(active.overrides).toEqual([]);
     });
 
@@ -68,6 +64,7 @@ export function permissionFlows(env: () => Environment) {
         .click();
       const dialog = page.getByRole('dialog', { name: 'Raise sampling' });
       await dialog.getByRole('textbox', { name: /^Reason/ }).fill('INC-22 admin check');
+      await page.screenshot({ path: env().screenshot('raise-dialog') });
       await dialog.getByRole('button', { name: 'Raise sampling' }).click();
       await dialog.waitFor({ state: 'detached' });
 
