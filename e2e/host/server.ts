@@ -399,8 +399,10 @@ body { margin: 0; }
       sendFile(res, distDir, url.pathname.slice(`/public/plugins/${PLUGIN_ID}/`.length));
       return;
     }
-    if (url.pathname.startsWith('/public/img/icons/')) {
-      sendFile(res, iconsDir, url.pathname.slice('/public/img/icons/'.length));
+    // @grafana/ui asks for its icons under the public path's build/ folder.
+    const icon = /^\/public\/(?:build\/)?img\/icons\/(.+)$/.exec(url.pathname);
+    if (icon) {
+      sendFile(res, iconsDir, icon[1]!);
       return;
     }
     if (url.pathname === `/api/plugins/${PLUGIN_ID}/settings`) {
