@@ -246,10 +246,18 @@ function PanelRoute() {
  * history is the `history` v4 package, whose listeners get `(location, action)`, not v5's `{ location, action }`,
  * so react-router's own HistoryRouter cannot take it.
  */
+type GrafanaHistory = ReturnType<typeof locationService.getHistory>;
+
 function GrafanaHistoryRouter({ children }: { children: ReactNode }) {
   const history = locationService.getHistory();
   const [state, setState] = useState({ location: history.location, action: history.action });
-  useLayoutEffect(() => history.listen((location, action) => setState({ location, action })), [history]);
+  useLayoutEffect(
+    () =>
+      history.listen((location: GrafanaHistory['location'], action: GrafanaHistory['action']) =>
+        setState({ location, action })
+      ),
+    [history]
+  );
   return (
     <Router
       location={state.location}
