@@ -1,7 +1,8 @@
 /**
  * Four Jest projects: `app` renders React in jsdom, `node` runs everything that is plain TypeScript
- * (analysis, queries, contract, controller, demo), `dist` inspects the production bundle after `npm run build`, and
- * `e2e` drives the built plugin in Chromium against the real backends (`npm run test:e2e`).
+ * (analysis, queries, contract, controller, demo), `e2e` starts the real stack (Jaeger, Prometheus, controller,
+ * demo) and drives the built plugin in Chromium against it, and `dist` inspects the production bundle after
+ * `npm run build`.
  */
 import type { Config } from 'jest';
 
@@ -77,12 +78,13 @@ const config: Config = {
       transformIgnorePatterns: ['node_modules/(?!(jose)/)'],
     },
     {
-      // The real-browser flows (`npm run test:e2e`): need `npm run build` and Debian's chromium and prometheus.
+      // The real stack (e2e/README.md): minutes, real processes; run on its own, never by `npm test`.
       displayName: 'e2e',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/e2e/flows/**/*.test.ts'],
+      testMatch: ['<rootDir>/e2e/**/*.test.ts'],
       transform: swc,
-      // The controller (started in-process) verifies ID tokens with jose, which ships ESM only.
+      // The flows use the controller tests' support (it imports the controller, which verifies ID tokens with jose,
+      // ESM only).
       transformIgnorePatterns: ['node_modules/(?!(jose)/)'],
     },
     {

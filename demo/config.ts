@@ -19,6 +19,8 @@ export interface LoadRates {
   checkoutRps: number;
   /** Refunds per second sent straight to payments (traces that payments starts). */
   refundRps: number;
+  /** Screenings per second sent straight to fraud (traces that fraud starts; 0 by default). */
+  screeningRps: number;
 }
 
 export interface DemoConfig {
@@ -65,6 +67,7 @@ const Env = z.object({
   CALL_TIMEOUT_MS: ms(15_000),
   LOAD_CHECKOUT_RPS: z.coerce.number().min(0).default(4),
   LOAD_REFUND_RPS: z.coerce.number().min(0).default(1),
+  LOAD_SCREENING_RPS: z.coerce.number().min(0).default(0),
 });
 
 export class DemoConfigError extends Error {
@@ -114,7 +117,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
     sampling: { endpoint: e.SAMPLING_ENDPOINT, pollMs: e.SAMPLING_POLL_MS, initialRate: e.SAMPLING_INITIAL_RATE },
     faults: faultsFrom(e.DEMO_FAULTS),
     tuning,
-    load: { checkoutRps: e.LOAD_CHECKOUT_RPS, refundRps: e.LOAD_REFUND_RPS },
+    load: { checkoutRps: e.LOAD_CHECKOUT_RPS, refundRps: e.LOAD_REFUND_RPS, screeningRps: e.LOAD_SCREENING_RPS },
     logFile: e.DEMO_LOG_FILE,
   };
 }

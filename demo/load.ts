@@ -1,5 +1,6 @@
 /**
- * The load generator: steady checkouts through the gateway and refunds straight to payments, as
+ * The load generator: steady checkouts through the gateway, refunds straight to payments and (when asked)
+ * fraud screenings straight to fraud, as
  * untraced clients, so every request starts a new trace in the first service it reaches. Requests in
  * flight are capped, so a stalled stack is not buried under an ever-growing backlog.
  */
@@ -9,6 +10,7 @@ import type { LoadRates } from './config';
 export interface LoadOptions extends LoadRates {
   gatewayUrl: string;
   paymentsUrl: string;
+  fraudUrl: string;
   logger: Logger;
   /** How often a summary line is logged. */
   reportEveryMs?: number;
@@ -63,6 +65,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const timers = [
     every(options.checkoutRps, () => send('checkout', `${options.gatewayUrl}/checkout`, customer)),
     every(options.refundRps, () => send('refund', `${options.paymentsUrl}/refunds`, customer)),
+    every(options.screeningRps, () => send('screening', `${options.fraudUrl}/score`, customer)),
     setInterval(() => {
       options.logger.log('info', undefined, 'load sent', { counts: JSON.stringify(counts), in_flight: inFlight.size });
     }, options.reportEveryMs ?? 10_000),

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
         ...config.load,
         gatewayUrl: demo.urls.gateway,
         paymentsUrl: demo.urls.payments,
+        fraudUrl: demo.urls.fraud,
         logger: createLogger('loadgen', logSink),
       })
     : undefined;

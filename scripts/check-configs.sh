@@ -3,6 +3,9 @@
 #   - promtool check config deploy/prometheus.yml   (Debian's `prometheus` package, installed if missing)
 #   - docker compose config                          (the Compose v2 plugin; else Debian's docker-compose 1.29,
 #                                                     on a copy without the top-level `name:` it predates)
+#   - jaeger validate --config deploy/jaeger/config.yaml
+#                                                    (Jaeger v2 from scripts/build-jaeger.sh, which builds it when
+#                                                     it is not cached; skipped only when that script exits 3)
 #   - tempo -config.verify deploy/tempo.yaml         (only with TEMPO_BIN=/path/to/tempo; docs/go-builds.md
 #                                                     records why Tempo is not built here)
 # Loki and the collector have no validator here; tests/unit/stack-config.test.ts cross-checks them.
@@ -50,6 +53,15 @@ else
     echo "skip  compose config: neither the Compose v2 plugin nor docker-compose is available"
   fi
 fi
+
+# The collector's own `validate` resolves every ${env:VAR:-default}, decodes each component's configuration and
+# checks the pipelines, without binding a port.
+jaeger_bin=$(scripts/build-jaeger.sh)
+case $? in
+  0) check 'jaeger validate --config deploy/jaeger/config.yaml' "$jaeger_bin" validate --config deploy/jaeger/config.yaml ;;
+  3) echo "skip  jaeger validate: Jaeger v2 cannot be obtained here (scripts/build-jaeger.sh exit 3; its error is above)" ;;
+  *) echo "FAIL  jaeger validate: scripts/build-jaeger.sh failed (its error is above)"; failed=1 ;;
+esac
 
 if [ -n "${TEMPO_BIN:-}" ]; then
   check 'tempo -config.verify deploy/tempo.yaml' "$TEMPO_BIN" -config.file=deploy/tempo.yaml -config.verify

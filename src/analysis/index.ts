@@ -43,6 +43,7 @@ export {
   resolveAnalysisSettings,
 } from './settings';
 export { type Baselines, type PrometheusVectorSample, baselineKey, baselinesFromPrometheus } from './baselines';
+export { redactTrace, redactFindings } from './redactTrace';
 export {
   type RedactionSettings,
   type Redactor,

@@ -4,7 +4,8 @@
  * `message`, logs can use the fields.
  */
 
-export type DataSourceKind = 'Tempo' | 'Jaeger' | 'Prometheus' | 'Loki';
+/** What answered: one of the data sources, or the sampling controller behind the app's proxy route. */
+export type DataSourceKind = 'Tempo' | 'Jaeger' | 'Prometheus' | 'Loki' | 'Sampling controller';
 
 export type DataSourceErrorKind =
   /** The data source answered with a non-2xx status. */
@@ -77,8 +78,28 @@ function summary(kind: DataSourceErrorKind): string {
   }
 }
 
+/** What a responder can do about an HTTP status of the controller, whose messages say why it refused. */
+function controllerHint(status: number): string {
+  if (status === 401) {
+    return "The controller refused the app's token: the token in the app settings must equal the controller's CONTROLLER_TOKEN.";
+  }
+  if (status === 403 || status === 400 || status === 409 || status === 422) {
+    return 'Nothing was changed.';
+  }
+  if (status === 404) {
+    return 'Check the controller URL in the app settings (without /api/v1).';
+  }
+  if (status >= 500) {
+    return 'Grafana could not reach the controller at the URL in the app settings, or the controller is failing; check that it runs.';
+  }
+  return 'Nothing was changed; retry.';
+}
+
 /** What a responder can do about an HTTP status. */
 export function hintForStatus(status: number, dataSource: DataSourceKind): string {
+  if (dataSource === 'Sampling controller') {
+    return controllerHint(status);
+  }
   if (status === 400 || status === 422) {
     return 'The data source rejected the query; check the query and the time range.';
   }

@@ -1,8 +1,8 @@
 /**
- * The request core shared by the Tempo, Prometheus and Loki clients: builds the URL under the
- * base URL, sends through an injectable fetch-like transport, enforces the timeout and the
- * caller's AbortSignal on the whole exchange (body included), stops reading past a byte limit,
- * and turns every failure into a `DataSourceError`.
+ * The request core shared by the Tempo, Jaeger, Prometheus and Loki clients and the sampling controller's client:
+ * builds the URL under the base URL, sends through an injectable fetch-like transport, enforces the timeout and
+ * the caller's AbortSignal on the whole exchange (body included), stops reading past a byte limit, and turns every
+ * failure into a `DataSourceError`.
  */
 import { DataSourceError, type DataSourceKind, hintForStatus } from './errors';
 
@@ -14,8 +14,10 @@ export interface TransportResponse {
 }
 
 export interface TransportRequest {
-  readonly method: 'GET';
+  readonly method: 'GET' | 'POST';
   readonly headers: Record<string, string>;
+  /** JSON, already serialised; only on POST. */
+  readonly body?: string;
   readonly signal: AbortSignal;
 }
 
@@ -63,6 +65,8 @@ export interface DataSourceHttp {
     options?: RequestOptions,
     passStatuses?: readonly number[]
   ): Promise<unknown>;
+  /** POSTs `body` as JSON to `path` and parses the JSON answer. */
+  postJson(path: string, body: unknown, options?: RequestOptions): Promise<unknown>;
   /** An error for a 2xx answer that is not what this API returns. */
   invalid(url: string, detail: string): DataSourceError;
   /** An error for caller input that cannot be sent. */
@@ -95,9 +99,11 @@ export function createHttp(
     return `${base}${path}${query ? `?${query}` : ''}`;
   };
 
-  async function getJson(
+  async function exchange(
+    method: TransportRequest['method'],
     path: string,
     params: QueryParams,
+    body: unknown,
     request: RequestOptions = {},
     passStatuses: readonly number[] = []
   ): Promise<unknown> {
@@ -140,8 +146,12 @@ export function createHttp(
       let response: TransportResponse;
       try {
         response = await transport(url, {
-          method: 'GET',
-          headers: { Accept: 'application/json', ...options.headers },
+          method,
+          headers:
+            body === undefined
+              ? { Accept: 'application/json', ...options.headers }
+              : { Accept: 'application/json', 'Content-Type': 'application/json', ...options.headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
           signal: controller.signal,
         });
       } catch (cause) {
@@ -209,7 +219,8 @@ export function createHttp(
   return {
     dataSource,
     name,
-    getJson,
+    getJson: (path, params, request, passStatuses) => exchange('GET', path, params, undefined, request, passStatuses),
+    postJson: (path, body, request) => exchange('POST', path, {}, body, request),
     invalid: (url, detail) =>
       fail(url, {
         kind: 'invalid-response',
@@ -257,12 +268,16 @@ async function readText(
   return new TextDecoder().decode(bytes);
 }
 
-/** Prometheus and Loki send `{"error": "…"}` bodies, Tempo plain text; keep the message short. */
+/**
+ * Prometheus and Loki send `{"error": "…"}` bodies, Grafana `{"message": "…"}`, the controller
+ * `{"error": {"message": "…"}}`, Tempo plain text; keep the message short.
+ */
 function errorDetail(text: string): string | undefined {
   let detail = text.trim();
   try {
     const parsed = JSON.parse(detail) as { error?: unknown; message?: unknown };
-    const message = parsed.error ?? parsed.message;
+    const nested = (parsed.error as { message?: unknown } | null | undefined)?.message;
+    const message = typeof nested === 'string' ? nested : (parsed.error ?? parsed.message);
     if (typeof message === 'string') {
       detail = message;
     }

@@ -1,7 +1,8 @@
 /**
  * Data clients for Tempo, Jaeger, Prometheus and Loki with an injectable fetch-like transport and base
  * URL, so the same code runs through Grafana's data source proxy and directly against the
- * services in tests. Every failure is a `DataSourceError`.
+ * services in tests, and their HTTP core (`createHttp`) for other JSON APIs the app calls (the
+ * sampling controller). Every failure is a `DataSourceError`.
  */
 export { DataSourceError, type DataSourceKind, type DataSourceErrorKind, type DataSourceErrorDetails } from './errors';
 export {
@@ -10,6 +11,8 @@ export {
   type TransportResponse,
   type ClientOptions,
   type RequestOptions,
+  type DataSourceHttp,
+  createHttp,
 } from './http';
 export {
   type TempoClient,

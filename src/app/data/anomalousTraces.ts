@@ -1,9 +1,9 @@
 /**
  * Finding the anomalous traces of a scope and time range: candidates from the trace backend (on
  * Tempo a TraceQL search for spans in error or slow, then the full traces; on Jaeger per-service
- * searches, see `jaegerCandidates`), p99 baselines from span metrics, then the analysis
- * rules and ranking. Everything shown is redacted. Baselines are optional: without Prometheus the
- * `slow` rule stays silent and the page says why.
+ * searches, see `jaegerCandidates`), then the trace pipeline of `traceAnalysis` (baselines, analysis,
+ * redaction for display) and ranking. Baselines are optional: without Prometheus the `slow` rule stays
+ * silent and the page says why.
  */
 import {
   type AnalysisSettings,
@@ -12,14 +12,13 @@ import {
   type RuleId,
   type Severity,
   analyzeTrace,
-  baselineKey,
-  baselinesFromPrometheus,
   rankTraces,
 } from '../../analysis';
 import type { JaegerClient, PrometheusClient, TempoClient } from '../../clients';
-import { type Scope, type SpanMetricsFlavour, promLatencyQuantile, traceqlCandidates } from '../../queries';
+import { type Scope, type SpanMetricsFlavour, traceqlCandidates } from '../../queries';
 import { findJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
+import { type AnalysedTrace, forDisplay, loadBaselines } from './traceAnalysis';
 
 /** Spans at least this slow are candidates even without errors; the rules decide whether they are anomalous. */
 export const CANDIDATE_SLOW_SPAN_MS = 500;
@@ -95,19 +94,14 @@ function candidateTraces(q: AnomalousTracesQuery): Promise<{ count: number; trac
 }
 
 export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<AnomalousTraces> {
-  const options = { signal: q.signal };
-  const baselineWindow = Math.max(300, Math.round(q.end - q.start));
-  const baselines = q.prometheus
-    ? q.prometheus
-        .query(
-          promLatencyQuantile({ scope: q.scope, rangeSeconds: baselineWindow, quantile: 0.99, flavour: q.flavour }),
-          { time: q.end },
-          options
-        )
-        .then((result) => ({ baselines: baselinesFromPrometheus(result.resultType === 'vector' ? result.result : []) }))
-        .catch((error: Error) => ({ baselines: new Map<string, number>(), problem: error.message }))
-    : Promise.resolve({ baselines: new Map<string, number>(), problem: 'No Prometheus data source is configured.' });
-
+  const baselines = loadBaselines({
+    prometheus: q.prometheus,
+    flavour: q.flavour,
+    scope: q.scope,
+    end: q.end,
+    windowSeconds: q.end - q.start,
+    signal: q.signal,
+  });
   const [candidates, baseline] = await Promise.all([candidateTraces(q), baselines]);
   const analyses = rankTraces(
     candidates.traces
@@ -118,29 +112,30 @@ export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<Anom
   return {
     candidates: candidates.count,
     truncated: candidates.truncated,
-    baselineProblem: 'problem' in baseline ? baseline.problem : undefined,
-    traces: analyses.map(({ trace, findings, score }) => {
-      const worst = findings[0] as Finding;
-      const root = trace.root;
-      const p99 = root ? baseline.baselines.get(baselineKey(root.service, root.name)) : undefined;
-      const rules = new Map<RuleId, Severity>();
-      for (const finding of findings) {
-        if (!rules.has(finding.rule)) {
-          rules.set(finding.rule, finding.severity);
-        }
-      }
-      return {
-        traceId: trace.traceId,
-        rootService: root?.service ?? 'unknown_service',
-        rootOperation: q.redactor.text(root?.name ?? ''),
-        startUnixMs: trace.startUnixMs,
-        durationMs: trace.durationMs,
-        baselineRatio: p99 ? trace.durationMs / p99 : undefined,
-        score,
-        rules: [...rules].map(([rule, severity]) => ({ rule, severity })),
-        worst: { ...worst, explanation: q.redactor.text(worst.explanation) },
-        evidenceSpanId: worst.spanIds[0],
-      };
-    }),
+    baselineProblem: baseline.problem,
+    traces: analyses.map((analysis) => listRow(forDisplay(analysis, baseline.baselines, q.redactor))),
+  };
+}
+
+/** One row of the list, from the same display model the Trace page shows. */
+function listRow({ trace, findings, score, baselineRatio }: AnalysedTrace): AnomalousTrace {
+  const worst = findings[0] as Finding;
+  const rules = new Map<RuleId, Severity>();
+  for (const finding of findings) {
+    if (!rules.has(finding.rule)) {
+      rules.set(finding.rule, finding.severity);
+    }
+  }
+  return {
+    traceId: trace.traceId,
+    rootService: trace.root?.service ?? 'unknown_service',
+    rootOperation: trace.root?.name ?? '',
+    startUnixMs: trace.startUnixMs,
+    durationMs: trace.durationMs,
+    baselineRatio,
+    score,
+    rules: [...rules].map(([rule, severity]) => ({ rule, severity })),
+    worst,
+    evidenceSpanId: worst.spanIds[0],
   };
 }

@@ -1,11 +1,14 @@
 /**
  * Typed client of the sampling controller's admin API, reached through the app's plugin-proxy route
- * (Grafana injects the token and the user's identity). Every response is validated with the
- * contract's zod schemas, so a controller of another version fails here with a clear message
- * instead of rendering nonsense.
+ * (Grafana injects the token and the user's identity). It talks through the data clients' HTTP core, so
+ * it has their timeouts, cancellation, size limit and typed errors (`DataSourceError` naming the
+ * controller, its status, its own message and what to do). Every response is validated with the
+ * contract's zod schemas, so a controller of another version fails here with a clear message instead of
+ * rendering nonsense.
  */
 import type { z } from 'zod';
 
+import { type Transport, createHttp } from '../../clients';
 import {
   type CreateOverrideBody,
   type ExtendOverrideBody,
@@ -18,40 +21,28 @@ import {
   OverrideSchema,
   ServiceListSchema,
 } from '../../contract';
-import { type Transport, controllerProxyUrl, errorDetail } from './transport';
+import { controllerProxyUrl } from './transport';
 
-/** The controller failed or refused; `message` reads as a sentence the UI can show as it is. */
-export class ControllerError extends Error {
-  override readonly name = 'ControllerError';
-  constructor(
-    readonly detail: string,
-    readonly status?: number
-  ) {
-    super(`Sampling controller${status !== undefined ? ` answered ${status}` : ' could not be reached'}: ${detail}`);
-  }
-}
+/** The admin API's answers are small lists; anything bigger is not the controller. */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const TIMEOUT_MS = 15_000;
 
 export type ControllerClient = ReturnType<typeof createControllerClient>;
 
 export function createControllerClient(transport: Transport) {
+  const http = createHttp(
+    'Sampling controller',
+    { baseUrl: controllerProxyUrl(''), transport, name: 'the app’s controller route', timeoutMs: TIMEOUT_MS },
+    MAX_RESPONSE_BYTES
+  );
+
   async function call<S extends z.ZodType>(schema: S, path: string, body?: unknown, signal?: AbortSignal) {
-    const response = await transport(controllerProxyUrl(path), {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    }).catch((error: unknown) => {
-      if ((error as Error).name === 'AbortError') {
-        throw error;
-      }
-      throw new ControllerError((error as Error).message ?? 'unreachable');
-    });
-    if (!response.ok) {
-      throw new ControllerError(await errorDetail(response), response.status);
-    }
-    const result = schema.safeParse(await response.json());
+    const answer =
+      body === undefined ? await http.getJson(path, {}, { signal }) : await http.postJson(path, body, { signal });
+    const result = schema.safeParse(answer);
     if (!result.success) {
-      throw new ControllerError(
+      throw http.invalid(
+        controllerProxyUrl(path),
         `unexpected answer to ${path} (${result.error.issues[0]?.message ?? 'invalid'}); is the controller the same version as the app?`
       );
     }

@@ -1,9 +1,14 @@
 /** jsdom lacks a few browser APIs that @grafana/ui components call while rendering. */
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 import { ReadableStream } from 'node:stream/web';
 import { TextDecoder, TextEncoder } from 'util';
 
 Object.assign(global, { TextDecoder, TextEncoder });
+
+// A page renders after several loads; on a 2-core machine running other suites, one second is not always enough.
+// Waiting longer only costs time when a test is about to fail anyway.
+configure({ asyncUtilTimeout: 5000 });
 
 Object.defineProperty(window, 'matchMedia', {
   writable: true,

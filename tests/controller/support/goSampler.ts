@@ -1,43 +1,17 @@
 /**
- * Builds and drives tests/controller/go-sampler (the real Go Jaeger remote sampler). The binary is cached outside
- * the repository under ~/.cache/tracingops/go-sampler/<hash of go.mod, go.sum, main.go>, so it is built once per
- * change; Go's own build cache makes a rebuild after a small change quick too.
+ * Builds and drives tests/controller/go-sampler (the real Go Jaeger remote sampler). The binary is built once per
+ * change of its sources and cached outside the repository (e2e/stack/goProgram.ts).
  */
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
+
+import { buildGoProgram } from '../../../e2e/stack/goProgram';
 
 const SOURCE_DIR = join(__dirname, '..', 'go-sampler');
 
-export async function buildGoSampler(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) {
-    hash.update(readFileSync(join(SOURCE_DIR, f)));
-  }
-  const dir = join(
-    process.env.TRACINGOPS_CACHE ?? join(homedir(), '.cache', 'tracingops'),
-    'go-sampler',
-    hash.digest('hex').slice(0, 16)
-  );
-  const binary = join(dir, 'go-sampler');
-  if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
-    try {
-      await promisify(execFile)('go', ['build', '-mod=readonly', '-o', binary, '.'], {
-        cwd: SOURCE_DIR,
-        env: { ...process.env, CGO_ENABLED: '0' },
-      });
-    } catch (err) {
-      throw new Error(
-        `cannot build the Go sampler test program (needs Go and the Go module proxy): ${(err as Error).message}`
-      );
-    }
-  }
-  return binary;
+export function buildGoSampler(): Promise<string> {
+  return buildGoProgram(SOURCE_DIR, 'go-sampler');
 }
 
 export interface GoSampler {

@@ -130,7 +130,12 @@ async function raiseButton(service: string) {
 
 const searchQueries = () =>
   mockBackend.sent(`${TEMPO}/api/search`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('q'));
-const promQueries = () => mockBackend.sent(PROM).map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
+/** The PromQL sent to Prometheus (the flavour probe asks for metric names, not a query). */
+const promQueries = () =>
+  mockBackend
+    .sent(PROM)
+    .map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'))
+    .filter((query) => query !== null);
 
 beforeEach(() => {
   mockBackend.reset();
@@ -496,7 +501,9 @@ describe('IncidentPage: sampling', () => {
     renderPage();
 
     const alert = await screen.findByRole('alert', { name: /Sampling: failed/ });
-    expect(alert).toHaveTextContent('Sampling controller answered 502');
+    expect(alert).toHaveTextContent(
+      'Sampling controller (the app’s controller route) answered HTTP 502: dial tcp: connection refused. Grafana could not reach the controller'
+    );
     const traces = screen.getByRole('region', { name: 'Anomalous traces' });
     expect(await within(traces).findAllByRole('link')).toHaveLength(1);
   });

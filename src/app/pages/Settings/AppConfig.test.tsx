@@ -219,7 +219,7 @@ describe('AppConfig', () => {
       'Prometheusfailed400: connection refused',
       'Span metricsokDetected OpenTelemetry spanmetrics connector (traces_span_metrics_*, milliseconds)',
       'LokiokData source successfully connected.',
-      'Sampling controllerfailed401: invalid bearer token (check the token)',
+      "Sampling controllerfailedSampling controller (the app’s controller route) answered HTTP 401: invalid bearer token. The controller refused the app's token: the token in the app settings must equal the controller's CONTROLLER_TOKEN.",
     ]);
   });
 

@@ -6,11 +6,11 @@
  * because the proxy route only knows what Grafana has stored.
  */
 import { createPrometheusClient } from '../../../clients';
-import { GuardrailsSchema } from '../../../contract';
 import { type SpanMetricsFlavour, describeSpanMetricsFlavour } from '../../../queries';
 import { traceBackend } from '../../data/clients';
+import { createControllerClient } from '../../data/controller';
 import { probeSpanMetricsFlavours } from '../../data/spanMetricsFlavour';
-import { type Transport, controllerProxyUrl, datasourceProxyUrl, errorDetail } from '../../data/transport';
+import { type Transport, datasourceProxyUrl, errorDetail } from '../../data/transport';
 import { type AppSettings, tracesDatasourceUid } from '../../settings';
 
 export interface ConnectionResult {
@@ -45,28 +45,11 @@ async function controllerHealth(transport: Transport, settings: AppSettings): Pr
     return { name, status: 'not configured', message: 'Enter the controller URL and token and save' };
   }
   try {
-    const response = await transport(controllerProxyUrl('/guardrails'));
-    if (!response.ok) {
-      const hint =
-        response.status === 401
-          ? ' (check the token)'
-          : response.status === 502
-            ? ' (is the URL reachable from Grafana?)'
-            : '';
-      return { name, status: 'failed', message: `${response.status}: ${await errorDetail(response)}${hint}` };
-    }
-    const guardrails = GuardrailsSchema.safeParse(await response.json());
-    if (!guardrails.success) {
-      return {
-        name,
-        status: 'failed',
-        message: `${settings.controllerUrl} answered, but not like a Tracing Ops sampling controller`,
-      };
-    }
+    const guardrails = await createControllerClient(transport).guardrails();
     return {
       name,
       status: 'ok',
-      message: `Connected; spikes up to ${guardrails.data.maxSamplingRate * 100}% for at most ${Math.round(guardrails.data.maxDurationSeconds / 60)} min`,
+      message: `Connected; spikes up to ${guardrails.maxSamplingRate * 100}% for at most ${Math.round(guardrails.maxDurationSeconds / 60)} min`,
     };
   } catch (error) {
     return { name, status: 'failed', message: (error as Error).message };

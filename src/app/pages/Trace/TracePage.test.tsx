@@ -12,7 +12,7 @@ import {
   queriesSent,
   renderedPanels,
   serveTrace,
-} from '../../panels/correlated/testing/correlatedBackend';
+} from '../../features/correlated/testing/correlatedBackend';
 import { FakeBackend } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { TracePage } from './TracePage';

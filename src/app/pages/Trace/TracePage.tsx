@@ -1,22 +1,22 @@
 /**
- * The Trace page: one trace opened by id (`?traceId=`, optionally `&spanId=`), the analysis'
- * findings for it with their evidence spans, and the correlated view shared with the dashboard
- * panel. The selected span lives in the URL so a link opens the same view.
+ * The Trace page: one trace opened by id (`?traceId=`, optionally `&spanId=`), taken through the app's one
+ * trace pipeline (the same baselines, analysis and redaction as the incident list), its findings with their
+ * evidence spans, and the correlated view shared with the dashboard panel. The selected span lives in the URL so a link opens the same view.
  */
 import React, { SyntheticEvent, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
-import { type AnalysisSettings, type Redactor, type Trace, analyzeTrace } from '../../../analysis';
+import type { Redactor } from '../../../analysis';
 import { traceBackend } from '../../data/clients';
 import { exploreTraceUrl } from '../../data/explore';
+import type { AnalysedTrace } from '../../data/traceAnalysis';
 import { useAppSettings } from '../../data/useAppSettings';
-import { CorrelatedView, LoadedTrace } from '../../panels/correlated/CorrelatedView';
-import { type DataSourceSettings, dataSourceSettings } from '../../panels/correlated/dataSources';
-import { parseTraceId } from '../../panels/correlated/traceId';
+import { CorrelatedView, LoadedTrace, evidenceOf } from '../../features/correlated/CorrelatedView';
+import { type DataSourceSettings, dataSourceSettings } from '../../features/correlated/dataSources';
+import { parseTraceId } from '../../features/correlated/traceId';
 import { AppPage, SETTINGS_URL, appUrl } from '../../routes';
-import { tracesDatasourceUid } from '../../settings';
 import { raiseTarget } from './raiseTarget';
 import { TraceFindings } from './TraceFindings';
 import { useElementWidth } from './useElementWidth';
@@ -32,6 +32,7 @@ export function TracePage() {
   const traceId = parseTraceId(searchParams.get('traceId') ?? '');
   const spanId = searchParams.get('spanId') || undefined;
   const { settings, analysis, redactor } = useAppSettings();
+  const dataSources = useMemo(() => dataSourceSettings(settings), [settings]);
 
   const selectSpan = (id: string | undefined) =>
     setSearchParams((current) => {
@@ -49,12 +50,18 @@ export function TracePage() {
       <Stack direction="column" gap={2}>
         <OpenTraceForm traceId={traceId} onOpen={(id) => setSearchParams({ traceId: id })} />
         {traceId ? (
-          <LoadedTrace key={traceId} tempoUid={tracesDatasourceUid(settings)} traceId={traceId} configuredIn="app">
-            {(trace, tempo) => (
+          <LoadedTrace
+            key={traceId}
+            dataSources={dataSources}
+            traceId={traceId}
+            analysisSettings={analysis}
+            redactor={redactor}
+            configuredIn="app"
+          >
+            {(analysed, tracesUid) => (
               <TraceDetails
-                trace={trace}
-                dataSources={{ ...dataSourceSettings(settings), tempoDatasourceUid: tempo }}
-                analysisSettings={analysis}
+                analysed={analysed}
+                dataSources={{ ...dataSources, tempoDatasourceUid: tracesUid }}
                 redactor={redactor}
                 selectedSpanId={spanId}
                 onSelectSpan={selectSpan}
@@ -107,21 +114,20 @@ function OpenTraceForm({ traceId, onOpen }: { traceId: string | undefined; onOpe
 }
 
 interface DetailsProps {
-  trace: Trace;
+  analysed: AnalysedTrace;
   dataSources: DataSourceSettings & { tempoDatasourceUid: string };
-  analysisSettings: AnalysisSettings;
   redactor: Redactor;
   selectedSpanId: string | undefined;
   onSelectSpan: (spanId: string | undefined) => void;
 }
 
-function TraceDetails({ trace, dataSources, analysisSettings, redactor, selectedSpanId, onSelectSpan }: DetailsProps) {
-  const analysis = useMemo(() => analyzeTrace(trace, { settings: analysisSettings }), [trace, analysisSettings]);
-  const evidence = useMemo(() => new Set(analysis.findings.flatMap((f) => f.spanIds)), [analysis]);
+function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelectSpan }: DetailsProps) {
+  const { trace, findings } = analysed;
+  const evidence = useMemo(() => evidenceOf(analysed), [analysed]);
   const viewRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(viewRef, FALLBACK_WIDTH);
   const selected = selectedSpanId ? trace.spanById(selectedSpanId) : undefined;
-  const service = raiseTarget(analysis, selected);
+  const service = raiseTarget(analysed, selected);
 
   return (
     <Stack direction="column" gap={2}>
@@ -151,12 +157,7 @@ function TraceDetails({ trace, dataSources, analysisSettings, redactor, selected
         </Stack>
       </Stack>
       <section aria-label="Findings of the analysis">
-        <TraceFindings
-          trace={trace}
-          findings={analysis.findings}
-          selectedSpanId={selected?.id}
-          onSelectSpan={onSelectSpan}
-        />
+        <TraceFindings trace={trace} findings={findings} selectedSpanId={selected?.id} onSelectSpan={onSelectSpan} />
       </section>
       <div ref={viewRef}>
         <CorrelatedView

@@ -2,9 +2,12 @@
  * Which service the Trace page offers to raise sampling for: the selected span's, else the service
  * of the most severe finding's evidence (where the trouble is), else the trace's entry service.
  */
-import type { Span, TraceAnalysis } from '../../../analysis';
+import type { Finding, Span, Trace } from '../../../analysis';
 
-export function raiseTarget(analysis: TraceAnalysis, selected: Span | undefined): string | undefined {
+export function raiseTarget(
+  analysis: { trace: Trace; findings: readonly Finding[] },
+  selected: Span | undefined
+): string | undefined {
   if (selected) {
     return selected.service;
   }

@@ -17,7 +17,7 @@ import {
   queriesSent,
   renderedPanels,
   serveTrace,
-} from './testing/correlatedBackend';
+} from '../../features/correlated/testing/correlatedBackend';
 
 const mockBackend = new FakeBackend();
 jest.mock('@grafana/runtime', () => ({

@@ -2,19 +2,17 @@
  * The dashboard panel: resolves the trace id (usually `$traceId`) and the data sources (its own
  * options or the app's settings), then shows the correlated view with a span selection of its own.
  */
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import type { PanelProps } from '@grafana/data';
 import { LoadingPlaceholder, Text } from '@grafana/ui';
 
-import { type Redactor } from '../../../analysis';
 import { useLoad } from '../../data/useLoad';
-import { resolveSettings } from '../../settings';
-import { CorrelatedView, LoadedTrace } from './CorrelatedView';
+import { type AppSettings, resolveSettings } from '../../settings';
+import { CorrelatedView, LoadedTrace, evidenceOf } from '../../features/correlated/CorrelatedView';
 import { loadAppSettings } from './appSettings';
-import type { DataSourceSettings } from './dataSources';
-import { LoadFailed } from './SectionNotice';
+import { LoadFailed } from '../../features/correlated/SectionNotice';
 import { type CorrelatedOptions, panelDataSources } from './options';
-import { parseTraceId } from './traceId';
+import { parseTraceId } from '../../features/correlated/traceId';
 
 export function CorrelatedPanel({ options, replaceVariables, width, height }: PanelProps<CorrelatedOptions>) {
   const raw = replaceVariables(options.traceId ?? '').trim();
@@ -48,16 +46,14 @@ function PanelWithSettings({ traceId, options, width, height }: WithSettingsProp
     return <LoadFailed what="Tracing Ops settings" error={settings.error} />;
   }
   // With its own data sources the panel still works when the app's settings are unreadable; it
-  // then redacts with the default rules.
-  const appSettings = settings.status === 'done' ? settings.value : undefined;
-  const { redactor } = resolveSettings(appSettings);
+  // then analyses and redacts with the defaults.
   return (
     <PanelTrace
       // A new trace starts without a selected span.
       key={traceId}
       traceId={traceId}
-      dataSources={panelDataSources(options, appSettings)}
-      redactor={redactor}
+      options={options}
+      appSettings={settings.status === 'done' ? settings.value : undefined}
       width={width}
       height={height}
     />
@@ -66,24 +62,34 @@ function PanelWithSettings({ traceId, options, width, height }: WithSettingsProp
 
 interface PanelTraceProps {
   traceId: string;
-  dataSources: DataSourceSettings;
-  redactor: Redactor;
+  options: CorrelatedOptions;
+  appSettings: AppSettings | undefined;
   width: number;
   height: number;
 }
 
-function PanelTrace({ traceId, dataSources, redactor, width, height }: PanelTraceProps) {
+function PanelTrace({ traceId, options, appSettings, width, height }: PanelTraceProps) {
   const [selectedSpanId, setSelectedSpanId] = useState<string>();
+  // Kept per settings: the trace pipeline reloads when these change identity.
+  const { analysis, redactor } = useMemo(() => resolveSettings(appSettings), [appSettings]);
+  const dataSources = useMemo(() => panelDataSources(options, appSettings), [options, appSettings]);
   return (
     <div style={{ height, overflowY: 'auto' }}>
-      <LoadedTrace tempoUid={dataSources.tempoDatasourceUid} traceId={traceId} configuredIn="panel">
-        {(trace, tempo) => (
+      <LoadedTrace
+        dataSources={dataSources}
+        traceId={traceId}
+        analysisSettings={analysis}
+        redactor={redactor}
+        configuredIn="panel"
+      >
+        {(analysed, tracesUid) => (
           <CorrelatedView
-            trace={trace}
-            dataSources={{ ...dataSources, tempoDatasourceUid: tempo }}
+            trace={analysed.trace}
+            dataSources={{ ...dataSources, tempoDatasourceUid: tracesUid }}
             redactor={redactor}
             selectedSpanId={selectedSpanId}
             onSelectSpan={setSelectedSpanId}
+            evidence={evidenceOf(analysed)}
             configuredIn="panel"
             width={width}
             height={height}

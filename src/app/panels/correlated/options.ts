@@ -1,6 +1,6 @@
 /** The correlated panel's options: which trace (usually a dashboard variable) and which data sources. */
 import type { AppSettings } from '../../settings';
-import { type DataSourceSettings, dataSourceSettings } from './dataSources';
+import { type DataSourceSettings, dataSourceSettings } from '../../features/correlated/dataSources';
 
 export interface CorrelatedOptions extends DataSourceSettings {
   /** A trace id or a dashboard variable holding one; interpolated before use. */

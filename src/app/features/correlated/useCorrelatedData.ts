@@ -1,6 +1,6 @@
 /**
- * The loads behind the correlated view: the trace from Tempo or Jaeger, the RED series from Prometheus and
- * the trace's logs from Loki. Each re-runs when the trace or the selected span changes; the queries
+ * The loads behind the correlated view besides the trace itself (`data/traceAnalysis`): the RED series from
+ * Prometheus and the trace's logs from Loki. Each re-runs when the trace or the selected span changes; the queries
  * themselves come from `correlatedQueries`.
  */
 import type { DataFrame } from '@grafana/data';
@@ -8,15 +8,9 @@ import type { DataFrame } from '@grafana/data';
 import type { Redactor, Span, Trace } from '../../../analysis';
 import type { LokiClient, PrometheusClient } from '../../../clients';
 import type { SpanMetricsFlavour } from '../../../queries';
-import { type TraceSource, loadTraceById } from '../../data/traceById';
 import { type Load, useLoad } from '../../data/useLoad';
 import { type MetricQuery, logsQuery, metricQueries, traceWindow } from './correlatedQueries';
 import { logsFrame, seriesFrames } from './frames';
-
-/** The trace, or `null` when the backend does not have it. `source` names the client's data source for reloads. */
-export function useTrace(backend: TraceSource, source: string, traceId: string): Load<Trace | null> {
-  return useLoad((signal) => loadTraceById(backend, traceId, signal), `${source}/${traceId}`).load;
-}
 
 export interface MetricSeries {
   query: MetricQuery;

@@ -8,18 +8,24 @@ import React, { type ReactNode } from 'react';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 
-import type { Redactor, Trace } from '../../../analysis';
+import type { AnalysisSettings, Redactor, Trace } from '../../../analysis';
 import { traceBackend, useDataClients } from '../../data/clients';
-import type { TraceSource } from '../../data/traceById';
+import { type AnalysedTrace, loadAnalysedTrace } from '../../data/traceAnalysis';
+import { useLoad } from '../../data/useLoad';
+import { identityKey } from '../../data/identityKey';
 import type { DataSourceSettings } from './dataSources';
 import { RedMetrics } from './RedMetrics';
 import { type ConfiguredIn, DataSourceMissing, LoadFailed } from './SectionNotice';
 import { SpanPicker } from './SpanPicker';
 import { TraceLogs } from './TraceLogs';
 import { TraceWaterfall } from './TraceWaterfall';
-import { useTrace } from './useCorrelatedData';
 
 const NO_EVIDENCE: ReadonlySet<string> = new Set();
+
+/** The spans the findings point at, for the span picker to mark. */
+export function evidenceOf(analysed: AnalysedTrace): ReadonlySet<string> {
+  return new Set(analysed.findings.flatMap((finding) => finding.spanIds));
+}
 
 /** Shares of the height below the span picker; the waterfall gets most, as it is what a responder reads first. */
 const SHARE = { waterfall: 0.45, metrics: 0.25, logs: 0.3 };
@@ -124,47 +130,51 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 interface LoadedTraceProps {
-  tempoUid: string | undefined;
+  dataSources: DataSourceSettings;
   traceId: string;
+  analysisSettings: AnalysisSettings;
+  redactor: Redactor;
   configuredIn: ConfiguredIn;
-  children: (trace: Trace, tempoUid: string) => ReactNode;
+  children: (analysed: AnalysedTrace, tracesUid: string) => ReactNode;
 }
 
-/** Loads the trace from Tempo or Jaeger and renders `children` with it, or says why there is no trace to show. */
-export function LoadedTrace({ tempoUid, traceId, configuredIn, children }: LoadedTraceProps) {
-  const { tempo, jaeger } = useDataClients({ tracesDatasourceUid: tempoUid });
-  if ((!tempo && !jaeger) || !tempoUid) {
+/**
+ * Takes the trace through the app's one pipeline (`data/traceAnalysis`: backend, baselines, analysis, redaction)
+ * and renders `children` with it, or says why there is no trace to show.
+ */
+export function LoadedTrace({
+  dataSources,
+  traceId,
+  analysisSettings,
+  redactor,
+  configuredIn,
+  children,
+}: LoadedTraceProps) {
+  const clients = useDataClients(dataSources);
+  const tracesUid = dataSources.tempoDatasourceUid;
+  const load = useLoad(
+    (signal) => loadAnalysedTrace(clients, traceId, analysisSettings, redactor, signal),
+    // The clients and the settings objects are stable per settings; they identify the load with the trace.
+    `${tracesUid}/${traceId}/${identityKey(clients)}/${identityKey(analysisSettings)}/${identityKey(redactor)}`
+  ).load;
+  if ((!clients.tempo && !clients.jaeger) || !tracesUid) {
     return <DataSourceMissing kind="Tempo or Jaeger" what="trace, its metrics and logs" configuredIn={configuredIn} />;
   }
-  return (
-    <TraceFromBackend backend={{ tempo, jaeger }} tempoUid={tempoUid} traceId={traceId}>
-      {children}
-    </TraceFromBackend>
-  );
-}
-
-interface TraceFromBackendProps extends Omit<LoadedTraceProps, 'configuredIn'> {
-  backend: TraceSource;
-  tempoUid: string;
-}
-
-function TraceFromBackend({ backend, tempoUid, traceId, children }: TraceFromBackendProps) {
-  const trace = useTrace(backend, tempoUid, traceId);
-  if (trace.status === 'loading') {
+  if (load.status === 'loading') {
     return <LoadingPlaceholder text="Loading the trace…" />;
   }
-  if (trace.status === 'failed') {
-    return <LoadFailed what="trace" error={trace.error} />;
+  if (load.status === 'failed') {
+    return <LoadFailed what="trace" error={load.error} />;
   }
-  if (trace.value === null || trace.value.spans.length === 0) {
+  if (load.value.analysed === null) {
     return (
       <Text color="secondary">
-        {backend.jaeger ? 'Jaeger' : 'Tempo'} has no trace {traceId}. It may be older than its retention, or not
+        {clients.jaeger ? 'Jaeger' : 'Tempo'} has no trace {traceId}. It may be older than its retention, or not
         sampled.
       </Text>
     );
   }
-  return <>{children(trace.value, tempoUid)}</>;
+  return <>{children(load.value.analysed, tracesUid)}</>;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

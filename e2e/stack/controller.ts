@@ -1,0 +1,66 @@
+/**
+ * The sampling controller as a stack component, run from the repository's sources with tsx and configured through
+ * its environment (docs/controller.md): a SQLite file in the stack's work directory, the demo's strategies from
+ * deploy/, and — when the caller has one — a Grafana (real or simulated) for team look-ups, the app's ownership
+ * table and ID tokens.
+ */
+import { join } from 'node:path';
+
+import type { ComponentSpec } from './component';
+import { REPO_ROOT } from './paths';
+import type { StackPorts } from './ports';
+
+export interface ControllerOptions {
+  token: string;
+  pollIntervalMs: number;
+  strategiesFile: string;
+  /**
+   * Grafana's base URL and a service-account token for its team API and the app's settings (the ownership table);
+   * the JWKS is read from the same Grafana.
+   */
+  grafana?: { url: string; serviceAccountToken: string };
+}
+
+/** The environment every Node component gets: nothing of the caller's leaks in (a stray DATABASE_URL, say). */
+export function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+}
+
+/** `node --import tsx <entry>`: one process per component (the tsx CLI would add a second). */
+export function tsxArgs(entry: string): string[] {
+  return ['--import', 'tsx', join(REPO_ROOT, entry)];
+}
+
+export function controllerSpec(
+  ports: StackPorts,
+  workDir: string,
+  options: ControllerOptions,
+  readyTimeoutMs: number
+): ComponentSpec {
+  const grafana: Record<string, string> = options.grafana
+    ? { GRAFANA_URL: options.grafana.url, GRAFANA_SA_TOKEN: options.grafana.serviceAccountToken }
+    : {};
+  return {
+    name: 'controller',
+    command: process.execPath,
+    args: tsxArgs('src/controller/main.ts'),
+    cwd: REPO_ROOT,
+    env: {
+      ...baseEnv(),
+      CONTROLLER_TOKEN: options.token,
+      CONTROLLER_HOST: '127.0.0.1',
+      CONTROLLER_PORT: String(ports.controller),
+      SQLITE_PATH: join(workDir, 'controller.db'),
+      STRATEGIES_FILE: options.strategiesFile,
+      POLL_INTERVAL_HINT_SECONDS: String(Math.max(1, Math.ceil(options.pollIntervalMs / 1000))),
+      // One replica: its own changes reach the sampling endpoint at once.
+      OVERRIDE_CACHE_MS: '0',
+      POLL_FLUSH_MS: '500',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      ...grafana,
+    },
+    readyUrl: `http://127.0.0.1:${ports.controller}/readyz`,
+    readyTimeoutMs,
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * Starts the real stack for end-to-end tests and `npm run stack`: Jaeger v2, Prometheus, the sampling controller, the
+ * JS demo services and the Go fraud service, as child processes on loopback ports (free ones unless given), each
+ * waited for until it serves. Every process is stopped by `stop()`, when the start fails half-way, when the parent
+ * gets SIGINT/SIGTERM or exits, and — by a watchdog (reaper.ts) — even when the parent is SIGKILLed.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { FAULTS, type FaultName, type ServiceName } from '../../demo/faults';
+import { Component } from './component';
+import { controllerSpec } from './controller';
+import { buildGoFraud, faultSwitches, goFraudSpec, jsDemoSpec } from './demo';
+import { jaegerBinary, jaegerSpec } from './jaeger';
+import { REPO_ROOT } from './paths';
+import { type PortOverrides, type StackPorts, pickPorts } from './ports';
+import { prometheusSpec } from './prometheus';
+import { Reaper } from './reaper';
+
+export interface StackOptions {
+  ports?: PortOverrides;
+  /** Faults on from the start (demo/README.md). */
+  faults?: FaultName[];
+  /** Run the demo's load generator: `true` = 4 checkouts/s and 1 refund/s. */
+  load?: boolean | { rps: number };
+  /** How often the samplers poll the controller (default 2000 ms). */
+  pollIntervalMs?: number;
+  /** Prometheus' scrape interval (default 2 s). */
+  scrapeIntervalSeconds?: number;
+  /** The controller's bearer token (default: random). */
+  controllerToken?: string;
+  /** A Grafana (or the host shell's simulation of it) serving the team API and the ID-token JWKS. */
+  grafanaUrl?: string;
+  /** The service-account token the controller sends to `grafanaUrl`'s team API (required with it). */
+  grafanaServiceAccountToken?: string;
+  /** Base sampling strategies (default deploy/strategies.json: 10 % everywhere). */
+  strategiesFile?: string;
+  /** Where the components' logs go (default: `logs/` in a fresh temp directory). */
+  logDir?: string;
+  /** How long each component may take to become ready (default 90 s; a loaded 2-core machine is slow). */
+  readyTimeoutMs?: number;
+}
+
+export type ComponentName = 'jaeger' | 'prometheus' | 'controller' | 'fraud-go' | 'demo-js';
+
+export interface StackUrls {
+  /** Jaeger's query API: `/api/v3/traces`, `/api/traces`, `/api/services`. */
+  jaegerQuery: string;
+  /** OTLP/HTTP receiver (POST `/v1/traces`). */
+  jaegerOtlpHttp: string;
+  /** The spanmetrics connector's Prometheus exporter (`/metrics`). */
+  jaegerMetrics: string;
+  prometheus: string;
+  /** The controller's base URL: admin API under `/api/v1`, `/metrics`, `/readyz`. */
+  controller: string;
+  /** The sampling endpoint the samplers poll (`?service=NAME`). */
+  sampling: string;
+  /** Every demo service; `fraud` is the Go service. */
+  demo: Record<ServiceName, string>;
+  /** The Go service (the same as `demo.fraud`). */
+  goService: string;
+}
+
+export interface RunningStack {
+  readonly urls: StackUrls;
+  readonly ports: StackPorts;
+  readonly controllerToken: string;
+  readonly pollIntervalMs: number;
+  readonly scrapeIntervalSeconds: number;
+  /** The components' logs, `<component>.log`. */
+  readonly logDir: string;
+  /** Stops every process (idempotent) and removes the data directories; the logs stay. */
+  stop(): Promise<void>;
+  /** Stops one component, to see how the rest copes; `startComponent` brings it back on the same port. */
+  stopComponent(name: ComponentName): Promise<void>;
+  startComponent(name: ComponentName): Promise<void>;
+  /** Switches the demo's faults: the listed ones on, every other off. */
+  setFaults(faults: readonly FaultName[]): Promise<void>;
+}
+
+const DEFAULT_POLL_MS = 2000;
+const DEFAULT_READY_TIMEOUT_MS = 90_000;
+/** Backends first, so the services' first sampler poll and first export find them. */
+const START_WAVES: ReadonlyArray<readonly ComponentName[]> = [
+  ['jaeger', 'controller', 'prometheus'],
+  ['fraud-go', 'demo-js'],
+];
+
+const live = new Set<StackHandle>();
+
+export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+  const scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 2;
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const controllerToken = options.controllerToken ?? randomBytes(24).toString('hex');
+  if ((options.grafanaUrl === undefined) !== (options.grafanaServiceAccountToken === undefined)) {
+    throw new Error('startStack: grafanaUrl and grafanaServiceAccountToken go together');
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'tracingops-stack-'));
+  const logDir = options.logDir ?? join(workDir, 'logs');
+  const dataDir = join(workDir, 'data');
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
+
+  // The two builds are the slow part of a cold start; they run side by side.
+  const [jaeger, goFraud, ports] = await Promise.all([jaegerBinary(), buildGoFraud(), pickPorts(options.ports)]);
+  const faults = options.faults ?? [];
+  const load = options.load === true ? { rps: 4 } : options.load || undefined;
+  const demoSettings = { pollIntervalMs, faults, load };
+  const reaper = new Reaper();
+  const specs = {
+    jaeger: jaegerSpec(jaeger, ports, join(dataDir, 'jaeger'), readyTimeoutMs),
+    prometheus: prometheusSpec(ports, dataDir, scrapeIntervalSeconds, readyTimeoutMs),
+    controller: controllerSpec(
+      ports,
+      dataDir,
+      {
+        token: controllerToken,
+        pollIntervalMs,
+        strategiesFile: options.strategiesFile ?? join(REPO_ROOT, 'deploy', 'strategies.json'),
+        grafana: options.grafanaUrl
+          ? { url: options.grafanaUrl, serviceAccountToken: options.grafanaServiceAccountToken! }
+          : undefined,
+      },
+      readyTimeoutMs
+    ),
+    'fraud-go': goFraudSpec(goFraud, ports, demoSettings, readyTimeoutMs),
+    'demo-js': jsDemoSpec(ports, demoSettings, readyTimeoutMs),
+  } as const;
+  const components = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, new Component(spec, logDir, reaper)])
+  ) as Record<ComponentName, Component>;
+
+  const handle = new StackHandle(components, reaper, dataDir);
+  live.add(handle);
+  installExitHooks();
+  try {
+    for (const wave of START_WAVES) {
+      await Promise.all(wave.map((name) => components[name].start()));
+    }
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
+
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  const demo: Record<ServiceName, string> = {
+    gateway: url(ports.demo.gateway),
+    auth: url(ports.demo.auth),
+    payments: url(ports.demo.payments),
+    fraud: url(ports.demo.fraud),
+  };
+  return {
+    urls: {
+      jaegerQuery: url(ports.jaegerQueryHttp),
+      jaegerOtlpHttp: url(ports.jaegerOtlpHttp),
+      jaegerMetrics: `${url(ports.jaegerSpanMetrics)}/metrics`,
+      prometheus: url(ports.prometheus),
+      controller: url(ports.controller),
+      sampling: `${url(ports.controller)}/sampling`,
+      demo,
+      goService: demo.fraud,
+    },
+    ports,
+    controllerToken,
+    pollIntervalMs,
+    scrapeIntervalSeconds,
+    logDir,
+    stop: () => handle.stop(),
+    stopComponent: (name) => components[name].stop(),
+    startComponent: (name) => components[name].start(),
+    async setFaults(on) {
+      const owners = [...new Set(Object.values(FAULTS))];
+      await Promise.all(
+        owners.map(async (service) => {
+          const res = await fetch(`${demo[service]}/faults`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(faultSwitches(service, on)),
+          });
+          if (!res.ok) {
+            throw new Error(
+              `setFaults: ${service} (${demo[service]}/faults) answered ${res.status}: ${await res.text()}`
+            );
+          }
+        })
+      );
+    },
+  };
+}
+
+class StackHandle {
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly components: Record<ComponentName, Component>,
+    private readonly reaper: Reaper,
+    private readonly dataDir: string
+  ) {}
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      // Services first, so their last spans and polls still find the backends.
+      for (const wave of [...START_WAVES].reverse()) {
+        await Promise.all(wave.map((name) => this.components[name].stop()));
+      }
+      this.reaper.dismiss();
+      live.delete(this);
+      rmSync(this.dataDir, { recursive: true, force: true });
+    })();
+    return this.stopping;
+  }
+
+  killNow(): void {
+    Object.values(this.components).forEach((c) => c.killNow());
+  }
+}
+
+let hooksInstalled = false;
+
+/** Ctrl-C or a SIGTERM stops every live stack, then lets the signal do what it would have done. */
+function installExitHooks(): void {
+  if (hooksInstalled) {
+    return;
+  }
+  hooksInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = () => {
+      process.removeListener(signal, onSignal);
+      void Promise.allSettled([...live].map((s) => s.stop())).then(() => process.kill(process.pid, signal));
+    };
+    process.on(signal, onSignal);
+  }
+  process.on('exit', () => live.forEach((s) => s.killNow()));
+}
