@@ -1,13 +1,15 @@
 /**
- * The end-to-end flows (`npm run test:e2e`): one environment — controller, Prometheus, the preview host with the
- * built plugin, Chromium — shared by the flows, which run one after another.
+ * The end-to-end flows (`npm run test:e2e`): one environment — the real stack, the preview host with the built
+ * plugin, Chromium — shared by the flows, which run one after another.
  */
 import { afterAll, beforeAll, jest } from '@jest/globals';
 
 import { type Environment, startEnvironment } from './environment';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
+import { samplingFlows } from './sampling.flow';
 import { settingsFlows } from './settings.flow';
+import { traceFlows } from './traces.flow';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +23,7 @@ const env = () => {
 
 beforeAll(async () => {
   environment = await startEnvironment();
-}, 180_000);
+}, 900_000);
 
 afterAll(async () => {
   await environment?.stop();
@@ -29,4 +31,6 @@ afterAll(async () => {
 
 settingsFlows(env);
 permissionFlows(env);
+samplingFlows(env);
+traceFlows(env);
 outageFlows(env);

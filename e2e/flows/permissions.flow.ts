@@ -44,7 +44,7 @@ export function permissionFlows(env: () => Environment) {
       await dialog.getByRole('button', { name: 'Raise sampling' }).click();
       const refusal = dialog.getByRole('alert', { name: 'The controller refused' });
       await refusal.waitFor();
-      expect(await refusal.textContent()).toMatch(/Sampling controller answered 403: .*payments/);
+      expect(await refusal.textContent()).toMatch(/Sampling controller .*answered HTTP 403: .*payments/);
 
       const denied = await eventually(
         async () => (await auditOf(env(), 'payments')).find((e) => e.type === 'denied' && e.actor === 'ian'),
