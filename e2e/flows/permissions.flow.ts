@@ -5,7 +5,7 @@
 import { expect } from '@jest/globals';
 
 import type { Environment } from './environment';
-import { auditOf, eventually } from './support';
+import { auditOf, eventually, spikeGone, storedSpike } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 
@@ -68,27 +68,11 @@ export function permissionFlows(env: () => Environment) {
       await dialog.getByRole('button', { name: 'Raise sampling' }).click();
       await dialog.waitFor({ state: 'detached' });
 
-      const spike = await eventually(
-        async () =>
-          (
-            await env().controllerApi<{ overrides: Array<{ id: string; createdBy: string; reason: string }> }>(
-              '/overrides?service=auth'
-            )
-          ).overrides[0],
-        5000,
-        'the spike in the controller'
-      );
+      const spike = await storedSpike(env(), 'auth');
       expect(spike).toMatchObject({ createdBy: 'root', reason: 'INC-22 admin check' });
 
       await page.getByRole('button', { name: 'Revert the spike of auth' }).click();
-      await eventually(
-        async () =>
-          (await env().controllerApi<{ overrides: unknown[] }>('/overrides?service=auth')).overrides.length === 0
-            ? true
-            : undefined,
-        5000,
-        'the spike reverted'
-      );
+      await spikeGone(env(), 'auth');
       const reverted = (await auditOf(env(), 'auth')).find((e) => e.type === 'reverted');
       expect(reverted).toMatchObject({ actor: 'root', overrideId: spike.id });
     });

@@ -7,7 +7,7 @@ import { expect } from '@jest/globals';
 
 import { RootTraffic, sampledFraction, sampledRequests, switchTime } from '../stack/rootTraffic';
 import type { Environment } from './environment';
-import { auditOf, eventually } from './support';
+import { auditOf, spikeGone, storedSpike } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 /** Time for a sampler to have polled after the controller changed its answer, beyond the poll interval itself. */
@@ -43,22 +43,7 @@ export function samplingFlows(env: () => Environment) {
         await dialog.waitFor({ state: 'detached' });
 
         // The controller holds it under the responder's real identity, for 5 minutes.
-        const spike = await eventually(
-          async () =>
-            (
-              await env().controllerApi<{
-                overrides: Array<{
-                  id: string;
-                  createdBy: string;
-                  samplingRate: number;
-                  createdAt: string;
-                  expiresAt: string;
-                }>;
-              }>('/overrides?service=payments')
-            ).overrides[0],
-          5000,
-          'the spike in the controller'
-        );
+        const spike = await storedSpike(env(), 'payments');
         expect(spike).toMatchObject({ createdBy: 'alice', samplingRate: 1 });
         expect(Date.parse(spike.expiresAt) - Date.parse(spike.createdAt)).toBe(5 * 60_000);
         expect((await auditOf(env(), 'payments')).find((e) => e.type === 'created')).toMatchObject({
@@ -73,14 +58,7 @@ export function samplingFlows(env: () => Environment) {
 
         const revert = Date.now();
         await page.getByRole('button', { name: 'Revert the spike of payments' }).click();
-        await eventually(
-          async () =>
-            (await env().controllerApi<{ overrides: unknown[] }>('/overrides?service=payments')).overrides.length === 0
-              ? true
-              : undefined,
-          5000,
-          'the spike reverted'
-        );
+        await spikeGone(env(), 'payments');
         await new Promise((r) => setTimeout(r, poll + 3000));
         await traffic.stop();
 

@@ -26,3 +26,28 @@ export interface AuditEvent {
 
 export const auditOf = async (env: Environment, service: string) =>
   (await env.controllerApi<{ events: AuditEvent[] }>(`/audit?service=${encodeURIComponent(service)}`)).events;
+
+export interface StoredSpike {
+  id: string;
+  createdBy: string;
+  reason: string;
+  samplingRate: number;
+  createdAt: string;
+  expiresAt: string;
+}
+
+const activeSpikes = async (env: Environment, service: string) =>
+  (await env.controllerApi<{ overrides: StoredSpike[] }>(`/overrides?service=${encodeURIComponent(service)}`))
+    .overrides;
+
+/** The active spike the controller holds for `service`, once it holds one. */
+export const storedSpike = (env: Environment, service: string) =>
+  eventually(async () => (await activeSpikes(env, service))[0], 5000, `a spike of ${service} in the controller`);
+
+/** Resolves once the controller holds no active spike for `service`. */
+export const spikeGone = (env: Environment, service: string) =>
+  eventually(
+    async () => ((await activeSpikes(env, service)).length === 0 ? true : undefined),
+    5000,
+    `the spike of ${service} reverted`
+  );
