@@ -3,7 +3,7 @@
  * teams, ownership and ID-token keys, then Jaeger, Prometheus, the controller and the demo, then the host serving
  * the built plugin with data sources pointing at them. Used by the flows and by `npm run stack`.
  */
-import { TOKEN, type FakeGrafana, startFakeGrafana } from '../tests/controller/support/harness';
+import { type FakeGrafana, startFakeGrafana } from '../tests/controller/support/harness';
 import { bundleHostPage } from './host/bundle';
 import { type HostDataSource, type RunningHost, startHost } from './host/server';
 import { DEMO_USERS, teamMembers } from './host/users';
@@ -44,7 +44,6 @@ export async function startHostedStack(
     const grafana = await startFakeGrafana(teams, DEMO_OWNERSHIP);
     stops.push(() => grafana.stop());
     const stack = await startStack({
-      controllerToken: TOKEN,
       ...options.stack,
       grafanaUrl: grafana.url,
       grafanaServiceAccountToken: grafana.serviceAccountToken,
