@@ -1,23 +1,29 @@
 /**
  * Sampling-endpoint throughput: the controller with 1,000 known services and 100 active overrides, under autocannon
- * on loopback, next to a bare `node:http` server returning a fixed body of the same size, in the same run.
- * Both servers run in their own Node process (the load generator runs here), so they are measured the same way,
- * and in alternating rounds (median reported), because the shared machine's load drifts during a run.
- * Run with `npm run bench` (or `npx tsx bench/controller.bench.ts`); prints req/s, p99 and the ratio.
+ * on loopback, next to a bare `node:http` server returning a fixed body of the same size, in the same run, and —
+ * when a Jaeger v2 binary is available (`scripts/build-jaeger.sh`) — Jaeger's own remote-sampling endpoint on the
+ * same strategies file, with its default `Connection: close` and with keep-alive. Every server runs in its own
+ * process (the load generator runs here), each is warmed up, then all are loaded in alternating rounds, because
+ * the shared machine's load drifts during a run; every figure is the median over the rounds with its spread.
+ * Run with `npm run bench` (or `npx tsx bench/controller.bench.ts`). `BENCH_SECONDS` sets the round length,
+ * `BENCH_JAEGER=0` skips Jaeger.
  */
 import autocannon from 'autocannon';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatSpread, machineLoad, spread } from './stats';
 
 const ROOT = join(__dirname, '..');
 const TOKEN = 'bench-token-0123456789abcdef0123456789';
 const SERVICES = 1000;
 const OVERRIDES = 100;
-const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = 3;
-const CONNECTIONS = 32;
+const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const WARMUP_SECONDS = 2;
+const ROUNDS = 5;
+const CONNECTIONS = 50;
 
 const service = (i: number) => `service-${String(i).padStart(4, '0')}`;
 
@@ -35,9 +41,15 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   });
 }
 
-async function startController(): Promise<{ url: string; child: ChildProcess }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tracingops-bench-'));
-  const strategies = join(dir, 'strategies.json');
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tracingops-bench-'));
+const strategies = join(dir, 'strategies.json');
+
+async function startController(): Promise<Server> {
   writeFileSync(
     strategies,
     JSON.stringify({
@@ -91,7 +103,7 @@ async function startController(): Promise<{ url: string; child: ChildProcess }> 
   return { url, child };
 }
 
-async function startBareServer(body: string): Promise<{ url: string; child: ChildProcess }> {
+async function startBareServer(body: string): Promise<Server> {
   const script = `
     const http = require('node:http');
     const body = ${JSON.stringify(body)};
@@ -105,68 +117,214 @@ async function startBareServer(body: string): Promise<{ url: string; child: Chil
   return { url: await waitForLine(child, /LISTENING (\S+)/), child };
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The Jaeger v2 binary, or undefined (with the reason printed) when it cannot be had. */
+function jaegerBinary(): string | undefined {
+  if (process.env.BENCH_JAEGER === '0') {
+    return undefined;
+  }
+  console.log('Jaeger v2: scripts/build-jaeger.sh (waits for a build under way; the first build takes minutes)');
+  const built = spawnSync(join(ROOT, 'scripts/build-jaeger.sh'), {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (built.status !== 0) {
+    console.log(`Jaeger v2 not available (build-jaeger.sh exit ${built.status}); measuring without it`);
+    return undefined;
+  }
+  return built.stdout.trim();
+}
+
+/**
+ * Jaeger v2 with the smallest configuration that serves remote sampling from a file: the `remote_sampling`
+ * extension needs the `jaeger_storage` extension, and a collector needs one pipeline (OTLP in, memory out).
+ */
+async function startJaeger(binary: string, keepAlive: boolean): Promise<Server> {
+  const [http, grpc, otlp] = [await freePort(), await freePort(), await freePort()];
+  const config = join(dir, `jaeger-${keepAlive ? 'keepalive' : 'default'}.yaml`);
+  writeFileSync(
+    config,
+    `service:
+  extensions: [jaeger_storage, remote_sampling]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      exporters: [jaeger_storage_exporter]
+  telemetry:
+    metrics:
+      level: none
+    logs:
+      level: warn
+extensions:
+  jaeger_storage:
+    backends:
+      memstore:
+        memory:
+          max_traces: 1000
+  remote_sampling:
+    file:
+      path: ${strategies}
+    http:
+      endpoint: 127.0.0.1:${http}
+      keep_alives_enabled: ${keepAlive}
+    grpc:
+      endpoint: 127.0.0.1:${grpc}
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:${otlp}
+exporters:
+  jaeger_storage_exporter:
+    trace_storage: memstore
+`
+  );
+  // One core, like the controller's single Node thread.
+  const child = spawn(binary, ['--config', config], {
+    env: { PATH: process.env.PATH, GOMAXPROCS: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const url = `http://127.0.0.1:${http}`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) {
+      throw new Error(`Jaeger exited with ${child.exitCode}: ${log}`);
+    }
+    const ok = await fetch(`${url}/sampling?service=${service(7)}`).then(
+      (res) => res.ok,
+      () => false
+    );
+    if (ok) {
+      return { url, child };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`Jaeger did not answer on ${url}: ${log}`);
+}
+
 interface Figures {
   requestsPerSecond: number;
   p99Ms: number;
   errors: number;
+  /** CPU time the server process spent per answered request, when /proc tells. */
+  cpuMicrosPerRequest?: number;
 }
 
-async function load(url: string): Promise<Figures> {
-  const requests = Array.from({ length: SERVICES }, (_, i) => ({
-    method: 'GET' as const,
-    path: `/sampling?service=${service((i * 37) % SERVICES)}`,
-  }));
-  // Warm-up (JIT, caches), not measured.
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, requests });
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, requests });
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim() || 100);
+
+/**
+ * User + system CPU time of a process in ticks (Linux /proc), or undefined elsewhere. Throughput on a loaded
+ * machine measures the scheduler as much as the server; CPU time per request does not depend on how many
+ * other processes wait for the cores, so it is the steadier figure there.
+ */
+function cpuTicks(pid: number | undefined): number | undefined {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces; fields 14 and 15 (utime, stime) count from after it.
+  const text = readFileSync(stat, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+const requests = Array.from({ length: SERVICES }, (_, i) => ({
+  method: 'GET' as const,
+  path: `/sampling?service=${service((i * 37) % SERVICES)}`,
+}));
+
+async function load(server: Server, seconds: number): Promise<Figures> {
+  const before = cpuTicks(server.child.pid);
+  const result = await autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds, requests });
+  const after = cpuTicks(server.child.pid);
   return {
     requestsPerSecond: result.requests.average,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
+    cpuMicrosPerRequest:
+      before === undefined || after === undefined || result.requests.total === 0
+        ? undefined
+        : (((after - before) / CLOCK_TICKS_PER_SECOND) * 1e6) / result.requests.total,
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+interface Contender {
+  readonly name: string;
+  readonly server: Server;
+  readonly rounds: Figures[];
 }
 
 async function main(): Promise<void> {
-  const controller = await startController();
-  const sample = await (await fetch(`${controller.url}/sampling?service=${service(7)}`)).text();
-  const bare = await startBareServer(sample);
-  const runs: { controller: Figures[]; bare: Figures[] } = { controller: [], bare: [] };
+  const contenders: Contender[] = [];
+  const add = (name: string, server: Server) => contenders.push({ name, server, rounds: [] });
   try {
+    const controller = await startController();
+    add('controller `/sampling`', controller);
+    const sample = await (await fetch(`${controller.url}/sampling?service=${service(7)}`)).text();
+    add('bare node:http, fixed body', await startBareServer(sample));
+    const jaeger = jaegerBinary();
+    if (jaeger) {
+      add('Jaeger v2 remote_sampling, default (Connection: close)', await startJaeger(jaeger, false));
+      add('Jaeger v2 remote_sampling, keep_alives_enabled', await startJaeger(jaeger, true));
+    }
+    console.log(
+      `sampling endpoint, ${SERVICES} known services, ${OVERRIDES} active overrides, ${CONNECTIONS} connections, ` +
+        `${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} alternating ${DURATION_SECONDS} s rounds; Node ${process.version}; ` +
+        `${machineLoad()} at the start`
+    );
+    for (const c of contenders) {
+      await load(c.server, WARMUP_SECONDS); // JIT, caches, connection pools; not measured
+    }
     for (let round = 0; round < ROUNDS; round++) {
-      runs.controller.push(await load(controller.url));
-      runs.bare.push(await load(bare.url));
+      for (const c of contenders) {
+        c.rounds.push(await load(c.server, DURATION_SECONDS));
+      }
     }
   } finally {
-    controller.child.kill('SIGTERM');
-    bare.child.kill('SIGTERM');
+    for (const c of contenders) {
+      c.server.child.kill('SIGTERM');
+    }
   }
-  const summary = (f: Figures[]): Figures => ({
-    requestsPerSecond: median(f.map((x) => x.requestsPerSecond)),
-    p99Ms: median(f.map((x) => x.p99Ms)),
-    errors: f.reduce((n, x) => n + x.errors, 0),
-  });
-  const c = summary(runs.controller);
-  const b = summary(runs.bare);
-  const row = (name: string, f: Figures) =>
-    `| ${name} | ${Math.round(f.requestsPerSecond).toLocaleString('en-US')} | ${f.p99Ms} ms | ${f.errors} |`;
-  console.log(
-    `sampling endpoint, ${SERVICES} known services, ${OVERRIDES} active overrides, ${CONNECTIONS} connections, ` +
-      `median of ${ROUNDS} alternating ${DURATION_SECONDS} s rounds, Node ${process.version}`
-  );
-  console.log('| server | req/s | p99 | errors |');
-  console.log('|---|---|---|---|');
-  console.log(row('controller `/sampling`', c));
-  console.log(row('bare node:http, fixed body', b));
-  console.log(
-    `controller / bare: ${(c.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of the throughput, p99 ${(c.p99Ms / Math.max(b.p99Ms, 1)).toFixed(1)}×`
-  );
-  if (c.errors > 0) {
-    throw new Error(`${c.errors} controller requests failed`);
+  console.log('figures: median (interquartile range, full range) over the rounds');
+  const cpu = (f: Figures) => f.cpuMicrosPerRequest ?? Number.NaN;
+  console.log('| server | req/s | p99 | server CPU per request | errors |');
+  console.log('|---|---|---|---|---|');
+  for (const c of contenders) {
+    const rps = spread(c.rounds.map((f) => f.requestsPerSecond));
+    const p99 = spread(c.rounds.map((f) => f.p99Ms));
+    const errors = c.rounds.reduce((n, f) => n + f.errors, 0);
+    console.log(
+      `| ${c.name} | ${formatSpread(rps, 0)} | ${formatSpread(p99, 0, ' ms')} | ` +
+        `${formatSpread(spread(c.rounds.map(cpu)), 1, ' µs')} | ${errors} |`
+    );
+  }
+  // Ratios per round (the servers of one round ran back to back), then their median and spread. The CPU ratio
+  // (the other's CPU per request over the controller's) is the throughput ratio one idle core would give.
+  const [controller, ...others] = contenders;
+  for (const other of others) {
+    const ratios = controller!.rounds.map((f, i) => f.requestsPerSecond / other.rounds[i]!.requestsPerSecond);
+    const cpuRatios = controller!.rounds.map((f, i) => cpu(other.rounds[i]!) / cpu(f));
+    console.log(
+      `controller / ${other.name}: ${formatSpread(spread(ratios))} of the throughput; ` +
+        `${formatSpread(spread(cpuRatios))} by CPU per request`
+    );
+  }
+  console.log(`${machineLoad()} at the end`);
+  const failed = controller!.rounds.reduce((n, f) => n + f.errors, 0);
+  if (failed > 0) {
+    throw new Error(`${failed} controller requests failed`);
   }
 }
 

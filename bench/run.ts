@@ -20,7 +20,7 @@ const benches = fs
 let failed = 0;
 for (const file of benches) {
   console.log(`\n## ${file}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, file)], {
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(benchDir, file)], {
     cwd: root,
     stdio: 'inherit',
   });

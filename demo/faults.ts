@@ -16,6 +16,8 @@ export const FAULTS = {
   swallowedErrors: 'fraud',
   /** Fraud scoring takes seconds. */
   slowDownstream: 'fraud',
+  /** The eu-west ledger shard answers slowly, so only payments of accounts in eu-west are slow. */
+  slowLedgerShard: 'payments',
 } as const satisfies Record<string, ServiceName>;
 export type FaultName = keyof typeof FAULTS;
 export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];

@@ -3,8 +3,16 @@
  * loopback with an in-memory exporter, a request goes through them over real HTTP, and the exported
  * spans — serialised to OTLP/JSON as an exporter sends them — go through the analysis the app uses.
  */
-import { type Baselines, type Finding, type TraceAnalysis, resolveAnalysisSettings } from '../src/analysis';
+import {
+  type Baselines,
+  type Finding,
+  type TraceAnalysis,
+  compareAttributes,
+  compileRedaction,
+  resolveAnalysisSettings,
+} from '../src/analysis';
 import type { FaultName } from './faults';
+import { SLOW_SHARD, ledgerRegion } from './ledger/regions';
 import type { Tuning } from './services/kit';
 import { type InMemoryDemo, TEST_TUNING, baselinesOf, startInMemoryDemo } from './testing/inMemoryDemo';
 
@@ -144,6 +152,40 @@ describe('the demo faults', () => {
     const worstSlow = trace!.findings.filter((f) => f.rule === 'slow')[0];
     expect(evidence(trace!, worstSlow!)).toEqual(['fraud predict risk']);
   });
+
+  it('slowLedgerShard: only eu-west accounts are slow, and comparing the flagged traces with the rest finds ledger.region = eu-west', async () => {
+    const demo = await runWith();
+    const accounts = Array.from({ length: 18 }, (_, i) => `acct-${i}`);
+    const slow = accounts.filter((a) => ledgerRegion(a) === SLOW_SHARD);
+    expect(slow.length).toBeGreaterThanOrEqual(4);
+    const checkoutAll = async () => {
+      for (const account of accounts) {
+        expect((await demo.checkout(account)).status).toBe(200);
+      }
+    };
+    // Baselines over every account, and a floor far below the slow shard but above a busy machine's jitter.
+    await checkoutAll();
+    const baselines = baselinesOf(demo.analysedTraces());
+    demo.forgetTraces();
+    const settings = resolveAnalysisSettings({ slowMinDurationMs: TEST_TUNING.slowShardStatementMs * 0.4 });
+    demo.demo.faults.payments!.apply({ slowLedgerShard: true });
+    await checkoutAll();
+
+    const analyses = demo.analysedTraces({ baselines, settings });
+    const flagged = analyses.filter((a) => a.findings.length > 0).map((a) => a.trace);
+    const normal = analyses.filter((a) => a.findings.length === 0).map((a) => a.trace);
+    // Status and durations define what is flagged; the question is what else the flagged traces share.
+    const ignore = (['status', 'duration', 'traceDuration'] as const).map(
+      (key) => ({ scope: 'intrinsic', key }) as const
+    );
+    const comparison = compareAttributes(flagged, normal, { redactor: compileRedaction(), ignore });
+    expect(comparison.ranked[0]).toMatchObject({
+      attribute: { scope: 'span', key: 'ledger.region' },
+      value: SLOW_SHARD,
+      selection: { count: slow.length },
+      baseline: { count: 0 },
+    });
+  }, 30_000);
 
   it('switches at run time through POST /faults on the service that injects it', async () => {
     const demo = await runWith();

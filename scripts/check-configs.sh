@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Validates the compose stack's configuration with the real tools that run on this machine:
-#   - promtool check config deploy/prometheus.yml   (Debian's `prometheus` package, installed if missing)
+#   - promtool check config deploy/prometheus*.yml  (Debian's `prometheus` package, installed if missing)
 #   - docker compose config                          (the Compose v2 plugin; else Debian's docker-compose 1.29,
-#                                                     on a copy without the top-level `name:` it predates)
+#                                                     on a copy without the top-level `name:` it predates), for
+#                                                     docker-compose.yaml and the Jaeger variant docker-compose.jaeger.yaml
 #   - jaeger validate --config deploy/jaeger/config.yaml
 #                                                    (Jaeger v2 from scripts/build-jaeger.sh, which builds it when
 #                                                     it is not cached; skipped only when that script exits 3)
@@ -36,19 +37,25 @@ if ! command -v promtool >/dev/null; then
   fi
 fi
 if command -v promtool >/dev/null; then
-  check 'promtool check config deploy/prometheus.yml' promtool check config deploy/prometheus.yml
+  for config in deploy/prometheus.yml deploy/prometheus-jaeger.yml; do
+    check "promtool check config $config" promtool check config "$config"
+  done
 fi
 
 if docker compose version >/dev/null 2>&1; then
-  check 'docker compose config' docker compose -f docker-compose.yaml config --quiet
+  for file in docker-compose.yaml docker-compose.jaeger.yaml; do
+    check "docker compose config ($file)" docker compose -f "$file" config --quiet
+  done
 else
   command -v docker-compose >/dev/null || install_debian docker-compose
   if command -v docker-compose >/dev/null; then
-    copy=$(mktemp --suffix=.yaml)
-    grep -v '^name: ' docker-compose.yaml >"$copy"
-    check 'docker-compose (1.29) config' env COMPOSE_PROJECT_NAME=tracingops \
-      docker-compose --project-directory "$root" -f "$copy" config --quiet
-    rm -f "$copy"
+    for file in docker-compose.yaml docker-compose.jaeger.yaml; do
+      copy=$(mktemp --suffix=.yaml)
+      grep -v '^name: ' "$file" >"$copy"
+      check "docker-compose (1.29) config ($file)" env COMPOSE_PROJECT_NAME=tracingops \
+        docker-compose --project-directory "$root" -f "$copy" config --quiet
+      rm -f "$copy"
+    done
   else
     echo "skip  compose config: neither the Compose v2 plugin nor docker-compose is available"
   fi

@@ -15,30 +15,10 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import {
-  type OtlpTraceJson,
-  connectionPoolWait,
-  deepCallChain,
-  healthyTrace,
-  nPlusOneAfterRelease,
-  plainError,
-  refundThroughQueue,
-  swallowedErrorsWithRetries,
-} from '../src/analysis/fixtures';
+import { RECORDED_PATTERN_TRACES } from '../src/analysis/fixtures';
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'src/analysis/fixtures/jaeger');
-
-/** The patterns recorded, by the name their fixture files carry. */
-const PATTERNS: Record<string, () => OtlpTraceJson> = {
-  healthy: () => healthyTrace(),
-  'pool-wait': () => connectionPoolWait(),
-  'n-plus-one': () => nPlusOneAfterRelease(),
-  'swallowed-errors': () => swallowedErrorsWithRetries(),
-  'deep-chain': () => deepCallChain(),
-  'plain-error': () => plainError(),
-  'refund-queue': () => refundThroughQueue(),
-};
 
 /** The patterns start at 2025-01-01T00:00:00Z; searches cover the hour around it. */
 const WINDOW = { min: '2024-12-31T23:30:00Z', max: '2025-01-01T00:30:00Z' };
@@ -125,7 +105,9 @@ interface Recording {
 async function main(): Promise<void> {
   const bin =
     process.env.JAEGER_BIN ?? execFileSync(path.join(root, 'scripts/build-jaeger.sh'), { encoding: 'utf8' }).trim();
-  const version = execFileSync(bin, ['version'], { encoding: 'utf8' }).trim();
+  // A module-proxy build carries no stamped version; the Go build info names the module version it was built from.
+  const buildInfo = execFileSync('go', ['version', '-m', bin], { encoding: 'utf8' });
+  const version = /\s(?:mod|dep)\s+github\.com\/jaegertracing\/jaeger\s+(v\S+)/.exec(buildInfo)?.[1] ?? 'unknown';
   const ports = { otlp: await freePort(), http: await freePort(), grpc: await freePort(), metrics: await freePort() };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jaeger-fixtures-'));
   const config = path.join(dir, 'config.yaml');
@@ -137,7 +119,7 @@ async function main(): Promise<void> {
     await waitFor('the query API', async () => (await fetch(`${query}/api/v3/services`)).status < 500, child);
 
     const traceIds: Record<string, string> = {};
-    for (const [name, build] of Object.entries(PATTERNS)) {
+    for (const [name, build] of Object.entries(RECORDED_PATTERN_TRACES)) {
       const trace = build();
       traceIds[name] = trace.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
       const res = await fetch(`http://127.0.0.1:${ports.otlp}/v1/traces`, {

@@ -33,17 +33,24 @@ export class LedgerDb {
     private readonly statementMs: number
   ) {}
 
-  /** Runs `work` on one connection and gives the connection back however `work` ends. */
-  async transaction<T>(parent: Context, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` on one connection and gives the connection back however `work` ends; `statementMs`
+   * replaces the typical statement latency (a slow shard).
+   */
+  async transaction<T>(
+    parent: Context,
+    work: (tx: Transaction) => Promise<T>,
+    statementMs = this.statementMs
+  ): Promise<T> {
     const connection = await this.pool.acquire(parent);
     try {
-      return await work(new Transaction(this, connection, parent));
+      return await work(new Transaction(this, connection, parent, statementMs));
     } finally {
       this.pool.release(connection);
     }
   }
 
-  execute(parent: Context, connection: Connection, statement: Statement): Promise<void> {
+  execute(parent: Context, connection: Connection, statement: Statement, statementMs: number): Promise<void> {
     const attributes = {
       [ATTR_DB_SYSTEM_NAME]: 'other_sql',
       [ATTR_DB_NAMESPACE]: 'ledger',
@@ -56,7 +63,7 @@ export class LedgerDb {
     };
     const name = `${statement.operation} ${statement.table}`;
     return inSpan(this.tracer, name, parent, { kind: SpanKind.CLIENT, attributes }, async () => {
-      await sleep(this.statementMs * (0.5 + Math.random()));
+      await sleep(statementMs * (0.5 + Math.random()));
     });
   }
 }
@@ -65,10 +72,11 @@ export class Transaction {
   constructor(
     private readonly db: LedgerDb,
     private readonly connection: Connection,
-    private readonly ctx: Context
+    private readonly ctx: Context,
+    private readonly statementMs: number
   ) {}
 
   query(statement: Statement): Promise<void> {
-    return this.db.execute(this.ctx, this.connection, statement);
+    return this.db.execute(this.ctx, this.connection, statement, this.statementMs);
   }
 }

@@ -18,6 +18,8 @@ export interface Tuning {
   leakMs: number;
   /** Typical latency of one ledger statement. */
   statementMs: number;
+  /** Typical latency of one statement on the slow shard while `slowLedgerShard` is on. */
+  slowShardStatementMs: number;
   /** Rows of account history payments reads per payment (one query each under `nPlusOne`). */
   historyRows: number;
   /** Typical time of one fraud score. */

@@ -4,7 +4,7 @@
  * its own and its sampling rate matters. Its ledger faults are `poolExhaustion` and `nPlusOne`; its
  * fraud client retries failures and, once out of attempts, approves unscored: the swallowed error.
  */
-import type { Context } from '@opentelemetry/api';
+import { type Context, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { DownstreamError, type Downstream } from '../http/client';
 import { LedgerDb, type Transaction } from '../ledger/ledgerDb';
 import { ConnectionPool } from '../ledger/pool';
+import { SLOW_SHARD, ledgerRegion } from '../ledger/regions';
 import type { Logger } from '../log';
 import { parseBody } from './body';
 import type { ServiceFactory } from './kit';
@@ -30,6 +31,13 @@ export const payments: ServiceFactory = ({ tracer, logger, faults, tuning, downs
   );
   const ledger = new LedgerDb(pool, tracer, tuning.statementMs);
   const fraud = downstream('fraud');
+
+  /** Records the account's ledger shard on the request's span; its statement latency, slow on a slow shard. */
+  function shard(ctx: Context, account: string): number {
+    const region = ledgerRegion(account);
+    trace.getSpan(ctx)?.setAttribute('ledger.region', region);
+    return faults.isOn('slowLedgerShard') && region === SLOW_SHARD ? tuning.slowShardStatementMs : tuning.statementMs;
+  }
 
   async function readHistory(tx: Transaction): Promise<void> {
     await tx.query({ operation: 'SELECT', table: 'accounts', text: 'SELECT * FROM accounts WHERE id = $1' });
@@ -60,15 +68,19 @@ export const payments: ServiceFactory = ({ tracer, logger, faults, tuning, downs
     routes: {
       'POST /payments': async ({ body, ctx }) => {
         const charge = parseBody(Charge, body);
-        await ledger.transaction(ctx, readHistory);
+        const statementMs = shard(ctx, charge.account);
+        await ledger.transaction(ctx, readHistory, statementMs);
         const score = await scoreWithRetries(fraud, logger, ctx, charge);
         const paymentId = randomUUID();
-        await ledger.transaction(ctx, (tx) =>
-          tx.query({
-            operation: 'INSERT',
-            table: 'payments',
-            text: 'INSERT INTO payments (id, account, amount) VALUES ($1, $2, $3)',
-          })
+        await ledger.transaction(
+          ctx,
+          (tx) =>
+            tx.query({
+              operation: 'INSERT',
+              table: 'payments',
+              text: 'INSERT INTO payments (id, account, amount) VALUES ($1, $2, $3)',
+            }),
+          statementMs
         );
         const status = score.risk !== undefined && score.risk >= DECLINE_AT_RISK ? 'declined' : 'approved';
         logger.log('info', ctx, `payment ${status}`, {
@@ -80,18 +92,23 @@ export const payments: ServiceFactory = ({ tracer, logger, faults, tuning, downs
       },
       'POST /refunds': async ({ body, ctx }) => {
         const refund = parseBody(Charge, body);
-        await ledger.transaction(ctx, async (tx) => {
-          await tx.query({
-            operation: 'SELECT',
-            table: 'accounts',
-            text: 'SELECT * FROM accounts WHERE id = $1 FOR UPDATE',
-          });
-          await tx.query({
-            operation: 'INSERT',
-            table: 'ledger_entries',
-            text: 'INSERT INTO ledger_entries (account, amount) VALUES ($1, $2)',
-          });
-        });
+        const statementMs = shard(ctx, refund.account);
+        await ledger.transaction(
+          ctx,
+          async (tx) => {
+            await tx.query({
+              operation: 'SELECT',
+              table: 'accounts',
+              text: 'SELECT * FROM accounts WHERE id = $1 FOR UPDATE',
+            });
+            await tx.query({
+              operation: 'INSERT',
+              table: 'ledger_entries',
+              text: 'INSERT INTO ledger_entries (account, amount) VALUES ($1, $2)',
+            });
+          },
+          statementMs
+        );
         return { refundId: randomUUID(), account: refund.account };
       },
     },

@@ -29,6 +29,7 @@ export const TEST_TUNING: Tuning = {
   acquireTimeoutMs: 10_000,
   leakMs: 600,
   statementMs: 1,
+  slowShardStatementMs: 150,
   historyRows: 12,
   scoreMs: 2,
   slowScoreMs: 1500,
@@ -38,7 +39,8 @@ export const TEST_TUNING: Tuning = {
 export interface InMemoryDemo {
   readonly demo: RunningDemo;
   readonly logLines: string[];
-  checkout(): Promise<Response>;
+  /** A checkout for `account` (default `acct-1`). */
+  checkout(account?: string): Promise<Response>;
   refund(): Promise<Response>;
   /** Every trace exported since the last `forgetTraces`, analysed and ranked most anomalous first. */
   analysedTraces(options?: AnalyzeOptions): TraceAnalysis[];
@@ -69,7 +71,7 @@ export async function startInMemoryDemo(
   return {
     demo,
     logLines,
-    checkout: () => post(`${demo.urls.gateway}/checkout`, customer),
+    checkout: (account = customer.account) => post(`${demo.urls.gateway}/checkout`, { ...customer, account }),
     refund: () => post(`${demo.urls.payments}/refunds`, customer),
     analysedTraces(options) {
       const spansByTrace = new Map<string, ReadableSpan[]>();

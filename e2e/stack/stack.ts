@@ -138,7 +138,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   installExitHooks();
   try {
     for (const wave of START_WAVES) {
-      await Promise.all(wave.map((name) => components[name].start()));
+      // Settle the whole wave before stopping anything, so no component is left half-started.
+      const results = await Promise.allSettled(wave.map((name) => components[name].start()));
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) {
+        throw failure.reason;
+      }
     }
   } catch (err) {
     await handle.stop();

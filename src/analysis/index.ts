@@ -52,3 +52,18 @@ export {
   RedactionSettingsError,
   compileRedaction,
 } from './redaction';
+export {
+  type AttributeComparison,
+  type ComparedAttribute,
+  type ComparedValue,
+  type CompareOptions,
+  type ComparisonUnit,
+  type DurationBucket,
+  type HighCardinalityNote,
+  type IntrinsicKey,
+  type SetSize,
+  type ValueShare,
+  attributeName,
+  compareAttributes,
+  twoProportionZ,
+} from './compare';

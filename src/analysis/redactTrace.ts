@@ -4,8 +4,7 @@
  * span name must see the real names); views get this copy, so no view can show what the redaction settings hide.
  */
 import type { Finding } from './rules';
-import type { AttributeValue, OtlpKeyValue } from './otlp';
-import { decodeAnyValue } from './otlp';
+import { type AttributeValue, type OtlpKeyValue, decodeAnyValue } from './otlp';
 import type { Redactor } from './redaction';
 import type { CriticalSegment, Span, Trace } from './trace';
 

@@ -59,6 +59,17 @@ function calleeLabel(parent: Span, child: Span): string {
   return child.service === parent.service ? `\`${child.name}\`` : label(child);
 }
 
+/**
+ * Durations closer than this are the same length: Jaeger's UI API counts in microseconds, so spans
+ * of equal length in the SDK's float clock can differ there by less than one.
+ */
+const SAME_DURATION_MS = 0.001;
+
+/** Earlier first, then by id: an order that does not depend on the order the backend sent the spans in. */
+function byStart(a: Span, b: Span): number {
+  return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 function formatMs(ms: number): string {
   if (ms >= 100) {
     return `${Math.round(ms)} ms`;
@@ -83,7 +94,8 @@ const errorRule: Rule = {
     if (errorSpans === 0) {
       return [];
     }
-    origins.sort((a, b) => b.depth - a.depth);
+    // Ties by start, then id: backends return a trace's spans in different orders, the evidence must not differ.
+    origins.sort((a, b) => b.depth - a.depth || byStart(a, b));
     const origin = origins[0];
     if (!origin) {
       return []; // every error span has an error child: only possible in a cycle, already reported
@@ -121,19 +133,22 @@ const swallowedRule: Rule = {
         list ? list.push(span) : byParent.set(parent, [span]);
       }
     }
-    return [...byParent].map(([parent, errors]) => {
-      const first = errors[0]!;
-      const times = errors.length > 1 ? ` ${errors.length} errors` : ' an error';
-      return {
-        rule: 'swallowed-error',
-        severity: 'warning',
-        spanIds: [parent.id, ...errors.slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
-        measured: errors.length,
-        threshold: 1,
-        unit: 'spans',
-        explanation: `${label(parent)} swallowed${times} from ${calleeLabel(parent, first)}; the root ${label(root)} reports no error`,
-      };
-    });
+    return [...byParent]
+      .sort(([a], [b]) => byStart(a, b))
+      .map(([parent, unordered]) => {
+        const errors = unordered.sort(byStart);
+        const first = errors[0]!;
+        const times = errors.length > 1 ? ` ${errors.length} errors` : ' an error';
+        return {
+          rule: 'swallowed-error',
+          severity: 'warning',
+          spanIds: [parent.id, ...errors.slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
+          measured: errors.length,
+          threshold: 1,
+          unit: 'spans',
+          explanation: `${label(parent)} swallowed${times} from ${calleeLabel(parent, first)}; the root ${label(root)} reports no error`,
+        };
+      });
   },
 };
 
@@ -187,7 +202,8 @@ const slowRule: Rule = {
         worst.set(key, { span, p99, count: 1 });
       } else {
         seen.count++;
-        if (span.durationMs > seen.span.durationMs) {
+        const longer = span.durationMs - seen.span.durationMs;
+        if (longer > SAME_DURATION_MS || (longer >= -SAME_DURATION_MS && byStart(span, seen.span) < 0)) {
           seen.span = span;
         }
       }

@@ -417,6 +417,16 @@ function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
 
 const byStart = (a: SpanNode, b: SpanNode): number => a.startMs - b.startMs;
 
+/** Whether a (stable) sort by start would leave `spans` as they are. */
+function sortedByStart(spans: readonly SpanNode[]): boolean {
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i]!.startMs < spans[i - 1]!.startMs) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Self time is the span's duration minus the union of its children's intervals, each clipped to
  * the span: a child that starts early or ends late (clock skew between hosts) is counted as a
@@ -425,7 +435,7 @@ const byStart = (a: SpanNode, b: SpanNode): number => a.startMs - b.startMs;
 function computeSelfTimes(spans: readonly SpanNode[], issues: Issues): void {
   for (const span of spans) {
     const children = span.children;
-    if (children.length > 1) {
+    if (children.length > 1 && !sortedByStart(children)) {
       (children as SpanNode[]).sort(byStart);
     }
     let covered = 0;
@@ -467,35 +477,63 @@ const byEndDesc = (a: SpanNode, b: SpanNode): number => b.endMs - a.endMs;
 const SEQUENTIAL_OVERLAP_MS = 1;
 
 /**
+ * Whether the ends of `children` (sorted by start) rise strictly: then that order reversed is the order the
+ * critical path takes them in, latest end first, and nothing needs sorting (the common case: calls made one
+ * after the other). Otherwise they are sorted by end, ties in start order.
+ */
+function endsRise(children: readonly SpanNode[]): boolean {
+  for (let i = 1; i < children.length; i++) {
+    if (!(children[i]!.endMs > children[i - 1]!.endMs)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
  * The critical path as in Jaeger: from the end of a span, the child that finished last is on the
  * path; then, before that child started, the child that finished last before it; the gaps are the
- * span's own time. Children are clipped to their parent. Uses an explicit stack, not recursion,
- * kept as parallel arrays and one reused buffer for the sorted children so that a span on the path
- * costs no allocation besides its segments.
+ * span's own time. Children are clipped to their parent. Depth-first with an explicit stack (no
+ * recursion) of parallel arrays: a span's gaps and its chosen children's subtrees come out latest
+ * first, so the segments, which partition the root's interval, need one reversal instead of a sort.
  */
 function computeCriticalPath(root: SpanNode): CriticalSegment[] {
   const segments: CriticalSegment[] = [];
-  const stackSpans: SpanNode[] = [root];
-  const stackStarts: number[] = [root.startMs];
-  const stackEnds: number[] = [root.endMs];
-  const byEnd: SpanNode[] = [];
-  while (stackSpans.length > 0) {
-    const span = stackSpans.pop()!;
-    const startMs = stackStarts.pop()!;
-    const endMs = stackEnds.pop()!;
-    let cursor = endMs;
-    let children = span.children;
-    if (children.length > 1) {
-      byEnd.length = 0;
-      for (const child of children) {
-        byEnd.push(child);
-      }
-      children = byEnd.sort(byEndDesc);
-    }
-    for (const child of children) {
+  const spans: SpanNode[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const cursors: number[] = [];
+  const orders: Array<readonly SpanNode[]> = [];
+  const reversed: boolean[] = [];
+  const next: number[] = [];
+  const enter = (span: SpanNode, startMs: number, endMs: number): void => {
+    const inOrder = endsRise(span.children);
+    spans.push(span);
+    starts.push(startMs);
+    ends.push(endMs);
+    cursors.push(endMs);
+    orders.push(inOrder ? span.children : [...span.children].sort(byEndDesc));
+    reversed.push(inOrder);
+    next.push(0);
+  };
+  enter(root, root.startMs, root.endMs);
+  while (spans.length > 0) {
+    const top = spans.length - 1;
+    const span = spans[top]!;
+    const startMs = starts[top]!;
+    const endMs = ends[top]!;
+    const list = orders[top]!;
+    const last = list.length - 1;
+    let cursor = cursors[top]!;
+    let i = next[top]!;
+    let descend: SpanNode | undefined;
+    let descendStart = 0;
+    let descendEnd = 0;
+    for (; i <= last; i++) {
       if (cursor <= startMs) {
         break;
       }
+      const child = list[reversed[top] ? last - i : i]!;
       let childEnd = Math.min(child.endMs, endMs);
       const childStart = Math.max(child.startMs, startMs);
       if (childEnd > cursor && childEnd - cursor <= SEQUENTIAL_OVERLAP_MS) {
@@ -508,17 +546,32 @@ function computeCriticalPath(root: SpanNode): CriticalSegment[] {
         segments.push({ span, startMs: childEnd, endMs: cursor });
         span.criticalSelfMs += cursor - childEnd;
       }
-      stackSpans.push(child);
-      stackStarts.push(childStart);
-      stackEnds.push(childEnd);
+      descend = child;
+      descendStart = childStart;
+      descendEnd = childEnd;
       cursor = childStart;
+      i++;
+      break;
+    }
+    if (descend) {
+      next[top] = i;
+      cursors[top] = cursor;
+      enter(descend, descendStart, descendEnd);
+      continue;
     }
     if (cursor > startMs) {
       segments.push({ span, startMs, endMs: cursor });
       span.criticalSelfMs += cursor - startMs;
     }
+    spans.pop();
+    starts.pop();
+    ends.pop();
+    cursors.pop();
+    orders.pop();
+    reversed.pop();
+    next.pop();
   }
-  return segments.sort((a, b) => a.startMs - b.startMs);
+  return segments.reverse();
 }
 
 /** Span attributes merged over resource attributes, decoded on demand for display. */

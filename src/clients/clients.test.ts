@@ -1,26 +1,9 @@
 import { analyzeTrace } from '../analysis';
 import { nPlusOneAfterRelease, toTempoJson } from '../analysis/fixtures';
-import {
-  DataSourceError,
-  createLokiClient,
-  createPrometheusClient,
-  createTempoClient,
-  logLines,
-  type Transport,
-} from './index';
-import { type Route, type TestServer, json, startServer, text } from './testServer.testing';
+import { createLokiClient, createPrometheusClient, createTempoClient, logLines, type Transport } from './index';
+import { type Route, type TestServer, failure, json, startServer, text } from './testServer.testing';
 
 const PROXY = '/api/datasources/proxy/uid/tempo-uid';
-
-/** Runs `fn` and returns the DataSourceError it rejects with. */
-async function failure(promise: Promise<unknown>): Promise<DataSourceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  );
-  expect(error).toBeInstanceOf(DataSourceError);
-  return error as DataSourceError;
-}
 
 let server: TestServer;
 afterEach(() => server?.close());

@@ -5,6 +5,8 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { DataSourceError } from './errors';
+
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
 export interface TestServer {
@@ -48,4 +50,14 @@ export function text(body: string, status: number): Route {
   return (_req, res) => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
   };
+}
+
+/** The DataSourceError `promise` rejects with; fails the test if it resolves or rejects with something else. */
+export async function failure(promise: Promise<unknown>): Promise<DataSourceError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  );
+  expect(error).toBeInstanceOf(DataSourceError);
+  return error as DataSourceError;
 }

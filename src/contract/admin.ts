@@ -41,12 +41,28 @@ const DurationSchema = z
   .int('durationSeconds must be a whole number of seconds')
   .positive('durationSeconds must be positive');
 
+/** Upper bound on a spike's trace goal: beyond this a goal is no bound at all, and counts stop being exact floats. */
+export const MAX_STOP_AFTER_TRACES = 1_000_000;
+
+export const StopAfterTracesSchema = z
+  .number()
+  .int('stopAfterTraces must be a whole number of traces')
+  .positive('stopAfterTraces must be positive')
+  .max(MAX_STOP_AFTER_TRACES, `stopAfterTraces must be at most ${MAX_STOP_AFTER_TRACES}`);
+
+export const SamplingRateSchema = z
+  .number()
+  .gt(0, 'samplingRate must be greater than 0')
+  .lte(1, 'samplingRate must be at most 1');
+
 export const CreateOverrideBodySchema = z
   .object({
     service: ServiceNameSchema,
     operation: OperationNameSchema.optional(),
-    samplingRate: z.number().gt(0, 'samplingRate must be greater than 0').lte(1, 'samplingRate must be at most 1'),
+    samplingRate: SamplingRateSchema,
     durationSeconds: DurationSchema,
+    /** End the spike once this many traces of the service (and operation) were recorded, or at expiry if sooner. */
+    stopAfterTraces: StopAfterTracesSchema.optional(),
     reason: ReasonSchema,
   })
   .strict();
@@ -69,6 +85,21 @@ export const OverrideSchema = z.object({
   revokeReason: z.string().optional(),
   /** Computed by the controller at response time: `now < expiresAt` and not reverted. */
   active: z.boolean(),
+  /** Present on goal-bounded spikes: how far the trace count got, or why it cannot be read. */
+  goal: z
+    .object({
+      stopAfterTraces: z.number().int(),
+      /** Traces recorded since the spike started, as last counted from span metrics. */
+      traces: z.number().int().optional(),
+      checkedAt: z.iso.datetime().optional(),
+      /** Set when the goal ended the spike (then `revokedAt` is the same time). */
+      reachedAt: z.iso.datetime().optional(),
+      /** Why the count could not be read at the last check; the spike then runs to `expiresAt`. */
+      unavailable: z.string().optional(),
+    })
+    .optional(),
+  /** Present when Alertmanager raised the spike through the webhook. */
+  alert: z.object({ name: z.string(), fingerprint: z.string(), startsAt: z.string() }).optional(),
 });
 
 export const OverrideListSchema = z.object({ overrides: z.array(OverrideSchema) });
@@ -77,7 +108,8 @@ export const ListOverridesQuerySchema = z
   .object({ service: ServiceNameSchema.optional(), state: z.enum(['active', 'all']).default('active') })
   .strict();
 
-export const AuditEventTypeSchema = z.enum(['created', 'reverted', 'extended', 'expired', 'denied']);
+/** `goal-reached`: the controller ended a goal-bounded spike because enough traces were recorded. */
+export const AuditEventTypeSchema = z.enum(['created', 'reverted', 'extended', 'expired', 'goal-reached', 'denied']);
 
 export const AuditEventSchema = z.object({
   id: z.number().int(),
@@ -142,6 +174,11 @@ export const GuardrailsSchema = z.object({
   maxActiveOverrides: z.number().int(),
   /** How often samplers should poll; a change takes up to this long (plus the controller's cache) to reach them. */
   pollIntervalHintSeconds: z.number(),
+  /**
+   * Whether the controller can count traces (PROMETHEUS_URL is set), so `stopAfterTraces` can end a spike early.
+   * Absent from controllers older than goal-bounded spikes.
+   */
+  traceGoals: z.boolean().optional(),
 });
 
 export const OrgRoleSchema = z.enum(['None', 'Viewer', 'Editor', 'Admin']);

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { AuditEvent, AuditQuery } from '../contract';
 import type { Clock } from './clock';
+import { PeriodicJob } from './periodicJob';
 import type { AuditRecord, Storage } from './storage';
 
 export function toApiAuditEvent(e: AuditRecord): AuditEvent {
@@ -29,33 +30,27 @@ export async function listAudit(storage: Storage, q: AuditQuery): Promise<AuditE
 export const SWEEP_BATCH = 100;
 
 export class ExpirySweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
-    private readonly log: Logger
-  ) {}
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: Error) => this.log.error({ err }, 'expiry sweep failed; will retry'));
-    }, intervalMs);
-    this.timer.unref();
+    log: Logger
+  ) {
+    this.job = new PeriodicJob(() => this.sweepOnce(), log, 'expiry sweep');
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  start(intervalMs: number): void {
+    this.job.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Records `expired` for overrides that ran out since the last sweep; returns how many this replica recorded. */
   sweep(): Promise<number> {
-    this.running ??= this.sweepOnce().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.run();
   }
 
   private async sweepOnce(): Promise<number> {

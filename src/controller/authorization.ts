@@ -3,7 +3,7 @@
  * a Grafana user with role Editor or higher whose team owns the service. Grafana server admins and org Admins may
  * change any service. Grafana's plugin RBAC (`reqAction` on the proxy route) is the first lock; this is the second.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { BearerToken } from './bearerToken';
 import { ApiError } from './errors';
 import type { Ownership } from '../contract';
 import { GrafanaLookupError } from './grafanaApi';
@@ -21,23 +21,19 @@ export interface WriteAccess {
   reason?: string;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 export class Authorizer {
-  private readonly tokenDigest: Buffer;
+  private readonly token: BearerToken;
 
   constructor(
     token: string,
     private readonly ownership: OwnershipSource,
     private readonly teams: TeamDirectory | undefined
   ) {
-    this.tokenDigest = digest(token);
+    this.token = new BearerToken(token);
   }
 
-  /** Hashing first gives equal-length inputs, so timingSafeEqual leaks neither content nor length. */
   tokenMatches(authorization: string | undefined): boolean {
-    const match = /^Bearer (.+)$/i.exec(authorization ?? '');
-    return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), this.tokenDigest);
+    return this.token.matches(authorization);
   }
 
   async writeAccess(identity: Identity): Promise<WriteAccess> {

@@ -3,6 +3,7 @@
  * misconfigured deployment fails immediately with a message naming every bad variable.
  */
 import { z } from 'zod';
+import type { SpanMetricsFlavour } from '../queries';
 
 const intFrom = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -53,6 +54,20 @@ const EnvSchema = z
     EXPIRY_SWEEP_MS: intFrom(5000, 10),
     BODY_LIMIT_BYTES: intFrom(16 * 1024, 256),
     SHUTDOWN_TIMEOUT_MS: intFrom(10_000, 0),
+    PROMETHEUS_URL: optionalString.refine((s) => s === undefined || URL.canParse(s), { message: 'must be a URL' }),
+    SPAN_METRICS_FLAVOUR: z.enum(['auto', 'tempo', 'otel']).default('auto'),
+    SPAN_METRICS_NAMESPACE: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be the connector namespace with dots as underscores')
+      .default('traces_span_metrics'),
+    GOAL_CHECK_MS: intFrom(5000, 100),
+    PROMETHEUS_TIMEOUT_MS: intFrom(5000, 100),
+    ALERTMANAGER_TOKEN: optionalString.refine((s) => s === undefined || s.length >= 32, {
+      message: 'must be at least 32 characters (generate one with `openssl rand -hex 32`)',
+    }),
+    ALERT_POLICY_FILE: optionalString,
+    ALERT_POLICY_RELOAD_MS: intFrom(2000, 100),
+    ALERT_BODY_LIMIT_BYTES: intFrom(4 * 1024 * 1024, 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -77,6 +92,20 @@ const EnvSchema = z
         message: 'GRAFANA_URL and GRAFANA_SA_TOKEN must be set together (team and ownership look-ups need both)',
       });
     }
+    if ((env.ALERTMANAGER_TOKEN === undefined) !== (env.ALERT_POLICY_FILE === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_POLICY_FILE'],
+        message: 'ALERTMANAGER_TOKEN and ALERT_POLICY_FILE must be set together (the webhook needs both)',
+      });
+    }
+    if (env.ALERTMANAGER_TOKEN !== undefined && env.ALERTMANAGER_TOKEN === env.CONTROLLER_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERTMANAGER_TOKEN'],
+        message: "must differ from CONTROLLER_TOKEN: Alertmanager must not be able to act as the app's proxy",
+      });
+    }
     if (env.GRAFANA_REQUIRE_ID_TOKEN && env.GRAFANA_URL === undefined && env.GRAFANA_JWKS_URL === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -93,6 +122,22 @@ export interface GuardrailConfig {
   maxActiveOverridesPerService: number;
   maxActiveOverrides: number;
   pollIntervalHintSeconds: number;
+  /** Whether traces can be counted (PROMETHEUS_URL is set). */
+  traceGoals: boolean;
+}
+
+export interface TraceCountConfig {
+  prometheusUrl?: string;
+  flavour: SpanMetricsFlavour | 'auto';
+  checkMs: number;
+  timeoutMs: number;
+}
+
+export interface AlertWebhookConfig {
+  token: string;
+  policyFile: string;
+  reloadMs: number;
+  bodyLimitBytes: number;
 }
 
 export interface IdTokenConfig {
@@ -116,6 +161,9 @@ export interface ControllerConfig {
   pollFlushMs: number;
   expirySweepMs: number;
   bodyLimitBytes: number;
+  traceCount: TraceCountConfig;
+  /** Absent when the Alertmanager webhook is off. */
+  alerts?: AlertWebhookConfig;
   shutdownTimeoutMs: number;
   logLevel: string;
 }
@@ -154,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ControllerConf
       maxActiveOverridesPerService: e.MAX_ACTIVE_OVERRIDES_PER_SERVICE,
       maxActiveOverrides: e.MAX_ACTIVE_OVERRIDES,
       pollIntervalHintSeconds: e.POLL_INTERVAL_HINT_SECONDS,
+      traceGoals: e.PROMETHEUS_URL !== undefined,
     },
     grafana:
       grafanaBase && e.GRAFANA_SA_TOKEN
@@ -171,6 +220,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ControllerConf
     pollFlushMs: e.POLL_FLUSH_MS,
     expirySweepMs: e.EXPIRY_SWEEP_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    traceCount: {
+      prometheusUrl: e.PROMETHEUS_URL,
+      flavour:
+        e.SPAN_METRICS_FLAVOUR === 'auto'
+          ? 'auto'
+          : e.SPAN_METRICS_FLAVOUR === 'tempo'
+            ? { kind: 'tempo' }
+            : // The calls counter, the only metric counted, has no unit in its name.
+              { kind: 'otel', namespace: e.SPAN_METRICS_NAMESPACE, unit: 'ms' },
+      checkMs: e.GOAL_CHECK_MS,
+      timeoutMs: e.PROMETHEUS_TIMEOUT_MS,
+    },
+    alerts:
+      e.ALERTMANAGER_TOKEN && e.ALERT_POLICY_FILE
+        ? {
+            token: e.ALERTMANAGER_TOKEN,
+            policyFile: e.ALERT_POLICY_FILE,
+            reloadMs: e.ALERT_POLICY_RELOAD_MS,
+            bodyLimitBytes: e.ALERT_BODY_LIMIT_BYTES,
+          }
+        : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
   };

@@ -37,6 +37,19 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
 
+  readonly alertPolicyReloads = new Counter({
+    name: 'tracingops_alert_policies_reloads_total',
+    help: 'Alert policy file reloads by result (ok, error).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: 'tracingops_alerts_total',
+    help: 'Alerts received on the Alertmanager webhook, by outcome (created, denied, duplicate, unmatched, ended, resolved, refused).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
   // Label children cached by key: resolving labels hashes them, which is a visible cost on the sampling hot path.
   private readonly pollCounters = new Map<string, Counter.Internal>();
   private readonly latencyHistograms = new Map<string, Histogram.Internal<string>>();

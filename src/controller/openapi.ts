@@ -22,6 +22,8 @@ import {
   ServiceNameSchema,
   StrategySourceSchema,
   AuditEventSchema,
+  AlertmanagerPayloadSchema,
+  AlertWebhookResultSchema,
 } from '../contract';
 
 type JsonObject = Record<string, unknown>;
@@ -142,6 +144,21 @@ export function buildOpenApiDocument(): JsonObject {
           responses: { '200': { description: 'Guardrails', content: json('Guardrails') }, ...errors(401) },
         },
       },
+      '/alerts/alertmanager': {
+        post: {
+          summary:
+            "Alertmanager's webhook (payload version 4): alerts matched by the policy file raise spikes within the guardrails and the automatic-spike limits; resolved alerts end them. Idempotent per fingerprint + startsAt.",
+          security: [{ alertmanagerBearer: [] }],
+          requestBody: { required: true, content: json('AlertmanagerPayload') },
+          responses: {
+            '200': {
+              description: 'The group was handled; refused alerts are counted here and audited as `denied`',
+              content: json('AlertWebhookResult'),
+            },
+            ...errors(400, 401, 413, 415),
+          },
+        },
+      },
       '/me': {
         get: {
           summary: 'The identity the controller sees and what it may change',
@@ -150,13 +167,21 @@ export function buildOpenApiDocument(): JsonObject {
       },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'CONTROLLER_TOKEN, injected by the plugin proxy' },
+        alertmanagerBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "ALERTMANAGER_TOKEN, from Alertmanager's http_config.authorization.credentials_file",
+        },
+      },
       schemas: {
         ...components(
           {
             CreateOverrideBody: CreateOverrideBodySchema,
             RevertOverrideBody: RevertOverrideBodySchema,
             ExtendOverrideBody: ExtendOverrideBodySchema,
+            AlertmanagerPayload: AlertmanagerPayloadSchema,
           },
           'input'
         ),
@@ -173,6 +198,7 @@ export function buildOpenApiDocument(): JsonObject {
             Guardrails: GuardrailsSchema,
             Me: MeSchema,
             ApiError: ApiErrorSchema,
+            AlertWebhookResult: AlertWebhookResultSchema,
           },
           'output'
         ),

@@ -9,7 +9,14 @@ import type { CreateOverrideBody, Override } from '../contract';
 import type { Clock } from './clock';
 import type { GuardrailConfig } from './config';
 import { ApiError } from './errors';
-import { type NewAuditEvent, type OverrideRecord, type Storage, type StorageWrite, isActive } from './storage';
+import {
+  type AlertRef,
+  type NewAuditEvent,
+  type OverrideRecord,
+  type Storage,
+  type StorageWrite,
+  isActive,
+} from './storage';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -27,8 +34,23 @@ export function toApiOverride(o: OverrideRecord, now: number): Override {
     ...(o.revokedBy === null ? {} : { revokedBy: o.revokedBy }),
     ...(o.revokeReason === null ? {} : { revokeReason: o.revokeReason }),
     active: isActive(o, now),
+    ...(o.stopAfterTraces === null
+      ? {}
+      : {
+          goal: {
+            stopAfterTraces: o.stopAfterTraces,
+            ...(o.tracesSeen === null ? {} : { traces: o.tracesSeen }),
+            ...(o.goalCheckedAt === null ? {} : { checkedAt: iso(o.goalCheckedAt) }),
+            ...(o.goalReachedAt === null ? {} : { reachedAt: iso(o.goalReachedAt) }),
+            ...(o.goalError === null ? {} : { unavailable: o.goalError }),
+          },
+        }),
+    ...(o.alert === null ? {} : { alert: o.alert }),
   };
 }
+
+/** A spike to create: what a person asks for, or what an alert policy decided (then with the alert). */
+export type SpikeRequest = CreateOverrideBody & { alert?: AlertRef };
 
 /** What a refused write was aimed at, for its `denied` audit event. */
 interface DenialTarget {
@@ -40,9 +62,9 @@ interface DenialTarget {
   reason?: string;
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-function guardrailError(message: string, details: Record<string, unknown>): ApiError {
+export function guardrailError(message: string, details: Record<string, unknown>): ApiError {
   return new ApiError(422, 'guardrail', message, details);
 }
 
@@ -56,75 +78,8 @@ export class Overrides {
   ) {}
 
   async create(body: CreateOverrideBody, actor: string): Promise<OverrideRecord> {
-    const g = this.guardrails;
     return this.run(
-      async (tx, now) => {
-        const denied = (error: ApiError): Outcome<OverrideRecord> => ({ ok: false, error });
-        if (body.samplingRate > g.maxSamplingRate) {
-          return denied(
-            guardrailError(
-              `samplingRate ${body.samplingRate} is above this controller's maximum of ${g.maxSamplingRate}`,
-              {
-                guardrail: 'maxSamplingRate',
-                limit: g.maxSamplingRate,
-                requested: body.samplingRate,
-              }
-            )
-          );
-        }
-        if (body.durationSeconds > g.maxDurationSeconds) {
-          return denied(
-            guardrailError(
-              `durationSeconds ${body.durationSeconds} is above this controller's maximum of ${g.maxDurationSeconds} seconds`,
-              {
-                guardrail: 'maxDurationSeconds',
-                limit: g.maxDurationSeconds,
-                requested: body.durationSeconds,
-              }
-            )
-          );
-        }
-        const forService = await tx.countActive(now, body.service);
-        if (forService >= g.maxActiveOverridesPerService) {
-          return denied(
-            guardrailError(
-              `service "${body.service}" already has ${forService} active overrides, the maximum per service; revert or wait for one to expire`,
-              { guardrail: 'maxActiveOverridesPerService', limit: g.maxActiveOverridesPerService, active: forService }
-            )
-          );
-        }
-        const total = await tx.countActive(now);
-        if (total >= g.maxActiveOverrides) {
-          return denied(
-            guardrailError(
-              `${total} overrides are active across all services, the maximum; revert or wait for one to expire`,
-              {
-                guardrail: 'maxActiveOverrides',
-                limit: g.maxActiveOverrides,
-                active: total,
-              }
-            )
-          );
-        }
-        const o: OverrideRecord = {
-          id: randomUUID(),
-          service: body.service,
-          operation: body.operation ?? null,
-          samplingRate: body.samplingRate,
-          reason: body.reason,
-          createdBy: actor,
-          createdAt: now,
-          expiresAt: now + body.durationSeconds * 1000,
-          revokedAt: null,
-          revokedBy: null,
-          revokeReason: null,
-        };
-        await tx.insertOverride(o);
-        await tx.appendAudit(
-          this.event(o, 'created', actor, now, o.reason, { samplingRate: o.samplingRate, expiresAt: iso(o.expiresAt) })
-        );
-        return { ok: true, value: o };
-      },
+      (tx, now) => this.createIn(tx, now, body, actor),
       () => ({
         service: body.service,
         operation: body.operation ?? null,
@@ -135,12 +90,134 @@ export class Overrides {
     );
   }
 
+  /**
+   * Checks the guardrails and inserts the override inside an open write transaction, auditing the creation;
+   * a refusal is returned, not audited (the caller audits it with its own context). Shared by people's
+   * requests and the Alertmanager webhook, which handles a whole alert group in one transaction.
+   */
+  async createIn(tx: StorageWrite, now: number, body: SpikeRequest, actor: string): Promise<Outcome<OverrideRecord>> {
+    const g = this.guardrails;
+    const denied = (error: ApiError): Outcome<OverrideRecord> => ({ ok: false, error });
+    if (body.samplingRate > g.maxSamplingRate) {
+      return denied(
+        guardrailError(`samplingRate ${body.samplingRate} is above this controller's maximum of ${g.maxSamplingRate}`, {
+          guardrail: 'maxSamplingRate',
+          limit: g.maxSamplingRate,
+          requested: body.samplingRate,
+        })
+      );
+    }
+    if (body.durationSeconds > g.maxDurationSeconds) {
+      return denied(
+        guardrailError(
+          `durationSeconds ${body.durationSeconds} is above this controller's maximum of ${g.maxDurationSeconds} seconds`,
+          { guardrail: 'maxDurationSeconds', limit: g.maxDurationSeconds, requested: body.durationSeconds }
+        )
+      );
+    }
+    const forService = await tx.countActive(now, body.service);
+    if (forService >= g.maxActiveOverridesPerService) {
+      return denied(
+        guardrailError(
+          `service "${body.service}" already has ${forService} active overrides, the maximum per service; revert or wait for one to expire`,
+          { guardrail: 'maxActiveOverridesPerService', limit: g.maxActiveOverridesPerService, active: forService }
+        )
+      );
+    }
+    const total = await tx.countActive(now);
+    if (total >= g.maxActiveOverrides) {
+      return denied(
+        guardrailError(
+          `${total} overrides are active across all services, the maximum; revert or wait for one to expire`,
+          {
+            guardrail: 'maxActiveOverrides',
+            limit: g.maxActiveOverrides,
+            active: total,
+          }
+        )
+      );
+    }
+    const o: OverrideRecord = {
+      id: randomUUID(),
+      service: body.service,
+      operation: body.operation ?? null,
+      samplingRate: body.samplingRate,
+      reason: body.reason,
+      createdBy: actor,
+      createdAt: now,
+      expiresAt: now + body.durationSeconds * 1000,
+      revokedAt: null,
+      revokedBy: null,
+      revokeReason: null,
+      stopAfterTraces: body.stopAfterTraces ?? null,
+      tracesSeen: null,
+      goalCheckedAt: null,
+      goalError: null,
+      goalReachedAt: null,
+      alert: body.alert ?? null,
+    };
+    await tx.insertOverride(o);
+    await tx.appendAudit(
+      this.event(o, 'created', actor, now, o.reason, {
+        samplingRate: o.samplingRate,
+        expiresAt: iso(o.expiresAt),
+        ...(o.stopAfterTraces === null ? {} : { stopAfterTraces: o.stopAfterTraces }),
+        ...(o.alert === null ? {} : { alert: o.alert }),
+      })
+    );
+    return { ok: true, value: o };
+  }
+
   async revert(id: string, reason: string | undefined, actor: string): Promise<OverrideRecord> {
-    return this.changeActive(id, actor, 'revert', reason, async (tx, o, now) => {
-      await tx.revokeOverride(o.id, now, actor, reason ?? null);
-      await tx.appendAudit(this.event(o, 'reverted', actor, now, reason ?? null, { expiresAt: iso(o.expiresAt) }));
-      return { ok: true, value: { ...o, revokedAt: now, revokedBy: actor, revokeReason: reason ?? null } };
+    return this.changeActive(id, actor, 'revert', reason, async (tx, o, now) => ({
+      ok: true,
+      value: await this.revertIn(tx, now, o, actor, reason ?? null, {}),
+    }));
+  }
+
+  /** Ends an active override inside an open write transaction and audits it. */
+  async revertIn(
+    tx: StorageWrite,
+    now: number,
+    o: OverrideRecord,
+    actor: string,
+    reason: string | null,
+    details: Record<string, unknown>
+  ): Promise<OverrideRecord> {
+    await tx.revokeOverride(o.id, now, actor, reason);
+    await tx.appendAudit(this.event(o, 'reverted', actor, now, reason, { expiresAt: iso(o.expiresAt), ...details }));
+    return { ...o, revokedAt: now, revokedBy: actor, revokeReason: reason };
+  }
+
+  /**
+   * Ends a goal-bounded spike whose goal was reached. Claimed with a conditional update, so of several replicas
+   * that counted enough traces exactly one ends it and audits `goal-reached`; false if it was no longer active.
+   */
+  async endForGoal(o: OverrideRecord, traces: number): Promise<boolean> {
+    const ended = await this.storage.write(async (tx) => {
+      const now = this.clock.now();
+      const reason = `goal reached: ${traces} traces recorded, goal ${o.stopAfterTraces ?? '?'}`;
+      if (!(await tx.claimGoalReached(o.id, now, traces, reason))) {
+        return false;
+      }
+      await tx.appendAudit(
+        this.event(o, 'goal-reached', 'controller', now, reason, {
+          traces,
+          stopAfterTraces: o.stopAfterTraces,
+          expiresAt: iso(o.expiresAt),
+        })
+      );
+      return true;
     });
+    if (ended) {
+      this.onChange();
+    }
+    return ended;
+  }
+
+  /** Tells this replica's caches about a change committed outside this class's own methods. */
+  changed(): void {
+    this.onChange();
   }
 
   /** Moves expiry later by `durationSeconds`; the time left afterwards must stay within the maximum duration. */

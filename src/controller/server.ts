@@ -4,14 +4,19 @@
  * flush poll counts, stop the sweeper and reloader, close the database.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import { createServer } from 'node:http';
 import pino, { type Logger } from 'pino';
+import { alertPolicySource } from './alertPolicies';
+import { AlertSpikes } from './alertSpikes';
 import { ExpirySweeper } from './audit';
+import { BearerToken } from './bearerToken';
 import { Authorizer } from './authorization';
 import { type Clock, systemClock } from './clock';
 import type { ControllerConfig } from './config';
 import { ApiError } from './errors';
 import { IdTokenVerifier } from './idToken';
 import { IdentityResolver } from './identity';
+import { knownServices } from './knownServices';
 import { ControllerMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { ActiveOverrides, Overrides } from './overrides';
@@ -19,16 +24,19 @@ import { GrafanaApi } from './grafanaApi';
 import { GrafanaOwnership, NO_OWNERSHIP } from './ownership';
 import { PollRecorder } from './polls';
 import { registerAdminRoutes } from './routes/admin';
+import { registerAlertmanagerRoute } from './routes/alertmanager';
 import { registerOpsRoutes } from './routes/ops';
-import { SamplingResponder, registerSamplingRoutes } from './routes/sampling';
+import { SamplingResponder, registerSamplingRoutes, samplingFastPath } from './routes/sampling';
 import { type Storage, openStorage } from './storage';
 import { StrategiesSource } from './strategiesFile';
+import { GoalWatcher } from './goals';
 import { GrafanaTeams } from './teams';
+import { TraceCounter } from './traceCounter';
 
 export interface ControllerDeps {
   clock?: Clock;
   logger?: Logger;
-  /** Used for Grafana calls (JWKS, teams). */
+  /** Used for Grafana calls (JWKS, teams) and Prometheus queries (trace goals). */
   fetch?: typeof fetch;
   /** Process metrics (CPU, heap) are off when several controllers share a process. */
   defaultMetrics?: boolean;
@@ -40,6 +48,7 @@ export interface Controller {
   readonly strategies: StrategiesSource;
   readonly sweeper: ExpirySweeper;
   readonly polls: PollRecorder;
+  readonly goals: GoalWatcher;
   /** Base URL once listening, e.g. http://127.0.0.1:8088 */
   url: string;
   start(): Promise<string>;
@@ -73,12 +82,25 @@ export async function createController(config: ControllerConfig, deps: Controlle
     metrics.strategyReloads.inc({ result })
   );
   await strategies.load();
+  const alertPolicies = config.alerts
+    ? alertPolicySource(config.alerts.policyFile, log, (result) => metrics.alertPolicyReloads.inc({ result }))
+    : undefined;
+  await alertPolicies?.load();
   const storage = await openStorage(config.storage, log);
 
   const active = new ActiveOverrides(storage, clock, config.overrideCacheMs);
   const overrides = new Overrides(storage, clock, config.guardrails, () => active.invalidate());
   const polls = new PollRecorder(storage, clock, log);
   const sweeper = new ExpirySweeper(storage, clock, log);
+  const counter = new TraceCounter(
+    {
+      url: config.traceCount.prometheusUrl,
+      flavour: config.traceCount.flavour,
+      timeoutMs: config.traceCount.timeoutMs,
+    },
+    fetchImpl
+  );
+  const goals = new GoalWatcher(storage, overrides, counter, clock, log);
   const grafana = config.grafana ? new GrafanaApi(config.grafana, fetchImpl) : undefined;
   const teams =
     grafana && config.grafana ? new GrafanaTeams(grafana, config.grafana.teamCacheSeconds, clock) : undefined;
@@ -91,7 +113,9 @@ export async function createController(config: ControllerConfig, deps: Controlle
   const identities = new IdentityResolver(verifier, config.idToken?.required ?? false);
 
   let shuttingDown = false;
+  const sampling = { responder: new SamplingResponder(strategies, active, clock), polls, metrics };
   const app = Fastify({
+    serverFactory: (handler) => createServer(samplingFastPath(sampling, () => shuttingDown, handler)),
     // Widened so the app is a plain FastifyInstance for the route modules.
     loggerInstance: log as FastifyBaseLogger,
     // Per-request logs would dominate the sampling hot path; admin writes log themselves.
@@ -139,8 +163,8 @@ export async function createController(config: ControllerConfig, deps: Controlle
     return new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toBody();
   });
 
-  registerSamplingRoutes(app, { responder: new SamplingResponder(strategies, active, clock), polls, metrics });
-  registerOpsRoutes(app, { storage, strategies, active, metrics, isShuttingDown: () => shuttingDown });
+  registerSamplingRoutes(app, sampling);
+  registerOpsRoutes(app, { storage, strategies, alertPolicies, active, metrics, isShuttingDown: () => shuttingDown });
   registerAdminRoutes(app, {
     storage,
     clock,
@@ -155,19 +179,33 @@ export async function createController(config: ControllerConfig, deps: Controlle
     openApiDocument: buildOpenApiDocument(),
   });
 
+  if (config.alerts && alertPolicies) {
+    const known = async () => new Set((await knownServices({ polls, strategies, active })).names);
+    registerAlertmanagerRoute(app, {
+      token: new BearerToken(config.alerts.token),
+      alerts: new AlertSpikes(storage, overrides, alertPolicies, known, clock),
+      overrides,
+      metrics,
+      bodyLimitBytes: config.alerts.bodyLimitBytes,
+    });
+  }
+
   const controller: Controller = {
     app,
     storage,
     strategies,
     sweeper,
     polls,
+    goals,
     url: '',
     async start() {
       const address = await app.listen({ host: config.host, port: config.port });
       controller.url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
       strategies.start(config.strategiesReloadMs);
+      alertPolicies?.start(config.alerts?.reloadMs ?? 0);
       polls.start(config.pollFlushMs);
       sweeper.start(config.expirySweepMs);
+      goals.start(config.traceCount.checkMs);
       log.info(
         { url: controller.url, storage: storage.kind, strategiesFile: config.strategiesFile ?? null },
         'sampling controller listening'
@@ -177,8 +215,10 @@ export async function createController(config: ControllerConfig, deps: Controlle
     async close() {
       shuttingDown = true;
       strategies.stop();
+      alertPolicies?.stop();
       await app.close();
       await sweeper.stop();
+      await goals.stop();
       await polls.stop();
       await storage.close();
       log.info('sampling controller stopped');

@@ -3,11 +3,10 @@
  * optional `operation_strategies`), so teams migrating from Jaeger keep their file. Parsing follows Jaeger's file
  * provider (default per-operation strategies merge into each service's), but is stricter: unknown keys, out-of-range
  * params and duplicate services are errors, because a typo must not silently change production sampling.
- * The watcher reloads on change and keeps the last good strategies when a new file is bad.
  */
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ReloadingFile } from './reloadingFile';
 
 /** Jaeger's built-in default when no strategy is given (`--sampling.default-sampling-probability`). */
 export const JAEGER_DEFAULT_SAMPLING_PROBABILITY = 0.001;
@@ -156,115 +155,34 @@ export function parseStrategiesFile(text: string): ParsedStrategies {
   return { strategies: { default: defaults, services }, warnings };
 }
 
-export interface StrategiesStatus {
-  file?: string;
-  /** When the strategies in use were loaded (epoch ms). */
-  loadedAt: number;
-  /** Set while the file on disk is bad and the last good strategies are still served. */
-  lastError?: string;
-}
-
 /**
- * Holds the strategies in use and reloads the file every `reloadMs` when its content changed (like Jaeger's
- * file provider: polling works on every file system and with ConfigMap symlink swaps, where fs.watch does not).
+ * The strategies in use, reloaded from the file when its content changes (`ReloadingFile`); without a file,
+ * Jaeger's built-in default.
  */
-export class StrategiesSource {
-  private current: BaseStrategies = builtInStrategies;
-  private lastText?: string;
-  private timer?: NodeJS.Timeout;
-  private statusValue: StrategiesStatus = { loadedAt: Date.now() };
-  /** Bumped on every successful change, so cached sampling responses know when to rebuild. */
-  version = 0;
-
-  constructor(
-    private readonly file: string | undefined,
-    private readonly log: Logger,
-    private readonly onReload: (result: 'ok' | 'error') => void = () => undefined
-  ) {
-    this.statusValue.file = file;
-  }
-
-  get strategies(): BaseStrategies {
-    return this.current;
-  }
-
-  get status(): StrategiesStatus {
-    return this.statusValue;
-  }
-
-  /** First load: a bad or missing file is fatal here, since there is no last good state to keep. */
-  async load(): Promise<void> {
-    if (this.file === undefined) {
-      this.log.info(
+export class StrategiesSource extends ReloadingFile<BaseStrategies> {
+  constructor(file: string | undefined, log: Logger, onReload: (result: 'ok' | 'error') => void = () => undefined) {
+    super({
+      file,
+      what: 'sampling strategies',
+      kind: 'strategies file',
+      initial: builtInStrategies,
+      parse: (text) => {
+        const { strategies, warnings } = parseStrategiesFile(text);
+        return { value: strategies, warnings };
+      },
+      log,
+      onReload,
+      summary: (s) => ({ services: s.services.size }),
+    });
+    if (file === undefined) {
+      log.info(
         { defaultSamplingRate: JAEGER_DEFAULT_SAMPLING_PROBABILITY },
         'no STRATEGIES_FILE; using the built-in default strategy'
       );
-      return;
-    }
-    const text = await readFile(this.file, 'utf8').catch((err: Error) => {
-      throw new StrategiesFileError(`cannot read strategies file ${this.file}: ${err.message}`);
-    });
-    try {
-      this.apply(text);
-    } catch (err) {
-      throw new StrategiesFileError(`strategies file ${this.file}: ${(err as Error).message}`);
     }
   }
 
-  start(reloadMs: number): void {
-    if (this.file === undefined) {
-      return;
-    }
-    this.timer = setInterval(() => void this.reload(), reloadMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Reads the file again; on a bad file keeps the last good strategies and reports why. */
-  async reload(): Promise<void> {
-    if (this.file === undefined) {
-      return;
-    }
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      this.refuse(`cannot read strategies file: ${(err as Error).message}`);
-      return;
-    }
-    if (text === this.lastText) {
-      return;
-    }
-    try {
-      this.apply(text);
-      this.onReload('ok');
-      this.log.info({ file: this.file, services: this.current.services.size }, 'reloaded sampling strategies');
-    } catch (err) {
-      this.lastText = text;
-      this.refuse((err as Error).message);
-    }
-  }
-
-  private apply(text: string): void {
-    const { strategies, warnings } = parseStrategiesFile(text);
-    for (const w of warnings) {
-      this.log.warn({ file: this.file }, w);
-    }
-    this.current = strategies;
-    this.lastText = text;
-    this.version += 1;
-    this.statusValue = { file: this.file, loadedAt: Date.now() };
-  }
-
-  private refuse(reason: string): void {
-    if (this.statusValue.lastError === reason) {
-      return;
-    }
-    this.statusValue = { ...this.statusValue, lastError: reason };
-    this.onReload('error');
-    this.log.error({ file: this.file, reason }, 'refused to reload sampling strategies; keeping the last good ones');
+  get strategies(): BaseStrategies {
+    return this.value;
   }
 }

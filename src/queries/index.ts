@@ -4,7 +4,17 @@
  */
 export { QueryBuildError, quote, escapeRegex, globToRegex } from './literal';
 export { type Scope, type ScopeMatcher, ALL_SERVICES, scopeOf, scopeMatcher } from './scope';
-export { type TraceSearch, type SpanStatus, traceqlSearch, traceqlCandidates, traceqlErrorsBelow } from './traceql';
+export {
+  type TraceSearch,
+  type SpanStatus,
+  type TraceAttributeFilter,
+  type TraceqlSpanKind,
+  traceqlSearch,
+  traceqlCandidates,
+  traceqlBaseline,
+  traceqlAttributeFilter,
+  traceqlErrorsBelow,
+} from './traceql';
 export {
   type SpanMetricsQuery,
   type SpanMetricsGrouping,
@@ -15,6 +25,7 @@ export {
   promErrorRatio,
   promLatencyQuantile,
   promServiceGraphRate,
+  promServerSpansSince,
 } from './promql';
 export {
   type SpanMetricsFlavour,

@@ -141,3 +141,27 @@ export function promServiceGraphRate(q: { readonly scope: Scope; readonly rangeS
   }
   return `${side('client')} or ${side('server')}`;
 }
+
+/**
+ * Server spans of the scope (and span name) recorded in the last `rangeSeconds`:
+ * `sum(increase(traces_spanmetrics_calls_total{service="x", span_kind="SPAN_KIND_SERVER"}[1234s]))`.
+ * Span metrics are computed from exported, i.e. sampled, spans, so this counts recorded traces that reached
+ * the service (one server span each, in the usual case of one server span per service per trace).
+ *
+ * An approximation, in the ways `increase` is one: counter resets (a collector restart) are handled; the count
+ * is extrapolated from the first and last samples in the window to its edges, so it estimates the spans
+ * between the window's start and the first scrape after it (good) and may run up to half a scrape interval
+ * ahead of the last scrape (over by at most rate × interval / 2); a series born inside the window loses part
+ * of its first sample's value (under by at most that value per new series); and a window shorter than two
+ * scrapes has no result at all (read it as 0). The caller rounds.
+ */
+export function promServerSpansSince(q: {
+  readonly scope: Scope;
+  readonly flavour?: SpanMetricsFlavour;
+  readonly spanName?: string;
+  readonly rangeSeconds: number;
+}): string {
+  const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
+  const matchers = spanMatchers({ ...q, spanKind: 'SPAN_KIND_SERVER' });
+  return `sum(increase(${selector(names.calls, matchers)}[${rangeSeconds(q.rangeSeconds)}]))`;
+}

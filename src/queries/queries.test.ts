@@ -7,8 +7,11 @@ import {
   promErrorRatio,
   promLatencyQuantile,
   promRequestRate,
+  promServerSpansSince,
   promServiceGraphRate,
   scopeOf,
+  traceqlAttributeFilter,
+  traceqlBaseline,
   traceqlCandidates,
   traceqlErrorsBelow,
   traceqlSearch,
@@ -63,6 +66,75 @@ describe('TraceQL builders', () => {
   it('asks for failed or slow spans in one candidate query', () => {
     expect(traceqlCandidates(scopeOf(['gateway']), 500)).toBe(
       '{ resource.service.name = "gateway" && (status = error || duration >= 500ms) }'
+    );
+  });
+
+  it('narrows the candidates to traces carrying each attribute value a responder picked', () => {
+    expect(
+      traceqlCandidates(scopeOf(['gateway']), 500, [
+        { scope: 'resource', key: 'cloud.region', value: 'eu-west' },
+        { scope: 'span', key: 'http.response.status_code', value: 503 },
+      ])
+    ).toBe(
+      '{ resource.service.name = "gateway" && (status = error || duration >= 500ms) }' +
+        ' && { resource.cloud.region = "eu-west" } && { span.http.response.status_code = 503 }'
+    );
+  });
+
+  it('writes intrinsics as keywords and duration buckets as a half-open range', () => {
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'name', value: 'POST /pay' })).toBe(
+      '{ name = "POST /pay" }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'status', value: 'error' })).toBe('{ status = error }');
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'kind', value: 'client' })).toBe('{ kind = client }');
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'traceDuration', minMs: 500, maxMs: 1000 })).toBe(
+      '{ traceDuration >= 500ms && traceDuration < 1000ms }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'intrinsic', key: 'duration', minMs: 60_000 })).toBe(
+      '{ duration >= 60000ms }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'span', key: 'cache.hit', value: false })).toBe(
+      '{ span.cache.hit = false }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'span', key: 'ratio', value: 0.25 })).toBe('{ span.ratio = 0.25 }');
+  });
+
+  it('quotes attribute names that are not plain identifiers, and refuses what cannot be quoted', () => {
+    expect(traceqlAttributeFilter({ scope: 'span', key: 'account-channel', value: 'x' })).toBe(
+      '{ span."account-channel" = "x" }'
+    );
+    expect(traceqlAttributeFilter({ scope: 'resource', key: 'a"} || { true', value: 'x' })).toBe(
+      '{ resource."a\\"} || { true" = "x" }'
+    );
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: 'new\nline', value: 'x' })).toThrow(QueryBuildError);
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: '', value: 'x' })).toThrow(QueryBuildError);
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: 'n', value: Number.POSITIVE_INFINITY })).toThrow(
+      QueryBuildError
+    );
+    expect(() => traceqlAttributeFilter({ scope: 'span', key: 'n', value: 1e21 })).toThrow(QueryBuildError);
+    expect(() =>
+      traceqlAttributeFilter({ scope: 'intrinsic', key: 'kind', value: 'server || true' as 'server' })
+    ).toThrow(/unknown span kind/);
+    expect(() =>
+      traceqlAttributeFilter({ scope: 'intrinsic', key: 'status', value: 'error } | rate()' as 'error' })
+    ).toThrow(/unknown span status/);
+  });
+
+  it.each(HOSTILE)('keeps a picked value %j inside its literal', (hostile) => {
+    const benign = queryShape(traceqlAttributeFilter({ scope: 'span', key: 'k', value: 'v' }));
+    for (const filter of [
+      { scope: 'span', key: 'k', value: hostile },
+      { scope: 'intrinsic', key: 'name', value: hostile },
+    ] as const) {
+      const shape = queryShape(traceqlAttributeFilter(filter));
+      expect(shape.literals).toEqual([hostile]);
+      expect(shape.skeleton).toBe(filter.scope === 'span' ? benign.skeleton : '{ name = "…" }');
+    }
+  });
+
+  it('asks for fast, successful spans in scope as the baseline', () => {
+    expect(traceqlBaseline(scopeOf(['gateway']), 500)).toBe(
+      '{ resource.service.name = "gateway" && status != error && duration < 500ms }'
     );
   });
 
@@ -177,6 +249,44 @@ describe('PromQL builders', () => {
   });
 });
 
+describe('trace counts for goal-bounded spikes', () => {
+  it('counts server spans of one service since the spike started, in whole seconds', () => {
+    expect(promServerSpansSince({ scope: scopeOf(['payments']), rangeSeconds: 754 })).toBe(
+      'sum(increase(traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}[754s]))'
+    );
+  });
+
+  it("narrows to one operation and reads the connector's service_name label", () => {
+    expect(
+      promServerSpansSince({
+        scope: scopeOf(['payments']),
+        spanName: 'POST /charge',
+        rangeSeconds: 3600,
+        flavour: OTEL_SPAN_METRICS,
+      })
+    ).toBe(
+      'sum(increase(traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", span_kind="SPAN_KIND_SERVER"}[1h]))'
+    );
+  });
+
+  it('keeps a hostile operation name inside its literal', () => {
+    const benign = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: 'op', rangeSeconds: 60 }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (op) => {
+        const shape = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: op, rangeSeconds: 60 }));
+        expect(shape.skeleton).toBe(benign.skeleton);
+        expect(shape.literals[1]).toBe(op);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  it('refuses a fractional or empty window', () => {
+    expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 0 })).toThrow(QueryBuildError);
+    expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 2.5 })).toThrow(QueryBuildError);
+  });
+});
+
 describe('LogQL builder', () => {
   it('selects the scoped streams and filters lines by trace id', () => {
     expect(logqlTraceLogs({ scope: scopeOf(['payments', 'fraud']), traceId: TRACE_ID.toUpperCase() })).toBe(
@@ -213,6 +323,11 @@ describe('LogQL builder', () => {
 const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
   ['traceqlSearch', (scope) => traceqlSearch({ scope, status: 'error', spanName: 'GET /x' })],
   ['traceqlCandidates', (scope) => traceqlCandidates(scope, 100)],
+  [
+    'traceqlCandidates with a filter',
+    (scope) => traceqlCandidates(scope, 100, [{ scope: 'resource', key: 'cloud.region', value: 'eu-west' }]),
+  ],
+  ['traceqlBaseline', (scope) => traceqlBaseline(scope, 100)],
   ['traceqlErrorsBelow', (scope) => traceqlErrorsBelow(scope)],
   ['promRequestRate', (scope) => promRequestRate({ scope, rangeSeconds: 300 })],
   ['promErrorRatio', (scope) => promErrorRatio({ scope, rangeSeconds: 300 })],
@@ -227,6 +342,11 @@ const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
     (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95, flavour: OTEL_SPAN_METRICS }),
   ],
   ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
+  ['promServerSpansSince', (scope) => promServerSpansSince({ scope, rangeSeconds: 600 })],
+  [
+    'promServerSpansSince (OpenTelemetry connector)',
+    (scope) => promServerSpansSince({ scope, rangeSeconds: 600, spanName: 'GET /x', flavour: OTEL_SPAN_METRICS }),
+  ],
 ];
 
 /** The decoded literal that carries the service must match exactly the service names given. */

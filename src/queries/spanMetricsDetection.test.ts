@@ -1,7 +1,11 @@
 import { detectSpanMetricsFlavours, describeSpanMetricsFlavour } from './spanMetricsDetection';
 import { spanMetricNames } from './spanMetrics';
 
-const TEMPO = ['traces_spanmetrics_calls_total', 'traces_spanmetrics_latency_bucket', 'traces_spanmetrics_latency_count'];
+const TEMPO = [
+  'traces_spanmetrics_calls_total',
+  'traces_spanmetrics_latency_bucket',
+  'traces_spanmetrics_latency_count',
+];
 const CONNECTOR_DEFAULT = ['traces_span_metrics_calls_total', 'traces_span_metrics_duration_milliseconds_bucket'];
 
 describe('detectSpanMetricsFlavours', () => {

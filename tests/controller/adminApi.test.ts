@@ -262,6 +262,7 @@ describe('admin API', () => {
       maxActiveOverridesPerService: 2,
       maxActiveOverrides: 3,
       pollIntervalHintSeconds: 30,
+      traceGoals: false,
     });
   });
 

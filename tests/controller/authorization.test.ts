@@ -205,73 +205,63 @@ describe('team look-ups', () => {
 describe("ownership from the app's settings", () => {
   const searchMovedToPayments = [{ team: 'payments', services: ['payments-*', 'fraud', 'search'] }];
 
-  it('follows the table an admin saves in the app, after the cache period', async () => {
-    const table = await startFakeGrafana({ payments: ['alice'] }, OWNERSHIP);
+  /** A Grafana whose app settings hold `rows`, and a controller that rereads them on every request unless told. */
+  async function withTable(
+    rows: unknown[],
+    test: (ctl: TestController, table: FakeGrafana) => Promise<void>,
+    cacheSeconds = '0'
+  ) {
+    const table = await startFakeGrafana({ payments: ['alice'] }, rows as typeof OWNERSHIP);
     const ctl = await startController(
-      { GRAFANA_URL: table.url, GRAFANA_SA_TOKEN: table.serviceAccountToken, TEAM_CACHE_SECONDS: '0' },
+      { GRAFANA_URL: table.url, GRAFANA_SA_TOKEN: table.serviceAccountToken, TEAM_CACHE_SECONDS: cacheSeconds },
       { dir: tempDir() }
     );
     try {
-      expect((await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('search') })).status).toBe(403);
+      await test(ctl, table);
+    } finally {
+      await ctl.stop();
+      await table.stop();
+    }
+  }
+
+  const write = (ctl: TestController, service: string, as = OWNER) =>
+    call(ctl.url, 'POST', '/api/v1/overrides', { as, body: spike(service) });
+
+  it('follows the table an admin saves in the app, after the cache period', () =>
+    withTable(OWNERSHIP, async (ctl, table) => {
+      expect((await write(ctl, 'search')).status).toBe(403);
       await table.setOwnership(searchMovedToPayments);
-      expect((await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('search') })).status).toBe(201);
-    } finally {
-      await ctl.stop();
-      await table.stop();
-    }
-  });
+      expect((await write(ctl, 'search')).status).toBe(201);
+    }));
 
-  it('reads the table once per cache period, however many requests', async () => {
-    const ctl = await startController(env(), { dir: tempDir() });
-    try {
-      const before = await grafana.settingsRequests();
-      for (let i = 0; i < 5; i++) {
-        await call(ctl.url, 'GET', '/api/v1/me', { as: OWNER });
-      }
-      expect((await grafana.settingsRequests()) - before).toBe(1);
-    } finally {
-      await ctl.stop();
-    }
-  });
+  it('reads the table once per cache period, however many requests', () =>
+    withTable(
+      OWNERSHIP,
+      async (ctl, table) => {
+        const before = await table.settingsRequests();
+        for (let i = 0; i < 5; i++) {
+          await call(ctl.url, 'GET', '/api/v1/me', { as: OWNER });
+        }
+        expect((await table.settingsRequests()) - before).toBe(1);
+      },
+      '60'
+    ));
 
-  it('keeps the last good table when the stored one turns invalid', async () => {
-    const table = await startFakeGrafana({ payments: ['alice'] }, OWNERSHIP);
-    const ctl = await startController(
-      { GRAFANA_URL: table.url, GRAFANA_SA_TOKEN: table.serviceAccountToken, TEAM_CACHE_SECONDS: '0' },
-      { dir: tempDir() }
-    );
-    try {
-      expect((await call(ctl.url, 'GET', '/api/v1/me', { as: OWNER })).body.write.servicePatterns).toEqual([
-        'payments-*',
-        'fraud',
-      ]);
+  it('keeps the last good table when the stored one turns invalid', () =>
+    withTable(OWNERSHIP, async (ctl, table) => {
+      const me = await call(ctl.url, 'GET', '/api/v1/me', { as: OWNER });
+      expect(me.body.write.servicePatterns).toEqual(['payments-*', 'fraud']);
       await table.setOwnership([{ team: 'payments', services: ['pay ments'] }]);
-      const res = await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('payments-api') });
-      expect(res.status).toBe(201);
-    } finally {
-      await ctl.stop();
-      await table.stop();
-    }
-  });
+      expect((await write(ctl, 'payments-api')).status).toBe(201);
+    }));
 
-  it('fails writes closed, naming the bad row, when the stored table was never valid', async () => {
-    const table = await startFakeGrafana({ payments: ['alice'] }, [{ team: 'payments', services: ['a"} or {'] }]);
-    const ctl = await startController(
-      { GRAFANA_URL: table.url, GRAFANA_SA_TOKEN: table.serviceAccountToken },
-      { dir: tempDir() }
-    );
-    try {
-      const res = await call(ctl.url, 'POST', '/api/v1/overrides', { as: OWNER, body: spike('payments-api') });
+  it('fails writes closed, naming the bad row, when the stored table was never valid', () =>
+    withTable([{ team: 'payments', services: ['a"} or {'] }], async (ctl) => {
+      const res = await write(ctl, 'payments-api');
       expect(res.status).toBe(503);
       expect(res.body.error.message).toMatch(/ownership table in the app's settings is invalid \(row 0: .*glob/);
-      expect(
-        (await call(ctl.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('payments-api') })).status
-      ).toBe(201);
-    } finally {
-      await ctl.stop();
-      await table.stop();
-    }
-  });
+      expect((await write(ctl, 'payments-api', ADMIN)).status).toBe(201);
+    }));
 });
 
 describe('Grafana ID token (X-Grafana-Id)', () => {

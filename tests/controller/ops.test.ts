@@ -32,7 +32,7 @@ describe('configuration', () => {
       'CONTROLLER_TOKEN: must be at least 32 characters (generate one with `openssl rand -hex 32`)',
       'DATABASE_URL: must be a postgres:// or postgresql:// URL',
       'MAX_SAMPLING_RATE: Too big: expected number to be <=1',
-      'GRAFANA_SA_TOKEN: GRAFANA_URL and GRAFANA_SA_TOKEN must be set together (team look-ups need both)',
+      'GRAFANA_SA_TOKEN: GRAFANA_URL and GRAFANA_SA_TOKEN must be set together (team and ownership look-ups need both)',
     ]);
   });
 

@@ -4,6 +4,7 @@
 import type { OverrideRecord } from '../../src/controller/storage';
 import { parseStrategiesFile } from '../../src/controller/strategiesFile';
 import { resolveStrategy } from '../../src/controller/strategy';
+import { record } from './support/storageContract';
 
 const base = parseStrategiesFile(
   JSON.stringify({
@@ -23,23 +24,8 @@ const base = parseStrategiesFile(
   })
 ).strategies;
 
-let seq = 0;
 function override(service: string, samplingRate: number, extra: Partial<OverrideRecord> = {}): OverrideRecord {
-  seq += 1;
-  return {
-    id: `o${seq}`,
-    service,
-    operation: null,
-    samplingRate,
-    reason: 'test',
-    createdBy: 'alice',
-    createdAt: 0,
-    expiresAt: 1000,
-    revokedAt: null,
-    revokedBy: null,
-    revokeReason: null,
-    ...extra,
-  };
+  return record({ service, samplingRate, createdAt: 0, expiresAt: 1000, reason: 'test', ...extra });
 }
 
 describe('resolving the effective strategy', () => {

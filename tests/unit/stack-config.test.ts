@@ -11,29 +11,17 @@ import { parse } from 'yaml';
 import { Ownership, OwnershipTableSchema } from '../../src/contract';
 import { parseStrategiesFile } from '../../src/controller/strategiesFile';
 import { DEFAULT_PORTS } from '../../demo/config';
-
-const root = path.resolve(__dirname, '../..');
-const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
-// Compose files use YAML merge keys (`<<: *anchor`), which the yaml package applies only when asked.
-const yamlOf = (file: string) => parse(read(file), { merge: true });
-
-/** Grafana provisioning expands `${VAR:-default}`; the default is what a plain `docker compose up` uses. */
-const withDefaults = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
-const portOf = (url: string) => new URL(url).port;
-const portOfEndpoint = (endpoint: string) => endpoint.split(':').pop();
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** Every value of `key` anywhere in a parsed document. */
-function valuesOf(doc: Json, key: string): Json[] {
-  if (Array.isArray(doc)) {
-    return doc.flatMap((item) => valuesOf(item, key));
-  }
-  if (doc !== null && typeof doc === 'object') {
-    return Object.entries(doc).flatMap(([k, v]) => (k === key ? [v, ...valuesOf(v, key)] : valuesOf(v, key)));
-  }
-  return [];
-}
+import {
+  type ComposeService,
+  type Json,
+  portOf,
+  portOfEndpoint,
+  read,
+  root,
+  valuesOf,
+  withDefaults,
+  yamlOf,
+} from './support/configFiles';
 
 const datasources: Array<{
   uid: string;
@@ -191,17 +179,7 @@ describe('the incident dashboard', () => {
 });
 
 describe('docker-compose.yaml', () => {
-  const services: Record<
-    string,
-    {
-      build?: { dockerfile: string };
-      volumes?: string[];
-      environment?: Record<string, string>;
-      command?: string[];
-      depends_on?: string[];
-      ports?: string[];
-    }
-  > = compose.services;
+  const services: Record<string, ComposeService> = compose.services;
 
   it('builds from Dockerfiles and mounts files that exist', () => {
     const dockerfiles = Object.values(services).flatMap((s) => (s.build ? [s.build.dockerfile] : []));

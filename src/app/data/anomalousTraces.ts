@@ -15,7 +15,7 @@ import {
   rankTraces,
 } from '../../analysis';
 import type { JaegerClient, PrometheusClient, TempoClient } from '../../clients';
-import { type Scope, type SpanMetricsFlavour, traceqlCandidates } from '../../queries';
+import { type Scope, type SpanMetricsFlavour, type TraceAttributeFilter, traceqlCandidates } from '../../queries';
 import { findJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
 import { type AnalysedTrace, forDisplay, loadBaselines } from './traceAnalysis';
@@ -64,13 +64,20 @@ export interface AnomalousTracesQuery {
   end: number;
   settings: AnalysisSettings;
   redactor: Redactor;
+  /** Attribute values a responder narrowed the list to ("Why these traces?"); Tempo only. */
+  filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
 
 async function tempoCandidates(tempo: TempoClient, q: AnomalousTracesQuery) {
   const options = { signal: q.signal };
   const { traces: candidates } = await tempo.search(
-    { query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS), start: q.start, end: q.end, limit: CANDIDATE_LIMIT },
+    {
+      query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
+      start: q.start,
+      end: q.end,
+      limit: CANDIDATE_LIMIT,
+    },
     options
   );
   const fetched = await mapLimited(candidates, FETCH_CONCURRENCY, (c) =>

@@ -1,12 +1,12 @@
 /**
  * Candidate traces from Jaeger, whose search has no TraceQL: one service per search, span duration
- * bounds, and tags only on the UI API. So, per service in scope (names as given, globs expanded
- * against Jaeger's service list with the scope's glob semantics): the traces with a span past the
- * slow threshold, the traces with an `error` tag where the API can filter on tags, and a sample of
- * recent traces spread over the range for the structural rules (N+1, retry storms, depth, width) and
- * for errors where it cannot. Searches run a few at a time; services and traces are capped, and the
- * cap keeps failing and slow traces before the sample. Only services in scope are ever searched, so
- * the team scope holds as it does with TraceQL.
+ * bounds, and tag equality (on the UI API only). So, per service in scope (names as given, globs
+ * expanded against Jaeger's service list with the scope's glob semantics): the traces with a span
+ * past the slow threshold, the traces with an `error=true` tag, and a sample of recent traces spread
+ * over the range for the structural rules (N+1, retry storms, depth, width). What a search returns
+ * is checked, not trusted: a trace counts as failing only if a span in it failed. Searches run a few
+ * at a time; services and traces are capped, and the cap keeps failing, then slow traces before the
+ * sample. Only services in scope are ever searched, so the team scope holds as it does with TraceQL.
  */
 import type { Trace } from '../../analysis';
 import type { JaegerClient, JaegerSearch, JaegerTrace } from '../../clients';
@@ -55,28 +55,14 @@ export async function servicesInScope(jaeger: JaegerClient, scope: Scope, signal
   return [...new Set([...names, ...expanded])].sort();
 }
 
-type Reason = 'error' | 'slow' | 'sample';
-const PRIORITY: Record<Reason, number> = { error: 0, slow: 1, sample: 2 };
-
-function searchesFor(service: string, q: JaegerCandidatesQuery, tagsFiltered: boolean) {
-  const searches: Array<{ reason: Reason; search: JaegerSearch }> = [
-    {
-      reason: 'slow',
-      search: { service, start: q.start, end: q.end, minDurationMs: q.slowSpanMs, limit: JAEGER_SEARCH_LIMIT },
-    },
+function searchesFor(service: string, q: JaegerCandidatesQuery): JaegerSearch[] {
+  const searches: JaegerSearch[] = [
+    { service, start: q.start, end: q.end, minDurationMs: q.slowSpanMs, limit: JAEGER_SEARCH_LIMIT },
+    { service, start: q.start, end: q.end, tags: { error: 'true' }, limit: JAEGER_SEARCH_LIMIT },
   ];
-  if (tagsFiltered) {
-    searches.push({
-      reason: 'error',
-      search: { service, start: q.start, end: q.end, tags: { error: 'true' }, limit: JAEGER_SEARCH_LIMIT },
-    });
-  }
   const slice = (q.end - q.start) / JAEGER_SAMPLE_SLICES;
   for (let i = 0; i < JAEGER_SAMPLE_SLICES; i++) {
-    searches.push({
-      reason: 'sample',
-      search: { service, start: q.start + i * slice, end: q.start + (i + 1) * slice, limit: SAMPLE_PER_SLICE },
-    });
+    searches.push({ service, start: q.start + i * slice, end: q.start + (i + 1) * slice, limit: SAMPLE_PER_SLICE });
   }
   return searches;
 }
@@ -85,28 +71,21 @@ export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<Ja
   const options = { signal: q.signal };
   const inScope = await servicesInScope(q.jaeger, q.scope, q.signal);
   const services = inScope.slice(0, JAEGER_MAX_SERVICES);
-  // Only the UI API filters on tags; `/api/v3` over HTTP ignores them, so errors come from the sample there.
-  const tagsFiltered = (await q.jaeger.api(options)) === 'ui';
-  const searches = services.flatMap((service) => searchesFor(service, q, tagsFiltered));
-  const results = await mapLimited(searches, SEARCH_CONCURRENCY, async ({ reason, search }) => ({
-    reason,
-    traces: await q.jaeger.search(search, options),
-  }));
+  const searches = services.flatMap((service) => searchesFor(service, q));
+  const results = await mapLimited(searches, SEARCH_CONCURRENCY, (search) => q.jaeger.search(search, options));
 
-  const found = new Map<string, { trace: JaegerTrace; reason: Reason }>();
-  for (const { reason, traces } of results) {
-    for (const trace of traces) {
-      const seen = found.get(trace.traceId);
-      if (!seen || PRIORITY[reason] < PRIORITY[seen.reason]) {
-        found.set(trace.traceId, { trace, reason });
-      }
+  const found = new Map<string, JaegerTrace>();
+  for (const trace of results.flat()) {
+    if (!found.has(trace.traceId)) {
+      found.set(trace.traceId, trace);
     }
   }
-  // A sampled trace that failed is as urgent as one the error search found.
-  const built = [...found.values()].map(({ trace, reason }) => {
+  // Ranked by what the trace holds, whichever search found it: failing, then slow, then the rest.
+  const built = [...found.values()].map((trace) => {
     const model = buildJaegerTrace(trace);
-    const failed = reason === 'sample' && model.spans.some((span) => span.status === 'error');
-    return { model, rank: failed ? PRIORITY.error : PRIORITY[reason] };
+    const failed = model.spans.some((span) => span.status === 'error');
+    const slow = model.spans.some((span) => span.durationMs >= q.slowSpanMs);
+    return { model, rank: failed ? 0 : slow ? 1 : 2 };
   });
   built.sort((a, b) => a.rank - b.rank || b.model.startUnixMs - a.model.startUnixMs);
 

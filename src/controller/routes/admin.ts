@@ -18,6 +18,7 @@ import {
   ServiceNameSchema,
 } from '../../contract';
 import { listAudit } from '../audit';
+import { knownServices } from '../knownServices';
 import type { Authorizer } from '../authorization';
 import type { Clock } from '../clock';
 import { ApiError } from '../errors';
@@ -99,15 +100,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       }
     };
 
-    const knownServiceNames = async () => {
-      const [polls, active] = await Promise.all([deps.polls.list(), deps.active.current()]);
-      const names = new Set([
-        ...polls.map((p) => p.service),
-        ...deps.strategies.strategies.services.keys(),
-        ...active.map((o) => o.service),
-      ]);
-      return { names: [...names].sort(), polls, active };
-    };
+    const knownServiceNames = () => knownServices(deps);
 
     api.get('/api/v1/overrides', async (request) => {
       const q = parse(ListOverridesQuerySchema, request.query, 'query');

@@ -5,8 +5,10 @@
  * samplers with nothing at all.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AlertPolicies } from '../alertPolicies';
 import type { ControllerMetrics } from '../metrics';
 import type { ActiveOverrides } from '../overrides';
+import type { ReloadingFile, ReloadStatus } from '../reloadingFile';
 import type { Storage } from '../storage';
 import type { StrategiesSource } from '../strategiesFile';
 
@@ -15,6 +17,7 @@ export function registerOpsRoutes(
   deps: {
     storage: Storage;
     strategies: StrategiesSource;
+    alertPolicies?: ReloadingFile<AlertPolicies>;
     active: ActiveOverrides;
     metrics: ControllerMetrics;
     isShuttingDown: () => boolean;
@@ -30,21 +33,18 @@ export function registerOpsRoutes(
     } catch (err) {
       storageCheck = { ok: false, kind: deps.storage.kind, error: (err as Error).message };
     }
-    const s = deps.strategies.status;
-    const strategiesCheck = {
-      ok: s.lastError === undefined,
-      ...(s.file ? { file: s.file } : {}),
-      loadedAt: new Date(s.loadedAt).toISOString(),
-      ...(s.lastError
-        ? { error: `${s.lastError}; serving the strategies loaded at ${new Date(s.loadedAt).toISOString()}` }
-        : {}),
-    };
+    const strategiesCheck = fileCheck(deps.strategies.status, 'strategies');
+    const policiesCheck = deps.alertPolicies && fileCheck(deps.alertPolicies.status, 'alert policies');
     const ready = storageCheck.ok && !deps.isShuttingDown();
     reply.code(ready ? 200 : 503);
     return {
-      status: !ready ? 'not ready' : strategiesCheck.ok ? 'ready' : 'degraded',
+      status: !ready ? 'not ready' : strategiesCheck.ok && (policiesCheck?.ok ?? true) ? 'ready' : 'degraded',
       ...(deps.isShuttingDown() ? { shuttingDown: true } : {}),
-      checks: { storage: storageCheck, strategies: strategiesCheck },
+      checks: {
+        storage: storageCheck,
+        strategies: strategiesCheck,
+        ...(policiesCheck ? { alertPolicies: policiesCheck } : {}),
+      },
     };
   });
 
@@ -53,4 +53,15 @@ export function registerOpsRoutes(
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+}
+
+/** A hot-reloaded file's state for `/readyz`: a refused reload degrades readiness and says what is still in use. */
+function fileCheck(s: ReloadStatus, what: string) {
+  const loadedAt = new Date(s.loadedAt).toISOString();
+  return {
+    ok: s.lastError === undefined,
+    ...(s.file ? { file: s.file } : {}),
+    loadedAt,
+    ...(s.lastError ? { error: `${s.lastError}; serving the ${what} loaded at ${loadedAt}` } : {}),
+  };
 }

@@ -93,4 +93,51 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'goal-bounded spikes (trace goal and its progress), spikes raised by alerts, alert receipts',
+    sqlite: `
+      ALTER TABLE overrides ADD COLUMN stop_after_traces INTEGER;
+      ALTER TABLE overrides ADD COLUMN traces_seen INTEGER;
+      ALTER TABLE overrides ADD COLUMN goal_checked_at INTEGER;
+      ALTER TABLE overrides ADD COLUMN goal_error TEXT;
+      ALTER TABLE overrides ADD COLUMN goal_reached_at INTEGER;
+      ALTER TABLE overrides ADD COLUMN alert_name TEXT;
+      ALTER TABLE overrides ADD COLUMN alert_fingerprint TEXT;
+      ALTER TABLE overrides ADD COLUMN alert_starts_at TEXT;
+      CREATE INDEX overrides_by_alert ON overrides (created_at) WHERE alert_fingerprint IS NOT NULL;
+      CREATE TABLE alert_receipts (
+        fingerprint TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        alert_name TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        override_id TEXT,
+        resolved_at INTEGER,
+        PRIMARY KEY (fingerprint, starts_at)
+      );
+    `,
+    postgres: `
+      ALTER TABLE overrides
+        ADD COLUMN stop_after_traces BIGINT,
+        ADD COLUMN traces_seen BIGINT,
+        ADD COLUMN goal_checked_at BIGINT,
+        ADD COLUMN goal_error TEXT,
+        ADD COLUMN goal_reached_at BIGINT,
+        ADD COLUMN alert_name TEXT,
+        ADD COLUMN alert_fingerprint TEXT,
+        ADD COLUMN alert_starts_at TEXT;
+      CREATE INDEX overrides_by_alert ON overrides (created_at) WHERE alert_fingerprint IS NOT NULL;
+      CREATE TABLE alert_receipts (
+        fingerprint TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        alert_name TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        outcome TEXT NOT NULL,
+        override_id TEXT,
+        resolved_at BIGINT,
+        PRIMARY KEY (fingerprint, starts_at)
+      );
+    `,
+  },
 ];

@@ -6,12 +6,17 @@
 import { Pool, type PoolClient } from 'pg';
 import { migrations } from './migrations';
 import {
+  ALERT_RECEIPT_COLUMNS,
+  AlertReceiptRow,
   AuditRow,
   OVERRIDE_COLUMNS,
   OverrideRow,
   PollRow,
+  alertReceiptFromRow,
+  alertReceiptToParams,
   auditFromRow,
   overrideFromRow,
+  overridePlaceholders,
   overrideToParams,
   pollsFromRow,
 } from './rows';
@@ -152,6 +157,13 @@ export class PostgresStorage implements Storage {
     return rows.map(pollsFromRow);
   }
 
+  async recordGoalProgress(id: string, traces: number | null, checkedAt: number, error: string | null): Promise<void> {
+    await this.pool.query(
+      'UPDATE overrides SET traces_seen = $1, goal_checked_at = $2, goal_error = $3 WHERE id = $4',
+      [traces, checkedAt, error, id]
+    );
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
@@ -178,7 +190,7 @@ function writeOps(client: PoolClient): StorageWrite {
     getOverride: (id) => getOverride(client, id),
     insertOverride: async (o) => {
       await client.query(
-        `INSERT INTO overrides (${OVERRIDE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO overrides (${OVERRIDE_COLUMNS}) VALUES (${overridePlaceholders('postgres')})`,
         overrideToParams(o)
       );
     },
@@ -211,6 +223,59 @@ function writeOps(client: PoolClient): StorageWrite {
         [e.at, e.type, e.service, e.operation, e.overrideId, e.actor, e.reason, JSON.stringify(e.details)]
       );
       return Number(rows[0]?.id);
+    },
+    claimGoalReached: async (id, at, traces, reason) =>
+      (
+        await client.query(
+          `UPDATE overrides SET revoked_at = $1, revoked_by = 'controller', revoke_reason = $2, goal_reached_at = $1,
+             traces_seen = $3, goal_checked_at = $1, goal_error = NULL
+           WHERE id = $4 AND revoked_at IS NULL AND expires_at > $1`,
+          [at, reason, traces, id]
+        )
+      ).rowCount === 1,
+    insertAlertReceipt: async (r) =>
+      (
+        await client.query(
+          `INSERT INTO alert_receipts (${ALERT_RECEIPT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+          alertReceiptToParams(r)
+        )
+      ).rowCount === 1,
+    getAlertReceipt: async (fingerprint, startsAt) => {
+      const { rows } = await client.query<AlertReceiptRow>(
+        `SELECT ${ALERT_RECEIPT_COLUMNS} FROM alert_receipts WHERE fingerprint = $1 AND starts_at = $2`,
+        [fingerprint, startsAt]
+      );
+      return rows[0] && alertReceiptFromRow(rows[0]);
+    },
+    claimAlertResolution: async (fingerprint, startsAt, at) =>
+      (
+        await client.query(
+          'UPDATE alert_receipts SET resolved_at = $1 WHERE fingerprint = $2 AND starts_at = $3 AND resolved_at IS NULL',
+          [at, fingerprint, startsAt]
+        )
+      ).rowCount === 1,
+    countAlertSpikesSince: async (since) => {
+      const { rows } = await client.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM overrides WHERE alert_fingerprint IS NOT NULL AND created_at >= $1',
+        [since]
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    lastAlertSpikeAt: async (service) => {
+      const { rows } = await client.query<{ t: string | null }>(
+        'SELECT MAX(created_at) AS t FROM overrides WHERE alert_fingerprint IS NOT NULL AND service = $1',
+        [service]
+      );
+      const t = rows[0]?.t ?? null;
+      return t === null ? null : Number(t);
+    },
+    alertSpikedServices: async (now) => {
+      const { rows } = await client.query<{ service: string }>(
+        `SELECT DISTINCT service FROM overrides
+         WHERE alert_fingerprint IS NOT NULL AND revoked_at IS NULL AND expires_at > $1 ORDER BY service`,
+        [now]
+      );
+      return rows.map((r) => r.service);
     },
   };
 }

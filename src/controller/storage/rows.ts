@@ -3,7 +3,7 @@
  * PostgreSQL returns BIGINT as strings and SQLite booleans as integers, hence the conversions.
  */
 import type { AuditEventType } from '../../contract';
-import type { AuditRecord, OverrideRecord, ServicePolls } from './storage';
+import type { AlertReceipt, AuditRecord, OverrideRecord, ServicePolls } from './storage';
 
 export interface OverrideRow {
   id: string;
@@ -17,6 +17,24 @@ export interface OverrideRow {
   revoked_at: number | string | null;
   revoked_by: string | null;
   revoke_reason: string | null;
+  stop_after_traces: number | string | null;
+  traces_seen: number | string | null;
+  goal_checked_at: number | string | null;
+  goal_error: string | null;
+  goal_reached_at: number | string | null;
+  alert_name: string | null;
+  alert_fingerprint: string | null;
+  alert_starts_at: string | null;
+}
+
+export interface AlertReceiptRow {
+  fingerprint: string;
+  starts_at: string;
+  alert_name: string;
+  received_at: number | string;
+  outcome: string;
+  override_id: string | null;
+  resolved_at: number | string | null;
 }
 
 export interface AuditRow {
@@ -38,7 +56,10 @@ export interface PollRow {
 }
 
 export const OVERRIDE_COLUMNS =
-  'id, service, operation, sampling_rate, reason, created_by, created_at, expires_at, revoked_at, revoked_by, revoke_reason';
+  'id, service, operation, sampling_rate, reason, created_by, created_at, expires_at, revoked_at, revoked_by, revoke_reason, ' +
+  'stop_after_traces, traces_seen, goal_checked_at, goal_error, goal_reached_at, alert_name, alert_fingerprint, alert_starts_at';
+
+const numberOrNull = (v: number | string | null) => (v === null ? null : Number(v));
 
 export function overrideFromRow(r: OverrideRow): OverrideRecord {
   return {
@@ -50,9 +71,18 @@ export function overrideFromRow(r: OverrideRow): OverrideRecord {
     createdBy: r.created_by,
     createdAt: Number(r.created_at),
     expiresAt: Number(r.expires_at),
-    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    revokedAt: numberOrNull(r.revoked_at),
     revokedBy: r.revoked_by,
     revokeReason: r.revoke_reason,
+    stopAfterTraces: numberOrNull(r.stop_after_traces),
+    tracesSeen: numberOrNull(r.traces_seen),
+    goalCheckedAt: numberOrNull(r.goal_checked_at),
+    goalError: r.goal_error,
+    goalReachedAt: numberOrNull(r.goal_reached_at),
+    alert:
+      r.alert_fingerprint === null
+        ? null
+        : { name: r.alert_name ?? '', fingerprint: r.alert_fingerprint, startsAt: r.alert_starts_at ?? '' },
   };
 }
 
@@ -69,7 +99,40 @@ export function overrideToParams(o: OverrideRecord): unknown[] {
     o.revokedAt,
     o.revokedBy,
     o.revokeReason,
+    o.stopAfterTraces,
+    o.tracesSeen,
+    o.goalCheckedAt,
+    o.goalError,
+    o.goalReachedAt,
+    o.alert?.name ?? null,
+    o.alert?.fingerprint ?? null,
+    o.alert?.startsAt ?? null,
   ];
+}
+
+/** `$1, $2, …` or `?, ?, …` for every override column. */
+export function overridePlaceholders(dialect: 'sqlite' | 'postgres'): string {
+  const n = OVERRIDE_COLUMNS.split(',').length;
+  return Array.from({ length: n }, (_, i) => (dialect === 'sqlite' ? '?' : `$${i + 1}`)).join(', ');
+}
+
+export const ALERT_RECEIPT_COLUMNS =
+  'fingerprint, starts_at, alert_name, received_at, outcome, override_id, resolved_at';
+
+export function alertReceiptToParams(r: AlertReceipt): unknown[] {
+  return [r.fingerprint, r.startsAt, r.alertName, r.receivedAt, r.outcome, r.overrideId, r.resolvedAt];
+}
+
+export function alertReceiptFromRow(r: AlertReceiptRow): AlertReceipt {
+  return {
+    fingerprint: r.fingerprint,
+    startsAt: r.starts_at,
+    alertName: r.alert_name,
+    receivedAt: Number(r.received_at),
+    outcome: r.outcome as AlertReceipt['outcome'],
+    overrideId: r.override_id,
+    resolvedAt: numberOrNull(r.resolved_at),
+  };
 }
 
 export function auditFromRow(r: AuditRow): AuditRecord {

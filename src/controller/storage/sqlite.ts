@@ -8,12 +8,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations';
 import {
+  ALERT_RECEIPT_COLUMNS,
+  AlertReceiptRow,
   AuditRow,
   OVERRIDE_COLUMNS,
   OverrideRow,
   PollRow,
+  alertReceiptFromRow,
+  alertReceiptToParams,
   auditFromRow,
   overrideFromRow,
+  overridePlaceholders,
   overrideToParams,
   pollsFromRow,
 } from './rows';
@@ -97,7 +102,7 @@ export class SqliteStorage implements Storage {
     getOverride: async (id) => this.getOverrideSync(id),
     insertOverride: async (o) => {
       this.db
-        .prepare(`INSERT INTO overrides (${OVERRIDE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .prepare(`INSERT INTO overrides (${OVERRIDE_COLUMNS}) VALUES (${overridePlaceholders('sqlite')})`)
         .run(...overrideToParams(o));
     },
     revokeOverride: async (id, at, by, reason) => {
@@ -130,6 +135,53 @@ export class SqliteStorage implements Storage {
           .run(e.at, e.type, e.service, e.operation, e.overrideId, e.actor, e.reason, JSON.stringify(e.details))
           .lastInsertRowid
       ),
+    claimGoalReached: async (id, at, traces, reason) =>
+      this.db
+        .prepare(
+          `UPDATE overrides SET revoked_at = ?, revoked_by = 'controller', revoke_reason = ?, goal_reached_at = ?,
+             traces_seen = ?, goal_checked_at = ?, goal_error = NULL
+           WHERE id = ? AND revoked_at IS NULL AND expires_at > ?`
+        )
+        .run(at, reason, at, traces, at, id, at).changes === 1,
+    insertAlertReceipt: async (r) =>
+      this.db
+        .prepare(
+          `INSERT INTO alert_receipts (${ALERT_RECEIPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+        )
+        .run(...alertReceiptToParams(r)).changes === 1,
+    getAlertReceipt: async (fingerprint, startsAt) => {
+      const row = this.db
+        .prepare(`SELECT ${ALERT_RECEIPT_COLUMNS} FROM alert_receipts WHERE fingerprint = ? AND starts_at = ?`)
+        .get(fingerprint, startsAt) as AlertReceiptRow | undefined;
+      return row && alertReceiptFromRow(row);
+    },
+    claimAlertResolution: async (fingerprint, startsAt, at) =>
+      this.db
+        .prepare(
+          'UPDATE alert_receipts SET resolved_at = ? WHERE fingerprint = ? AND starts_at = ? AND resolved_at IS NULL'
+        )
+        .run(at, fingerprint, startsAt).changes === 1,
+    countAlertSpikesSince: async (since) =>
+      (
+        this.db
+          .prepare('SELECT COUNT(*) AS n FROM overrides WHERE alert_fingerprint IS NOT NULL AND created_at >= ?')
+          .get(since) as { n: number }
+      ).n,
+    lastAlertSpikeAt: async (service) =>
+      (
+        this.db
+          .prepare('SELECT MAX(created_at) AS t FROM overrides WHERE alert_fingerprint IS NOT NULL AND service = ?')
+          .get(service) as { t: number | null }
+      ).t,
+    alertSpikedServices: async (now) =>
+      (
+        this.db
+          .prepare(
+            `SELECT DISTINCT service FROM overrides
+             WHERE alert_fingerprint IS NOT NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY service`
+          )
+          .all(now) as Array<{ service: string }>
+      ).map((r) => r.service),
   };
 
   private getOverrideSync(id: string): OverrideRecord | undefined {
@@ -191,6 +243,12 @@ export class SqliteStorage implements Storage {
     return (
       this.db.prepare('SELECT service, last_seen, poll_count FROM service_polls ORDER BY service').all() as PollRow[]
     ).map(pollsFromRow);
+  }
+
+  async recordGoalProgress(id: string, traces: number | null, checkedAt: number, error: string | null): Promise<void> {
+    this.db
+      .prepare('UPDATE overrides SET traces_seen = ?, goal_checked_at = ?, goal_error = ? WHERE id = ?')
+      .run(traces, checkedAt, error, id);
   }
 
   async ping(): Promise<void> {

@@ -17,6 +17,34 @@ export interface OverrideRecord {
   revokedAt: number | null;
   revokedBy: string | null;
   revokeReason: string | null;
+  /** Goal-bounded spikes: end once this many traces were recorded. */
+  stopAfterTraces: number | null;
+  /** Last trace count read for the goal, when, and why it could not be read (null when it could). */
+  tracesSeen: number | null;
+  goalCheckedAt: number | null;
+  goalError: string | null;
+  /** When the goal ended the spike (revokedAt is then the same time). */
+  goalReachedAt: number | null;
+  /** The alert that raised the spike through the Alertmanager webhook; null for spikes raised by people. */
+  alert: AlertRef | null;
+}
+
+export interface AlertRef {
+  name: string;
+  fingerprint: string;
+  /** As Alertmanager sent it (RFC 3339); with the fingerprint, it identifies one firing of one alert. */
+  startsAt: string;
+}
+
+/** What the controller decided for one firing of one alert, so Alertmanager's repeats change nothing. */
+export interface AlertReceipt {
+  fingerprint: string;
+  startsAt: string;
+  alertName: string;
+  receivedAt: number;
+  outcome: 'created' | 'denied';
+  overrideId: string | null;
+  resolvedAt: number | null;
 }
 
 export interface NewAuditEvent {
@@ -57,6 +85,19 @@ export interface StorageWrite {
   /** Marks the expiry as recorded; false if another replica did it first. */
   claimExpiration(id: string): Promise<boolean>;
   appendAudit(e: NewAuditEvent): Promise<number>;
+  /** Ends a goal-bounded spike if it is still active at `at`; false if it was not (another replica, a revert). */
+  claimGoalReached(id: string, at: number, traces: number, reason: string): Promise<boolean>;
+  /** Records the decision for one alert firing; false (and nothing written) if one was recorded before. */
+  insertAlertReceipt(r: AlertReceipt): Promise<boolean>;
+  getAlertReceipt(fingerprint: string, startsAt: string): Promise<AlertReceipt | undefined>;
+  /** Marks a firing resolved; false if it was already. */
+  claimAlertResolution(fingerprint: string, startsAt: string, at: number): Promise<boolean>;
+  /** Spikes raised by alerts since `since` (for the per-hour limit). */
+  countAlertSpikesSince(since: number): Promise<number>;
+  /** When the newest alert-raised spike of the service was created (for the cooldown); null if none. */
+  lastAlertSpikeAt(service: string): Promise<number | null>;
+  /** Services with an active alert-raised spike at `now` (for the ceiling on services spiked at once). */
+  alertSpikedServices(now: number): Promise<string[]>;
 }
 
 export interface OverrideQuery {
@@ -83,6 +124,8 @@ export interface Storage {
   /** Adds poll counts and moves lastSeen forward, one statement for the whole batch. */
   recordPolls(batch: ServicePolls[]): Promise<void>;
   listServicePolls(): Promise<ServicePolls[]>;
+  /** Stores the latest goal check of a spike (needs no serialisation: last writer wins, each is a fresh reading). */
+  recordGoalProgress(id: string, traces: number | null, checkedAt: number, error: string | null): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

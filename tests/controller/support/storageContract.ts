@@ -27,6 +27,12 @@ export function record(extra: Partial<OverrideRecord> = {}): OverrideRecord {
     revokedAt: null,
     revokedBy: null,
     revokeReason: null,
+    stopAfterTraces: null,
+    tracesSeen: null,
+    goalCheckedAt: null,
+    goalError: null,
+    goalReachedAt: null,
+    alert: null,
     ...extra,
   };
 }
@@ -181,6 +187,89 @@ export function storageContract(open: () => Promise<StorageUnderTest>): void {
     });
     expect(claims).toEqual([true, false]);
     expect(await s.write((tx) => tx.listUnrecordedExpirations(500, 10))).toEqual([]);
+  });
+
+  it('stores a goal and an alert with the override and records goal progress outside a write', async () => {
+    const alert = { name: 'HighErrorRate', fingerprint: '0123456789abcdef', startsAt: '2026-12-02T04:00:00.123Z' };
+    const o = record({ stopAfterTraces: 250, alert });
+    await s.write((tx) => tx.insertOverride(o));
+    await s.recordGoalProgress(o.id, 17, 3_000, null);
+    expect(await s.getOverride(o.id)).toEqual({ ...o, tracesSeen: 17, goalCheckedAt: 3_000 });
+    await s.recordGoalProgress(o.id, 17, 4_000, 'Prometheus unreachable');
+    expect(await s.getOverride(o.id)).toMatchObject({ goalError: 'Prometheus unreachable', goalCheckedAt: 4_000 });
+  });
+
+  it('ends a goal-bounded spike once: only while it is active, and only the first claim', async () => {
+    const live = record({ stopAfterTraces: 10, expiresAt: 10_000 });
+    const expired = record({ stopAfterTraces: 10, expiresAt: 100 });
+    await s.write(async (tx) => {
+      await tx.insertOverride(live);
+      await tx.insertOverride(expired);
+    });
+    const claims = await s.write(async (tx) => [
+      await tx.claimGoalReached(live.id, 500, 12, 'goal reached'),
+      await tx.claimGoalReached(live.id, 600, 13, 'goal reached'),
+      await tx.claimGoalReached(expired.id, 500, 12, 'goal reached'),
+    ]);
+    expect(claims).toEqual([true, false, false]);
+    expect(await s.getOverride(live.id)).toEqual({
+      ...live,
+      revokedAt: 500,
+      revokedBy: 'controller',
+      revokeReason: 'goal reached',
+      goalReachedAt: 500,
+      goalCheckedAt: 500,
+      tracesSeen: 12,
+    });
+    expect((await s.getOverride(expired.id))?.revokedAt).toBeNull();
+  });
+
+  it('records one decision per alert firing and one resolution', async () => {
+    const receipt = {
+      fingerprint: 'fedcba9876543210',
+      startsAt: '2026-12-02T04:00:00Z',
+      alertName: 'HighErrorRate',
+      receivedAt: 1_000,
+      outcome: 'created' as const,
+      overrideId: 'override-x',
+      resolvedAt: null,
+    };
+    const results = await s.write(async (tx) => [
+      await tx.insertAlertReceipt(receipt),
+      await tx.insertAlertReceipt({ ...receipt, outcome: 'denied', overrideId: null }),
+      await tx.insertAlertReceipt({
+        ...receipt,
+        startsAt: '2026-12-02T05:00:00Z',
+        outcome: 'denied',
+        overrideId: null,
+      }),
+      await tx.claimAlertResolution(receipt.fingerprint, receipt.startsAt, 2_000),
+      await tx.claimAlertResolution(receipt.fingerprint, receipt.startsAt, 3_000),
+    ]);
+    expect(results).toEqual([true, false, true, true, false]);
+    expect(await s.write((tx) => tx.getAlertReceipt(receipt.fingerprint, receipt.startsAt))).toEqual({
+      ...receipt,
+      resolvedAt: 2_000,
+    });
+    expect(await s.write((tx) => tx.getAlertReceipt(receipt.fingerprint, 'other'))).toBeUndefined();
+  });
+
+  it('answers the alert guardrails: spikes per hour, last spike per service, services spiked now', async () => {
+    const alert = { name: 'A', fingerprint: '0000000000000001', startsAt: 'x' };
+    await s.write(async (tx) => {
+      await tx.insertOverride(record({ alert, service: 'payments', createdAt: 100, expiresAt: 1_000 }));
+      await tx.insertOverride(record({ alert, service: 'payments', createdAt: 300, expiresAt: 400 }));
+      await tx.insertOverride(record({ alert, service: 'search', createdAt: 200, expiresAt: 1_000, revokedAt: 250 }));
+      await tx.insertOverride(record({ service: 'cart', createdAt: 500, expiresAt: 1_000 }));
+    });
+    await s.write(async (tx) => {
+      expect(await tx.countAlertSpikesSince(0)).toBe(3);
+      expect(await tx.countAlertSpikesSince(200)).toBe(2);
+      expect(await tx.lastAlertSpikeAt('payments')).toBe(300);
+      expect(await tx.lastAlertSpikeAt('cart')).toBeNull();
+      expect(await tx.alertSpikedServices(350)).toEqual(['payments']);
+      expect(await tx.alertSpikedServices(1_000)).toEqual([]);
+    });
   });
 
   it('keeps everything across a close and reopen', async () => {

@@ -76,6 +76,7 @@ const guardrails = {
   maxActiveOverridesPerService: 3,
   maxActiveOverrides: 20,
   pollIntervalHintSeconds: 30,
+  traceGoals: true,
 };
 const meEditor = {
   login: 'alice',
@@ -596,4 +597,74 @@ describe('IncidentPage: whether a spike took effect', () => {
     expect(await screen.findByText(/is gateway polling\?/)).toBeInTheDocument();
     expect(serverRateTimes()).toHaveLength(6);
   });
+});
+
+describe('IncidentPage: spikes raised by alerts and suggested spikes', () => {
+  it('says which alert raised an automatic spike and how far its trace goal got', async () => {
+    tempoServes([]);
+    controllerServes({
+      overrides: [
+        {
+          ...spike,
+          createdBy: 'alertmanager',
+          reason: 'alert HighErrorRate (fingerprint 0123456789abcdef) firing: service="gateway"',
+          alert: { name: 'HighErrorRate', fingerprint: '0123456789abcdef', startsAt: '2026-12-02T04:00:00Z' },
+          goal: { stopAfterTraces: 200, traces: 37, checkedAt: new Date().toISOString() },
+        },
+        {
+          ...spike,
+          id: 'ovr-3',
+          service: 'payments-api',
+          goal: { stopAfterTraces: 50, unavailable: 'PROMETHEUS_URL is not set' },
+        },
+      ],
+    });
+    renderPage();
+
+    const spikes = await screen.findByRole('table', { name: 'Active spikes' });
+    const automatic = within(spikes).getByRole('row', { name: /^gateway/ });
+    expect(automatic).toHaveTextContent('raised by alert HighErrorRate');
+    expect(automatic).toHaveTextContent('or after 37 / 200 traces');
+    expect(within(spikes).getByRole('row', { name: /payments-api/ })).toHaveTextContent(
+      /bob.*goal 50 traces: cannot count, runs to its limit/
+    );
+  });
+
+  it('suggests a spike where anomalous traces start at a thinly sampled service, and opens the dialog prefilled', async () => {
+    tempoServes([plainError()]);
+    mockBackend.on('POST', `${CONTROLLER}/overrides`, (request) =>
+      ok({ ...spike, id: 'ovr-2', reason: (request.body as { reason: string }).reason })
+    );
+    renderPage();
+
+    const suggestions = await screen.findByRole('region', { name: 'Suggested spikes' });
+    expect(suggestions).toHaveTextContent(
+      '1 error trace in gateway at 5% sampling: raise to 50% for 15 min or 100 traces'
+    );
+    await userEvent.click(within(suggestions).getByRole('button', { name: 'Raise sampling for gateway as suggested' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    expect(within(dialog).getByRole('textbox', { name: /^Rate/ })).toHaveValue('50');
+    expect(within(dialog).getByRole('textbox', { name: /^Duration/ })).toHaveValue('15');
+    expect(within(dialog).getByRole('textbox', { name: /^Stop after traces/ })).toHaveValue('100');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
+
+    await waitFor(() => expect(mockBackend.sent(`${CONTROLLER}/overrides`, 'POST')).toHaveLength(1));
+    expect(mockBackend.sent(`${CONTROLLER}/overrides`, 'POST')[0]!.body).toEqual({
+      service: 'gateway',
+      samplingRate: 0.5,
+      durationSeconds: 900,
+      stopAfterTraces: 100,
+      reason: '1 error trace in gateway at 5% sampling',
+    });
+  }, 30_000);
+
+  it('suggests nothing for a service already sampled generously or already spiked', async () => {
+    tempoServes([plainError()]);
+    controllerServes({ overrides: [spike] });
+    renderPage();
+
+    await screen.findByRole('table', { name: 'Anomalous traces, worst first' }, { timeout: 10_000 });
+    await screen.findByRole('table', { name: 'Active spikes' });
+    expect(screen.queryByRole('region', { name: 'Suggested spikes' })).not.toBeInTheDocument();
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 /** The incident page (the app's default page): service overview, anomalous traces and sampling, for the viewer's scope. */
-import React from 'react';
+import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
+import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { Load } from '../../data/useLoad';
 import { SETTINGS_URL } from '../../routes';
@@ -12,6 +12,10 @@ import { SamplingSection } from './SamplingSection';
 import { ServiceOverviewTable } from './ServiceOverviewTable';
 import { SpikeEffect } from './SpikeEffect';
 import { NoAnomalies } from './NoAnomalies';
+import { TraceFilterChips } from './TraceFilterChips';
+import { WhyTheseTraces } from './WhyTheseTraces';
+import { SuggestedSpikes } from './SuggestedSpikes';
+import { type SpikeSuggestion, suggestSpikes } from './suggestSpikes';
 import { useIncident } from './useIncident';
 
 /** Loading and failure of one section; `render` gets the value. */
@@ -50,6 +54,11 @@ export function IncidentPage() {
   const samplingState = page.sampling.status === 'done' ? page.sampling.value : undefined;
   const spiking = new Set(samplingState?.overrides.map((o) => o.service));
   const services = samplingState?.services.map((s) => s.name) ?? [];
+  const [suggested, setSuggested] = useState<SpikeSuggestion>();
+  const raiseSuggested = (s: SpikeSuggestion) => {
+    setSuggested(s);
+    page.openRaise(s.service);
+  };
 
   return (
     <PluginPage>
@@ -104,6 +113,24 @@ export function IncidentPage() {
                       The slow-vs-p99 rule is off: {result.baselineProblem}
                     </Alert>
                   )}
+                  {result.truncated && (
+                    <Text color="secondary">
+                      {result.truncated} to keep the search bounded; narrow the scope or the time range to see them.
+                    </Text>
+                  )}
+                  <TraceFilterChips filters={page.traceFilters.filters} onRemove={page.traceFilters.removeFilter} />
+                  {samplingState && (
+                    <SuggestedSpikes
+                      suggestions={suggestSpikes(
+                        result.traces,
+                        samplingState.services,
+                        spiking,
+                        samplingState.guardrails
+                      )}
+                      blockedReason={page.blockedReason}
+                      onRaise={raiseSuggested}
+                    />
+                  )}
                   {result.traces.length === 0 ? (
                     <NoAnomalies
                       candidates={result.candidates}
@@ -117,6 +144,25 @@ export function IncidentPage() {
                       rule={page.url.rule}
                       onRuleChange={(rule) => page.setUrl({ rule })}
                     />
+                  )}
+                  {page.traceFilters.comparing && scope?.resolved.ok ? (
+                    <WhyTheseTraces
+                      scope={scope.resolved.scope}
+                      start={page.start}
+                      end={page.end}
+                      traceIds={result.traces
+                        .filter((t) => !page.url.rule || t.rules.some((r) => r.rule === page.url.rule))
+                        .map((t) => t.traceId)}
+                      filters={page.traceFilters.filters}
+                      onAddFilter={page.traceFilters.addFilter}
+                      onClose={() => page.traceFilters.setComparing(false)}
+                    />
+                  ) : (
+                    result.traces.length > 0 && (
+                      <Button variant="secondary" icon="search" onClick={() => page.traceFilters.setComparing(true)}>
+                        Why these traces?
+                      </Button>
+                    )
                   )}
                 </Stack>
               )}
@@ -148,6 +194,7 @@ export function IncidentPage() {
                     <RaiseSamplingDialog
                       service={page.raiseFor}
                       guardrails={state.guardrails}
+                      prefill={suggested?.service === page.raiseFor ? suggested : undefined}
                       onSubmit={page.raise}
                       onDismiss={page.closeRaise}
                       busy={page.busy}

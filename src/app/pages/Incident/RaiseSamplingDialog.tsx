@@ -6,11 +6,13 @@ import React, { useState } from 'react';
 import { Alert, Button, Field, Input, Modal } from '@grafana/ui';
 
 import type { CreateOverrideBody, Guardrails } from '../../../contract';
-import { type RaiseDraft, type RaiseProblems, initialDraft, validateRaise } from './raiseSampling';
+import { type RaiseDraft, type RaisePrefill, type RaiseProblems, initialDraft, validateRaise } from './raiseSampling';
 
 export interface RaiseSamplingDialogProps {
   service: string;
   guardrails: Guardrails;
+  /** From a suggested spike: rate, duration, goal and reason filled in. */
+  prefill?: RaisePrefill;
   onSubmit: (body: CreateOverrideBody) => void;
   onDismiss: () => void;
   busy: boolean;
@@ -21,12 +23,13 @@ export interface RaiseSamplingDialogProps {
 export function RaiseSamplingDialog({
   service,
   guardrails,
+  prefill,
   onSubmit,
   onDismiss,
   busy,
   error,
 }: RaiseSamplingDialogProps) {
-  const [draft, setDraft] = useState<RaiseDraft>(() => initialDraft(service, guardrails));
+  const [draft, setDraft] = useState<RaiseDraft>(() => initialDraft(service, guardrails, prefill));
   const [problems, setProblems] = useState<RaiseProblems>({});
   const field = (key: keyof RaiseDraft) => ({
     invalid: Boolean(problems[key]),
@@ -85,6 +88,17 @@ export function RaiseSamplingDialog({
           {...field('durationMinutes')}
         >
           <Input {...input('durationMinutes')} inputMode="numeric" suffix="min" width={16} />
+        </Field>
+        <Field
+          label="Stop after traces"
+          description={
+            guardrails.traceGoals
+              ? 'Optional: ends earlier, once this many traces of the service (and operation) were recorded'
+              : 'The controller cannot count traces (no PROMETHEUS_URL): the spike would run for the whole duration'
+          }
+          {...field('stopAfterTraces')}
+        >
+          <Input {...input('stopAfterTraces')} inputMode="numeric" suffix="traces" width={20} placeholder="e.g. 200" />
         </Field>
         <Field label="Reason" description="Shown to other responders and kept in the audit log" {...field('reason')}>
           <Input {...input('reason')} placeholder="e.g. INC-123: checkout 5xx, need full traces" />

@@ -14,6 +14,8 @@ import { Countdown } from '../../components/Countdown';
 import { formatAgo, formatPercent } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import type { SamplingState } from '../../data/sampling';
+import { GoalProgress } from './GoalProgress';
+import { RaisedBy } from './RaisedBy';
 
 const SOURCE_LABELS: Record<StrategySource['kind'], string> = {
   'base-default': 'default strategy',
@@ -113,10 +115,13 @@ export function SamplingSection({
                 <tr key={o.id}>
                   <th scope="row">{target}</th>
                   <td>{formatPercent(o.samplingRate)}</td>
-                  <td>{o.createdBy}</td>
+                  <td>
+                    <RaisedBy override={o} />
+                  </td>
                   <td>{o.reason}</td>
                   <td>
                     <Countdown until={new Date(o.expiresAt)} />
+                    {o.goal && <GoalProgress goal={o.goal} />}
                   </td>
                   <td>
                     <Stack gap={1}>

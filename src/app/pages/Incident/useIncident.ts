@@ -16,6 +16,7 @@ import { backendSrvTransport } from '../../data/transport';
 import { useLoad } from '../../data/useLoad';
 import { useScope } from '../../data/useScope';
 import { missingSettings, tracesDatasourceUid } from '../../settings';
+import { useTraceFilters } from './traceFilters';
 import { toTimeRange, useIncidentUrlState } from './urlState';
 
 const controller = createControllerClient(backendSrvTransport);
@@ -24,6 +25,7 @@ export function useIncident() {
   const { settings, analysis, redactor, ignored } = useAppSettings();
   const clients = useDataClients(settings);
   const [url, setUrl] = useIncidentUrlState();
+  const traceFilters = useTraceFilters();
   const [refreshes, setRefreshes] = useState(0);
   const ownership = useMemo(() => settings.ownership ?? [], [settings.ownership]);
   const scope = useScope(url.scope, url.service, ownership);
@@ -35,6 +37,7 @@ export function useIncident() {
   const end = Math.floor(range.to.valueOf() / 1000);
   const flavourKey = JSON.stringify(settings.spanMetrics ?? null);
   const key = resolved ? `${JSON.stringify(resolved.scope)}|${start}|${end}|${refreshes}` : 'no-scope';
+  const filtersKey = JSON.stringify(traceFilters.filters);
 
   const traces = useLoad(
     async (signal) => {
@@ -51,10 +54,11 @@ export function useIncident() {
         end,
         settings: analysis,
         redactor,
+        filters: traceFilters.filters,
         signal,
       });
     },
-    `${key}|${tracesDatasourceUid(settings)}|${settings.prometheusDatasourceUid}|${flavourKey}`
+    `${key}|${tracesDatasourceUid(settings)}|${settings.prometheusDatasourceUid}|${flavourKey}|${filtersKey}`
   );
 
   const overview = useLoad(async (signal) => {
@@ -103,6 +107,9 @@ export function useIncident() {
     url,
     setUrl,
     range,
+    start,
+    end,
+    traceFilters,
     refresh: () => setRefreshes((n) => n + 1),
     missing: missingSettings(settings),
     ignored,

@@ -252,6 +252,39 @@ describe('AppConfig', () => {
     ]);
   });
 
+  it('says whether the controller can end spikes after a number of traces', async () => {
+    const guardrails = {
+      maxSamplingRate: 0.5,
+      maxDurationSeconds: 3600,
+      defaultDurationSeconds: 900,
+      maxActiveOverridesPerService: 3,
+      maxActiveOverrides: 20,
+      pollIntervalHintSeconds: 30,
+    };
+    const controllerRow = async () =>
+      within(await screen.findByRole('list', { name: 'Connection test results' }))
+        .getAllByRole('listitem')
+        .map((item) => item.textContent)
+        .find((text) => text?.startsWith('Sampling controller'));
+    for (const [traceGoals, expected] of [
+      [true, 'spikes can stop after N traces (it reads span metrics from Prometheus)'],
+      [false, 'spikes cannot stop after N traces until the controller has PROMETHEUS_URL'],
+    ] as const) {
+      mockBackend.reset();
+      mockBackend.on(
+        'GET',
+        '/api/plugin-proxy/seed-tracingops-app/controller/api/v1/guardrails',
+        ok({ ...guardrails, traceGoals })
+      );
+      const { unmount } = renderConfig(appMeta({ controllerUrl: 'http://controller:8080' }, { controllerToken: true }));
+      await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+      expect(await controllerRow()).toBe(
+        `Sampling controllerokConnected; spikes up to 50% for at most 60 min; ${expected}`
+      );
+      unmount();
+    }
+  });
+
   it('says when the app is disabled', () => {
     renderConfig({ ...appMeta(), enabled: false });
     expect(screen.getByText('The app is not enabled')).toBeInTheDocument();

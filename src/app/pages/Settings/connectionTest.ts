@@ -49,7 +49,11 @@ async function controllerHealth(transport: Transport, settings: AppSettings): Pr
     return {
       name,
       status: 'ok',
-      message: `Connected; spikes up to ${guardrails.maxSamplingRate * 100}% for at most ${Math.round(guardrails.maxDurationSeconds / 60)} min`,
+      message:
+        `Connected; spikes up to ${guardrails.maxSamplingRate * 100}% for at most ${Math.round(guardrails.maxDurationSeconds / 60)} min; ` +
+        (guardrails.traceGoals
+          ? 'spikes can stop after N traces (it reads span metrics from Prometheus)'
+          : 'spikes cannot stop after N traces until the controller has PROMETHEUS_URL'),
     };
   } catch (error) {
     return { name, status: 'failed', message: (error as Error).message };

@@ -83,6 +83,15 @@ describe('TracePage', () => {
     expect(await screen.findByRole('link', { name: 'Raise sampling for payments' })).toBeInTheDocument();
   });
 
+  it('links to "Why these traces?" for traces like this one: its root service and worst rule', async () => {
+    openTrace();
+
+    expect(await screen.findByRole('link', { name: 'Why traces like this?' })).toHaveAttribute(
+      'href',
+      '/a/seed-tracingops-app/incident?service=gateway&rule=bottleneck&why=1'
+    );
+  });
+
   it('says a healthy trace has no findings', async () => {
     const healthy = healthyTrace();
     serveTrace(mockBackend, healthy);

@@ -8,7 +8,7 @@ import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
-import type { Redactor } from '../../../analysis';
+import type { Redactor, RuleId } from '../../../analysis';
 import { traceBackend } from '../../data/clients';
 import { exploreTraceUrl } from '../../data/explore';
 import type { AnalysedTrace } from '../../data/traceAnalysis';
@@ -113,6 +113,9 @@ function OpenTraceForm({ traceId, onOpen }: { traceId: string | undefined; onOpe
   );
 }
 
+/** The incident page narrowed to this trace's root service and worst rule, with "Why these traces?" open. */
+const whyTracesLikeThis = (service: string, rule: RuleId) => appUrl(AppPage.Incident, { service, rule, why: '1' });
+
 interface DetailsProps {
   analysed: AnalysedTrace;
   dataSources: DataSourceSettings & { tempoDatasourceUid: string };
@@ -136,6 +139,15 @@ function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelec
           Trace {trace.traceId}
         </Text>
         <Stack>
+          {trace.root && findings[0] && (
+            <LinkButton
+              variant="secondary"
+              icon="search"
+              href={whyTracesLikeThis(trace.root.service, findings[0].rule)}
+            >
+              Why traces like this?
+            </LinkButton>
+          )}
           <LinkButton
             icon="compass"
             variant="secondary"

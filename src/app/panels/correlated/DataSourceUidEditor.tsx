@@ -1,4 +1,4 @@
-/** Panel option editor that picks a data source of one type and stores its uid. */
+/** Panel option editor that picks a data source of the given types and stores its uid. */
 import React from 'react';
 import type { StandardEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
@@ -7,10 +7,10 @@ export function DataSourceUidEditor({
   value,
   onChange,
   item,
-}: StandardEditorProps<string | undefined, { pluginId: string }>) {
+}: StandardEditorProps<string | undefined, { types: string[] }>) {
   return (
     <DataSourcePicker
-      pluginId={item.settings?.pluginId}
+      type={item.settings?.types}
       current={value ?? null}
       noDefault
       onChange={(ds) => onChange(ds.uid)}

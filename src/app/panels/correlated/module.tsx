@@ -32,18 +32,19 @@ export const plugin = new PanelPlugin<CorrelatedOptions>(CorrelatedPanel).setPan
     .addCustomEditor({
       id: 'tempoDatasourceUid',
       path: 'tempoDatasourceUid',
-      name: 'Tempo',
+      name: 'Traces',
+      description: 'A Tempo or Jaeger data source',
       editor: DataSourceUidEditor,
-      settings: { pluginId: 'tempo' },
+      settings: { types: ['tempo', 'jaeger'] },
       showIf: ownDataSources,
     })
     .addCustomEditor({
       id: 'prometheusDatasourceUid',
       path: 'prometheusDatasourceUid',
       name: 'Prometheus',
-      description: 'Holds the span metrics of Tempo’s metrics-generator',
+      description: 'Holds the span metrics (Tempo’s metrics-generator or a spanmetrics connector; detected)',
       editor: DataSourceUidEditor,
-      settings: { pluginId: 'prometheus' },
+      settings: { types: ['prometheus'] },
       showIf: ownDataSources,
     })
     .addCustomEditor({
@@ -51,7 +52,7 @@ export const plugin = new PanelPlugin<CorrelatedOptions>(CorrelatedPanel).setPan
       path: 'lokiDatasourceUid',
       name: 'Loki',
       editor: DataSourceUidEditor,
-      settings: { pluginId: 'loki' },
+      settings: { types: ['loki'] },
       showIf: ownDataSources,
     })
 );

@@ -1,0 +1,177 @@
+import { buildTrace } from '../analysis';
+import { type JaegerRecording, jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../analysis/fixtures';
+import { createJaegerClient } from './index';
+import { type Route, type TestServer, failure, startServer, text } from './testServer.testing';
+
+/** Answers exactly as Jaeger did when recorded: status, content type and body. */
+function replay(recording: JaegerRecording): Route {
+  return (_req, res) => {
+    res
+      .writeHead(recording.status, { 'content-type': recording.contentType ?? 'application/json' })
+      .end(recordedBodyText(recording));
+  };
+}
+
+const { traceIds } = jaegerRecordingInfo();
+const WINDOW = { start: Date.parse('2024-12-31T23:30:00Z') / 1000, end: Date.parse('2025-01-01T00:30:00Z') / 1000 };
+
+let server: TestServer;
+afterEach(() => server?.close());
+
+/** A Jaeger v2 that has `/api/v3`: the recorded v3 and UI answers by path. */
+function jaegerV2(extra: Record<string, Route> = {}): Promise<TestServer> {
+  return startServer({
+    '/api/v3/services': replay(jaegerRecording('v3-services')),
+    [`/api/v3/traces/${traceIds['plain-error']}`]: replay(jaegerRecording('v3-trace-plain-error')),
+    '/api/v3/traces/ffffffffffffffffffffffffffffffff': replay(jaegerRecording('v3-trace-missing')),
+    '/api/v3/traces': (req, res, url) =>
+      replay(
+        jaegerRecording(url.searchParams.get('query.service_name') === 'fraud' ? 'v3-search-fraud' : 'v3-search-none')
+      )(req, res, url),
+    '/api/traces': replay(jaegerRecording('ui-search-gateway-slow')),
+    ...extra,
+  });
+}
+
+/** A Jaeger without the v3 gateway: only the UI API. */
+function jaegerUiOnly(): Promise<TestServer> {
+  return startServer({
+    '/api/services': replay(jaegerRecording('ui-services')),
+    [`/api/traces/${traceIds['plain-error']}`]: replay(jaegerRecording('ui-trace-plain-error')),
+    '/api/traces/ffffffffffffffffffffffffffffffff': replay(jaegerRecording('ui-trace-missing')),
+    '/api/traces': replay(jaegerRecording('ui-search-fraud')),
+  });
+}
+
+describe('Jaeger client on /api/v3', () => {
+  it('loads a trace by id as OTLP that buildTrace reads as is', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin, name: 'Jaeger' });
+
+    const trace = await jaeger.getTrace(traceIds['plain-error'].toUpperCase());
+
+    expect(trace?.format).toBe('otlp');
+    const model = buildTrace(trace?.format === 'otlp' ? { resourceSpans: trace.resourceSpans } : null);
+    expect(model.traceId).toBe(traceIds['plain-error']);
+    expect(model.root?.name).toBe('GET /checkout');
+    expect(model.spans.some((span) => span.status === 'error')).toBe(true);
+    expect(server.requests.map((r) => r.pathname)).toEqual([
+      '/api/v3/services',
+      `/api/v3/traces/${traceIds['plain-error']}`,
+    ]);
+  });
+
+  it('answers null for a trace Jaeger does not have', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    expect(await jaeger.getTrace('ffffffffffffffffffffffffffffffff')).toBeNull();
+  });
+
+  it('splits the merged resource spans of a search into one trace per trace id', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+
+    const traces = await jaeger.search({ service: 'fraud', ...WINDOW, minDurationMs: 0.5, limit: 20 });
+
+    // fraud takes part in the healthy checkout and in the one whose fraud scoring times out.
+    expect(traces.map((t) => t.traceId).sort()).toEqual([traceIds.healthy, traceIds['swallowed-errors']].sort());
+    for (const t of traces) {
+      const model = buildTrace(t.format === 'otlp' ? { resourceSpans: t.resourceSpans } : null);
+      expect(model.traceId).toBe(t.traceId);
+      expect(model.issues).toEqual([]);
+      expect(model.services).toContain('fraud');
+    }
+    const sent = server.requests.find((r) => r.pathname === '/api/v3/traces')!.searchParams;
+    expect(Object.fromEntries(sent)).toEqual({
+      'query.service_name': 'fraud',
+      'query.start_time_min': '2024-12-31T23:30:00.000Z',
+      'query.start_time_max': '2025-01-01T00:30:00.000Z',
+      'query.duration_min': '500us',
+      'query.num_traces': '20',
+    });
+  });
+
+  it('reads v3’s 404 “No traces found” as an empty result', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    expect(await jaeger.search({ service: 'nobody', ...WINDOW, limit: 20 })).toEqual([]);
+  });
+
+  it('sends a search with tags to the UI API, because v3 over HTTP ignores them', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+
+    const traces = await jaeger.search({ service: 'gateway', ...WINDOW, tags: { error: 'true' }, limit: 20 });
+
+    expect(traces.every((t) => t.format === 'jaeger-ui')).toBe(true);
+    const sent = server.requests.find((r) => r.pathname === '/api/traces')!.searchParams;
+    expect(sent.get('tags')).toBe('{"error":"true"}');
+    expect(sent.get('start')).toBe(String(WINDOW.start * 1e6));
+    expect(server.requests.some((r) => r.pathname === '/api/v3/traces')).toBe(false);
+  });
+
+  it('lists services and asks once which API Jaeger has', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    expect(await jaeger.services()).toEqual(expect.arrayContaining(['gateway', 'payments', 'fraud', 'ledger']));
+    await jaeger.getTrace(traceIds['plain-error']);
+    expect(server.requests.filter((r) => r.pathname === '/api/v3/services')).toHaveLength(2); // probe + list
+    expect(await jaeger.api()).toBe('v3');
+  });
+});
+
+describe('Jaeger client falling back to the UI API', () => {
+  it('uses /api/traces when /api/v3 is missing, and keeps Jaeger’s own JSON for the converter', async () => {
+    server = await jaegerUiOnly();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+
+    const trace = await jaeger.getTrace(traceIds['plain-error']);
+    const found = await jaeger.search({ service: 'fraud', ...WINDOW, limit: 20 });
+
+    expect(await jaeger.api()).toBe('ui');
+    expect(trace).toMatchObject({ format: 'jaeger-ui', traceId: traceIds['plain-error'] });
+    expect(found.map((t) => t.traceId).sort()).toEqual([traceIds.healthy, traceIds['swallowed-errors']].sort());
+    expect(await jaeger.services()).toEqual(expect.arrayContaining(['gateway', 'fraud']));
+    expect(await jaeger.getTrace('ffffffffffffffffffffffffffffffff')).toBeNull();
+    const search = server.requests.find((r) => r.pathname === '/api/traces')!.searchParams;
+    expect(search.get('service')).toBe('fraud');
+    expect(search.get('limit')).toBe('20');
+  });
+});
+
+describe('Jaeger client errors', () => {
+  it('names Jaeger, the address and the status when Jaeger fails', async () => {
+    server = await jaegerV2({ '/api/v3/traces': text('storage unavailable', 500) });
+    const jaeger = createJaegerClient({ baseUrl: server.origin, name: 'Jaeger EU' });
+
+    const error = await failure(jaeger.search({ service: 'fraud', ...WINDOW, limit: 20 }));
+
+    expect(error).toMatchObject({ dataSource: 'Jaeger', dataSourceName: 'Jaeger EU', kind: 'http', status: 500 });
+    expect(error.message).toMatch(/^Jaeger \(Jaeger EU\) answered HTTP 500: storage unavailable\./);
+  });
+
+  it('retries the API probe after it failed instead of remembering the failure', async () => {
+    let calls = 0;
+    server = await startServer({
+      '/api/v3/services': (req, res, url) =>
+        calls++ === 0 ? text('warming up', 503)(req, res, url) : replay(jaegerRecording('v3-services'))(req, res, url),
+    });
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    expect((await failure(jaeger.api())).status).toBe(503);
+    expect(await jaeger.api()).toBe('v3');
+  });
+
+  it('refuses a malformed trace id or an empty service without sending anything', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    expect((await failure(jaeger.getTrace('not-a-trace/../../api'))).kind).toBe('invalid-request');
+    expect((await failure(jaeger.search({ service: '', ...WINDOW, limit: 1 }))).kind).toBe('invalid-request');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('says so when a 2xx answer is not Jaeger’s JSON', async () => {
+    server = await jaegerV2({ '/api/v3/traces': text('<html>login</html>', 200) });
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    expect((await failure(jaeger.search({ service: 'fraud', ...WINDOW, limit: 1 }))).kind).toBe('invalid-response');
+  });
+});

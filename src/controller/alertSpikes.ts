@@ -1,0 +1,269 @@
+/**
+ * From an Alertmanager alert group to spikes: each firing alert that a policy matches raises a spike on the
+ * service its label names, within the human guardrails plus the automatic-spike limits (per hour, cooldown per
+ * service, services at once); a resolved alert ends its spike when the policy says so. One decision per
+ * firing (fingerprint + startsAt) is recorded, so Alertmanager's repeats, and the same alert delivered to two
+ * replicas, change nothing. The whole group is handled in one serialised write transaction. A group is never
+ * refused for its size: Alertmanager does not retry a 4xx, so refusing a storm would also drop its resolutions;
+ * the limits bound what a storm can do, and each refusal is audited.
+ */
+import {
+  type AlertOutcome,
+  type AlertWebhookResult,
+  type AlertmanagerAlert,
+  OPERATION_NAME_PATTERN,
+  SERVICE_NAME_PATTERN,
+} from '../contract';
+import { type AlertLimits, type AlertPolicies, type AlertPolicy, matchPolicy } from './alertPolicies';
+import type { Clock } from './clock';
+import type { ApiError } from './errors';
+import { type Outcome, type Overrides, guardrailError } from './overrides';
+import type { ReloadingFile } from './reloadingFile';
+import { type AlertRef, type Storage, type StorageWrite, isActive } from './storage';
+
+export const ALERT_ACTOR = 'alertmanager';
+
+/** Automatic spikes in the last hour and services spiked now, kept current while a group is handled. */
+interface AutomaticUsage {
+  lastHour: number;
+  spiked: Set<string>;
+}
+
+interface Bounds {
+  limits: AlertLimits;
+  usage: AutomaticUsage;
+  known: Set<string>;
+}
+
+/** Labels kept in audit details: enough to recognise the alert, bounded so a storm cannot bloat the log. */
+const MAX_AUDIT_LABELS = 32;
+const MAX_AUDIT_LABEL_CHARS = 256;
+
+/** Control characters (PostgreSQL refuses NUL in text and JSONB; a line break would split a log line). */
+const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+
+function boundedLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels)
+      .slice(0, MAX_AUDIT_LABELS)
+      .map(([k, v]) => [oneLine(k.slice(0, MAX_AUDIT_LABEL_CHARS)), oneLine(v.slice(0, MAX_AUDIT_LABEL_CHARS))])
+  );
+}
+
+/** The audit reason: alert name, fingerprint and labels, on one line of at most 500 characters. */
+function reasonFor(alert: AlertmanagerAlert, verb: string): string {
+  const labels = Object.entries(alert.labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+  const text = `alert ${nameOf(alert)} (fingerprint ${alert.fingerprint}) ${verb}: ${labels}`;
+  return oneLine(text).slice(0, 500);
+}
+
+const nameOf = (alert: AlertmanagerAlert) => oneLine((alert.labels.alertname ?? '').slice(0, 256)) || '(no alertname)';
+
+const refOf = (alert: AlertmanagerAlert): AlertRef => ({
+  name: nameOf(alert),
+  fingerprint: alert.fingerprint,
+  startsAt: alert.startsAt,
+});
+
+export class AlertSpikes {
+  constructor(
+    private readonly storage: Storage,
+    private readonly overrides: Overrides,
+    private readonly policies: ReloadingFile<AlertPolicies>,
+    /** Services that polled, are in the strategies file or have overrides: only these may be spiked by alerts. */
+    private readonly knownServices: () => Promise<Set<string>>,
+    private readonly clock: Clock
+  ) {}
+
+  async handle(alerts: AlertmanagerAlert[]): Promise<AlertWebhookResult> {
+    const policies = this.policies.value;
+    const known = await this.knownServices();
+    const outcomes: Partial<Record<AlertOutcome, number>> = {};
+    const created: string[] = [];
+    await this.storage.write(async (tx) => {
+      const now = this.clock.now();
+      // Read once per group: the write lock is held, so only this loop changes them.
+      const usage: AutomaticUsage = {
+        lastHour: await tx.countAlertSpikesSince(now - 3600_000),
+        spiked: new Set(await tx.alertSpikedServices(now)),
+      };
+      for (const alert of alerts) {
+        const policy = matchPolicy(policies, alert.labels);
+        const result =
+          alert.status === 'resolved'
+            ? await this.resolve(tx, now, alert, policy)
+            : await this.fire(tx, now, alert, policy, { limits: policies.limits, usage, known });
+        outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+        if (result.overrideId !== undefined) {
+          created.push(result.overrideId);
+        }
+      }
+    });
+    if (created.length > 0 || (outcomes.ended ?? 0) > 0) {
+      this.overrides.changed();
+    }
+    return { received: alerts.length, outcomes, created };
+  }
+
+  private async fire(
+    tx: StorageWrite,
+    now: number,
+    alert: AlertmanagerAlert,
+    policy: AlertPolicy | undefined,
+    bounds: Bounds
+  ): Promise<{ outcome: AlertOutcome; overrideId?: string }> {
+    if (policy === undefined) {
+      return { outcome: 'unmatched' };
+    }
+    if (await tx.getAlertReceipt(alert.fingerprint, alert.startsAt)) {
+      return { outcome: 'duplicate' };
+    }
+    const service = alert.labels[policy.serviceLabel];
+    const decision = await this.decide(tx, now, alert, policy, bounds, service);
+    if (decision.ok) {
+      bounds.usage.lastHour += 1;
+      bounds.usage.spiked.add(service!);
+    }
+    await tx.insertAlertReceipt({
+      fingerprint: alert.fingerprint,
+      startsAt: alert.startsAt,
+      alertName: nameOf(alert),
+      receivedAt: now,
+      outcome: decision.ok ? 'created' : 'denied',
+      overrideId: decision.ok ? decision.value : null,
+      resolvedAt: null,
+    });
+    if (decision.ok) {
+      return { outcome: 'created', overrideId: decision.value };
+    }
+    const validService = service !== undefined && SERVICE_NAME_PATTERN.test(service);
+    await tx.appendAudit({
+      at: now,
+      type: 'denied',
+      // A value outside the service alphabet is not written where service names go (logs, filters, queries).
+      service: validService ? service : '',
+      operation: null,
+      overrideId: null,
+      actor: ALERT_ACTOR,
+      reason: reasonFor(alert, 'firing'),
+      details: {
+        attempted: 'create',
+        policy: policy.name,
+        alert: refOf(alert),
+        labels: boundedLabels(alert.labels),
+        code: decision.error.code,
+        message: decision.error.message,
+        ...(decision.error.details as object),
+      },
+    });
+    return { outcome: 'denied' };
+  }
+
+  /** Checks the alert's labels and the automatic-spike limits, then creates the spike within the guardrails. */
+  private async decide(
+    tx: StorageWrite,
+    now: number,
+    alert: AlertmanagerAlert,
+    policy: AlertPolicy,
+    { limits, usage, known }: Bounds,
+    service: string | undefined
+  ): Promise<Outcome<string>> {
+    const deny = (error: ApiError): Outcome<string> => ({ ok: false, error });
+    if (service === undefined || !SERVICE_NAME_PATTERN.test(service)) {
+      return deny(
+        guardrailError(
+          service === undefined
+            ? `alert has no label "${policy.serviceLabel}" to name the service (policy ${policy.name})`
+            : `label "${policy.serviceLabel}" is not a service name: 1–128 characters of ASCII letters, digits and . _ - / : @`,
+          { guardrail: 'serviceLabel', label: policy.serviceLabel }
+        )
+      );
+    }
+    const operation = policy.operationLabel === undefined ? policy.operation : alert.labels[policy.operationLabel];
+    if (operation !== undefined && !OPERATION_NAME_PATTERN.test(operation)) {
+      return deny(
+        guardrailError(`label "${policy.operationLabel ?? ''}" is not an operation name: printable ASCII on one line`, {
+          guardrail: 'operationLabel',
+          label: policy.operationLabel,
+        })
+      );
+    }
+    if (!known.has(service)) {
+      return deny(
+        guardrailError(
+          `service "${service}" is unknown to this controller (it never polled and is not in the strategies file)`,
+          { guardrail: 'knownService', service }
+        )
+      );
+    }
+    if (usage.lastHour >= limits.maxSpikesPerHour) {
+      return deny(
+        guardrailError(`${usage.lastHour} automatic spikes started in the last hour, the maximum`, {
+          guardrail: 'maxSpikesPerHour',
+          limit: limits.maxSpikesPerHour,
+          active: usage.lastHour,
+        })
+      );
+    }
+    if (!usage.spiked.has(service) && usage.spiked.size >= limits.maxServicesSpiked) {
+      return deny(
+        guardrailError(`${usage.spiked.size} services have automatic spikes now, the maximum`, {
+          guardrail: 'maxServicesSpiked',
+          limit: limits.maxServicesSpiked,
+          active: usage.spiked.size,
+        })
+      );
+    }
+    const last = await tx.lastAlertSpikeAt(service);
+    if (last !== null && now - last < limits.serviceCooldownSeconds * 1000) {
+      return deny(
+        guardrailError(
+          `service "${service}" had an automatic spike ${Math.round((now - last) / 1000)} seconds ago; the cooldown is ${limits.serviceCooldownSeconds} seconds`,
+          { guardrail: 'serviceCooldownSeconds', limit: limits.serviceCooldownSeconds }
+        )
+      );
+    }
+    const outcome = await this.overrides.createIn(
+      tx,
+      now,
+      {
+        service,
+        ...(operation === undefined ? {} : { operation }),
+        samplingRate: policy.samplingRate,
+        durationSeconds: policy.durationSeconds,
+        ...(policy.stopAfterTraces === undefined ? {} : { stopAfterTraces: policy.stopAfterTraces }),
+        reason: reasonFor(alert, 'firing'),
+        alert: refOf(alert),
+      },
+      ALERT_ACTOR
+    );
+    return outcome.ok ? { ok: true, value: outcome.value.id } : outcome;
+  }
+
+  private async resolve(
+    tx: StorageWrite,
+    now: number,
+    alert: AlertmanagerAlert,
+    policy: AlertPolicy | undefined
+  ): Promise<{ outcome: AlertOutcome; overrideId?: string }> {
+    const receipt = await tx.getAlertReceipt(alert.fingerprint, alert.startsAt);
+    if (receipt === undefined) {
+      return { outcome: policy === undefined ? 'unmatched' : 'resolved' };
+    }
+    if (!(await tx.claimAlertResolution(alert.fingerprint, alert.startsAt, now))) {
+      return { outcome: 'duplicate' };
+    }
+    const o = receipt.overrideId === null ? undefined : await tx.getOverride(receipt.overrideId);
+    // The policy as it reads now decides; one removed since the spike started leaves it to its limits.
+    if (o === undefined || !isActive(o, now) || !policy?.endOnResolve) {
+      return { outcome: 'resolved' };
+    }
+    await this.overrides.revertIn(tx, now, o, ALERT_ACTOR, reasonFor(alert, 'resolved'), {
+      policy: policy.name,
+      alert: refOf(alert),
+    });
+    return { outcome: 'ended' };
+  }
+}
