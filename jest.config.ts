@@ -1,7 +1,8 @@
 /**
  * Four Jest projects: `app` renders React in jsdom, `node` runs everything that is plain TypeScript
  * (analysis, queries, contract, controller, demo), `e2e` starts the real stack (Jaeger, Prometheus, controller,
- * demo), and `dist` inspects the production bundle after `npm run build`.
+ * demo) and drives the built plugin in Chromium against it, and `dist` inspects the production bundle after
+ * `npm run build`.
  */
 import type { Config } from 'jest';
 
@@ -84,6 +85,9 @@ const config: Config = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/e2e/**/*.test.ts'],
       transform: swc,
+      // The flows use the controller tests' support (it imports the controller, which verifies ID tokens with jose,
+      // ESM only).
+      transformIgnorePatterns: ['node_modules/(?!(jose)/)'],
     },
     {
       displayName: 'dist',

@@ -10,7 +10,7 @@ import {
   plainError,
   toTempoJson,
 } from '../../../analysis/fixtures';
-import { FakeBackend, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
+import { FakeBackend, type Reply, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import type { AppSettings } from '../../settings';
 import { IncidentPage } from './IncidentPage';
@@ -249,6 +249,38 @@ describe('IncidentPage: anomalous traces', () => {
   });
 });
 
+describe('IncidentPage: a slow trace backend', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** Answers after `ms` of (fake) time, like a backend under load. */
+  const after = (ms: number, reply: Reply) => (): Promise<Reply> =>
+    new Promise((resolve) => setTimeout(() => resolve(reply), ms));
+
+  it('asks the trace backend once per load while faster answers re-render the page', async () => {
+    const trace = plainError();
+    tempoServes([trace]);
+    mockBackend.on(
+      'GET',
+      `${TEMPO}/api/search`,
+      after(6000, ok({ traces: [{ traceID: traceIdOf(trace), rootServiceName: 'gateway' }] }))
+    );
+    // Prometheus and the controller answer while the search is still out, each answer a re-render seconds later.
+    mockBackend
+      .on('GET', `${PROM}/api/v1/query_range`, after(1500, emptyMatrix))
+      .on('GET', `${PROM}/api/v1/query`, after(3000, emptyVector));
+    renderPage();
+
+    for (let elapsed = 0; elapsed < 8000; elapsed += 500) {
+      await act(async () => jest.advanceTimersByTime(500));
+    }
+
+    expect(mockBackend.sent(`${TEMPO}/api/search`)).toHaveLength(1);
+    expect(await screen.findByRole('table', { name: 'Anomalous traces, worst first' })).toBeInTheDocument();
+    expect(mockBackend.sent(`${TEMPO}/api/v2/traces/`)).toHaveLength(1);
+  });
+});
+
 describe('IncidentPage: scope', () => {
   it("scopes every query to the services of the viewer's teams", async () => {
     tempoServes([]);
@@ -373,6 +405,23 @@ describe('IncidentPage: sampling', () => {
     });
     expect(await screen.findByText(/within about 30 s/)).toBeInTheDocument();
   });
+
+  it("shows the controller's refusal inside the open dialog, where the responder is looking", async () => {
+    tempoServes([]);
+    mockBackend.on(
+      'POST',
+      `${CONTROLLER}/overrides`,
+      fail(403, { error: { code: 'forbidden', message: 'none of your teams (identity) owns gateway' } })
+    );
+    renderPage('/incident?raise=gateway');
+
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-8');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Raise sampling' }));
+
+    const refusal = await within(dialog).findByRole('alert', { name: 'The controller refused' });
+    expect(refusal).toHaveTextContent('none of your teams (identity) owns gateway');
+  }, 15_000);
 
   it('reverts and extends a spike through the route', async () => {
     tempoServes([]);

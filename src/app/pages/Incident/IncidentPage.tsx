@@ -198,6 +198,7 @@ export function IncidentPage() {
                       onSubmit={page.raise}
                       onDismiss={page.closeRaise}
                       busy={page.busy}
+                      error={page.actionError}
                     />
                   )}
                 </Stack>

@@ -16,6 +16,8 @@ export interface RaiseSamplingDialogProps {
   onSubmit: (body: CreateOverrideBody) => void;
   onDismiss: () => void;
   busy: boolean;
+  /** The controller's answer to the last attempt; shown here because the modal hides the page behind it. */
+  error?: string;
 }
 
 export function RaiseSamplingDialog({
@@ -25,6 +27,7 @@ export function RaiseSamplingDialog({
   onSubmit,
   onDismiss,
   busy,
+  error,
 }: RaiseSamplingDialogProps) {
   const [draft, setDraft] = useState<RaiseDraft>(() => initialDraft(service, guardrails, prefill));
   const [problems, setProblems] = useState<RaiseProblems>({});
@@ -100,6 +103,11 @@ export function RaiseSamplingDialog({
         <Field label="Reason" description="Shown to other responders and kept in the audit log" {...field('reason')}>
           <Input {...input('reason')} placeholder="e.g. INC-123: checkout 5xx, need full traces" />
         </Field>
+        {error && (
+          <Alert severity="error" title="The controller refused">
+            {error}
+          </Alert>
+        )}
         <Modal.ButtonRow>
           <Button variant="secondary" fill="outline" onClick={onDismiss}>
             Cancel

@@ -3,6 +3,7 @@
  * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, and the
  * service whose Raise sampling dialog is open (`raise`, so the Trace page can link straight to it).
  */
+import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { type DateTime, type RawTimeRange, type TimeRange, dateTime, rangeUtil } from '@grafana/data';
 
@@ -29,8 +30,16 @@ type Change = Partial<{
 
 export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => void] {
   const [params, setParams] = useSearchParams();
+  const from = params.get('from');
+  const to = params.get('to');
+  // One object per URL, not per render: the page evaluates `now` whenever `raw` changes identity, and a
+  // re-render while a slow load is under way would otherwise move the range and restart the load (issue 14).
+  const raw = useMemo(
+    () => ({ from: timeParam(from, DEFAULT_RANGE.from), to: timeParam(to, DEFAULT_RANGE.to) }),
+    [from, to]
+  );
   const state: IncidentUrlState = {
-    raw: { from: timeParam(params.get('from'), DEFAULT_RANGE.from), to: timeParam(params.get('to'), DEFAULT_RANGE.to) },
+    raw,
     scope: parseScopeChoice(params.get('scope')),
     service: params.get('service') || undefined,
     rule: (params.get('rule') as RuleId | null) || undefined,

@@ -30,7 +30,8 @@ export function useIncident() {
   const ownership = useMemo(() => settings.ownership ?? [], [settings.ownership]);
   const scope = useScope(url.scope, url.service, ownership);
   const resolved = scope.status === 'done' && scope.value.resolved.ok ? scope.value.resolved : undefined;
-  // The range is evaluated at load time; a refresh re-evaluates `now`.
+  // `now` is evaluated when the URL's range changes or on a refresh, never on a mere re-render: `url.raw`
+  // keeps its identity while the URL does.
   const range = useMemo(() => toTimeRange(url.raw), [url.raw, refreshes]); // eslint-disable-line react-hooks/exhaustive-deps
   const start = Math.floor(range.from.valueOf() / 1000);
   const end = Math.floor(range.to.valueOf() / 1000);
@@ -79,7 +80,11 @@ export function useIncident() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [raisedSpike, setRaisedSpike] = useState<Override>();
-  const openRaise = (service: string | undefined) => setUrl({ raise: service });
+  const openRaise = (service: string | undefined) => {
+    // A refusal belongs to the attempt it answered, not to the next dialog.
+    setActionError(undefined);
+    setUrl({ raise: service });
+  };
 
   const act = async (action: () => Promise<Override>, after?: (o: Override) => void) => {
     setBusy(true);

@@ -1,0 +1,36 @@
+/**
+ * The end-to-end flows (`npm run test:e2e`): one environment — the real stack, the preview host with the built
+ * plugin, Chromium — shared by the flows, which run one after another.
+ */
+import { afterAll, beforeAll, jest } from '@jest/globals';
+
+import { type Environment, startEnvironment } from './environment';
+import { outageFlows } from './outages.flow';
+import { permissionFlows } from './permissions.flow';
+import { samplingFlows } from './sampling.flow';
+import { settingsFlows } from './settings.flow';
+import { traceFlows } from './traces.flow';
+
+jest.setTimeout(120_000);
+
+let environment: Environment | undefined;
+const env = () => {
+  if (!environment) {
+    throw new Error('the environment did not start');
+  }
+  return environment;
+};
+
+beforeAll(async () => {
+  environment = await startEnvironment();
+}, 900_000);
+
+afterAll(async () => {
+  await environment?.stop();
+}, 60_000);
+
+settingsFlows(env);
+permissionFlows(env);
+samplingFlows(env);
+traceFlows(env);
+outageFlows(env);

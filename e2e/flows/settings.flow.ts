@@ -1,0 +1,39 @@
+/**
+ * The settings page as an org Admin sees it: the connections as saved, the controller token only reported as
+ * configured — its value reaches the browser in no response.
+ */
+import { expect } from '@jest/globals';
+
+import type { Environment } from './environment';
+
+export function settingsFlows(env: () => Environment) {
+  describe('the settings page', () => {
+    it('shows the saved connections and never sends the controller token to the browser', async () => {
+      const bodies: string[] = [];
+      const page = await env().browser.open('admin', '/');
+      const collect = (response: { text(): Promise<string> }) => {
+        response.text().then(
+          (text) => bodies.push(text),
+          () => {}
+        );
+      };
+      page.on('response', collect);
+      try {
+        await page.goto(`${env().host.url}/plugins/seed-tracingops-app`);
+        await page.getByText('Connections', { exact: true }).waitFor();
+        const token = page.getByRole('textbox', { name: /Sampling controller token/ });
+        // Grafana's SecretInput for a stored secret: a disabled field reading "configured", and Reset.
+        expect(await token.inputValue()).toBe('configured');
+        expect(await token.isDisabled()).toBe(true);
+        await page.getByText(env().dataSourceName(env().tracesDataSourceUid)).first().waitFor();
+        await page.screenshot({ path: env().screenshot('settings') });
+        await page.waitForLoadState('networkidle');
+      } finally {
+        page.off('response', collect);
+      }
+      expect(bodies.length).toBeGreaterThan(3);
+      expect(bodies.filter((body) => body.includes(env().controllerToken))).toEqual([]);
+      expect(await page.content()).not.toContain(env().controllerToken);
+    });
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * Injected faults found by the analysis from live Jaeger data, through the app's own clients in the browser: the
+ * incident page lists the demo's faulty traces with the right finding, a row opens the Trace page at the evidence
+ * span, and the frames handed to Grafana's traces, time-series and logs panels hold that trace.
+ */
+import { expect } from '@jest/globals';
+import type { Page } from 'playwright-core';
+
+import { type JaegerTrace, controllerCall } from '../stack/backends';
+import type { FrameSummary } from '../host/page/PanelFrames';
+import type { Environment } from './environment';
+
+const INCIDENT = '/a/seed-tracingops-app/incident';
+
+async function framesOf(page: Page, pluginId: string): Promise<FrameSummary[]> {
+  const placeholder = page.locator(`[data-testid="panel-placeholder"][data-plugin-id="${pluginId}"]`).first();
+  await placeholder.waitFor();
+  return JSON.parse((await placeholder.getAttribute('data-frames')) ?? '[]') as FrameSummary[];
+}
+
+/** `count` checkouts through the gateway, `concurrency` at a time, as customers would send them. */
+async function checkouts(gateway: string, count: number, concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        const response = await fetch(`${gateway}/checkout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ user: 'user-1', account: 'acct-1', amount: 42 }),
+        });
+        await response.arrayBuffer();
+      }
+    })
+  );
+}
+
+const column = (frame: FrameSummary, name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
+
+export function traceFlows(env: () => Environment) {
+  describe('faults found in live traces', () => {
+    it('lists the traces of the injected faults with the right finding, from live Jaeger data', async () => {
+      const { stack } = env();
+      await stack.setFaults(['poolExhaustion', 'nPlusOne', 'swallowedErrors']);
+      // Every checkout kept, as a responder would raise it, so the faulty traces all reach Jaeger.
+      const spike = await controllerCall<{ id: string }>(stack, 'POST', '/overrides', {
+        body: { service: 'gateway', samplingRate: 1, durationSeconds: 600, reason: 'e2e: faults on' },
+      });
+      await new Promise((r) => setTimeout(r, stack.pollIntervalMs + 1000));
+      try {
+        await checkouts(stack.urls.demo.gateway, 24, 6);
+      } finally {
+        await controllerCall(stack, 'POST', `/overrides/${spike.id}/revert`, { body: { reason: 'e2e done' } });
+        await stack.setFaults([]);
+      }
+      const page = await env().browser.open('editor', `${INCIDENT}?from=now-5m&to=now`);
+      const table = page.getByRole('table', { name: 'Anomalous traces, worst first' });
+      await table.waitFor({ timeout: 60_000 });
+      const findings = (await table.getByRole('row').allTextContents()).join('\n');
+      expect(findings).toContain('Bottleneck'); // pool exhaustion: the wait in db.pool.acquire
+      expect(findings).toContain('N+1'); // one ledger query per row
+      expect(findings).toContain('Retry storm'); // fraud fails, payments retries it three times
+      // The overview and the worst rows: the whole list would make a large image.
+      await page.screenshot({ path: env().screenshot('incident'), clip: { x: 0, y: 0, width: 1280, height: 620 } });
+    }, 180_000);
+
+    it('opens the Trace page at the evidence span from a row, and hands that trace to the panels', async () => {
+      const page = await env().browser.open('editor', `${INCIDENT}?from=now-5m&to=now&rule=bottleneck`);
+      const row = page
+        .getByRole('table', { name: 'Anomalous traces, worst first' })
+        .getByRole('row', { name: /^Open the trace of/ })
+        .first();
+      await row.waitFor({ timeout: 60_000 });
+      // The row's explanation names its evidence span as `service operation`.
+      const named = /`(\S+) ([^`]+)`/.exec((await row.textContent()) ?? '');
+      expect(named).not.toBeNull();
+      await row.getByRole('cell').nth(2).click();
+      await page.waitForURL(/\/a\/seed-tracingops-app\/trace\?traceId=[0-9a-f]{32}&spanId=[0-9a-f]{16}/);
+      const opened = new URL(page.url());
+      const traceId = opened.searchParams.get('traceId')!;
+      const spanId = opened.searchParams.get('spanId')!;
+      await page.getByText(`Trace ${traceId}`).waitFor({ timeout: 30_000 });
+
+      // The trace as Jaeger holds it is the trace handed to the traces panel, with the evidence span in it.
+      const byId = await fetch(`${env().stack.urls.jaegerQuery}/api/traces/${traceId}`);
+      const [jaegerTrace] = ((await byId.json()) as { data: JaegerTrace[] }).data;
+      const [frame] = await framesOf(page, 'traces');
+      expect(frame).toBeDefined();
+      expect(new Set(column(frame!, 'traceID'))).toEqual(new Set([traceId]));
+      expect(new Set(column(frame!, 'spanID'))).toEqual(new Set(jaegerTrace!.spans.map((s) => s.spanID)));
+      expect(column(frame!, 'spanID')).toContain(spanId);
+      const at = column(frame!, 'spanID').indexOf(spanId);
+      expect([column(frame!, 'serviceName')[at], column(frame!, 'operationName')[at]]).toEqual([named![1], named![2]]);
+
+      // The RED metrics of the trace's services come from Prometheus' span metrics.
+      const series = await framesOf(page, 'timeseries');
+      expect(series.length).toBeGreaterThan(0);
+      expect(series.every((f) => f.length > 0)).toBe(true);
+      // No Loki in this stack: the logs panel gets nothing and the page says why instead.
+      expect(await page.locator('[data-plugin-id="logs"]').count()).toBe(0);
+      await page.screenshot({ path: env().screenshot('trace') });
+    }, 180_000);
+  });
+}
