@@ -55,8 +55,6 @@ const config: Config = {
     {
       displayName: 'app',
       testEnvironment: 'jsdom',
-      // Pages typed into field by field with user-event take seconds each on 2 shared cores; 5 s cut them off.
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/src/app/**/*.test.{ts,tsx}'],
       setupFilesAfterEnv: ['<rootDir>/src/app/testing/jest-setup.ts'],
       moduleNameMapper: {
