@@ -220,7 +220,7 @@ describe('the real stack', () => {
     const payments = (await (await fetch(`${stack.urls.demo.payments}/faults`)).json()) as { faults: object };
     await controllerCall(stack, 'POST', `/overrides/${spike.id}/revert`, { body: { reason: 'e2e done' } });
     expect(statuses).toEqual([200, 200, 200, 503, 503, 503, 200, 200, 200]);
-    expect(payments.faults).toEqual({ poolExhaustion: false, nPlusOne: false });
+    expect(payments.faults).toEqual({ poolExhaustion: false, nPlusOne: false, slowLedgerShard: false });
 
     const search = { service: 'fraud', operation: 'POST /score', startMs: from, endMs: Date.now() + 5000 };
     const all = await eventually('the nine screenings in Jaeger', async () => {
