@@ -10,6 +10,9 @@ import { type RootTarget, RootTraffic, sampledFraction, sampledRequests, switchT
 import { type RunningStack, startStack } from './stack';
 
 jest.setTimeout(240_000);
+// Real processes on 2 shared cores: a flow that misses a latency bound once (a poll or an export delayed by the
+// machine) is tried once more, and its first failure is printed; a broken behaviour fails both tries.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 const POLL_MS = 2000;
 /** The controller answers at once; what is left is the sampler's poll interval and the request that carries it. */
@@ -109,8 +112,11 @@ describe('the real stack', () => {
           stack.urls.prometheus,
           'sum by (service_name, span_name, job) (traces_span_metrics_calls_total{span_kind="SPAN_KIND_SERVER"})'
         );
-        const names = samples.map((s) => `${s.metric.service_name} ${s.metric.span_name}`);
-        return names.includes('payments POST /payments') && names.includes('fraud POST /score') ? samples : undefined;
+        // A series can first be scraped at 0, before the connector has flushed its first calls.
+        const counted = samples.filter((s) => s.value > 0).map((s) => `${s.metric.service_name} ${s.metric.span_name}`);
+        return counted.includes('payments POST /payments') && counted.includes('fraud POST /score')
+          ? samples
+          : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 1000 }
     );
