@@ -53,6 +53,8 @@ export function controllerSpec(
       CONTROLLER_PORT: String(ports.controller),
       SQLITE_PATH: join(workDir, 'controller.db'),
       STRATEGIES_FILE: options.strategiesFile,
+      // Goal-bounded spikes count traces from the stack's span metrics.
+      PROMETHEUS_URL: `http://127.0.0.1:${ports.prometheus}`,
       POLL_INTERVAL_HINT_SECONDS: String(Math.max(1, Math.ceil(options.pollIntervalMs / 1000))),
       // One replica: its own changes reach the sampling endpoint at once.
       OVERRIDE_CACHE_MS: '0',
