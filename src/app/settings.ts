@@ -41,6 +41,22 @@ export interface AppSettings {
   /** Only the thresholds that differ from the defaults are stored. */
   analysis?: Partial<AnalysisSettings>;
   redaction?: Partial<RedactionSettings>;
+  /**
+   * Candidate traces the incident page analyses per load (1–2,000): Tempo's search limit, Jaeger's cap after
+   * de-duplication. Unset: 40 on Tempo, 150 on Jaeger. More costs fetches, not the page's responsiveness: the
+   * analysis runs in a worker.
+   */
+  maxCandidates?: number;
+}
+
+/** Bounds of `maxCandidates`. */
+export const MAX_CANDIDATES_RANGE = { min: 1, max: 2000 } as const;
+
+function maxCandidatesProblem(value: unknown): string | undefined {
+  const { min, max } = MAX_CANDIDATES_RANGE;
+  return value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max)
+    ? undefined
+    : `Candidate traces per load must be a whole number from ${min} to ${max}`;
 }
 
 export interface AppSecureSettings {
@@ -76,6 +92,7 @@ export interface SettingsProblems {
   /** By row index of the ownership table. */
   ownership?: Record<number, string>;
   spanMetricsNamespace?: string;
+  maxCandidates?: string;
   analysis?: Partial<Record<keyof AnalysisSettings, string>>;
   redaction?: Partial<Record<'allowKeys' | 'secretKeyPatterns' | 'valuePatterns', string>>;
 }
@@ -164,6 +181,10 @@ export function settingsProblems(settings: AppSettings): SettingsProblems {
     problems.spanMetricsNamespace =
       "A metric-name prefix such as traces_span_metrics (letters, digits and _; the connector's dots become _)";
   }
+  const maxCandidates = maxCandidatesProblem(settings.maxCandidates);
+  if (maxCandidates) {
+    problems.maxCandidates = maxCandidates;
+  }
   const analysis = analysisProblems(settings.analysis ?? {});
   if (analysis && Object.keys(analysis).length > 0) {
     problems.analysis = analysis;
@@ -194,6 +215,10 @@ export function hasProblems(problems: SettingsProblems): boolean {
 export interface ResolvedSettings {
   analysis: AnalysisSettings;
   redactor: Redactor;
+  /** What `redactor` was compiled from, for code that compiles its own (the analysis worker). */
+  redaction: RedactionSettings;
+  /** Candidate traces per load; undefined for the backend's default. */
+  maxCandidates?: number;
   /** Says which stored values were ignored, for a warning on the page. */
   ignored: string[];
 }
@@ -206,12 +231,19 @@ export function resolveSettings(settings: AppSettings | undefined): ResolvedSett
   } catch (e) {
     ignored.push(`rule thresholds (${(e as Error).message}); using the defaults`);
   }
+  let redaction: RedactionSettings = { ...DEFAULT_REDACTION_SETTINGS, ...settings?.redaction };
   let redactor: Redactor;
   try {
-    redactor = compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, ...settings?.redaction });
+    redactor = compileRedaction(redaction);
   } catch (e) {
     ignored.push(`redaction patterns (${(e as Error).message}); using the defaults`);
-    redactor = compileRedaction(DEFAULT_REDACTION_SETTINGS);
+    redaction = DEFAULT_REDACTION_SETTINGS;
+    redactor = compileRedaction(redaction);
   }
-  return { analysis, redactor, ignored };
+  const candidatesProblem = maxCandidatesProblem(settings?.maxCandidates);
+  if (candidatesProblem) {
+    ignored.push(`candidate traces per load (${candidatesProblem}); using the default`);
+  }
+  const maxCandidates = candidatesProblem ? undefined : settings?.maxCandidates;
+  return { analysis, redactor, redaction, maxCandidates, ignored };
 }

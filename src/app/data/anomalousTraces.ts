@@ -1,49 +1,34 @@
 /**
  * Finding the anomalous traces of a scope and time range: candidates from the trace backend (on
  * Tempo a TraceQL search for spans in error or slow, then the full traces; on Jaeger per-service
- * searches, see `jaegerCandidates`), then the trace pipeline of `traceAnalysis` (baselines, analysis,
- * redaction for display) and ranking. Baselines are optional: without Prometheus the `slow` rule stays
- * silent and the page says why.
+ * searches, see `jaegerCandidates`), analysed off the page's thread as they arrive (`analysisWorker`:
+ * the analysis of `traceAnalysis`'s pipeline — baselines, rules on the real trace, redaction for
+ * display), and ranked. The rows found so far are reported while the rest is fetched and analysed.
+ * Baselines are optional: without Prometheus the `slow` rule stays silent and the page says why.
  */
-import {
-  type AnalysisSettings,
-  type Finding,
-  type Redactor,
-  type RuleId,
-  type Severity,
-  analyzeTrace,
-  rankTraces,
-} from '../../analysis';
-import type { JaegerClient, PrometheusClient, TempoClient } from '../../clients';
+import type { AnalysisSettings, RedactionSettings } from '../../analysis';
+import type { PrometheusClient, TempoClient, JaegerClient } from '../../clients';
 import { type Scope, type SpanMetricsFlavour, type TraceAttributeFilter, traceqlCandidates } from '../../queries';
-import { findJaegerCandidates } from './jaegerCandidates';
+import { openCandidateAnalysis } from './analysisWorker';
+import type { AnomalousTrace, CandidateAnalysis, CandidateAnalysisEvent, CandidateJson } from './candidateAnalysis';
+import { JAEGER_MAX_TRACES, leftOutNote, searchJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
-import { type AnalysedTrace, forDisplay, loadBaselines } from './traceAnalysis';
+import { loadBaselines } from './traceAnalysis';
+
+export type { AnomalousTrace } from './candidateAnalysis';
 
 /** Spans at least this slow are candidates even without errors; the rules decide whether they are anomalous. */
 export const CANDIDATE_SLOW_SPAN_MS = 500;
-/** Candidates fetched and analysed per load; Tempo returns the most recent first. */
+/** Candidates fetched and analysed per load on Tempo unless the settings say otherwise; Tempo returns the most recent first. */
 export const CANDIDATE_LIMIT = 40;
 const FETCH_CONCURRENCY = 4;
-
-export interface AnomalousTrace {
-  traceId: string;
-  rootService: string;
-  rootOperation: string;
-  startUnixMs: number;
-  durationMs: number;
-  /** Root duration over the p99 of its service+operation; undefined without a baseline. */
-  baselineRatio?: number;
-  score: number;
-  rules: Array<{ rule: RuleId; severity: Severity }>;
-  /** The worst finding, explanation redacted. */
-  worst: Finding;
-  /** The span the worst finding points at, to open the trace focused on it. */
-  evidenceSpanId?: string;
-}
+/** The list is re-rendered at most this often while traces arrive; the first rows are shown at once. */
+export const PROGRESS_INTERVAL_MS = 250;
 
 export interface AnomalousTraces {
+  /** Ranked, worst first. */
   traces: AnomalousTrace[];
+  /** Candidates analysed so far; all of them once the load is done. */
   candidates: number;
   /** Why the `slow` rule could not run, if it could not. */
   baselineProblem?: string;
@@ -63,44 +48,69 @@ export interface AnomalousTracesQuery {
   start: number;
   end: number;
   settings: AnalysisSettings;
-  redactor: Redactor;
+  /** Compiled where the analysis runs (a redactor's functions cannot be posted to a worker). */
+  redaction: RedactionSettings;
+  /** Candidates analysed per load; the backend's default (`CANDIDATE_LIMIT`, `JAEGER_MAX_TRACES`) when omitted. */
+  maxCandidates?: number;
   /** Attribute values a responder narrowed the list to ("Why these traces?"); Tempo only. */
   filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
 
-async function tempoCandidates(tempo: TempoClient, q: AnomalousTracesQuery) {
+/** Most anomalous first, as `rankTraces` orders analyses: worst severity, score, longer duration, trace id. */
+const SEVERITY_RANK = { critical: 3, warning: 2, info: 1 } as const;
+export function rankRows(rows: readonly AnomalousTrace[]): AnomalousTrace[] {
+  return [...rows].sort(
+    (a, b) =>
+      SEVERITY_RANK[b.worst.severity] - SEVERITY_RANK[a.worst.severity] ||
+      b.score - a.score ||
+      b.durationMs - a.durationMs ||
+      (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)
+  );
+}
+
+/** Fetches Tempo's candidates a few at a time, handing each trace on as it arrives; resolves to how many there were. */
+async function tempoCandidates(
+  tempo: TempoClient,
+  q: AnomalousTracesQuery,
+  onTraces: (traces: CandidateJson[]) => void
+): Promise<number> {
   const options = { signal: q.signal };
   const { traces: candidates } = await tempo.search(
     {
       query: traceqlCandidates(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
       start: q.start,
       end: q.end,
-      limit: CANDIDATE_LIMIT,
+      limit: q.maxCandidates ?? CANDIDATE_LIMIT,
     },
     options
   );
-  const fetched = await mapLimited(candidates, FETCH_CONCURRENCY, (c) =>
-    tempo.getTrace(c.traceId, { start: q.start, end: q.end }, options)
-  );
-  return { count: candidates.length, traces: fetched.filter((trace) => trace !== null) as unknown[] };
+  await mapLimited(candidates, FETCH_CONCURRENCY, async (c) => {
+    const trace = await tempo.getTrace(c.traceId, { start: q.start, end: q.end }, options);
+    if (trace) {
+      onTraces([trace]);
+    }
+  });
+  return candidates.length;
 }
 
-function candidateTraces(q: AnomalousTracesQuery): Promise<{ count: number; traces: unknown[]; truncated?: string }> {
-  if (q.jaeger) {
-    return findJaegerCandidates({ ...q, jaeger: q.jaeger, slowSpanMs: CANDIDATE_SLOW_SPAN_MS }).then((found) => ({
-      count: found.traces.length,
-      traces: found.traces,
-      truncated: found.truncated,
-    }));
-  }
-  if (q.tempo) {
-    return tempoCandidates(q.tempo, q);
-  }
-  return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
+function abortError(): Error {
+  const error = new Error('The load was cancelled');
+  error.name = 'AbortError';
+  return error;
 }
 
-export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<AnomalousTraces> {
+/**
+ * The anomalous traces of the query; `onProgress` gets the ranked rows found so far while candidates are still
+ * fetched and analysed (never after the promise settled or the signal aborted).
+ */
+export function findAnomalousTraces(
+  q: AnomalousTracesQuery,
+  onProgress: (partial: AnomalousTraces) => void = () => {}
+): Promise<AnomalousTraces> {
+  if (!q.jaeger && !q.tempo) {
+    return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
+  }
   const baselines = loadBaselines({
     prometheus: q.prometheus,
     flavour: q.flavour,
@@ -109,40 +119,91 @@ export async function findAnomalousTraces(q: AnomalousTracesQuery): Promise<Anom
     windowSeconds: q.end - q.start,
     signal: q.signal,
   });
-  const [candidates, baseline] = await Promise.all([candidateTraces(q), baselines]);
-  const analyses = rankTraces(
-    candidates.traces
-      .map((trace) => analyzeTrace(trace, { settings: q.settings, baselines: baseline.baselines }))
-      .filter((analysis) => analysis.findings.length > 0)
-  );
 
-  return {
-    candidates: candidates.count,
-    truncated: candidates.truncated,
-    baselineProblem: baseline.problem,
-    traces: analyses.map((analysis) => listRow(forDisplay(analysis, baseline.baselines, q.redactor))),
-  };
-}
+  return new Promise<AnomalousTraces>((resolve, reject) => {
+    const rows: AnomalousTrace[] = [];
+    let analysed = 0;
+    let baselineProblem: string | undefined;
+    let settled = false;
+    let analysis: CandidateAnalysis | undefined;
+    let lastProgress = 0;
+    let progressTimer: ReturnType<typeof setTimeout> | undefined;
+    let servicesLeftOut = { inScope: 0, searched: 0 };
 
-/** One row of the list, from the same display model the Trace page shows. */
-function listRow({ trace, findings, score, baselineRatio }: AnalysedTrace): AnomalousTrace {
-  const worst = findings[0] as Finding;
-  const rules = new Map<RuleId, Severity>();
-  for (const finding of findings) {
-    if (!rules.has(finding.rule)) {
-      rules.set(finding.rule, finding.severity);
-    }
-  }
-  return {
-    traceId: trace.traceId,
-    rootService: trace.root?.service ?? 'unknown_service',
-    rootOperation: trace.root?.name ?? '',
-    startUnixMs: trace.startUnixMs,
-    durationMs: trace.durationMs,
-    baselineRatio,
-    score,
-    rules: [...rules].map(([rule, severity]) => ({ rule, severity })),
-    worst,
-    evidenceSpanId: worst.spanIds[0],
-  };
+    const snapshot = (): AnomalousTraces => ({ traces: rankRows(rows), candidates: analysed, baselineProblem });
+    const report = () => {
+      progressTimer = undefined;
+      lastProgress = performance.now();
+      onProgress(snapshot());
+    };
+    const finish = (outcome: () => void) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(progressTimer);
+        q.signal?.removeEventListener('abort', onAbort);
+        outcome();
+      }
+    };
+    const fail = (error: unknown) => {
+      analysis?.cancel();
+      finish(() => reject(error));
+    };
+    const onAbort = () => fail(abortError());
+    q.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const onEvent = (event: CandidateAnalysisEvent) => {
+      if (settled) {
+        return;
+      }
+      if (event.type === 'failed') {
+        fail(new Error(`Analysing the candidate traces failed: ${event.message}`));
+      } else if (event.type === 'rows') {
+        rows.push(...event.rows);
+        analysed = event.analysed;
+        if (event.rows.length > 0 && progressTimer === undefined) {
+          progressTimer = setTimeout(report, Math.max(0, lastProgress + PROGRESS_INTERVAL_MS - performance.now()));
+        }
+      } else {
+        analysed = event.analysed;
+        const truncated = q.jaeger
+          ? leftOutNote(servicesLeftOut, { found: event.found, kept: event.analysed })
+          : undefined;
+        finish(() => resolve({ ...snapshot(), truncated }));
+      }
+    };
+
+    // Traces that arrive before the baselines wait for them: the `slow` rule needs them.
+    const started = baselines.then((baseline) => {
+      baselineProblem = baseline.problem;
+      if (!settled) {
+        analysis = openCandidateAnalysis(
+          {
+            settings: q.settings,
+            redaction: q.redaction,
+            baselines: baseline.baselines,
+            select: q.jaeger
+              ? { slowSpanMs: CANDIDATE_SLOW_SPAN_MS, maxTraces: q.maxCandidates ?? JAEGER_MAX_TRACES }
+              : undefined,
+          },
+          onEvent
+        );
+      }
+      return analysis;
+    });
+    const hand = (traces: CandidateJson[]) => {
+      if (traces.length > 0) {
+        void started.then(
+          (a) => a?.add(traces),
+          () => {} // the baselines' failure is reported by `fail` below
+        );
+      }
+    };
+
+    const fetched = q.jaeger
+      ? searchJaegerCandidates({ ...q, jaeger: q.jaeger, slowSpanMs: CANDIDATE_SLOW_SPAN_MS }, hand).then((found) => {
+          servicesLeftOut = { inScope: found.inScope, searched: found.services.length };
+        })
+      : tempoCandidates(q.tempo as TempoClient, q, hand);
+    Promise.all([fetched, started]).then(() => started.then((a) => a?.end()), fail);
+  });
 }

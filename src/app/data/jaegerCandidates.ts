@@ -67,35 +67,83 @@ function searchesFor(service: string, q: JaegerCandidatesQuery): JaegerSearch[] 
   return searches;
 }
 
-export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
+/** What the searches found, de-duplicated by trace id, before the cap: JSON as Jaeger sent it. */
+export interface JaegerSearchResults {
+  traces: JaegerTrace[];
+  /** The services searched. */
+  services: string[];
+  /** How many services the scope expands to (more than `services` when capped). */
+  inScope: number;
+}
+
+/**
+ * Runs the searches a few at a time; `onTraces` gets each search's traces not seen before as soon as it answers,
+ * so their JSON can go where the models are built (the analysis worker) while the other searches run.
+ */
+export async function searchJaegerCandidates(
+  q: JaegerCandidatesQuery,
+  onTraces: (traces: JaegerTrace[]) => void = () => {}
+): Promise<JaegerSearchResults> {
   const options = { signal: q.signal };
   const inScope = await servicesInScope(q.jaeger, q.scope, q.signal);
   const services = inScope.slice(0, JAEGER_MAX_SERVICES);
   const searches = services.flatMap((service) => searchesFor(service, q));
-  const results = await mapLimited(searches, SEARCH_CONCURRENCY, (search) => q.jaeger.search(search, options));
-
   const found = new Map<string, JaegerTrace>();
-  for (const trace of results.flat()) {
-    if (!found.has(trace.traceId)) {
+  await mapLimited(searches, SEARCH_CONCURRENCY, async (search) => {
+    const fresh = (await q.jaeger.search(search, options)).filter((trace) => !found.has(trace.traceId));
+    for (const trace of fresh) {
       found.set(trace.traceId, trace);
     }
-  }
-  // Ranked by what the trace holds, whichever search found it: failing, then slow, then the rest.
-  const built = [...found.values()].map((trace) => {
+    onTraces(fresh);
+  });
+  return { traces: [...found.values()], services, inScope: inScope.length };
+}
+
+/**
+ * The candidates kept from what the searches found, ranked by what each trace holds, whichever search found it:
+ * failing, then slow, then the rest; at most `maxTraces`.
+ */
+export function selectJaegerCandidates(
+  found: readonly JaegerTrace[],
+  slowSpanMs: number,
+  maxTraces = JAEGER_MAX_TRACES
+): Trace[] {
+  const built = found.map((trace) => {
     const model = buildJaegerTrace(trace);
     const failed = model.spans.some((span) => span.status === 'error');
-    const slow = model.spans.some((span) => span.durationMs >= q.slowSpanMs);
+    const slow = model.spans.some((span) => span.durationMs >= slowSpanMs);
     return { model, rank: failed ? 0 : slow ? 1 : 2 };
   });
-  built.sort((a, b) => a.rank - b.rank || b.model.startUnixMs - a.model.startUnixMs);
+  // The trace id last, so the cap keeps the same traces whichever search answered first.
+  built.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      b.model.startUnixMs - a.model.startUnixMs ||
+      (a.model.traceId < b.model.traceId ? -1 : a.model.traceId > b.model.traceId ? 1 : 0)
+  );
+  return built.slice(0, maxTraces).map(({ model }) => model);
+}
 
-  const truncated = [
-    inScope.length > services.length ? `${inScope.length - services.length} of ${inScope.length} services` : '',
-    built.length > JAEGER_MAX_TRACES ? `${built.length - JAEGER_MAX_TRACES} of ${built.length} traces` : '',
+/** What the caps left out, for the page to say so; undefined when nothing was. */
+export function leftOutNote(services: { inScope: number; searched: number }, traces: { found: number; kept: number }) {
+  const notes = [
+    services.inScope > services.searched
+      ? `${services.inScope - services.searched} of ${services.inScope} services`
+      : '',
+    traces.found > traces.kept ? `${traces.found - traces.kept} of ${traces.found} traces` : '',
   ].filter(Boolean);
+  return notes.length > 0 ? `Left out ${notes.join(' and ')}` : undefined;
+}
+
+export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
+  const found = await searchJaegerCandidates(q);
+  const traces = selectJaegerCandidates(found.traces, q.slowSpanMs);
   return {
-    traces: built.slice(0, JAEGER_MAX_TRACES).map(({ model }) => model),
-    services,
-    truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
+    traces,
+    services: found.services,
+    truncated: leftOutNote(
+      { inScope: found.inScope, searched: found.services.length },
+      { found: found.traces.length, kept: traces.length }
+    ),
   };
 }

@@ -13,13 +13,13 @@ import {
   type Trace,
   type TraceAnalysis,
   analyzeTrace,
-  baselineKey,
   baselinesFromPrometheus,
   redactFindings,
   redactTrace,
 } from '../../analysis';
 import type { PrometheusClient } from '../../clients';
 import { type Scope, type SpanMetricsFlavour, promLatencyQuantile, scopeOf } from '../../queries';
+import { baselineRatioOf } from './baselineRatio';
 import type { DataClients } from './clients';
 import { loadTraceById } from './traceById';
 
@@ -78,13 +78,11 @@ export async function loadBaselines(q: BaselineQuery): Promise<BaselineLoad> {
 /** The analysis of the real trace, as it may be shown. */
 export function forDisplay(analysis: TraceAnalysis, baselines: Baselines, redactor: Redactor): AnalysedTrace {
   const { trace, findings, score } = analysis;
-  const root = trace.root;
-  const p99 = root ? baselines.get(baselineKey(root.service, root.name)) : undefined;
   return {
     trace: redactTrace(trace, redactor),
     findings: redactFindings(findings, redactor),
     score,
-    baselineRatio: p99 ? trace.durationMs / p99 : undefined,
+    baselineRatio: baselineRatioOf(trace, baselines),
   };
 }
 

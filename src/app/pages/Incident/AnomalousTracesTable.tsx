@@ -3,13 +3,14 @@
  * baseline, rule badges and the explanation of the worst finding. Sortable by column, filterable by
  * rule. A row opens the Trace page focused on the evidence span, by click or Enter; the operation
  * cell stays a link for opening in a new tab. A plain table because Grafana's InteractiveTable
- * offers no row handlers; no pagination, since a load analyses at most CANDIDATE_LIMIT traces.
+ * offers no row handlers. A load may analyse up to 2,000 traces, so the table renders the first
+ * `PAGE_ROWS` rows and offers more on demand: rendering them all at once would hold the page.
  */
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, dateTimeFormat } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Icon, RadioButtonGroup, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
+import { Button, Icon, RadioButtonGroup, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 
 import type { RuleId } from '../../../analysis';
 import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
@@ -97,6 +98,8 @@ function openOnClick(event: React.MouseEvent, t: AnomalousTrace) {
 }
 
 const ALL_RULES = '';
+/** Rows rendered at first, and added by each "Show more". */
+export const PAGE_ROWS = 100;
 
 export interface AnomalousTracesTableProps {
   traces: AnomalousTrace[];
@@ -107,6 +110,7 @@ export interface AnomalousTracesTableProps {
 export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTracesTableProps) {
   const styles = useStyles2(getStyles);
   const [sort, setSort] = useState<Sort>();
+  const [rows, setRows] = useState(PAGE_ROWS);
   const shown = useMemo(
     () => sorted(rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces, sort),
     [traces, rule, sort]
@@ -149,7 +153,7 @@ export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTr
           </tr>
         </thead>
         <tbody>
-          {shown.map((t) => (
+          {shown.slice(0, rows).map((t) => (
             <tr
               key={t.traceId}
               className={styles.row}
@@ -168,6 +172,11 @@ export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTr
           ))}
         </tbody>
       </table>
+      {shown.length > rows && (
+        <Button variant="secondary" size="sm" onClick={() => setRows(rows + PAGE_ROWS)}>
+          Show {Math.min(PAGE_ROWS, shown.length - rows)} more of {shown.length - rows}
+        </Button>
+      )}
     </Stack>
   );
 }

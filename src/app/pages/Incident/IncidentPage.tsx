@@ -3,6 +3,7 @@ import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
+import type { AnomalousTraces } from '../../data/anomalousTraces';
 import type { Load } from '../../data/useLoad';
 import { SETTINGS_URL } from '../../routes';
 import { AnomalousTracesTable } from './AnomalousTracesTable';
@@ -18,18 +19,30 @@ import { SuggestedSpikes } from './SuggestedSpikes';
 import { type SpikeSuggestion, suggestSpikes } from './suggestSpikes';
 import { useIncident } from './useIncident';
 
-/** Loading and failure of one section; `render` gets the value. */
+/**
+ * Loading and failure of one section; `render` gets the value, or what a load reported so far while it runs
+ * (with `progress` saying how far it got).
+ */
 function Section<T>({
   title,
   load,
   render,
+  progress,
 }: {
   title: string;
   load: Load<T | undefined>;
   render: (value: T) => React.ReactNode;
+  progress?: (partial: T) => string;
 }) {
   let body: React.ReactNode = null;
-  if (load.status === 'loading') {
+  if (load.status === 'loading' && load.partial !== undefined && progress) {
+    body = (
+      <>
+        <LoadingPlaceholder text={progress(load.partial)} />
+        {render(load.partial)}
+      </>
+    );
+  } else if (load.status === 'loading') {
     body = <LoadingPlaceholder text={`Loading ${title.toLowerCase()}…`} />;
   } else if (load.status === 'failed') {
     body = (
@@ -106,6 +119,9 @@ export function IncidentPage() {
             <Section
               title="Anomalous traces"
               load={page.traces}
+              progress={(partial: AnomalousTraces) =>
+                `Analysing candidate traces as they arrive… ${partial.candidates} analysed so far`
+              }
               render={(result) => (
                 <Stack direction="column" gap={1}>
                   {result.baselineProblem && (

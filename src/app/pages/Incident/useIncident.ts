@@ -9,7 +9,7 @@ import type { CreateOverrideBody, Override } from '../../../contract';
 import { useAppSettings } from '../../data/useAppSettings';
 import { useDataClients } from '../../data/clients';
 import { createControllerClient } from '../../data/controller';
-import { findAnomalousTraces } from '../../data/anomalousTraces';
+import { type AnomalousTraces, findAnomalousTraces } from '../../data/anomalousTraces';
 import { loadSampling, writeBlockedReason } from '../../data/sampling';
 import { loadServiceOverview } from '../../data/serviceOverview';
 import { backendSrvTransport } from '../../data/transport';
@@ -22,7 +22,7 @@ import { toTimeRange, useIncidentUrlState } from './urlState';
 const controller = createControllerClient(backendSrvTransport);
 
 export function useIncident() {
-  const { settings, analysis, redactor, ignored } = useAppSettings();
+  const { settings, analysis, redaction, maxCandidates, ignored } = useAppSettings();
   const clients = useDataClients(settings);
   const [url, setUrl] = useIncidentUrlState();
   const traceFilters = useTraceFilters();
@@ -39,26 +39,30 @@ export function useIncident() {
   const key = resolved ? `${JSON.stringify(resolved.scope)}|${start}|${end}|${refreshes}` : 'no-scope';
   const filtersKey = JSON.stringify(traceFilters.filters);
 
-  const traces = useLoad(
-    async (signal) => {
+  const traces = useLoad<AnomalousTraces | undefined>(
+    async (signal, report) => {
       if (!resolved || (!clients.tempo && !clients.jaeger)) {
         return undefined;
       }
-      return findAnomalousTraces({
-        tempo: clients.tempo,
-        jaeger: clients.jaeger,
-        prometheus: clients.prometheus,
-        flavour: await clients.spanMetricsFlavour(signal),
-        scope: resolved.scope,
-        start,
-        end,
-        settings: analysis,
-        redactor,
-        filters: traceFilters.filters,
-        signal,
-      });
+      return findAnomalousTraces(
+        {
+          tempo: clients.tempo,
+          jaeger: clients.jaeger,
+          prometheus: clients.prometheus,
+          flavour: await clients.spanMetricsFlavour(signal),
+          scope: resolved.scope,
+          start,
+          end,
+          settings: analysis,
+          redaction,
+          maxCandidates,
+          filters: traceFilters.filters,
+          signal,
+        },
+        report
+      );
     },
-    `${key}|${tracesDatasourceUid(settings)}|${settings.prometheusDatasourceUid}|${flavourKey}|${filtersKey}`
+    `${key}|${tracesDatasourceUid(settings)}|${settings.prometheusDatasourceUid}|${flavourKey}|${filtersKey}|${maxCandidates}`
   );
 
   const overview = useLoad(async (signal) => {

@@ -1,0 +1,201 @@
+/**
+ * The analysis of one load's candidate traces, as they arrive: each trace's JSON becomes the model, the rules run
+ * on the real trace, and what the list shows leaves as a compact row with its explanations redacted — never the
+ * trace. It works through its queue in batches of a few milliseconds and yields between them, so new traces and a
+ * cancel get in. The analysis worker runs it (`candidateAnalysis.worker.ts`); where no worker can start (Jest's
+ * jsdom, a plugin served from another origin) the page runs the very same code on its own thread.
+ */
+import {
+  type AnalysisSettings,
+  type Baselines,
+  type Finding,
+  type RedactionSettings,
+  type RuleId,
+  type Severity,
+  type Trace,
+  type TraceAnalysis,
+  analyzeTrace,
+  compileRedaction,
+  type Redactor,
+  redactFindings,
+} from '../../analysis';
+import type { JaegerTrace } from '../../clients';
+import { selectJaegerCandidates } from './jaegerCandidates';
+import { buildJaegerTrace } from './jaegerTraces';
+import { baselineRatioOf } from './baselineRatio';
+
+/** One row of the anomalous-traces list; all a row needs, so no trace crosses from the worker. */
+export interface AnomalousTrace {
+  traceId: string;
+  rootService: string;
+  rootOperation: string;
+  startUnixMs: number;
+  durationMs: number;
+  /** Root duration over the p99 of its service+operation; undefined without a baseline. */
+  baselineRatio?: number;
+  score: number;
+  rules: Array<{ rule: RuleId; severity: Severity }>;
+  /** The worst finding, explanation redacted. */
+  worst: Finding;
+  /** The span the worst finding points at, to open the trace focused on it. */
+  evidenceSpanId?: string;
+}
+
+/** A candidate as the trace client returned it: Tempo's resource spans, or a Jaeger trace in either API's JSON. */
+export type CandidateJson = { readonly resourceSpans: readonly unknown[] } | JaegerTrace;
+
+export interface CandidateAnalysisRequest {
+  settings: AnalysisSettings;
+  /** The settings, not a compiled redactor: functions cannot be posted to a worker. */
+  redaction: RedactionSettings;
+  baselines: Baselines;
+  /**
+   * Jaeger: hold the traces until the last search answered, then keep the failing, slow, then most recent ones, at
+   * most `maxTraces` (see `selectJaegerCandidates`).
+   */
+  select?: { slowSpanMs: number; maxTraces: number };
+}
+
+export type CandidateAnalysisEvent =
+  /** The rows of traces analysed since the last event (traces without findings have none); `analysed` in all. */
+  | { type: 'rows'; rows: AnomalousTrace[]; analysed: number }
+  /** `found`: the candidates received, more than `analysed` when `select` capped them. */
+  | { type: 'done'; analysed: number; found: number }
+  | { type: 'failed'; message: string };
+
+export interface CandidateAnalysis {
+  add(candidates: readonly CandidateJson[]): void;
+  /** No more candidates: `done` follows once the queue is empty. */
+  end(): void;
+  /** Stops at the next trace; nothing is emitted after it. */
+  cancel(): void;
+}
+
+/** How long one batch may hold the thread before yielding; a long task starts at 50 ms. */
+export const BATCH_BUDGET_MS = 8;
+
+interface Scheduler {
+  yield(): Promise<void>;
+}
+
+/** Lets queued messages and rendering in: `scheduler.yield` where the browser has it, else a macrotask. */
+function yieldToHost(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: Partial<Scheduler> }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function modelOf(candidate: CandidateJson | Trace): Trace | unknown {
+  return 'format' in candidate ? buildJaegerTrace(candidate as JaegerTrace) : candidate;
+}
+
+/** The list's row for an analysed trace: redacted as the Trace page's display copy is (`forDisplay`). */
+export function listRow(
+  { trace, findings, score }: TraceAnalysis,
+  baselines: Baselines,
+  redactor: Redactor
+): AnomalousTrace {
+  const shown = redactFindings(findings, redactor);
+  const worst = shown[0] as Finding;
+  const rules = new Map<RuleId, Severity>();
+  for (const finding of shown) {
+    if (!rules.has(finding.rule)) {
+      rules.set(finding.rule, finding.severity);
+    }
+  }
+  return {
+    traceId: trace.traceId,
+    rootService: trace.root?.service ?? 'unknown_service',
+    // A span name is redacted as text, as `redactTrace` does for the Trace page.
+    rootOperation: redactor.text(trace.root?.name ?? ''),
+    startUnixMs: trace.startUnixMs,
+    durationMs: trace.durationMs,
+    baselineRatio: baselineRatioOf(trace, baselines),
+    score,
+    rules: [...rules].map(([rule, severity]) => ({ rule, severity })),
+    worst,
+    evidenceSpanId: worst.spanIds[0],
+  };
+}
+
+export function startCandidateAnalysis(
+  request: CandidateAnalysisRequest,
+  emit: (event: CandidateAnalysisEvent) => void,
+  now: () => number = () => performance.now()
+): CandidateAnalysis {
+  const redactor = compileRedaction(request.redaction);
+  const options = { settings: request.settings, baselines: request.baselines };
+  const queue: Array<CandidateJson | Trace> = [];
+  const held: JaegerTrace[] = [];
+  let analysed = 0;
+  let found = 0;
+  let ended = false;
+  let stopped = false;
+  let running = false;
+
+  const stop = (event?: CandidateAnalysisEvent) => {
+    if (!stopped && event) {
+      emit(event);
+    }
+    stopped = true;
+    queue.length = 0;
+    held.length = 0;
+  };
+
+  async function work() {
+    running = true;
+    while (queue.length > 0 && !stopped) {
+      const rows: AnomalousTrace[] = [];
+      const deadline = now() + BATCH_BUDGET_MS;
+      do {
+        const analysis = analyzeTrace(modelOf(queue.shift() as CandidateJson | Trace), options);
+        analysed += 1;
+        if (analysis.findings.length > 0) {
+          rows.push(listRow(analysis, request.baselines, redactor));
+        }
+      } while (queue.length > 0 && now() < deadline);
+      emit({ type: 'rows', rows, analysed });
+      await yieldToHost();
+    }
+    running = false;
+    if (ended && !stopped && queue.length === 0) {
+      stop({ type: 'done', analysed, found });
+    }
+  }
+
+  const resume = () => {
+    if (!running && !stopped) {
+      work().catch((error: unknown) => stop({ type: 'failed', message: (error as Error).message ?? String(error) }));
+    }
+  };
+
+  return {
+    add(candidates) {
+      if (stopped) {
+        return;
+      }
+      found += candidates.length;
+      if (request.select) {
+        held.push(...(candidates as JaegerTrace[]));
+        return;
+      }
+      queue.push(...candidates);
+      resume();
+    },
+    end() {
+      if (stopped || ended) {
+        return;
+      }
+      ended = true;
+      if (request.select) {
+        try {
+          queue.push(...selectJaegerCandidates(held, request.select.slowSpanMs, request.select.maxTraces));
+        } catch (error) {
+          stop({ type: 'failed', message: (error as Error).message });
+          return;
+        }
+      }
+      resume();
+    },
+    cancel: () => stop(),
+  };
+}
