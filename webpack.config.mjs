@@ -73,9 +73,12 @@ function stampVersion(content) {
 export default (env) => {
   const production = Boolean(env.production);
   const panels = nestedPanels();
-  const entry = { module: './src/app/module.tsx' };
+  // The AMD library is declared per entry, not in `output`: the analysis worker's chunk (an entry webpack adds for
+  // `new Worker(new URL(…, import.meta.url))`) must be a plain script, and would inherit `output.library`.
+  const amd = (path) => ({ import: path, library: { type: 'amd' } });
+  const entry = { module: amd('./src/app/module.tsx') };
   for (const name of panels) {
-    entry[`panels/${name}/module`] = `./src/app/panels/${name}/module.tsx`;
+    entry[`panels/${name}/module`] = amd(`./src/app/panels/${name}/module.tsx`);
   }
 
   return {
@@ -84,6 +87,7 @@ export default (env) => {
     devtool: production ? 'source-map' : 'eval-source-map',
     entry,
     externals: grafanaExternals,
+    externalsType: 'amd',
     module: {
       rules: [
         {
@@ -112,12 +116,14 @@ export default (env) => {
     optimization: {
       minimize: production,
       minimizer: [new TerserPlugin({ extractComments: false })],
+      // No shared chunks: the analysis worker must be one file, since a chunk it loaded itself would resolve
+      // against the static `output.publicPath` from inside the worker, not the runtime public path.
+      splitChunks: false,
     },
     output: {
       clean: true,
       filename: '[name].js',
       chunkFilename: production ? '[name].js?_cache=[contenthash]' : '[name].js',
-      library: { type: 'amd' },
       path: path.join(root, 'dist'),
       publicPath: `public/plugins/${pluginJson.id}/`,
       uniqueName: pluginJson.id,

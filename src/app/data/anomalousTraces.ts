@@ -11,7 +11,8 @@ import type { PrometheusClient, TempoClient, JaegerClient } from '../../clients'
 import { type Scope, type SpanMetricsFlavour, type TraceAttributeFilter, traceqlCandidates } from '../../queries';
 import { openCandidateAnalysis } from './analysisWorker';
 import type { AnomalousTrace, CandidateAnalysis, CandidateAnalysisEvent, CandidateJson } from './candidateAnalysis';
-import { JAEGER_MAX_TRACES, leftOutNote, searchJaegerCandidates } from './jaegerCandidates';
+import { searchJaegerCandidates } from './jaegerCandidates';
+import { JAEGER_MAX_TRACES, leftOutNote } from './jaegerSelection';
 import { mapLimited } from './mapLimited';
 import { loadBaselines } from './traceAnalysis';
 

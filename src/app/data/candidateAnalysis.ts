@@ -20,7 +20,7 @@ import {
   redactFindings,
 } from '../../analysis';
 import type { JaegerTrace } from '../../clients';
-import { selectJaegerCandidates } from './jaegerCandidates';
+import { selectJaegerCandidates } from './jaegerSelection';
 import { buildJaegerTrace } from './jaegerTraces';
 import { baselineRatioOf } from './baselineRatio';
 

@@ -12,13 +12,11 @@ import type { Trace } from '../../analysis';
 import type { JaegerClient, JaegerSearch, JaegerTrace } from '../../clients';
 import type { Scope } from '../../queries';
 import { serviceMatches } from '../../contract';
-import { buildJaegerTrace } from './jaegerTraces';
+import { leftOutNote, selectJaegerCandidates } from './jaegerSelection';
 import { mapLimited } from './mapLimited';
 
 /** Services searched per load; a scope that expands to more searches the first ones alphabetically. */
 export const JAEGER_MAX_SERVICES = 25;
-/** Traces analysed per load, after de-duplication. */
-export const JAEGER_MAX_TRACES = 150;
 /** Traces per search: Jaeger's search depth. */
 export const JAEGER_SEARCH_LIMIT = 20;
 /** The recent-trace sample is taken in this many slices of the range, so one busy minute does not hide the rest. */
@@ -97,42 +95,6 @@ export async function searchJaegerCandidates(
     onTraces(fresh);
   });
   return { traces: [...found.values()], services, inScope: inScope.length };
-}
-
-/**
- * The candidates kept from what the searches found, ranked by what each trace holds, whichever search found it:
- * failing, then slow, then the rest; at most `maxTraces`.
- */
-export function selectJaegerCandidates(
-  found: readonly JaegerTrace[],
-  slowSpanMs: number,
-  maxTraces = JAEGER_MAX_TRACES
-): Trace[] {
-  const built = found.map((trace) => {
-    const model = buildJaegerTrace(trace);
-    const failed = model.spans.some((span) => span.status === 'error');
-    const slow = model.spans.some((span) => span.durationMs >= slowSpanMs);
-    return { model, rank: failed ? 0 : slow ? 1 : 2 };
-  });
-  // The trace id last, so the cap keeps the same traces whichever search answered first.
-  built.sort(
-    (a, b) =>
-      a.rank - b.rank ||
-      b.model.startUnixMs - a.model.startUnixMs ||
-      (a.model.traceId < b.model.traceId ? -1 : a.model.traceId > b.model.traceId ? 1 : 0)
-  );
-  return built.slice(0, maxTraces).map(({ model }) => model);
-}
-
-/** What the caps left out, for the page to say so; undefined when nothing was. */
-export function leftOutNote(services: { inScope: number; searched: number }, traces: { found: number; kept: number }) {
-  const notes = [
-    services.inScope > services.searched
-      ? `${services.inScope - services.searched} of ${services.inScope} services`
-      : '',
-    traces.found > traces.kept ? `${traces.found - traces.kept} of ${traces.found} traces` : '',
-  ].filter(Boolean);
-  return notes.length > 0 ? `Left out ${notes.join(' and ')}` : undefined;
 }
 
 export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
