@@ -1,0 +1,251 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+
+import {
+  DEFAULT_ANALYSIS_SETTINGS,
+  DEFAULT_REDACTION_SETTINGS,
+  REDACTED,
+  analyzeTrace,
+  rankTraces,
+} from '../../analysis';
+import {
+  type OtlpTraceJson,
+  connectionPoolWait,
+  deepCallChain,
+  healthyTrace,
+  nPlusOneAfterRelease,
+  plainError,
+  swallowedErrorsWithRetries,
+  syntheticTrace,
+  toTempoJson,
+} from '../../analysis/fixtures';
+import type { JaegerTrace } from '../../clients';
+import {
+  type AnomalousTrace,
+  type CandidateAnalysisEvent,
+  type CandidateAnalysisRequest,
+  type CandidateJson,
+  startCandidateAnalysis,
+} from './candidateAnalysis';
+import {
+  type AnalysisWorker,
+  type CandidateAnalysisMessage,
+  type MessageEndpoint,
+  serveCandidateAnalysis,
+  workerAnalysis,
+} from './candidateAnalysisProtocol';
+import { rankRows } from './anomalousTraces';
+
+const request: CandidateAnalysisRequest = {
+  settings: DEFAULT_ANALYSIS_SETTINGS,
+  redaction: DEFAULT_REDACTION_SETTINGS,
+  baselines: new Map(),
+};
+
+/** A trace as Tempo's trace-by-id answer carries it (`batches`, base64 ids, string enums). */
+const tempo = (trace: OtlpTraceJson): CandidateJson => {
+  const { batches } = toTempoJson(trace, { envelope: 'v1' }) as { batches: unknown[] };
+  return { resourceSpans: batches };
+};
+const traceIdOf = (trace: OtlpTraceJson) => trace.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
+
+/** What the list should show for `traces`, from the engine directly: ranked ids and each one's worst rule. */
+function expectedRows(traces: OtlpTraceJson[]) {
+  return rankTraces(traces.map((t) => analyzeTrace(t)).filter((a) => a.findings.length > 0)).map((a) => ({
+    traceId: a.trace.traceId,
+    rule: a.findings[0]!.rule,
+    explanation: a.findings[0]!.explanation,
+  }));
+}
+const shown = (rows: AnomalousTrace[]) =>
+  rankRows(rows).map((r) => ({ traceId: r.traceId, rule: r.worst.rule, explanation: r.worst.explanation }));
+
+/** Collects events; `next(type)` resolves with the first event of that type it has not handed out yet. */
+function recorder() {
+  const events: CandidateAnalysisEvent[] = [];
+  const handedOut = new Set<CandidateAnalysisEvent>();
+  const waiting: Array<() => boolean> = [];
+  const matches = (type: string, event: CandidateAnalysisEvent) =>
+    event.type === type || (type === 'settled' && event.type !== 'rows');
+  const emit = (event: CandidateAnalysisEvent) => {
+    events.push(event);
+    waiting.splice(0).forEach((w) => !w() && waiting.push(w));
+  };
+  const next = (type: CandidateAnalysisEvent['type'] | 'settled') =>
+    new Promise<CandidateAnalysisEvent>((resolve) => {
+      const take = () => {
+        const event = events.find((e) => !handedOut.has(e) && matches(type, e));
+        if (event) {
+          handedOut.add(event);
+          resolve(event);
+        }
+        return event !== undefined;
+      };
+      if (!take()) {
+        waiting.push(take);
+      }
+    });
+  const rows = () => events.flatMap((e) => (e.type === 'rows' ? e.rows : []));
+  return { events, emit, next, rows };
+}
+
+/** The worker's end on one port of a real MessageChannel: messages are structured-cloned as between threads. */
+function channel() {
+  const { port1, port2 } = new MessageChannel();
+  const ports: MessagePort[] = [port1, port2];
+  serveCandidateAnalysis(port2 as unknown as MessageEndpoint<CandidateAnalysisMessage, CandidateAnalysisEvent>);
+  let terminated = false;
+  const worker = {
+    postMessage: (message: CandidateAnalysisMessage) => port1.postMessage(message),
+    addEventListener: (type: string, listener: (event: never) => void) =>
+      type === 'message' && port1.addEventListener('message', listener as never),
+    terminate: () => {
+      terminated = true;
+      port2.close();
+    },
+  } as unknown as AnalysisWorker;
+  return { worker, ports, isTerminated: () => terminated };
+}
+
+const open: MessagePort[] = [];
+afterEach(() => {
+  open.splice(0).forEach((port) => port.close());
+});
+
+describe('the analysis worker protocol', () => {
+  it('sends back the rows the engine finds, ranked as the engine ranks traces, and none for healthy traces', async () => {
+    const traces = [healthyTrace(), connectionPoolWait(), plainError(), nPlusOneAfterRelease()];
+    const { worker, ports } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    const analysis = workerAnalysis(worker, request, seen.emit);
+    analysis.add(traces.map(tempo));
+    analysis.end();
+
+    const done = await seen.next('settled');
+    expect(done).toEqual({ type: 'done', analysed: 4, found: 4 });
+    expect(shown(seen.rows())).toEqual(expectedRows(traces));
+    expect(seen.rows().map((r) => r.traceId)).not.toContain(traceIdOf(healthyTrace()));
+  });
+
+  it('streams: the rows of the first trace arrive before the next one is even sent', async () => {
+    const { worker, ports } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    const analysis = workerAnalysis(worker, request, seen.emit);
+    analysis.add([tempo(plainError())]);
+
+    const first = await seen.next('rows');
+    expect(first).toMatchObject({
+      analysed: 1,
+      rows: [{ traceId: traceIdOf(plainError()), worst: { rule: 'error' } }],
+    });
+    analysis.add([tempo(deepCallChain())]);
+    analysis.end();
+    expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 2, found: 2 });
+  });
+
+  it('redacts in the worker with the settings it was given: rows carry no value the settings hide', async () => {
+    const { worker, ports } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    // Span names of the pool-exhaustion trace carry `db.pool.acquire`; hide "pool" wherever it appears.
+    const analysis = workerAnalysis(
+      worker,
+      { ...request, redaction: { ...DEFAULT_REDACTION_SETTINGS, valuePatterns: ['pool'] } },
+      seen.emit
+    );
+    analysis.add([tempo(connectionPoolWait())]);
+    analysis.end();
+    await seen.next('settled');
+    const [row] = seen.rows();
+    expect(row!.worst.explanation).toContain(REDACTED);
+    expect(JSON.stringify(row)).not.toMatch(/pool/i);
+  });
+
+  it('stops delivering when cancelled: the worker is terminated and no late event reaches the page', async () => {
+    const { worker, ports, isTerminated } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    const analysis = workerAnalysis(worker, request, seen.emit);
+    analysis.add(Array.from({ length: 30 }, (_, i) => tempo(syntheticTrace({ spans: 300, seed: i + 1 }))));
+    await seen.next('rows');
+    analysis.cancel();
+    const delivered = seen.events.length;
+    analysis.add([tempo(plainError())]);
+    analysis.end();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(isTerminated()).toBe(true);
+    expect(seen.events.length).toBe(delivered);
+    expect(seen.events.some((e) => e.type === 'done')).toBe(false);
+  });
+
+  it('reports a worker that could not start as a failure the page can show', () => {
+    const listeners: Record<string, (event: unknown) => void> = {};
+    const worker = {
+      postMessage: () => {},
+      addEventListener: (type: string, listener: (event: unknown) => void) => (listeners[type] = listener),
+      terminate: jest.fn(),
+    } as unknown as AnalysisWorker;
+    const seen = recorder();
+    workerAnalysis(worker, request, seen.emit);
+    listeners.error!({ message: '' });
+    expect(seen.events).toEqual([{ type: 'failed', message: expect.stringContaining('could not be loaded') }]);
+    expect(worker.terminate).toHaveBeenCalled();
+  });
+});
+
+describe('the batch loop shared by the worker and the page', () => {
+  it('yields between batches: a long queue is reported in several steps, each within the time budget', async () => {
+    let clock = 0;
+    // Every look at the clock moves it 3 ms: a batch of the 8 ms budget holds three traces.
+    const now = () => (clock += 3);
+    const seen = recorder();
+    const analysis = startCandidateAnalysis(request, seen.emit, now);
+    const traces = [plainError(), connectionPoolWait(), swallowedErrorsWithRetries(), deepCallChain(), plainError()];
+    analysis.add(traces.map(tempo));
+    analysis.end();
+    await seen.next('settled');
+    const steps = seen.events.flatMap((e) => (e.type === 'rows' ? [e.analysed] : []));
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.at(-1)).toBe(5);
+  });
+
+  it('analyses nothing more once cancelled, and never says done', async () => {
+    const seen = recorder();
+    const analysis = startCandidateAnalysis(request, seen.emit);
+    analysis.add(Array.from({ length: 40 }, (_, i) => tempo(syntheticTrace({ spans: 400, seed: i + 1 }))));
+    analysis.end();
+    const first = (await seen.next('rows')) as Extract<CandidateAnalysisEvent, { type: 'rows' }>;
+    analysis.cancel();
+    await new Promise((r) => setTimeout(r, 100));
+    const last = seen.events.at(-1) as Extract<CandidateAnalysisEvent, { type: 'rows' }>;
+    expect(last.analysed).toBe(first.analysed);
+    expect(first.analysed).toBeLessThan(40);
+    expect(seen.events.some((e) => e.type !== 'rows')).toBe(false);
+  });
+
+  it('fails the load with the engine’s reason when a candidate is not a trace', async () => {
+    const seen = recorder();
+    const analysis = startCandidateAnalysis(request, seen.emit);
+    analysis.add([{ format: 'jaeger-ui', traceId: 'ab', trace: { data: [] } }]);
+    analysis.end();
+    expect(await seen.next('settled')).toEqual({ type: 'failed', message: expect.stringContaining('`spans` array') });
+  });
+
+  it('holds Jaeger traces until the last search, then analyses the failing ones first within the cap', async () => {
+    const seen = recorder();
+    const analysis = startCandidateAnalysis({ ...request, select: { slowSpanMs: 500, maxTraces: 1 } }, seen.emit);
+    const asJaeger = (trace: OtlpTraceJson): JaegerTrace => ({
+      format: 'otlp',
+      traceId: traceIdOf(trace),
+      resourceSpans: trace.resourceSpans,
+    });
+    analysis.add([asJaeger(deepCallChain())]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.events).toEqual([]);
+    analysis.add([asJaeger(plainError())]);
+    analysis.end();
+    expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 1, found: 2 });
+    expect(seen.rows().map((r) => r.traceId)).toEqual([traceIdOf(plainError())]);
+  });
+});
