@@ -247,6 +247,17 @@ describe('IncidentPage: anomalous traces', () => {
     renderPage();
     expect(await screen.findByText('Loading anomalous traces…')).toBeInTheDocument();
   });
+
+  it('shows the rows analysed so far while a candidate trace is still on its way', async () => {
+    const late = connectionPoolWait();
+    tempoServes([plainError(), late]);
+    mockBackend.on('GET', `${TEMPO}/api/v2/traces/${traceIdOf(late)}`, pending);
+    renderPage();
+
+    const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
+    expect(within(table).getAllByRole('row', { name: /^Open the trace of/ })).toHaveLength(1);
+    expect(screen.getByText(/Analysing candidate traces as they arrive… 1 analysed so far/)).toBeInTheDocument();
+  });
 });
 
 describe('IncidentPage: a slow trace backend', () => {

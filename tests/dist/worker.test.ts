@@ -1,0 +1,54 @@
+/**
+ * The analysis worker as built (run after `npm run build`): one plain script next to `module.js`, which the browser
+ * runs with nothing from Grafana — no AMD loader, no shared modules, no further chunks to fetch from a public path
+ * the worker cannot know. Run here in a bare VM context that offers only what a worker's global scope has.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+
+import { DEFAULT_ANALYSIS_SETTINGS, DEFAULT_REDACTION_SETTINGS } from '../../src/analysis';
+import { connectionPoolWait, healthyTrace, toTempoJson } from '../../src/analysis/fixtures';
+
+const dist = path.resolve(__dirname, '../../dist');
+const WORKER = 'tracingops-analysis.js';
+
+describe('dist/ analysis worker', () => {
+  it('is created by module.js from the chunk next to it', () => {
+    const module = fs.readFileSync(path.join(dist, 'module.js'), 'utf8');
+    expect(module).toMatch(/new Worker\(new URL\(/);
+    expect(module).toContain('"tracingops-analysis"');
+    expect(fs.existsSync(path.join(dist, WORKER))).toBe(true);
+  });
+
+  it('answers the page’s messages with rows when run on its own, as a worker runs it', async () => {
+    const posted: Array<{ type: string; rows?: Array<{ worst: { rule: string } }> }> = [];
+    const listeners: Array<(event: { data: unknown }) => void> = [];
+    const scope = vm.createContext({
+      addEventListener: (type: string, listener: (event: { data: unknown }) => void) =>
+        type === 'message' && listeners.push(listener),
+      postMessage: (message: (typeof posted)[number]) => posted.push(structuredClone(message)),
+      setTimeout,
+      performance,
+    });
+    vm.runInContext(fs.readFileSync(path.join(dist, WORKER), 'utf8'), scope, { filename: WORKER });
+    expect(listeners).toHaveLength(1);
+
+    const send = (data: unknown) => listeners[0]!({ data: structuredClone(data) });
+    const batches = [healthyTrace(), connectionPoolWait()].map(
+      (trace) => (toTempoJson(trace, { envelope: 'v1' }) as { batches: unknown[] }).batches
+    );
+    send({
+      type: 'start',
+      request: { settings: DEFAULT_ANALYSIS_SETTINGS, redaction: DEFAULT_REDACTION_SETTINGS, baselines: new Map() },
+    });
+    send({ type: 'candidates', candidates: batches.map((resourceSpans) => ({ resourceSpans })) });
+    send({ type: 'end' });
+    for (let i = 0; i < 100 && !posted.some((m) => m.type !== 'rows'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+
+    expect(posted.at(-1)).toEqual({ type: 'done', analysed: 2, found: 2 });
+    expect(posted.flatMap((m) => m.rows ?? []).map((row) => row.worst.rule)).toEqual(['bottleneck']);
+  });
+});
