@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, jest } from '@jest/globals';
 
+import { analysisFlows } from './analysis.flow';
 import { type Environment, startEnvironment } from './environment';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
@@ -37,3 +38,5 @@ permissionFlows(env);
 samplingFlows(env);
 traceFlows(env);
 outageFlows(env);
+// Last: it adds a data source and an init script to the shared browser context.
+analysisFlows(env);

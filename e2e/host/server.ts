@@ -61,6 +61,8 @@ export interface ProxiedRequest {
 export interface RunningHost {
   url: string;
   requests: ProxiedRequest[];
+  /** Adds a data source, as an admin would in Grafana; pages opened afterwards see it. */
+  addDataSource(dataSource: HostDataSource): void;
   /** Delays every answer of the data source `uid` by `ms` (0 to stop), like a backend under load. */
   delayDataSource(uid: string, ms: number): void;
   /** The app's stored settings, as a Grafana admin would see them in the database. */
@@ -173,30 +175,32 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       permission: 0,
     }));
 
-  const dataSourceSettings = Object.fromEntries(
-    options.dataSources.map((ds, i) => [
-      ds.name,
-      {
-        id: i + 1,
-        uid: ds.uid,
-        type: ds.type,
-        name: ds.name,
-        url: `/api/datasources/proxy/uid/${ds.uid}`,
-        access: 'proxy',
-        isDefault: i === 0,
-        readOnly: true,
-        jsonData: {},
-        meta: {
-          id: ds.type,
-          type: 'datasource',
-          name: ds.type,
-          info: { logos: { small: '', large: '' }, author: { name: 'Grafana Labs' } },
-          module: `core:plugin/${ds.type}`,
-          baseUrl: '',
+  const dataSources = [...options.dataSources];
+  const dataSourceSettings = () =>
+    Object.fromEntries(
+      dataSources.map((ds, i) => [
+        ds.name,
+        {
+          id: i + 1,
+          uid: ds.uid,
+          type: ds.type,
+          name: ds.name,
+          url: `/api/datasources/proxy/uid/${ds.uid}`,
+          access: 'proxy',
+          isDefault: i === 0,
+          readOnly: true,
+          jsonData: {},
+          meta: {
+            id: ds.type,
+            type: 'datasource',
+            name: ds.type,
+            info: { logos: { small: '', large: '' }, author: { name: 'Grafana Labs' } },
+            module: `core:plugin/${ds.type}`,
+            baseUrl: '',
+          },
         },
-      },
-    ])
-  );
+      ])
+    );
 
   function bootData(user: HostUser) {
     return {
@@ -223,8 +227,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       settings: {
         appUrl: '/',
         appSubUrl: '',
-        datasources: dataSourceSettings,
-        defaultDatasource: options.dataSources[0]?.name,
+        datasources: dataSourceSettings(),
+        defaultDatasource: dataSources[0]?.name,
         buildInfo: { version: '13.2.2', edition: 'Preview host', env: 'production', commit: '', buildstamp: 0 },
         featureToggles: {},
         apps: { [PLUGIN_ID]: { id: PLUGIN_ID, path: `/public/plugins/${PLUGIN_ID}/module.js`, preload: false } },
@@ -263,7 +267,7 @@ body { margin: 0; }
 
   async function dataSourceProxy(req: IncomingMessage, res: ServerResponse, url: URL, user: HostUser) {
     const match = /^\/api\/datasources\/proxy\/uid\/([^/]+)(\/.*)?$/.exec(url.pathname);
-    const ds = match && options.dataSources.find((d) => d.uid === decodeURIComponent(match[1]!));
+    const ds = match && dataSources.find((d) => d.uid === decodeURIComponent(match[1]!));
     if (!match || !ds) {
       sendJson(res, 404, { message: 'Data source not found' });
       return;
@@ -468,6 +472,7 @@ body { margin: 0; }
   return {
     url,
     requests,
+    addDataSource: (dataSource) => dataSources.push(dataSource),
     delayDataSource: (uid, ms) => delays.set(uid, ms),
     settings: () => ({ jsonData, secureJsonFields: pluginSettings().secureJsonFields }),
     close: () =>

@@ -1,0 +1,182 @@
+/**
+ * The incident page analyses 1,000 candidate traces without holding the page: the analysis runs in the plugin's Web
+ * Worker and rows appear as traces arrive. The real stack cannot produce 1,000 anomalous traces of this size
+ * quickly, so this flow serves generated traces from a Tempo-shaped server of its own (the Tempo API the app reads:
+ * `/api/search`, `/api/v2/traces/<id>`), added to the host as a data source. Measured in Chromium with a
+ * `PerformanceObserver` for long tasks, only over the analysis window (first trace requested → list complete), so
+ * the page's own start-up does not count.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from '@jest/globals';
+
+import { analyzeTrace } from '../../src/analysis';
+import { hexToBase64, syntheticTrace, toTempoJson } from '../../src/analysis/fixtures';
+import type { Environment } from './environment';
+
+const INCIDENT = '/a/seed-tracingops-app/incident';
+const PLUGIN_SETTINGS = '/api/plugins/seed-tracingops-app/settings';
+const TRACES = 1000;
+const SPANS_PER_TRACE = 1000;
+/** Distinct trace shapes; every trace is one of them under its own id, so serving costs no generation. */
+const SHAPES = 10;
+/** The search answers late, so the overview and sampling sections have rendered before the analysis starts. */
+const SEARCH_DELAY_MS = 3000;
+const LONG_TASK_MS = 50;
+
+const idOf = (n: number) => (0x10000000 + n).toString(16).repeat(4);
+
+/** A Tempo serving `TRACES` generated traces of `SPANS_PER_TRACE` spans; counts what it served. */
+async function startGeneratedTempo() {
+  const shapes = Array.from({ length: SHAPES }, (_, i) => {
+    const trace = syntheticTrace({ spans: SPANS_PER_TRACE, seed: i + 1 });
+    const traceId = trace.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
+    return {
+      json: JSON.stringify(toTempoJson(trace)),
+      id: hexToBase64(traceId),
+      anomalous: analyzeTrace(trace).findings.length > 0,
+    };
+  });
+  let served = 0;
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://tempo');
+    const send = (body: string) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    if (url.pathname === '/api/search') {
+      const traces = Array.from({ length: Math.min(TRACES, Number(url.searchParams.get('limit') ?? 20)) }, (_, n) => ({
+        traceID: idOf(n),
+        rootServiceName: 'gateway',
+        rootTraceName: 'GET /checkout',
+        startTimeUnixNano: String(Date.now() * 1e6),
+        durationMs: 1000,
+      }));
+      setTimeout(() => send(JSON.stringify({ traces, metrics: {} })), SEARCH_DELAY_MS);
+      return;
+    }
+    const match = /^\/api\/v2\/traces\/([0-9a-f]{32})$/.exec(url.pathname);
+    if (!match) {
+      res.writeHead(404).end();
+      return;
+    }
+    const n = parseInt(match[1]!.slice(0, 8), 16) - 0x10000000;
+    const shape = shapes[n % SHAPES]!;
+    served += 1;
+    send(shape.json.split(shape.id).join(hexToBase64(match[1]!)));
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    served: () => served,
+    /** How many of the traces the engine flags, counted on the shapes. */
+    anomalous: Array.from({ length: TRACES }, (_, n) => shapes[n % SHAPES]!.anomalous).filter(Boolean).length,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+async function saveSettings(env: Environment, jsonData: Record<string, unknown>) {
+  const response = await fetch(`${env.host.url}${PLUGIN_SETTINGS}`, {
+    method: 'POST',
+    headers: { cookie: 'host_user=admin', 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonData }),
+  });
+  expect(response.status).toBe(200);
+}
+
+interface Timeline {
+  longTasks: Array<{ start: number; duration: number }>;
+  firstTraceRequest?: number;
+  firstRow?: number;
+  complete?: number;
+}
+
+/**
+ * Runs in the page before any of its scripts: long tasks, the first request of a trace by id, the first row and the
+ * moment the list is complete (table shown, progress line gone), all on the page's performance clock.
+ */
+function observeTimeline() {
+  const timeline: Timeline = { longTasks: [] };
+  (window as unknown as { __timeline: Timeline }).__timeline = timeline;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      timeline.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }
+  }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (timeline.firstTraceRequest === undefined && entry.name.includes('/api/v2/traces/')) {
+        timeline.firstTraceRequest = entry.startTime;
+      }
+    }
+  }).observe({ type: 'resource', buffered: true });
+  const check = () => {
+    const rows = document.querySelectorAll('tr[aria-label^="Open the trace of"]').length;
+    if (rows > 0 && timeline.firstRow === undefined) {
+      timeline.firstRow = performance.now();
+    }
+    const progressing = document.body.textContent?.includes('Analysing candidate traces as they arrive');
+    if (rows > 0 && !progressing && timeline.complete === undefined) {
+      timeline.complete = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+export function analysisFlows(env: () => Environment) {
+  describe('analysis off the main thread', () => {
+    it('analyses 1,000 candidate traces in the worker with no long task on the page, rows arriving as traces do', async () => {
+      const tempo = await startGeneratedTempo();
+      const { host, browser } = env();
+      host.addDataSource({ uid: 'generated-tempo', type: 'tempo', name: 'Tempo (generated traces)', url: tempo.url });
+      const original = { ...host.settings().jsonData };
+      await saveSettings(env(), { ...original, tracesDatasourceUid: 'generated-tempo', maxCandidates: TRACES });
+      const workers: string[] = [];
+      const onWorker = (worker: { url(): string }) => workers.push(worker.url());
+      // Observers in every page of the context from now on; they only watch.
+      await browser.context.addInitScript(observeTimeline);
+      try {
+        const page = await browser.open('editor', `${INCIDENT}?from=now-1h&to=now`);
+        // The worker starts with the analysis, after the search's delay.
+        page.on('worker', onWorker);
+        await page.waitForFunction(
+          () => (window as unknown as { __timeline: Timeline }).__timeline.complete !== undefined,
+          undefined,
+          { timeout: 300_000, polling: 1000 }
+        );
+        const timeline = await page.evaluate(() => (window as unknown as { __timeline: Timeline }).__timeline);
+        const start = timeline.firstTraceRequest!;
+        const during = timeline.longTasks.filter((t) => t.start + t.duration > start && t.start < timeline.complete!);
+        const longest = Math.max(0, ...during.map((t) => t.duration));
+        const outside = Math.max(0, ...timeline.longTasks.map((t) => t.duration));
+        env().report(
+          `analysis of ${TRACES} candidate traces × ${SPANS_PER_TRACE} spans (generated, served by the flow's Tempo): ` +
+            `first row ${Math.round(timeline.firstRow! - start)} ms and full list ${Math.round(timeline.complete! - start)} ms after the first trace request; ` +
+            `longest main-thread task during the analysis ${Math.round(longest)} ms (${during.length} over ${LONG_TASK_MS} ms); ` +
+            `longest on the whole page incl. start-up ${Math.round(outside)} ms`
+        );
+        await page.screenshot({
+          path: env().screenshot('incident-1000-traces'),
+          clip: { x: 0, y: 0, width: 1280, height: 620 },
+        });
+
+        // The work happened in the plugin's worker, loaded from next to module.js.
+        expect(workers).toEqual([
+          expect.stringMatching(/\/public\/plugins\/seed-tracingops-app\/tracingops-analysis\.js/),
+        ]);
+        // Every candidate was fetched and analysed, and the list holds every trace the engine flags.
+        expect(tempo.served()).toBe(TRACES);
+        const more = page.getByRole('button', { name: /^Show \d+ more of \d+$/ });
+        const hidden = (await more.count()) > 0 ? Number(/of (\d+)$/.exec((await more.textContent()) ?? '')?.[1]) : 0;
+        const rows = await page.locator('tr[aria-label^="Open the trace of"]').count();
+        expect(rows + hidden).toBe(tempo.anomalous);
+        // Streaming: the first row was on screen well before the list was complete.
+        expect(timeline.firstRow!).toBeLessThan(timeline.complete!);
+        expect(during).toEqual([]);
+      } finally {
+        await saveSettings(env(), original);
+        await tempo.close();
+      }
+    }, 420_000);
+  });
+}
