@@ -61,7 +61,7 @@ export interface ProxiedRequest {
 export interface RunningHost {
   url: string;
   requests: ProxiedRequest[];
-  /** Adds a data source, as an admin would in Grafana; pages opened afterwards see it. */
+  /** Adds (or, by uid, replaces) a data source, as an admin would in Grafana; pages opened afterwards see it. */
   addDataSource(dataSource: HostDataSource): void;
   /** Delays every answer of the data source `uid` by `ms` (0 to stop), like a backend under load. */
   delayDataSource(uid: string, ms: number): void;
@@ -472,7 +472,10 @@ body { margin: 0; }
   return {
     url,
     requests,
-    addDataSource: (dataSource) => dataSources.push(dataSource),
+    addDataSource: (dataSource) => {
+      const known = dataSources.findIndex((d) => d.uid === dataSource.uid);
+      dataSources.splice(known < 0 ? dataSources.length : known, known < 0 ? 0 : 1, dataSource);
+    },
     delayDataSource: (uid, ms) => delays.set(uid, ms),
     settings: () => ({ jsonData, secureJsonFields: pluginSettings().secureJsonFields }),
     close: () =>

@@ -1,6 +1,13 @@
 import { analyzeTrace } from '../analysis';
 import { nPlusOneAfterRelease, toTempoJson } from '../analysis/fixtures';
-import { createLokiClient, createPrometheusClient, createTempoClient, logLines, type Transport } from './index';
+import {
+  createLokiClient,
+  createPrometheusClient,
+  createTempoClient,
+  logLines,
+  readTempoTrace,
+  type Transport,
+} from './index';
 import { type Route, type TestServer, failure, json, startServer, text } from './testServer.testing';
 
 const PROXY = '/api/datasources/proxy/uid/tempo-uid';
@@ -97,6 +104,20 @@ describe('Tempo client', () => {
   it('returns null for a trace Tempo does not have', async () => {
     server = await startServer({ '/api/v2/traces/abc': text('trace not found', 404) });
     await expect(createTempoClient({ baseUrl: server.origin }).getTrace('abc')).resolves.toBeNull();
+  });
+
+  it('hands over a trace unparsed for the analysis worker, which reads it as getTrace would', async () => {
+    const id = '00000000000000000000000000000003';
+    const body = toTempoJson(nPlusOneAfterRelease(), { envelope: 'v2' });
+    server = await startServer({ [`/api/v2/traces/${id}`]: json(body), '/api/v2/traces/abc': text('not found', 404) });
+    const tempo = createTempoClient({ baseUrl: server.origin });
+
+    const answer = await tempo.getTraceText(id, { start: 1, end: 2 });
+    expect(server.requests[0]?.search).toBe('?start=1&end=2');
+    expect(JSON.parse(answer!)).toEqual(body);
+    expect(readTempoTrace(JSON.parse(answer!))).toEqual(await tempo.getTrace(id));
+    await expect(tempo.getTraceText('abc')).resolves.toBeNull();
+    expect(() => readTempoTrace({ trace: { batches: {} } })).toThrow('`resourceSpans` / `batches` is not an array');
   });
 
   it('refuses a malformed trace id without sending anything', async () => {

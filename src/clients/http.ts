@@ -65,6 +65,16 @@ export interface DataSourceHttp {
     options?: RequestOptions,
     passStatuses?: readonly number[]
   ): Promise<unknown>;
+  /**
+   * GETs `path` and returns the body unparsed, for a caller that parses it elsewhere (the app's analysis worker);
+   * `undefined` for a status in `passStatuses`.
+   */
+  getText(
+    path: string,
+    params: QueryParams,
+    options?: RequestOptions,
+    passStatuses?: readonly number[]
+  ): Promise<string | undefined>;
   /** POSTs `body` as JSON to `path` and parses the JSON answer. */
   postJson(path: string, body: unknown, options?: RequestOptions): Promise<unknown>;
   /** An error for a 2xx answer that is not what this API returns. */
@@ -106,7 +116,7 @@ export function createHttp(
     body: unknown,
     request: RequestOptions = {},
     passStatuses: readonly number[] = []
-  ): Promise<unknown> {
+  ): Promise<{ url: string; text: string } | undefined> {
     const url = urlFor(path, params);
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();
@@ -197,30 +207,40 @@ export function createHttp(
           hint: hintForStatus(response.status, dataSource),
         });
       }
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (cause) {
-        throw fail(
-          url,
-          {
-            kind: 'invalid-response',
-            detail: 'the body is not JSON',
-            hint: `Check that the data source points at a ${dataSource} API.`,
-          },
-          cause
-        );
-      }
+      return { url, text };
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
     }
   }
 
+  const parsed = (answer: { url: string; text: string } | undefined): unknown => {
+    if (answer === undefined) {
+      return undefined;
+    }
+    try {
+      return JSON.parse(answer.text) as unknown;
+    } catch (cause) {
+      throw fail(
+        answer.url,
+        {
+          kind: 'invalid-response',
+          detail: 'the body is not JSON',
+          hint: `Check that the data source points at a ${dataSource} API.`,
+        },
+        cause
+      );
+    }
+  };
+
   return {
     dataSource,
     name,
-    getJson: (path, params, request, passStatuses) => exchange('GET', path, params, undefined, request, passStatuses),
-    postJson: (path, body, request) => exchange('POST', path, {}, body, request),
+    getJson: async (path, params, request, passStatuses) =>
+      parsed(await exchange('GET', path, params, undefined, request, passStatuses)),
+    getText: async (path, params, request, passStatuses) =>
+      (await exchange('GET', path, params, undefined, request, passStatuses))?.text,
+    postJson: async (path, body, request) => parsed(await exchange('POST', path, {}, body, request)),
     invalid: (url, detail) =>
       fail(url, {
         kind: 'invalid-response',

@@ -22,7 +22,9 @@ export {
   type TempoTraceSummary,
   type TempoMatchedSpan,
   type TempoTrace,
+  TempoTraceShapeError,
   createTempoClient,
+  readTempoTrace,
 } from './tempo';
 export {
   type JaegerClient,

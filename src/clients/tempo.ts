@@ -58,6 +58,15 @@ export interface TempoClient {
     range?: { readonly start?: number; readonly end?: number },
     options?: RequestOptions
   ): Promise<TempoTrace | null>;
+  /**
+   * The same trace as Tempo sent it, unparsed, for a caller that parses it elsewhere (the app's analysis worker,
+   * with `readTempoTrace`); `null` when Tempo has no such trace.
+   */
+  getTraceText(
+    traceId: string,
+    range?: { readonly start?: number; readonly end?: number },
+    options?: RequestOptions
+  ): Promise<string | null>;
   tagValues(
     tag: string,
     filter?: { readonly query?: string; readonly start?: number; readonly end?: number },
@@ -79,8 +88,33 @@ function hexId(value: unknown, length: number): string | undefined {
     : undefined;
 }
 
+export class TempoTraceShapeError extends Error {
+  override readonly name = 'TempoTraceShapeError';
+}
+
+/** The resource spans of a parsed trace-by-id answer, whichever envelope and key Tempo used. */
+export function readTempoTrace(body: unknown): TempoTrace {
+  const envelope = isObject(body) && isObject(body.trace) ? body.trace : body;
+  if (!isObject(envelope)) {
+    throw new TempoTraceShapeError('expected a trace object');
+  }
+  const spans = envelope.resourceSpans ?? envelope.batches ?? [];
+  if (!Array.isArray(spans)) {
+    throw new TempoTraceShapeError('`resourceSpans` / `batches` is not an array');
+  }
+  return { resourceSpans: spans };
+}
+
 export function createTempoClient(options: TempoClientOptions): TempoClient {
   const http = createHttp('Tempo', options, DEFAULT_MAX_BYTES);
+  const tracePath = (traceId: string): string => {
+    const prefix = options.api === 'v1' ? '/api/traces/' : '/api/v2/traces/';
+    const id = /^[0-9a-fA-F]{1,32}$/.test(traceId) ? traceId.toLowerCase() : undefined;
+    if (id === undefined) {
+      throw http.invalidRequest(prefix, `trace id ${JSON.stringify(traceId)} is not 1–32 hex digits`);
+    }
+    return prefix + id;
+  };
 
   return {
     async search(search, request) {
@@ -128,25 +162,21 @@ export function createTempoClient(options: TempoClientOptions): TempoClient {
     },
 
     async getTrace(traceId, range = {}, request) {
-      const prefix = options.api === 'v1' ? '/api/traces/' : '/api/v2/traces/';
-      const id = /^[0-9a-fA-F]{1,32}$/.test(traceId) ? traceId.toLowerCase() : undefined;
-      if (id === undefined) {
-        throw http.invalidRequest(prefix, `trace id ${JSON.stringify(traceId)} is not 1–32 hex digits`);
-      }
-      const path = prefix + id;
+      const path = tracePath(traceId);
       const body = await http.getJson(path, { start: range.start, end: range.end }, request, [404]);
       if (body === undefined) {
         return null;
       }
-      const envelope = isObject(body) && isObject(body.trace) ? body.trace : body;
-      if (!isObject(envelope)) {
-        throw http.invalid(path, 'expected a trace object');
+      try {
+        return readTempoTrace(body);
+      } catch (error) {
+        throw http.invalid(path, (error as Error).message);
       }
-      const spans = envelope.resourceSpans ?? envelope.batches ?? [];
-      if (!Array.isArray(spans)) {
-        throw http.invalid(path, '`resourceSpans` / `batches` is not an array');
-      }
-      return { resourceSpans: spans };
+    },
+
+    async getTraceText(traceId, range = {}, request) {
+      const text = await http.getText(tracePath(traceId), { start: range.start, end: range.end }, request, [404]);
+      return text ?? null;
     },
 
     async tagValues(tag, filter = {}, request) {

@@ -87,9 +87,10 @@ async function tempoCandidates(
     options
   );
   await mapLimited(candidates, FETCH_CONCURRENCY, async (c) => {
-    const trace = await tempo.getTrace(c.traceId, { start: q.start, end: q.end }, options);
-    if (trace) {
-      onTraces([trace]);
+    // Unparsed: the analysis parses it, off the page's thread when it runs in the worker.
+    const text = await tempo.getTraceText(c.traceId, { start: q.start, end: q.end }, options);
+    if (text !== null) {
+      onTraces([{ format: 'tempo-text', traceId: c.traceId, text }]);
     }
   });
   return candidates.length;

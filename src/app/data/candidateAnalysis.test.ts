@@ -41,12 +41,13 @@ const request: CandidateAnalysisRequest = {
   baselines: new Map(),
 };
 
-/** A trace as Tempo's trace-by-id answer carries it (`batches`, base64 ids, string enums). */
-const tempo = (trace: OtlpTraceJson): CandidateJson => {
-  const { batches } = toTempoJson(trace, { envelope: 'v1' }) as { batches: unknown[] };
-  return { resourceSpans: batches };
-};
 const traceIdOf = (trace: OtlpTraceJson) => trace.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
+/** A trace as the page hands it on: Tempo's trace-by-id answer (base64 ids, string enums), unparsed. */
+const tempo = (trace: OtlpTraceJson): CandidateJson => ({
+  format: 'tempo-text',
+  traceId: traceIdOf(trace),
+  text: JSON.stringify(toTempoJson(trace)),
+});
 
 /** What the list should show for `traces`, from the engine directly: ranked ids and each one's worst rule. */
 function expectedRows(traces: OtlpTraceJson[]) {
@@ -222,6 +223,35 @@ describe('the batch loop shared by the worker and the page', () => {
     expect(last.analysed).toBe(first.analysed);
     expect(first.analysed).toBeLessThan(40);
     expect(seen.events.some((e) => e.type !== 'rows')).toBe(false);
+  });
+
+  it('reads every shape a client hands on: Tempo’s text, Tempo’s parsed resource spans, Jaeger’s JSON', async () => {
+    const seen = recorder();
+    const analysis = startCandidateAnalysis(request, seen.emit);
+    const { batches } = toTempoJson(connectionPoolWait(), { envelope: 'v1' }) as { batches: unknown[] };
+    analysis.add([
+      tempo(plainError()),
+      { resourceSpans: batches },
+      {
+        format: 'otlp',
+        traceId: traceIdOf(nPlusOneAfterRelease()),
+        resourceSpans: nPlusOneAfterRelease().resourceSpans,
+      },
+    ]);
+    analysis.end();
+    await seen.next('settled');
+    expect(shown(seen.rows())).toEqual(expectedRows([plainError(), connectionPoolWait(), nPlusOneAfterRelease()]));
+  });
+
+  it('names the trace whose answer from Tempo is not JSON', async () => {
+    const seen = recorder();
+    const analysis = startCandidateAnalysis(request, seen.emit);
+    analysis.add([{ format: 'tempo-text', traceId: 'abc123', text: '<html>502 Bad Gateway</html>' }]);
+    analysis.end();
+    expect(await seen.next('settled')).toEqual({
+      type: 'failed',
+      message: expect.stringContaining("Tempo's answer for trace abc123 is not JSON"),
+    });
   });
 
   it('fails the load with the engine’s reason when a candidate is not a trace', async () => {
