@@ -86,6 +86,8 @@ async function saveSettings(env: Environment, jsonData: Record<string, unknown>)
 
 interface Timeline {
   longTasks: Array<{ start: number; duration: number }>;
+  /** Long animation frames, with where their time went: for a failure to say what held the thread. */
+  frames: Array<{ start: number; duration: number; styleAndLayout: number; scripts: Array<[string, number]> }>;
   firstTraceRequest?: number;
   firstRow?: number;
   complete?: number;
@@ -96,13 +98,30 @@ interface Timeline {
  * moment the list is complete (table shown, progress line gone), all on the page's performance clock.
  */
 function observeTimeline() {
-  const timeline: Timeline = { longTasks: [] };
+  const timeline: Timeline = { longTasks: [], frames: [] };
   (window as unknown as { __timeline: Timeline }).__timeline = timeline;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       timeline.longTasks.push({ start: entry.startTime, duration: entry.duration });
     }
   }).observe({ type: 'longtask', buffered: true });
+  type Frame = PerformanceEntry & {
+    styleAndLayoutStart: number;
+    scripts: Array<{ invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }>;
+  };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as Frame[]) {
+      timeline.frames.push({
+        start: entry.startTime,
+        duration: entry.duration,
+        styleAndLayout: entry.styleAndLayoutStart ? entry.startTime + entry.duration - entry.styleAndLayoutStart : 0,
+        scripts: entry.scripts.map((s) => [
+          `${s.invoker} ${s.sourceURL.replace(/^.*\//, '')}:${s.sourceFunctionName}`,
+          Math.round(s.duration),
+        ]),
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       if (timeline.firstTraceRequest === undefined && entry.name.includes('/api/v2/traces/')) {
@@ -149,11 +168,20 @@ export function analysisFlows(env: () => Environment) {
         const during = timeline.longTasks.filter((t) => t.start + t.duration > start && t.start < timeline.complete!);
         const longest = Math.max(0, ...during.map((t) => t.duration));
         const outside = Math.max(0, ...timeline.longTasks.map((t) => t.duration));
+        // Where the long frames of the window spent their time, by script entry point (Long Animation Frames API).
+        const frames = timeline.frames.filter((f) => f.start + f.duration > start && f.start < timeline.complete!);
+        const bySource = new Map<string, number>();
+        for (const [source, ms] of frames.flatMap((f) => f.scripts)) {
+          bySource.set(source, (bySource.get(source) ?? 0) + ms);
+        }
+        const heaviest = [...bySource].sort((a, b) => b[1] - a[1]).slice(0, 5);
+        const layout = Math.round(frames.reduce((sum, f) => sum + f.styleAndLayout, 0));
         env().report(
           `analysis of ${TRACES} candidate traces × ${SPANS_PER_TRACE} spans (generated, served by the flow's Tempo): ` +
             `first row ${Math.round(timeline.firstRow! - start)} ms and full list ${Math.round(timeline.complete! - start)} ms after the first trace request; ` +
             `longest main-thread task during the analysis ${Math.round(longest)} ms (${during.length} over ${LONG_TASK_MS} ms); ` +
-            `longest on the whole page incl. start-up ${Math.round(outside)} ms`
+            `longest on the whole page incl. start-up ${Math.round(outside)} ms; ` +
+            `long frames in the window: ${frames.length}, style and layout ${layout} ms, scripts ${heaviest.map(([s, ms]) => `${s} ${ms} ms`).join(', ')}`
         );
         await page.screenshot({
           path: env().screenshot('incident-1000-traces'),

@@ -97,6 +97,29 @@ function openOnClick(event: React.MouseEvent, t: AnomalousTrace) {
   }
 }
 
+/**
+ * One row; memoised because the list is re-ranked while traces arrive, and a row already shown (the same object,
+ * since rows are never rebuilt) then only moves instead of rendering its badges and dates again.
+ */
+const TraceRow = React.memo(function TraceRow({ trace: t, className }: { trace: AnomalousTrace; className: string }) {
+  return (
+    <tr
+      className={className}
+      tabIndex={0}
+      aria-label={`Open the trace of ${rootName(t)} at its evidence span`}
+      onClick={(event) => openOnClick(event, t)}
+      // Only the row's own Enter: on the focused link, the link navigates by itself.
+      onKeyDown={(event) =>
+        event.key === 'Enter' && event.target === event.currentTarget && locationService.push(traceHref(t))
+      }
+    >
+      {COLUMNS.map((column) => (
+        <td key={column.header}>{column.cell(t)}</td>
+      ))}
+    </tr>
+  );
+});
+
 const ALL_RULES = '';
 /** Rows rendered at first, and added by each "Show more". */
 export const PAGE_ROWS = 100;
@@ -154,21 +177,7 @@ export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTr
         </thead>
         <tbody>
           {shown.slice(0, rows).map((t) => (
-            <tr
-              key={t.traceId}
-              className={styles.row}
-              tabIndex={0}
-              aria-label={`Open the trace of ${rootName(t)} at its evidence span`}
-              onClick={(event) => openOnClick(event, t)}
-              // Only the row's own Enter: on the focused link, the link navigates by itself.
-              onKeyDown={(event) =>
-                event.key === 'Enter' && event.target === event.currentTarget && locationService.push(traceHref(t))
-              }
-            >
-              {COLUMNS.map((column) => (
-                <td key={column.header}>{column.cell(t)}</td>
-              ))}
-            </tr>
+            <TraceRow key={t.traceId} trace={t} className={styles.row} />
           ))}
         </tbody>
       </table>
