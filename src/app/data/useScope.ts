@@ -27,7 +27,7 @@ export function useScope(
     if (teams.status !== 'done') {
       return teams.status === 'failed'
         ? { status: 'failed', error: new Error(`Grafana did not list your teams (${teams.error.message})`) }
-        : { status: 'loading' };
+        : teams;
     }
     const viewer = currentViewer();
     return {

@@ -4,7 +4,7 @@ import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { AnomalousTraces } from '../../data/anomalousTraces';
-import type { Load } from '../../data/useLoad';
+import { type Load, type Progress, useProgress } from '../../data/useLoad';
 import { SETTINGS_URL } from '../../routes';
 import { AnomalousTracesTable } from './AnomalousTracesTable';
 import { IncidentToolbar } from './IncidentToolbar';
@@ -20,8 +20,8 @@ import { type SpikeSuggestion, suggestSpikes } from './suggestSpikes';
 import { useIncident } from './useIncident';
 
 /**
- * Loading and failure of one section; `render` gets the value, or what a load reported so far while it runs
- * (with `progress` saying how far it got).
+ * Loading and failure of one section; `render` gets the value, or what the load reported so far while it runs
+ * (`progress`, with `describe` saying how far it got). Progress re-renders this section only, not the page.
  */
 function Section<T>({
   title,
@@ -32,14 +32,15 @@ function Section<T>({
   title: string;
   load: Load<T | undefined>;
   render: (value: T) => React.ReactNode;
-  progress?: (partial: T) => string;
+  progress?: { of: Progress<T | undefined>; describe: (partial: T) => string };
 }) {
+  const partial = useProgress(progress?.of);
   let body: React.ReactNode = null;
-  if (load.status === 'loading' && load.partial !== undefined && progress) {
+  if (load.status === 'loading' && partial !== undefined && progress) {
     body = (
       <>
-        <LoadingPlaceholder text={progress(load.partial)} />
-        {render(load.partial)}
+        <LoadingPlaceholder text={progress.describe(partial)} />
+        {render(partial)}
       </>
     );
   } else if (load.status === 'loading') {
@@ -119,9 +120,11 @@ export function IncidentPage() {
             <Section
               title="Anomalous traces"
               load={page.traces}
-              progress={(partial: AnomalousTraces) =>
-                `Analysing candidate traces as they arrive… ${partial.candidates} analysed so far`
-              }
+              progress={{
+                of: page.tracesProgress,
+                describe: (partial: AnomalousTraces) =>
+                  `Analysing candidate traces as they arrive… ${partial.candidates} analysed so far`,
+              }}
               render={(result) => (
                 <Stack direction="column" gap={1}>
                   {result.baselineProblem && (

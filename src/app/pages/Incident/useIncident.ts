@@ -119,6 +119,7 @@ export function useIncident() {
     ignored,
     scope,
     traces: traces.load,
+    tracesProgress: traces.progress,
     overview: overview.load,
     sampling: sampling.load,
     spikeCheckSources: { prometheus: clients.prometheus, controller, spanMetricsFlavour: clients.spanMetricsFlavour },
