@@ -175,13 +175,21 @@ export function analysisFlows(env: () => Environment) {
           bySource.set(source, (bySource.get(source) ?? 0) + ms);
         }
         const heaviest = [...bySource].sort((a, b) => b[1] - a[1]).slice(0, 5);
+        const worst = [...frames]
+          .sort((a, b) => b.duration - a.duration)
+          .slice(0, 3)
+          .map(
+            (f) =>
+              `${Math.round(f.duration)} ms at +${Math.round(f.start - start)} (layout ${Math.round(f.styleAndLayout)}: ${f.scripts.map(([s, ms]) => `${s} ${ms}`).join(', ')})`
+          );
         const layout = Math.round(frames.reduce((sum, f) => sum + f.styleAndLayout, 0));
         env().report(
           `analysis of ${TRACES} candidate traces × ${SPANS_PER_TRACE} spans (generated, served by the flow's Tempo): ` +
             `first row ${Math.round(timeline.firstRow! - start)} ms and full list ${Math.round(timeline.complete! - start)} ms after the first trace request; ` +
             `longest main-thread task during the analysis ${Math.round(longest)} ms (${during.length} over ${LONG_TASK_MS} ms); ` +
             `longest on the whole page incl. start-up ${Math.round(outside)} ms; ` +
-            `long frames in the window: ${frames.length}, style and layout ${layout} ms, scripts ${heaviest.map(([s, ms]) => `${s} ${ms} ms`).join(', ')}`
+            `long frames in the window: ${frames.length}, style and layout ${layout} ms, scripts ${heaviest.map(([s, ms]) => `${s} ${ms} ms`).join(', ')}; ` +
+            `worst frames: ${worst.join('; ')}`
         );
         await page.screenshot({
           path: env().screenshot('incident-1000-traces'),

@@ -120,6 +120,27 @@ describe('Tempo client', () => {
     expect(() => readTempoTrace({ trace: { batches: {} } })).toThrow('`resourceSpans` / `batches` is not an array');
   });
 
+  it('takes a whole body as text from a transport that holds it, and still refuses one past the byte limit', async () => {
+    const holding =
+      (body: string): Transport =>
+      async () => ({
+        status: 200,
+        headers: { get: () => null },
+        body: null,
+        text: async () => body,
+      });
+    const answer = JSON.stringify({ batches: [] });
+    const small = createTempoClient({ baseUrl: 'http://tempo', transport: holding(answer), maxResponseBytes: 64 });
+    await expect(small.getTrace('ab')).resolves.toEqual({ resourceSpans: [] });
+    // 30 characters of three UTF-8 bytes each: 90 bytes, past a 64-byte limit though only 30 characters long.
+    const wide = createTempoClient({
+      baseUrl: 'http://tempo',
+      transport: holding('€'.repeat(30)),
+      maxResponseBytes: 64,
+    });
+    expect((await failure(wide.getTrace('ab'))).kind).toBe('too-large');
+  });
+
   it('refuses a malformed trace id without sending anything', async () => {
     server = await startServer({});
     const error = await failure(createTempoClient({ baseUrl: server.origin }).getTrace('../../api/admin'));

@@ -2,8 +2,8 @@
  * The app's one way to talk HTTP: a fetch-like transport over Grafana's backend service, so every
  * request carries Grafana's session and org and goes through its proxies, and non-2xx answers come
  * back as responses (like `fetch`) instead of Grafana's error toasts. It satisfies the data
- * clients' `Transport` (streamed body, for their size limits) and offers `json()`/`text()` for the
- * controller client and the settings page. Also the URLs of Grafana's proxies.
+ * clients' `Transport` (the body as text, since backendSrv already holds all of it) and offers
+ * `json()`/`text()` for the controller client and the settings page. Also the URLs of Grafana's proxies.
  */
 import { type FetchResponse, getBackendSrv, isFetchError } from '@grafana/runtime';
 
@@ -35,15 +35,8 @@ function asResponse(status: number, statusText: string, data: unknown, headers?:
     status,
     statusText,
     headers: { get: (name) => headers?.get(name) ?? null },
-    get body() {
-      const bytes = new TextEncoder().encode(text);
-      return new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes);
-          controller.close();
-        },
-      });
-    },
+    // The body is already whole: the clients take it as text rather than as a stream.
+    body: null,
     json: async () => JSON.parse(text),
     text: async () => text,
   };
