@@ -52,7 +52,10 @@ export function useLoad<T>(
     const controller = new AbortController();
     const report = (partial: T) => !controller.signal.aborted && reports.set(current, partial);
     run(controller.signal, report).then(
-      (value) => !controller.signal.aborted && setState({ key: current, load: { status: 'done', value } }),
+      // A transition too: the last rows of a long list then render in slices, like the progress before them.
+      (value) =>
+        !controller.signal.aborted &&
+        startTransition(() => setState({ key: current, load: { status: 'done', value } })),
       (error: unknown) =>
         !controller.signal.aborted &&
         setState({

@@ -34,26 +34,25 @@ function Section<T>({
   render: (value: T) => React.ReactNode;
   progress?: { of: Progress<T | undefined>; describe: (partial: T) => string };
 }) {
-  const partial = useProgress(progress?.of);
-  let body: React.ReactNode = null;
-  if (load.status === 'loading' && partial !== undefined && progress) {
-    body = (
-      <>
-        <LoadingPlaceholder text={progress.describe(partial)} />
-        {render(partial)}
-      </>
-    );
-  } else if (load.status === 'loading') {
-    body = <LoadingPlaceholder text={`Loading ${title.toLowerCase()}…`} />;
-  } else if (load.status === 'failed') {
-    body = (
-      <Alert severity="error" title={`${title}: failed`}>
-        {load.error.message} Check the data sources in the <TextLink href={SETTINGS_URL}>settings</TextLink>.
-      </Alert>
-    );
-  } else if (load.value !== undefined) {
-    body = render(load.value);
-  }
+  const reported = useProgress(progress?.of);
+  const partial = load.status === 'loading' && progress ? reported : undefined;
+  const shown = load.status === 'done' ? load.value : partial;
+  // One shape whatever the state, so the rows shown while loading are the ones kept when it is done, not rebuilt.
+  const body = (
+    <>
+      {load.status === 'loading' && (
+        <LoadingPlaceholder
+          text={partial !== undefined && progress ? progress.describe(partial) : `Loading ${title.toLowerCase()}…`}
+        />
+      )}
+      {load.status === 'failed' && (
+        <Alert severity="error" title={`${title}: failed`}>
+          {load.error.message} Check the data sources in the <TextLink href={SETTINGS_URL}>settings</TextLink>.
+        </Alert>
+      )}
+      {shown !== undefined && render(shown)}
+    </>
+  );
   return (
     <section aria-label={title}>
       <Text element="h3">{title}</Text>
