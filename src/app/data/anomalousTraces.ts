@@ -24,7 +24,7 @@ export const CANDIDATE_SLOW_SPAN_MS = 500;
 export const CANDIDATE_LIMIT = 40;
 const FETCH_CONCURRENCY = 4;
 /** The list is re-rendered at most this often while traces arrive; the first rows are shown at once. */
-export const PROGRESS_INTERVAL_MS = 500;
+export const PROGRESS_INTERVAL_MS = 1000;
 
 export interface AnomalousTraces {
   /** Ranked, worst first. */

@@ -122,7 +122,7 @@ const TraceRow = React.memo(function TraceRow({ trace: t, className }: { trace: 
 
 const ALL_RULES = '';
 /** Rows rendered at first, and added by each "Show more". */
-export const PAGE_ROWS = 100;
+export const PAGE_ROWS = 50;
 
 export interface AnomalousTracesTableProps {
   traces: AnomalousTrace[];
