@@ -19,9 +19,10 @@ const PLUGIN_SETTINGS = '/api/plugins/seed-tracingops-app/settings';
 const TRACES = 1000;
 /**
  * 200 spans is ~120 KB of Tempo JSON per trace: the text the page receives stays below V8's large-object size
- * (128 KB), where a string is swept with the young generation. At 1,000 spans (~600 KB) each answer is a
- * large object that only a full GC reclaims, and those pauses — not our code — still make a few long tasks on the
- * page (docs/benchmarks.md); `E2E_ANALYSIS_SPANS=1000` measures that case.
+ * (128 KB), where a string is swept with the young generation. At 1,000 spans (~600 KB) each answer is a large
+ * object that only a full GC reclaims, and a few long tasks remain on the page, in the fetch callbacks and in
+ * frames no script is attributed to — most likely those collections, not our code (docs/benchmarks.md).
+ * `E2E_ANALYSIS_SPANS=1000` measures that case.
  */
 const SPANS_PER_TRACE = Number(process.env.E2E_ANALYSIS_SPANS ?? 200);
 /** Distinct trace shapes; every trace is one of them under its own id, so serving costs no generation. */
