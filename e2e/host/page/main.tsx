@@ -56,7 +56,7 @@ const shared: Record<string, unknown> = {
 };
 
 setBackendSrv(hostBackendSrv);
-setDataSourceSrv(hostDataSourceSrv(config.datasources));
+setDataSourceSrv(hostDataSourceSrv(config.datasources, config.defaultDatasource));
 setAppEvents(new EventBusSrv());
 setEchoSrv({
   addBackend: () => {},
