@@ -11,7 +11,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 
 import type { AuditEvent, Override } from '../../src/contract';
-import { OTEL_SPAN_METRICS, promServerSpansSince, scopeOf } from '../../src/queries';
 import { controllerCall, eventually, promQuery } from './backends';
 import { type RootTarget, RootTraffic, firstRun, sampledFraction, sampledRequests } from './rootTraffic';
 import { type RunningStack, startStack } from './stack';
@@ -70,49 +69,53 @@ afterAll(async () => {
 const overrides = async () =>
   (await controllerCall<{ overrides: Override[] }>(stack, 'GET', '/overrides?state=all')).overrides;
 
-/** The controller's own count (traceCounter.ts) as Prometheus answered it at `atMs`. */
-async function tracesCounted(o: Override, atMs: number): Promise<number> {
-  const createdAt = Date.parse(o.createdAt);
-  const query = promServerSpansSince({
-    scope: scopeOf([o.service]),
-    flavour: OTEL_SPAN_METRICS,
-    rangeSeconds: Math.max(1, Math.ceil((atMs - createdAt) / 1000)),
-  });
-  return Math.floor((await promQuery(stack.urls.prometheus, query, atMs))[0]?.value ?? 0);
+/** Server spans of `service` in the raw counters Prometheus had scraped by `atMs`. */
+async function serverSpans(service: Spiked, atMs: number): Promise<number> {
+  const expr = `sum(traces_span_metrics_calls_total{service_name="${service}", span_kind="SPAN_KIND_SERVER"})`;
+  return (await promQuery(stack.urls.prometheus, expr, atMs))[0]?.value ?? 0;
 }
 
-/** The first moment, to 100 ms, at which Prometheus' count for the spike reached the goal. */
-async function goalVisibleAt(o: Override): Promise<number> {
-  const end = Date.parse(o.revokedAt!);
-  for (let t = Date.parse(o.createdAt) + 100; t <= end; t += 100) {
-    if ((await tracesCounted(o, t)) >= GOAL) {
+/**
+ * When the goal's traces were recorded and visible: the first moment, to 100 ms, at which Prometheus' counters had
+ * grown by GOAL since the spike started — the controller's own measure (`promServerSpansSince`), so from then on
+ * its next goal check ends the spike.
+ */
+async function goalRecordedAt(o: Override): Promise<number> {
+  const service = o.service as Spiked;
+  const start = Date.parse(o.createdAt);
+  const base = await serverSpans(service, start);
+  const until = Date.parse(o.revokedAt!) + 10_000;
+  for (let t = start + 100; t <= until; t += 100) {
+    if ((await serverSpans(service, t)) - base >= GOAL) {
       return t;
     }
   }
-  throw new Error(`Prometheus never counted ${GOAL} traces of ${o.service} before the spike ended at ${o.revokedAt}`);
+  throw new Error(`Prometheus' counters never grew by ${GOAL} server spans of ${service} after its spike started`);
 }
 
 /**
  * What one service's sampler did around its spike, from the requests that reached Jaeger: the base rate before the
  * fault, when it switched to 100 % after the alert fired (the first of ten sampled in a row), the share it sampled
- * from then until the goal was visible in Prometheus, when it went back (the first of three unsampled in a row), and
+ * from then until the goal's traces were in Prometheus, when it went back (the first of three unsampled in a row), and
  * the rate after.
  */
 async function atTheSampler(traffic: RootTraffic, spike: Override, faultOnAt: number) {
   const firedAt = Date.parse(spike.alert!.startsAt);
   const raisedAt = Date.parse(spike.createdAt);
   const endedAt = Date.parse(spike.goal!.reachedAt!);
-  const goalAt = await goalVisibleAt(spike);
+  const goalAt = await goalRecordedAt(spike);
   const { requests, strays } = await sampledRequests(stack.urls.jaegerQuery, traffic);
   const before = sampledFraction(requests, 0, faultOnAt);
-  const on = firstRun(requests, firedAt, goalAt, true, 10);
-  const during = on === undefined ? NaN : sampledFraction(requests, on, goalAt);
-  const off = firstRun(requests, goalAt, Infinity, false, 3);
+  // The spike is on at the sampler until the goal's traces were in Prometheus, or the controller ended it if sooner.
+  const spikeEnd = Math.min(goalAt, endedAt);
+  const on = firstRun(requests, firedAt, spikeEnd, true, 10);
+  const during = on === undefined ? NaN : sampledFraction(requests, on, spikeEnd);
+  const off = firstRun(requests, spikeEnd, Infinity, false, 3);
   const after = off === undefined ? NaN : sampledFraction(requests, off + POLL_MS, Infinity);
   const ms = (x: number | undefined, from: number) => (x === undefined ? 'never' : `${Math.round(x - from)} ms`);
   const report =
     `${spike.service}: fault on→alert fired ${ms(firedAt, faultOnAt)}; alert fired→spike raised ${ms(raisedAt, firedAt)}, ` +
-    `→100 % at the sampler ${ms(on, firedAt)}; goal in Prometheus→spike ended ${ms(endedAt, goalAt)}, ` +
+    `→100 % at the sampler ${ms(on, firedAt)}; goal's traces in Prometheus→spike ended ${ms(endedAt, goalAt)}, ` +
     `→base rate at the sampler ${ms(off, goalAt)}; ${spike.goal!.traces} traces counted for a goal of ${GOAL}; ` +
     `sampled: base ${before.toFixed(2)}, spike ${during.toFixed(2)}, after ${after.toFixed(2)} ` +
     `(${requests.length} requests, ${requests.filter((r) => r.status !== 200).length} failed)`;
@@ -216,5 +219,16 @@ describe('an alert on the span metrics raises a goal-bounded spike at the demo s
       expect(off).toBeDefined();
       expect(after).toBeLessThan(0.35);
     }
+  });
+
+  it('stops Alertmanager with the rest of the stack', async () => {
+    const alertmanager = stack.urls.alertmanager!;
+    expect((await fetch(`${alertmanager}/-/ready`)).status).toBe(200);
+    await stack.stop();
+    const answer = await fetch(alertmanager, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status,
+      () => undefined
+    );
+    expect(answer).toBeUndefined();
   });
 });
