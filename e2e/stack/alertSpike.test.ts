@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 
 import type { AuditEvent, Override } from '../../src/contract';
+import { goalPolicyFile } from './alertmanager';
 import { controllerCall, eventually, promQuery } from './backends';
 import { type RootTarget, RootTraffic, firstRun, sampledFraction, sampledRequests } from './rootTraffic';
 import { type RunningStack, startStack } from './stack';
@@ -36,18 +37,18 @@ groups:
         labels: { severity: page }
 `;
 
-/** The spike ends at the goal, not when the alert resolves; the cooldown keeps a re-firing alert from a second one. */
-const POLICIES = `
-limits: { maxSpikesPerHour: 10, serviceCooldownSeconds: 600, maxServicesSpiked: 2 }
-policies:
-  - name: span-errors
-    match: { alertname: DemoSpanErrors, severity: page }
-    serviceLabel: service_name
-    samplingRate: 1
-    durationSeconds: 300
-    stopAfterTraces: ${GOAL}
-    endOnResolve: false
-`;
+/** The cooldown keeps a re-firing alert from raising a second spike on the same service. */
+const POLICIES = goalPolicyFile(
+  {
+    name: 'span-errors',
+    match: { alertname: 'DemoSpanErrors', severity: 'page' },
+    serviceLabel: 'service_name',
+    samplingRate: 1,
+    durationSeconds: 300,
+    stopAfterTraces: GOAL,
+  },
+  { maxSpikesPerHour: 10, serviceCooldownSeconds: 600, maxServicesSpiked: 2 }
+);
 
 let stack: RunningStack;
 

@@ -62,6 +62,24 @@ export function prometheusAlerting(alertmanagerAddress: string) {
   return { alertmanagers: [{ static_configs: [{ targets: [alertmanagerAddress] }] }] };
 }
 
+/** One alert policy (docs/controller.md, "Policy file"); a goal-bounded spike ends at its goal, not on resolution. */
+export interface GoalPolicy {
+  name: string;
+  match: Record<string, string>;
+  serviceLabel: string;
+  samplingRate: number;
+  durationSeconds: number;
+  stopAfterTraces: number;
+}
+
+/** The controller's policy file (JSON, which it reads as YAML does) with one goal-bounded policy. */
+export function goalPolicyFile(
+  policy: GoalPolicy,
+  limits: { maxSpikesPerHour: number; serviceCooldownSeconds: number; maxServicesSpiked: number }
+): string {
+  return JSON.stringify({ limits, policies: [{ ...policy, endOnResolve: false }] }, null, 2);
+}
+
 export interface StackAlerting {
   /** A Prometheus rule file (YAML); its groups' `interval` is the evaluation interval. */
   rules: string;

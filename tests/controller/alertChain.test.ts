@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { alertmanagerConfig } from '../../e2e/stack/alertmanager';
+import { alertmanagerConfig, goalPolicyFile } from '../../e2e/stack/alertmanager';
 import { type TestController, call, startController, tempDir, writeJson } from './support/harness';
 import { ALERTMANAGER_TOKEN } from './support/alertmanager';
 import {
@@ -33,17 +33,17 @@ groups:
         labels: { service: payments, severity: page }
 `;
 
-const POLICIES = `
-limits: { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 }
-policies:
-  - name: error-rate
-    match: { alertname: HighErrorRate, severity: page }
-    serviceLabel: service
-    samplingRate: ${SPIKE_RATE}
-    durationSeconds: 600
-    stopAfterTraces: ${GOAL}
-    endOnResolve: false
-`;
+const POLICIES = goalPolicyFile(
+  {
+    name: 'error-rate',
+    match: { alertname: 'HighErrorRate', severity: 'page' },
+    serviceLabel: 'service',
+    samplingRate: SPIKE_RATE,
+    durationSeconds: 600,
+    stopAfterTraces: GOAL,
+  },
+  { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 }
+);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
