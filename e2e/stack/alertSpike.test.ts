@@ -142,8 +142,8 @@ describe('an alert on the span metrics raises a goal-bounded spike at the demo s
     const traffic = SERVICES.map((s) => new RootTraffic(targets[s]));
     traffic.forEach((t) => t.start(SEND_EVERY_MS));
 
-    // The base rate, until both services' server spans are in Prometheus: a goal's count needs the series to exist
-    // before the spike starts (`increase` does not count a series' first sample).
+    // The base rate, until both services' spans are in Prometheus (the rule's denominator), and a while longer to
+    // measure it.
     await eventually(
       'server span metrics of payments and fraud',
       async () => {
