@@ -1,8 +1,10 @@
 /**
  * The two sets of traces "Why these traces?" compares: the anomalous traces a responder is looking
- * at, and a baseline of normal traces from the same scope, time range and filters, both fetched
- * from Tempo with caps. Normal means no failed span and no span as slow as a candidate, the same
- * line the anomalous-trace search draws; the baseline is an even sample of what Tempo finds.
+ * at, and a baseline of normal traces from the same scope, time range and filters, both with caps.
+ * Normal means no failed span and no span as slow as a candidate, the same line the anomalous-trace
+ * search draws. On Tempo the baseline is an even sample of what a TraceQL search finds; on Jaeger,
+ * which has no such search, it is the recent traces of each service in scope over slices of the
+ * range (the candidates' own per-service search, `jaegerSearches`), narrowed by the same filters.
  */
 import {
   type ComparedAttribute,
@@ -12,9 +14,12 @@ import {
   type Trace,
   buildTrace,
 } from '../../analysis';
-import type { TempoClient } from '../../clients';
+import type { JaegerClient, TempoClient } from '../../clients';
 import { type Scope, type TraceAttributeFilter, traceqlBaseline } from '../../queries';
 import { CANDIDATE_SLOW_SPAN_MS } from './anomalousTraces';
+import { recentTraceSearches } from './jaegerCandidates';
+import { searchScope } from './jaegerSearches';
+import { buildJaegerTrace } from './jaegerTraces';
 import { mapLimited } from './mapLimited';
 
 /** Normal traces asked of Tempo's search (summaries only, cheap). */
@@ -23,6 +28,10 @@ export const BASELINE_SEARCH_LIMIT = 1000;
 export const BASELINE_FETCH_LIMIT = 200;
 /** Selected traces fetched in full. */
 export const SELECTION_FETCH_LIMIT = 200;
+/** On Jaeger: recent traces per service in this many slices of the range … */
+export const JAEGER_BASELINE_SLICES = 4;
+/** … at most this many per slice (Jaeger's search depth). */
+export const JAEGER_BASELINE_PER_SLICE = 25;
 const FETCH_CONCURRENCY = 4;
 
 /**
@@ -38,23 +47,26 @@ export const DEFINED_BY_SELECTION: readonly ComparedAttribute[] = [
 export interface ComparisonSets {
   selection: Trace[];
   baseline: Trace[];
-  /** What was asked for and what could be used, for the caps line and partial-data warnings. */
+  /** What was asked for and what could be used, for the caps line. */
   counts: {
     selectionRequested: number;
-    /** Selected traces Tempo did not return or that failed to load. */
-    selectionMissing: number;
-    /** Normal traces Tempo's search found (at most `BASELINE_SEARCH_LIMIT`). */
+    /** Normal traces the searches found, before the sample (Tempo: at most `BASELINE_SEARCH_LIMIT`). */
     baselineFound: number;
-    /** The search stopped at its limit, so older normal traces were not seen. */
-    baselineTruncated: boolean;
     /** Fetched traces that turned out to hold a failed or slow span elsewhere. */
     baselineDropped: number;
+    /** Normal traces that could not be loaded. */
     baselineMissing: number;
+    /** How the baseline was sampled from what was found, when it was: "an even sample of 1,000 found". */
+    baselineSample?: string;
   };
+  /** What the comparison could not see, one sentence each, for the partial-data warning. */
+  partial: string[];
 }
 
 export interface ComparisonQuery {
-  tempo: TempoClient;
+  /** One of the two trace backends. */
+  tempo?: TempoClient;
+  jaeger?: JaegerClient;
   scope: Scope;
   /** Unix seconds. */
   start: number;
@@ -64,6 +76,8 @@ export interface ComparisonQuery {
   filters: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
+
+type TraceById = (id: string) => Promise<Trace | null>;
 
 /** Every `total / wanted`-th item, so a sample of a most-recent-first list spans the whole range. */
 function evenSample<T>(items: readonly T[], wanted: number): T[] {
@@ -77,15 +91,19 @@ function isNormal(trace: Trace): boolean {
   return !trace.spans.some((s) => s.status === 'error' || s.durationMs >= CANDIDATE_SLOW_SPAN_MS);
 }
 
-/** Full traces by id; one Tempo lacks or fails to send counts as missing, unless none arrive. */
-async function fetchTraces(q: ComparisonQuery, ids: readonly string[]): Promise<{ traces: Trace[]; missing: number }> {
+/** Full traces by id; one the backend lacks or fails to send counts as missing, unless none arrive. */
+async function fetchTraces(
+  backend: string,
+  byId: TraceById,
+  ids: readonly string[],
+  signal: AbortSignal | undefined
+): Promise<{ traces: Trace[]; missing: number }> {
   let firstError: unknown;
   const loaded = await mapLimited(ids, FETCH_CONCURRENCY, async (id) => {
     try {
-      const json = await q.tempo.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
-      return json === null ? undefined : buildTrace(json);
+      return (await byId(id)) ?? undefined;
     } catch (error) {
-      if (q.signal?.aborted) {
+      if (signal?.aborted) {
         throw error;
       }
       firstError ??= error;
@@ -96,17 +114,29 @@ async function fetchTraces(q: ComparisonQuery, ids: readonly string[]): Promise<
   if (ids.length > 0 && traces.length === 0) {
     throw firstError instanceof Error
       ? firstError
-      : new Error(`Tempo has none of the ${ids.length} traces asked for; the time range may have moved past them.`);
+      : new Error(
+          `${backend} has none of the ${ids.length} traces asked for; the time range may have moved past them.`
+        );
   }
   return { traces, missing: ids.length - traces.length };
 }
 
-export async function loadComparisonSets(q: ComparisonQuery): Promise<ComparisonSets> {
-  const selectedIds = q.traceIds.slice(0, SELECTION_FETCH_LIMIT);
-  const selected = new Set(selectedIds);
+function fetchSelection(backend: string, byId: TraceById, q: ComparisonQuery) {
+  return fetchTraces(backend, byId, q.traceIds.slice(0, SELECTION_FETCH_LIMIT), q.signal);
+}
+
+const selectionPartial = (q: ComparisonQuery, missing: number) =>
+  missing > 0 ? [`${missing} of the ${q.traceIds.length} anomalous traces could not be loaded.`] : [];
+
+async function tempoComparison(tempo: TempoClient, q: ComparisonQuery): Promise<ComparisonSets> {
+  const selected = new Set(q.traceIds);
+  const byId: TraceById = async (id) => {
+    const json = await tempo.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
+    return json === null ? null : buildTrace(json);
+  };
   const [selection, search] = await Promise.all([
-    fetchTraces(q, selectedIds),
-    q.tempo.search(
+    fetchSelection('Tempo', byId, q),
+    tempo.search(
       {
         query: traceqlBaseline(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
         start: q.start,
@@ -117,20 +147,101 @@ export async function loadComparisonSets(q: ComparisonQuery): Promise<Comparison
     ),
   ]);
   const candidates = search.traces.map((t) => t.traceId).filter((id) => !selected.has(id));
-  const fetched = await fetchTraces(q, evenSample(candidates, BASELINE_FETCH_LIMIT));
+  const fetched = await fetchTraces('Tempo', byId, evenSample(candidates, BASELINE_FETCH_LIMIT), q.signal);
   const baseline = fetched.traces.filter(isNormal);
+  const truncated = search.traces.length >= BASELINE_SEARCH_LIMIT;
   return {
     selection: selection.traces,
     baseline,
     counts: {
       selectionRequested: q.traceIds.length,
-      selectionMissing: selection.missing,
       baselineFound: candidates.length,
-      baselineTruncated: search.traces.length >= BASELINE_SEARCH_LIMIT,
       baselineDropped: fetched.traces.length - baseline.length,
       baselineMissing: fetched.missing,
+      baselineSample:
+        candidates.length > BASELINE_FETCH_LIMIT
+          ? `an even sample of ${candidates.length.toLocaleString('en-US')} found`
+          : undefined,
     },
+    partial: [
+      ...selectionPartial(q, selection.missing),
+      ...(fetched.missing > 0 ? [`${fetched.missing} normal traces could not be loaded.`] : []),
+      ...(truncated
+        ? [
+            `Tempo's search stopped at ${candidates.length.toLocaleString('en-US')} normal traces, so the baseline leans to the most recent ones.`,
+          ]
+        : []),
+    ],
   };
+}
+
+/**
+ * Jaeger's searches return whole traces, so the baseline needs no second round trip; the selected
+ * traces are fetched by id. A failed search leaves its service and slice out and says so; only when
+ * every search fails is there no baseline.
+ */
+async function jaegerComparison(jaeger: JaegerClient, q: ComparisonQuery): Promise<ComparisonSets> {
+  const selected = new Set(q.traceIds);
+  const byId: TraceById = async (id) => {
+    const found = await jaeger.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
+    return found === null ? null : buildJaegerTrace(found);
+  };
+  const [selection, search] = await Promise.all([
+    fetchSelection('Jaeger', byId, q),
+    searchScope({
+      jaeger,
+      scope: q.scope,
+      filters: q.filters,
+      signal: q.signal,
+      searchesFor: (service) => recentTraceSearches(service, q, JAEGER_BASELINE_SLICES, JAEGER_BASELINE_PER_SLICE),
+    }),
+  ]);
+  if (search.firstError && search.failed === search.searches) {
+    throw search.firstError;
+  }
+  const candidates = search.traces.filter((t) => !selected.has(t.traceId));
+  const sampled = evenSample(candidates, BASELINE_FETCH_LIMIT);
+  const baseline = sampled.filter(isNormal);
+  const { services, servicesInScope, searches, failed, full } = search;
+  return {
+    selection: selection.traces,
+    baseline,
+    counts: {
+      selectionRequested: q.traceIds.length,
+      baselineFound: candidates.length,
+      baselineDropped: sampled.length - baseline.length,
+      baselineMissing: 0,
+      baselineSample:
+        [
+          candidates.length > sampled.length && `an even sample of ${candidates.length.toLocaleString('en-US')} found`,
+          full > 0 &&
+            `at most ${JAEGER_BASELINE_PER_SLICE} per service in each of ${JAEGER_BASELINE_SLICES} slices of the range`,
+        ]
+          .filter(Boolean)
+          .join('; ') || undefined,
+    },
+    partial: [
+      ...selectionPartial(q, selection.missing),
+      ...(failed > 0
+        ? [
+            `${failed} of ${searches} searches for normal traces failed, so some services or slices of the range are missing; the first: ${search.firstError?.message}`,
+          ]
+        : []),
+      ...(servicesInScope > services.length
+        ? [`Only the first ${services.length} of ${servicesInScope} services in scope were searched.`]
+        : []),
+    ],
+  };
+}
+
+export function loadComparisonSets(q: ComparisonQuery): Promise<ComparisonSets> {
+  if (q.jaeger) {
+    return jaegerComparison(q.jaeger, q);
+  }
+  if (q.tempo) {
+    return tempoComparison(q.tempo, q);
+  }
+  return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
 }
 
 /** The filter that narrows the anomalous-trace search to traces carrying a compared value. */
