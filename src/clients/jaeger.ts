@@ -76,8 +76,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * Jaeger's `tags` parameter: a JSON object of strings, encoded as a whole by the URL builder, so no
- * value can end the parameter or add another. Keys and values are checked before anything is sent:
- * an empty or over-long key, a control character or a non-string value is refused.
+ * value can end the parameter or add another, and a value's newlines or quotes reach Jaeger as they
+ * were. Checked before anything is sent: a name that is empty, over-long or holds a control character
+ * (no instrumentation writes one), a value that is not a string or is over-long, too many tags.
  */
 function tagsParam(tags: JaegerSearch['tags']): string | undefined | { problem: string } {
   const entries = Object.entries(tags ?? {});
@@ -91,9 +92,9 @@ function tagsParam(tags: JaegerSearch['tags']): string | undefined | { problem: 
     if (key.length === 0 || key.length > MAX_TAG_LENGTH || CONTROL.test(key)) {
       return { problem: `tag name ${JSON.stringify(key)} is empty, too long or holds control characters` };
     }
-    if (typeof value !== 'string' || value.length > MAX_TAG_LENGTH || CONTROL.test(value)) {
+    if (typeof value !== 'string' || value.length > MAX_TAG_LENGTH) {
       return {
-        problem: `the value of tag ${JSON.stringify(key)} is not a string of at most ${MAX_TAG_LENGTH} characters without control characters`,
+        problem: `the value of tag ${JSON.stringify(key)} is not a string of at most ${MAX_TAG_LENGTH} characters`,
       };
     }
   }
