@@ -7,8 +7,8 @@
  * window, with a span of that service at least `minDuration` long, and each tag on some span (or its
  * process) of that service, compared as text; newest first, up to the limit.
  */
-import type { OtlpAnyValue, OtlpKeyValueJson, OtlpSpanJson, OtlpTraceJson } from '../../analysis/fixtures';
-import { jaegerRecording } from '../../analysis/fixtures';
+import { type OtlpSpanJson, type OtlpTraceJson, jaegerRecording } from '../../analysis/fixtures';
+import type { OtlpAnyValue, OtlpKeyValueJson } from '../../analysis/fixtures/otlpJson';
 import { type FakeBackend, type RecordedRequest, type Reply, fail, ok } from './fakeBackend';
 
 interface HeldSpan {
