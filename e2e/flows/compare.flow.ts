@@ -14,8 +14,12 @@ import { checkouts, eventually } from './support';
 const INCIDENT = '/a/seed-tracingops-app/incident';
 /** Normal traffic first: the slow rule's p99 baselines must come from a time the shard was fine. */
 const NORMAL_CHECKOUTS = 1500;
-/** Then with the fault on, one at a time (concurrent slow payments would make every account wait for the pool). */
+/**
+ * Then with the fault on, as many at a time as payments has ledger connections: more would make every account
+ * wait for the pool behind the slow ones; one at a time would send them all over one connection (one port).
+ */
 const FAULTY_CHECKOUTS = 27;
+const FAULTY_CONCURRENCY = 4;
 const ACCOUNTS = 30;
 const account = (n: number) => `acct-${n % ACCOUNTS}`;
 
@@ -45,7 +49,7 @@ export function comparisonFlows(env: () => Environment) {
       try {
         expect(await checkouts(stack.urls.demo.gateway, NORMAL_CHECKOUTS, 8, account)).toBe(0);
         await stack.setFaults(['slowLedgerShard']);
-        expect(await checkouts(stack.urls.demo.gateway, FAULTY_CHECKOUTS, 1, account)).toBe(0);
+        expect(await checkouts(stack.urls.demo.gateway, FAULTY_CHECKOUTS, FAULTY_CONCURRENCY, account)).toBe(0);
       } finally {
         await controllerCall(stack, 'POST', `/overrides/${spike.id}/revert`, { body: { reason: 'e2e done' } });
         await stack.setFaults([]);
@@ -76,9 +80,12 @@ export function comparisonFlows(env: () => Environment) {
       expect(caps).not.toBeNull();
       expect(Number(caps![1])).toBeGreaterThanOrEqual(slow.length);
       expect(Number(caps![2])).toBeGreaterThan(0);
-      env().report(`why these traces: ${caps![0]}; first: ${ranked[0]}`);
-      await view.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: env().screenshot('why-these-traces'), fullPage: true });
+      const first = await rows.nth(1).getByRole('cell').allTextContents();
+      env().report(`why these traces: ${caps![0]}; first: ${first.slice(0, 3).join(' | ')}`);
+      // The list and the comparison under it.
+      await page
+        .getByRole('region', { name: 'Anomalous traces' })
+        .screenshot({ path: env().screenshot('why-these-traces') });
 
       // The click narrows the list; Jaeger's search asks for the value as a tag.
       const since = Date.now();
