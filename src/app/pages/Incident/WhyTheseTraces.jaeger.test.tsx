@@ -53,6 +53,23 @@ function at(trace: OtlpTraceJson, ms: number): OtlpTraceJson {
   };
 }
 
+/** The trace with `network.peer.port` = `port` on payments' server span, as an instrumented server records its caller's port. */
+function fromPort(trace: OtlpTraceJson, port: number): OtlpTraceJson {
+  return {
+    resourceSpans: trace.resourceSpans.map((rs) => ({
+      ...rs,
+      scopeSpans: rs.scopeSpans.map((ss) => ({
+        ...ss,
+        spans: ss.spans.map((s) =>
+          s.name === 'POST /payments' && s.kind === 2
+            ? { ...s, attributes: [...s.attributes, { key: 'network.peer.port', value: { intValue: port } }] }
+            : s
+        ),
+      })),
+    })),
+  };
+}
+
 /** Healthy checkouts spread over the hour, the failing ones (all in eu-west) in its last ten minutes. */
 const HEALTHY = healthyCheckouts().map((t, i) => at(t, 60_000 + i * 70_000));
 const FAILING = failingCheckouts().map((t, i) => at(t, 50 * 60_000 + i * 40_000));
@@ -114,6 +131,22 @@ describe('Why these traces? on Jaeger', () => {
       )
     );
     expect(mockBackend.sent(`${JAEGER}/api/v3/traces?`).filter((r) => r.url.includes('num_traces=25'))).toHaveLength(8);
+  });
+
+  it('does not offer the ephemeral port of a kept-alive connection the failing checkouts happened to share', async () => {
+    const overOneConnection = FAILING.map((t) => fromPort(t, 50_123));
+    const overMany = HEALTHY.map((t, i) => fromPort(t, 50_000 + (i % 8)));
+    jaegerHolds(mockBackend, JAEGER, [...overMany, ...overOneConnection]);
+    const view = await openComparison();
+
+    const table = await within(view).findByRole('table', {}, LOADED);
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => row.textContent)
+    ).toEqual([expect.stringContaining(EU_WEST)]);
+    expect(view).not.toHaveTextContent('network.peer.port');
   });
 
   it('narrows the list and the baseline through Jaeger’s tags parameter to the value clicked, shown as a removable filter', async () => {

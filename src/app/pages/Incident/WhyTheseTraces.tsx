@@ -15,7 +15,7 @@ import { ColumnHeaders } from '../../components/ColumnHeaders';
 import { formatPercent } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import { useDataClients } from '../../data/clients';
-import { DEFINED_BY_SELECTION, type ComparisonSets, filterFor, loadComparisonSets } from '../../data/comparison';
+import { type ComparisonSets, NOT_COMPARED, filterFor, loadComparisonSets } from '../../data/comparison';
 import { useAppSettings } from '../../data/useAppSettings';
 import { useLoad } from '../../data/useLoad';
 import { tracesDatasourceUid } from '../../settings';
@@ -93,7 +93,7 @@ function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: 
   const { redactor } = useAppSettings();
   const [unit, setUnit] = useState<ComparisonUnit>('trace');
   const result = useMemo(
-    () => compareAttributes(sets.selection, sets.baseline, { unit, redactor, ignore: DEFINED_BY_SELECTION }),
+    () => compareAttributes(sets.selection, sets.baseline, { unit, redactor, ignore: NOT_COMPARED }),
     [sets, unit, redactor]
   );
   const styles = useStyles2(getStyles);
