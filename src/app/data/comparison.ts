@@ -95,6 +95,19 @@ export interface ComparisonQuery {
 
 type TraceById = (id: string) => Promise<Trace | null>;
 
+/** What differs between the backends: loading a trace by id, and finding the baseline. */
+interface Backend {
+  name: string;
+  byId: TraceById;
+  baseline(selected: ReadonlySet<string>): Promise<Baseline>;
+}
+
+interface Baseline {
+  traces: Trace[];
+  counts: Omit<ComparisonSets['counts'], 'selectionRequested'>;
+  partial: string[];
+}
+
 /** Every `total / wanted`-th item, so a sample of a most-recent-first list spans the whole range. */
 function evenSample<T>(items: readonly T[], wanted: number): T[] {
   if (items.length <= wanted) {
@@ -107,17 +120,19 @@ function isNormal(trace: Trace): boolean {
   return !trace.spans.some((s) => s.status === 'error' || s.durationMs >= CANDIDATE_SLOW_SPAN_MS);
 }
 
+const evenSampleNote = (found: number, used: number) =>
+  found > used ? `an even sample of ${found.toLocaleString('en-US')} found` : undefined;
+
 /** Full traces by id; one the backend lacks or fails to send counts as missing, unless none arrive. */
 async function fetchTraces(
-  backend: string,
-  byId: TraceById,
+  backend: Backend,
   ids: readonly string[],
   signal: AbortSignal | undefined
 ): Promise<{ traces: Trace[]; missing: number }> {
   let firstError: unknown;
   const loaded = await mapLimited(ids, FETCH_CONCURRENCY, async (id) => {
     try {
-      return (await byId(id)) ?? undefined;
+      return (await backend.byId(id)) ?? undefined;
     } catch (error) {
       if (signal?.aborted) {
         throw error;
@@ -131,133 +146,131 @@ async function fetchTraces(
     throw firstError instanceof Error
       ? firstError
       : new Error(
-          `${backend} has none of the ${ids.length} traces asked for; the time range may have moved past them.`
+          `${backend.name} has none of the ${ids.length} traces asked for; the time range may have moved past them.`
         );
   }
   return { traces, missing: ids.length - traces.length };
 }
 
-function fetchSelection(backend: string, byId: TraceById, q: ComparisonQuery) {
-  return fetchTraces(backend, byId, q.traceIds.slice(0, SELECTION_FETCH_LIMIT), q.signal);
-}
-
-const selectionPartial = (q: ComparisonQuery, missing: number) =>
-  missing > 0 ? [`${missing} of the ${q.traceIds.length} anomalous traces could not be loaded.`] : [];
-
-async function tempoComparison(tempo: TempoClient, q: ComparisonQuery): Promise<ComparisonSets> {
-  const selected = new Set(q.traceIds);
-  const byId: TraceById = async (id) => {
-    const json = await tempo.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
-    return json === null ? null : buildTrace(json);
-  };
-  const [selection, search] = await Promise.all([
-    fetchSelection('Tempo', byId, q),
-    tempo.search(
-      {
-        query: traceqlBaseline(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
-        start: q.start,
-        end: q.end,
-        limit: BASELINE_SEARCH_LIMIT,
-      },
-      { signal: q.signal }
-    ),
-  ]);
-  const candidates = search.traces.map((t) => t.traceId).filter((id) => !selected.has(id));
-  const fetched = await fetchTraces('Tempo', byId, evenSample(candidates, BASELINE_FETCH_LIMIT), q.signal);
-  const baseline = fetched.traces.filter(isNormal);
-  const truncated = search.traces.length >= BASELINE_SEARCH_LIMIT;
-  return {
-    selection: selection.traces,
-    baseline,
-    counts: {
-      selectionRequested: q.traceIds.length,
-      baselineFound: candidates.length,
-      baselineDropped: fetched.traces.length - baseline.length,
-      baselineMissing: fetched.missing,
-      baselineSample:
-        candidates.length > BASELINE_FETCH_LIMIT
-          ? `an even sample of ${candidates.length.toLocaleString('en-US')} found`
-          : undefined,
+/** Tempo's TraceQL search finds normal traces in one query; an even sample of them is fetched by id. */
+function tempoBackend(tempo: TempoClient, q: ComparisonQuery): Backend {
+  const backend: Backend = {
+    name: 'Tempo',
+    async byId(id) {
+      const json = await tempo.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
+      return json === null ? null : buildTrace(json);
     },
-    partial: [
-      ...selectionPartial(q, selection.missing),
-      ...(fetched.missing > 0 ? [`${fetched.missing} normal traces could not be loaded.`] : []),
-      ...(truncated
-        ? [
-            `Tempo's search stopped at ${candidates.length.toLocaleString('en-US')} normal traces, so the baseline leans to the most recent ones.`,
-          ]
-        : []),
-    ],
+    async baseline(selected) {
+      const search = await tempo.search(
+        {
+          query: traceqlBaseline(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
+          start: q.start,
+          end: q.end,
+          limit: BASELINE_SEARCH_LIMIT,
+        },
+        { signal: q.signal }
+      );
+      const candidates = search.traces.map((t) => t.traceId).filter((id) => !selected.has(id));
+      const fetched = await fetchTraces(backend, evenSample(candidates, BASELINE_FETCH_LIMIT), q.signal);
+      const traces = fetched.traces.filter(isNormal);
+      return {
+        traces,
+        counts: {
+          baselineFound: candidates.length,
+          baselineDropped: fetched.traces.length - traces.length,
+          baselineMissing: fetched.missing,
+          baselineSample: evenSampleNote(candidates.length, BASELINE_FETCH_LIMIT),
+        },
+        partial: [
+          ...(fetched.missing > 0 ? [`${fetched.missing} normal traces could not be loaded.`] : []),
+          ...(search.traces.length >= BASELINE_SEARCH_LIMIT
+            ? [
+                `Tempo's search stopped at ${candidates.length.toLocaleString('en-US')} normal traces, so the baseline leans to the most recent ones.`,
+              ]
+            : []),
+        ],
+      };
+    },
   };
+  return backend;
 }
 
 /**
- * Jaeger's searches return whole traces, so the baseline needs no second round trip; the selected
- * traces are fetched by id. A failed search leaves its service and slice out and says so; only when
- * every search fails is there no baseline.
+ * Jaeger's searches return whole traces, so the baseline needs no second round trip. A failed search
+ * leaves its service and slice out and says so; only when every search fails is there no baseline.
  */
-async function jaegerComparison(jaeger: JaegerClient, q: ComparisonQuery): Promise<ComparisonSets> {
-  const selected = new Set(q.traceIds);
-  const byId: TraceById = async (id) => {
-    const found = await jaeger.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
-    return found === null ? null : buildJaegerTrace(found);
-  };
-  const [selection, search] = await Promise.all([
-    fetchSelection('Jaeger', byId, q),
-    searchScope({
-      jaeger,
-      scope: q.scope,
-      filters: q.filters,
-      signal: q.signal,
-      searchesFor: (service) => recentTraceSearches(service, q, JAEGER_BASELINE_SLICES, JAEGER_BASELINE_PER_SLICE),
-    }),
-  ]);
-  if (search.firstError && search.failed === search.searches) {
-    throw search.firstError;
-  }
-  const candidates = search.traces.filter((t) => !selected.has(t.traceId));
-  const sampled = evenSample(candidates, BASELINE_FETCH_LIMIT);
-  const baseline = sampled.filter(isNormal);
-  const { services, servicesInScope, searches, failed, full } = search;
+function jaegerBackend(jaeger: JaegerClient, q: ComparisonQuery): Backend {
   return {
-    selection: selection.traces,
-    baseline,
-    counts: {
-      selectionRequested: q.traceIds.length,
-      baselineFound: candidates.length,
-      baselineDropped: sampled.length - baseline.length,
-      baselineMissing: 0,
-      baselineSample:
-        [
-          candidates.length > sampled.length && `an even sample of ${candidates.length.toLocaleString('en-US')} found`,
-          full > 0 &&
-            `at most ${JAEGER_BASELINE_PER_SLICE} per service in each of ${JAEGER_BASELINE_SLICES} slices of the range`,
-        ]
-          .filter(Boolean)
-          .join('; ') || undefined,
+    name: 'Jaeger',
+    async byId(id) {
+      const found = await jaeger.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
+      return found === null ? null : buildJaegerTrace(found);
     },
-    partial: [
-      ...selectionPartial(q, selection.missing),
-      ...(failed > 0
-        ? [
-            `${failed} of ${searches} searches for normal traces failed, so some services or slices of the range are missing; the first: ${search.firstError?.message}`,
-          ]
-        : []),
-      ...(servicesInScope > services.length
-        ? [`Only the first ${services.length} of ${servicesInScope} services in scope were searched.`]
-        : []),
-    ],
+    async baseline(selected) {
+      const search = await searchScope({
+        jaeger,
+        scope: q.scope,
+        filters: q.filters,
+        signal: q.signal,
+        searchesFor: (service) => recentTraceSearches(service, q, JAEGER_BASELINE_SLICES, JAEGER_BASELINE_PER_SLICE),
+      });
+      if (search.firstError && search.failed === search.searches) {
+        throw search.firstError;
+      }
+      const candidates = search.traces.filter((t) => !selected.has(t.traceId));
+      const sampled = evenSample(candidates, BASELINE_FETCH_LIMIT);
+      const traces = sampled.filter(isNormal);
+      const { services, servicesInScope, searches, failed, full } = search;
+      return {
+        traces,
+        counts: {
+          baselineFound: candidates.length,
+          baselineDropped: sampled.length - traces.length,
+          baselineMissing: 0,
+          baselineSample:
+            [
+              evenSampleNote(candidates.length, sampled.length),
+              full > 0 &&
+                `at most ${JAEGER_BASELINE_PER_SLICE} per service in each of ${JAEGER_BASELINE_SLICES} slices of the range`,
+            ]
+              .filter(Boolean)
+              .join('; ') || undefined,
+        },
+        partial: [
+          ...(failed > 0
+            ? [
+                `${failed} of ${searches} searches for normal traces failed, so some services or slices of the range are missing; the first: ${search.firstError?.message}`,
+              ]
+            : []),
+          ...(servicesInScope > services.length
+            ? [`Only the first ${services.length} of ${servicesInScope} services in scope were searched.`]
+            : []),
+        ],
+      };
+    },
   };
 }
 
-export function loadComparisonSets(q: ComparisonQuery): Promise<ComparisonSets> {
-  if (q.jaeger) {
-    return jaegerComparison(q.jaeger, q);
+export async function loadComparisonSets(q: ComparisonQuery): Promise<ComparisonSets> {
+  const backend = q.jaeger ? jaegerBackend(q.jaeger, q) : q.tempo ? tempoBackend(q.tempo, q) : undefined;
+  if (!backend) {
+    throw new Error('No trace data source (Tempo or Jaeger) is configured.');
   }
-  if (q.tempo) {
-    return tempoComparison(q.tempo, q);
-  }
-  return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
+  const [selection, baseline] = await Promise.all([
+    fetchTraces(backend, q.traceIds.slice(0, SELECTION_FETCH_LIMIT), q.signal),
+    backend.baseline(new Set(q.traceIds)),
+  ]);
+  return {
+    selection: selection.traces,
+    baseline: baseline.traces,
+    counts: { selectionRequested: q.traceIds.length, ...baseline.counts },
+    partial: [
+      ...(selection.missing > 0
+        ? [`${selection.missing} of the ${q.traceIds.length} anomalous traces could not be loaded.`]
+        : []),
+      ...baseline.partial,
+    ],
+  };
 }
 
 /** The filter that narrows the anomalous-trace search to traces carrying a compared value. */

@@ -12,6 +12,7 @@ import { FakeBackend, fail, ok, signInAs } from '../../testing/fakeBackend';
 import { type JaegerSearchParams, jaegerHolds, searchOf } from '../../testing/fakeJaeger';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { IncidentPage } from './IncidentPage';
+import { LOADED, openComparison } from './openComparison.testing';
 
 const mockBackend = new FakeBackend();
 jest.mock('@grafana/runtime', () => ({
@@ -75,7 +76,6 @@ const HEALTHY = healthyCheckouts().map((t, i) => at(t, 60_000 + i * 70_000));
 const FAILING = failingCheckouts().map((t, i) => at(t, 50 * 60_000 + i * 40_000));
 const EU_WEST = `resource.cloud.region = "${FAILING_REGION}"`;
 
-const LOADED = { timeout: 15_000 };
 jest.setTimeout(30_000);
 
 /** The searches sent to Jaeger (either API), in order, as service, tags and limit. */
@@ -87,12 +87,6 @@ const searches = () =>
 const BASELINE_SEARCH_LIMIT = 25;
 const baselineSearches = () => searches().filter((s) => s.limit === BASELINE_SEARCH_LIMIT);
 
-async function openComparison(url = `/incident?${RANGE}`) {
-  renderInApp(<IncidentPage />, { url, meta });
-  await userEvent.click(await screen.findByRole('button', { name: 'Why these traces?' }, LOADED));
-  return screen.findByRole('region', { name: 'Why these traces?' }, LOADED);
-}
-
 beforeEach(() => {
   mockBackend.reset();
   signInAs({ login: 'vic', role: 'Viewer' });
@@ -102,7 +96,7 @@ beforeEach(() => {
 describe('Why these traces? on Jaeger', () => {
   it('compares, for a Viewer, the failing checkouts with the recent traces of each service in scope, region first', async () => {
     jaegerHolds(mockBackend, JAEGER, [...HEALTHY, ...FAILING]);
-    const view = await openComparison();
+    const view = await openComparison(meta, `/incident?${RANGE}`);
 
     const table = await within(view).findByRole(
       'table',
@@ -137,7 +131,7 @@ describe('Why these traces? on Jaeger', () => {
     const overOneConnection = FAILING.map((t) => fromPort(t, 50_123));
     const overMany = HEALTHY.map((t, i) => fromPort(t, 50_000 + (i % 8)));
     jaegerHolds(mockBackend, JAEGER, [...overMany, ...overOneConnection]);
-    const view = await openComparison();
+    const view = await openComparison(meta, `/incident?${RANGE}`);
 
     const table = await within(view).findByRole('table', {}, LOADED);
     expect(
@@ -151,7 +145,7 @@ describe('Why these traces? on Jaeger', () => {
 
   it('narrows the list and the baseline through Jaeger’s tags parameter to the value clicked, shown as a removable filter', async () => {
     jaegerHolds(mockBackend, JAEGER, [...HEALTHY, ...FAILING]);
-    const view = await openComparison();
+    const view = await openComparison(meta, `/incident?${RANGE}`);
     const before = mockBackend.requests.length;
 
     await userEvent.click(await within(view).findByRole('button', { name: `Only traces with ${EU_WEST}` }, LOADED));
@@ -189,7 +183,7 @@ describe('Why these traces? on Jaeger', () => {
       failing: (s: JaegerSearchParams) =>
         s.service === 'gateway' && s.limit === BASELINE_SEARCH_LIMIT ? fail(502, 'upstream connect error') : undefined,
     });
-    const view = await openComparison();
+    const view = await openComparison(meta, `/incident?${RANGE}`);
 
     const alert = await within(view).findByRole('alert', { name: 'Partial data' }, LOADED);
     expect(alert).toHaveTextContent(
@@ -204,7 +198,7 @@ describe('Why these traces? on Jaeger', () => {
     jaegerHolds(mockBackend, JAEGER, [...HEALTHY, ...FAILING], {
       failing: (s) => (s.limit === BASELINE_SEARCH_LIMIT ? fail(503, 'Jaeger is restarting') : undefined),
     });
-    const view = await openComparison();
+    const view = await openComparison(meta, `/incident?${RANGE}`);
 
     const alert = await within(view).findByRole('alert', { name: 'Could not compare the traces' }, LOADED);
     expect(alert).toHaveTextContent('Jaeger (Jaeger) answered HTTP 503');
