@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, jest } from '@jest/globals';
 
+import { comparisonFlows } from './compare.flow';
 import { type Environment, startEnvironment } from './environment';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
@@ -36,4 +37,5 @@ settingsFlows(env);
 permissionFlows(env);
 samplingFlows(env);
 traceFlows(env);
+comparisonFlows(env);
 outageFlows(env);

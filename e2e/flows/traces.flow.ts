@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { type JaegerTrace, controllerCall } from '../stack/backends';
 import type { FrameSummary } from '../host/page/PanelFrames';
 import type { Environment } from './environment';
+import { checkouts } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 
@@ -16,24 +17,6 @@ async function framesOf(page: Page, pluginId: string): Promise<FrameSummary[]> {
   const placeholder = page.locator(`[data-testid="panel-placeholder"][data-plugin-id="${pluginId}"]`).first();
   await placeholder.waitFor();
   return JSON.parse((await placeholder.getAttribute('data-frames')) ?? '[]') as FrameSummary[];
-}
-
-/** `count` checkouts through the gateway, `concurrency` at a time, as customers would send them. */
-async function checkouts(gateway: string, count: number, concurrency: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next += 1;
-        const response = await fetch(`${gateway}/checkout`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ user: 'user-1', account: 'acct-1', amount: 42 }),
-        });
-        await response.arrayBuffer();
-      }
-    })
-  );
 }
 
 const column = (frame: FrameSummary, name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];

@@ -64,7 +64,7 @@ export interface AnomalousTracesQuery {
   end: number;
   settings: AnalysisSettings;
   redactor: Redactor;
-  /** Attribute values a responder narrowed the list to ("Why these traces?"); Tempo only. */
+  /** Attribute values a responder narrowed the list to ("Why these traces?"): TraceQL on Tempo, search tags on Jaeger. */
   filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
