@@ -2,7 +2,8 @@
  * Prometheus metrics for `/metrics`. Each controller instance owns its registry (no global state), so several
  * controllers can run in one process, as they do in tests.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestLatencyHistogram } from './requestLatency';
 
 export class ControllerMetrics {
   readonly registry = new Registry();
@@ -20,7 +21,7 @@ export class ControllerMetrics {
     help: 'Overrides active now, as last read from storage.',
     registers: [this.registry],
   });
-  readonly apiLatency = new Histogram({
+  readonly apiLatency = new RequestLatencyHistogram({
     name: 'tracingops_http_request_duration_seconds',
     help: 'HTTP request latency by route, method and status code.',
     labelNames: ['route', 'method', 'status_code'],
@@ -53,9 +54,6 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
 
-  // Label children cached by key: resolving labels hashes them, which is a visible cost on the sampling hot path.
-  private readonly latencyHistograms = new Map<string, Histogram.Internal<string>>();
-
   /**
    * Counts a poll in a plain map, added to the counter when it is scraped: prom-client hashes and validates the
    * labels on every `inc`, even a label child's, which cost about a microsecond per poll.
@@ -72,13 +70,7 @@ export class ControllerMetrics {
   }
 
   observeRequest(route: string, method: string, statusCode: number, seconds: number): void {
-    const key = `${route} ${method} ${statusCode}`;
-    let child = this.latencyHistograms.get(key);
-    if (!child) {
-      child = this.apiLatency.labels({ route, method, status_code: String(statusCode) });
-      this.latencyHistograms.set(key, child);
-    }
-    child.observe(seconds);
+    this.apiLatency.record(route, method, statusCode, seconds);
   }
 
   constructor(options: { defaultMetrics: boolean }) {
