@@ -9,11 +9,13 @@
  * `BENCH_JAEGER=0` skips Jaeger.
  */
 import autocannon from 'autocannon';
+import { buildSync } from 'esbuild';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { throwAwayJaegerConfig } from '../e2e/stack/jaegerConfig';
 import { formatSpread, machineLoad, spread } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -49,6 +51,25 @@ interface Server {
 const dir = mkdtempSync(join(tmpdir(), 'tracingops-bench-'));
 const strategies = join(dir, 'strategies.json');
 
+/**
+ * The controller as it ships, compiled to plain JavaScript (`npm run build:controller` uses tsc; esbuild here, which
+ * takes a second): run through tsx, every call between our modules would go through a CommonJS export getter. Written
+ * under the repository's node_modules so that its dependencies resolve as they do for the built controller.
+ */
+function controllerBundle(): string {
+  const out = join(ROOT, 'node_modules', '.cache', 'tracingops-bench', 'controller.cjs');
+  buildSync({
+    entryPoints: [join(ROOT, 'src/controller/main.ts')],
+    outfile: out,
+    bundle: true,
+    packages: 'external',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+  });
+  return out;
+}
+
 async function startController(): Promise<Server> {
   writeFileSync(
     strategies,
@@ -65,7 +86,7 @@ async function startController(): Promise<Server> {
       })),
     })
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/controller/main.ts')], {
+  const child = spawn(process.execPath, [controllerBundle()], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -154,40 +175,10 @@ async function startJaeger(binary: string, keepAlive: boolean): Promise<Server> 
   const config = join(dir, `jaeger-${keepAlive ? 'keepalive' : 'default'}.yaml`);
   writeFileSync(
     config,
-    `service:
-  extensions: [jaeger_storage, remote_sampling]
-  pipelines:
-    traces:
-      receivers: [otlp]
-      exporters: [jaeger_storage_exporter]
-  telemetry:
-    metrics:
-      level: none
-    logs:
-      level: warn
-extensions:
-  jaeger_storage:
-    backends:
-      memstore:
-        memory:
-          max_traces: 1000
-  remote_sampling:
-    file:
-      path: ${strategies}
-    http:
-      endpoint: 127.0.0.1:${http}
-      keep_alives_enabled: ${keepAlive}
-    grpc:
-      endpoint: 127.0.0.1:${grpc}
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:${otlp}
-exporters:
-  jaeger_storage_exporter:
-    trace_storage: memstore
-`
+    throwAwayJaegerConfig({
+      otlpHttpPort: otlp,
+      remoteSampling: { strategiesFile: strategies, httpPort: http, grpcPort: grpc, keepAlive },
+    })
   );
   // One core, like the controller's single Node thread.
   const child = spawn(binary, ['--config', config], {

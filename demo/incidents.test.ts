@@ -185,6 +185,9 @@ describe('the demo faults', () => {
       selection: { count: slow.length },
       baseline: { count: 0 },
     });
+    // The per-request id is noted as near-unique, never ranked.
+    expect(comparison.highCardinality.map((note) => note.attribute.key)).toContain('request.id');
+    expect(comparison.ranked.some((value) => value.attribute.key === 'request.id')).toBe(false);
   }, 30_000);
 
   it('switches at run time through POST /faults on the service that injects it', async () => {

@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { throwAwayJaegerConfig } from '../e2e/stack/jaegerConfig';
 import { RECORDED_PATTERN_TRACES } from '../src/analysis/fixtures';
 
 const root = path.resolve(__dirname, '..');
@@ -33,51 +34,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-function jaegerConfig(ports: { otlp: number; http: number; grpc: number; metrics: number }): string {
-  return `service:
-  extensions: [jaeger_storage, jaeger_query]
-  pipelines:
-    traces:
-      receivers: [otlp]
-      exporters: [jaeger_storage_exporter, spanmetrics]
-    metrics/spanmetrics:
-      receivers: [spanmetrics]
-      exporters: [prometheus]
-  telemetry:
-    metrics:
-      level: none
-    logs:
-      level: warn
-extensions:
-  jaeger_query:
-    storage:
-      traces: memstore
-    enable_tracing: false
-    http:
-      endpoint: 127.0.0.1:${ports.http}
-    grpc:
-      endpoint: 127.0.0.1:${ports.grpc}
-  jaeger_storage:
-    backends:
-      memstore:
-        memory:
-          max_traces: 1000
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:${ports.otlp}
-connectors:
-  spanmetrics:
-    metrics_flush_interval: 1s
-exporters:
-  jaeger_storage_exporter:
-    trace_storage: memstore
-  prometheus:
-    endpoint: 127.0.0.1:${ports.metrics}
-`;
 }
 
 async function waitFor(what: string, probe: () => Promise<boolean>, child: ChildProcess): Promise<void> {
@@ -111,7 +67,14 @@ async function main(): Promise<void> {
   const ports = { otlp: await freePort(), http: await freePort(), grpc: await freePort(), metrics: await freePort() };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jaeger-fixtures-'));
   const config = path.join(dir, 'config.yaml');
-  fs.writeFileSync(config, jaegerConfig(ports));
+  fs.writeFileSync(
+    config,
+    throwAwayJaegerConfig({
+      otlpHttpPort: ports.otlp,
+      query: { httpPort: ports.http, grpcPort: ports.grpc },
+      spanMetricsPort: ports.metrics,
+    })
+  );
   const child = spawn(bin, ['--config', `file:${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
   const query = `http://127.0.0.1:${ports.http}`;
 

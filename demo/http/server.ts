@@ -1,7 +1,7 @@
 /**
  * A small traced HTTP/JSON server: each route runs in a SERVER span continued from the caller's W3C
- * `traceparent`, every service gets `GET /healthz` and the fault switch `GET|POST /faults`, and each
- * request is logged with its trace and span ids.
+ * `traceparent` and carrying a per-request `request.id`, every service gets `GET /healthz` and the
+ * fault switch `GET|POST /faults`, and each request is logged with its trace and span ids.
  */
 import { type Context, ROOT_CONTEXT, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import {
@@ -11,6 +11,7 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
+import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -101,6 +102,9 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
         [ATTR_HTTP_ROUTE]: path,
         [ATTR_URL_PATH]: path,
         [ATTR_SERVER_PORT]: req.socket.localPort,
+        // An id per request, as many services record one: near-unique, so "Why these traces?" must
+        // note it as high-cardinality and never rank it.
+        'request.id': randomUUID(),
       },
     },
     parent

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, jest } from '@jest/globals';
 
 import { analysisFlows } from './analysis.flow';
+import { comparisonFlows } from './compare.flow';
 import { type Environment, startEnvironment } from './environment';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
@@ -37,6 +38,7 @@ settingsFlows(env);
 permissionFlows(env);
 samplingFlows(env);
 traceFlows(env);
+comparisonFlows(env);
 outageFlows(env);
 // Last: it adds a data source and an init script to the shared browser context.
 analysisFlows(env);

@@ -27,6 +27,12 @@ export function settingsFlows(env: () => Environment) {
         expect(await token.isDisabled()).toBe(true);
         await page.getByText(env().dataSourceName(env().tracesDataSourceUid)).first().waitFor();
         await page.screenshot({ path: env().screenshot('settings') });
+        // Each picker offers only its kind of data source: the trace picker lists no Prometheus.
+        await page.locator('#tracesDatasourceUid-picker').click();
+        const offered = await page.getByRole('option').allInnerTexts();
+        expect(offered.length).toBeGreaterThan(0);
+        expect(offered.join('\n')).not.toMatch(/Prometheus/);
+        await page.keyboard.press('Escape');
         await page.waitForLoadState('networkidle');
       } finally {
         page.off('response', collect);

@@ -1,4 +1,4 @@
-/** Small helpers the flows share: waiting for a backend to reach a state, and the demo's services polling. */
+/** Small helpers the flows share: waiting for a backend to reach a state, the demo's services polling, customers' checkouts. */
 import type { Environment } from './environment';
 
 /** Calls `check` until it returns a value other than undefined or `timeoutMs` passes; returns that value. */
@@ -51,3 +51,32 @@ export const spikeGone = (env: Environment, service: string) =>
     5000,
     `the spike of ${service} reverted`
   );
+
+/**
+ * `count` checkouts through the gateway, `concurrency` at a time, as customers would send them; the n-th for
+ * `account(n)`. Resolves to how many were not answered 200.
+ */
+export async function checkouts(
+  gateway: string,
+  count: number,
+  concurrency: number,
+  account: (n: number) => string = () => 'acct-1'
+): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        const response = await fetch(`${gateway}/checkout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ user: 'user-1', account: account(n), amount: 42 }),
+        });
+        await response.arrayBuffer();
+        failed += response.status === 200 ? 0 : 1;
+      }
+    })
+  );
+  return failed;
+}

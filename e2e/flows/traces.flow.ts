@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { type JaegerTrace, controllerCall } from '../stack/backends';
 import type { FrameSummary } from '../host/page/PanelFrames';
 import type { Environment } from './environment';
+import { checkouts } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 
@@ -18,28 +19,13 @@ async function framesOf(page: Page, pluginId: string): Promise<FrameSummary[]> {
   return JSON.parse((await placeholder.getAttribute('data-frames')) ?? '[]') as FrameSummary[];
 }
 
-/** `count` checkouts through the gateway, `concurrency` at a time, as customers would send them. */
-async function checkouts(gateway: string, count: number, concurrency: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next += 1;
-        const response = await fetch(`${gateway}/checkout`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ user: 'user-1', account: 'acct-1', amount: 42 }),
-        });
-        await response.arrayBuffer();
-      }
-    })
-  );
-}
-
 const column = (frame: FrameSummary, name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
 
 export function traceFlows(env: () => Environment) {
   describe('faults found in live traces', () => {
+    /** The bottleneck trace the Trace page opened, which the dashboard panel shows next. */
+    let bottleneckTraceId: string | undefined;
+
     it('lists the traces of the injected faults with the right finding, from live Jaeger data', async () => {
       const { stack } = env();
       await stack.setFaults(['poolExhaustion', 'nPlusOne', 'swallowedErrors']);
@@ -79,6 +65,7 @@ export function traceFlows(env: () => Environment) {
       await page.waitForURL(/\/a\/seed-tracingops-app\/trace\?traceId=[0-9a-f]{32}&spanId=[0-9a-f]{16}/);
       const opened = new URL(page.url());
       const traceId = opened.searchParams.get('traceId')!;
+      bottleneckTraceId = traceId;
       const spanId = opened.searchParams.get('spanId')!;
       await page.getByText(`Trace ${traceId}`).waitFor({ timeout: 30_000 });
 
@@ -101,5 +88,15 @@ export function traceFlows(env: () => Environment) {
       expect(await page.locator('[data-plugin-id="logs"]').count()).toBe(0);
       await page.screenshot({ path: env().screenshot('trace') });
     }, 180_000);
+
+    it('shows the same trace and the RED metrics of its services in the dashboard panel, for a Viewer', async () => {
+      expect(bottleneckTraceId).toBeDefined();
+      const page = await env().browser.open('viewer', `/d/tracingops?traceId=${bottleneckTraceId}`);
+      const [frame] = await framesOf(page, 'traces');
+      expect(new Set(column(frame!, 'traceID'))).toEqual(new Set([bottleneckTraceId]));
+      const series = await framesOf(page, 'timeseries');
+      expect(series.map((f) => f.name)).toEqual(expect.arrayContaining(['gateway', 'payments']));
+      await page.screenshot({ path: env().screenshot('panel') });
+    }, 120_000);
   });
 }

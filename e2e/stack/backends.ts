@@ -71,8 +71,10 @@ export interface PromSample {
   value: number;
 }
 
-export async function promQuery(prometheus: string, expr: string): Promise<PromSample[]> {
-  const url = `${prometheus}/api/v1/query?${new URLSearchParams({ query: expr })}`;
+/** An instant query, now or at `atMs` (ms since the epoch: what Prometheus had scraped by then). */
+export async function promQuery(prometheus: string, expr: string, atMs?: number): Promise<PromSample[]> {
+  const params = new URLSearchParams({ query: expr, ...(atMs === undefined ? {} : { time: String(atMs / 1000) }) });
+  const url = `${prometheus}/api/v1/query?${params}`;
   const res = await fetch(url);
   const body = (await res.json()) as {
     status: string;

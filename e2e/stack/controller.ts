@@ -2,7 +2,7 @@
  * The sampling controller as a stack component, run from the repository's sources with tsx and configured through
  * its environment (docs/controller.md): a SQLite file in the stack's work directory, the demo's strategies from
  * deploy/, and — when the caller has one — a Grafana (real or simulated) for team look-ups, the app's ownership
- * table and ID tokens.
+ * table and ID tokens; with alerting, the Alertmanager webhook's token and policy file.
  */
 import { join } from 'node:path';
 
@@ -19,6 +19,10 @@ export interface ControllerOptions {
    * the JWKS is read from the same Grafana.
    */
   grafana?: { url: string; serviceAccountToken: string };
+  /** The Alertmanager webhook: its token and the alert policy file. */
+  alerts?: { token: string; policyFile: string };
+  /** How often goal-bounded spikes are checked (`GOAL_CHECK_MS`; the controller's default is 5 s). */
+  goalCheckMs?: number;
 }
 
 /** The environment every Node component gets: nothing of the caller's leaks in (a stray DATABASE_URL, say). */
@@ -41,6 +45,10 @@ export function controllerSpec(
   const grafana: Record<string, string> = options.grafana
     ? { GRAFANA_URL: options.grafana.url, GRAFANA_SA_TOKEN: options.grafana.serviceAccountToken }
     : {};
+  const alerts: Record<string, string> = options.alerts
+    ? { ALERTMANAGER_TOKEN: options.alerts.token, ALERT_POLICY_FILE: options.alerts.policyFile }
+    : {};
+  const goals: Record<string, string> = options.goalCheckMs ? { GOAL_CHECK_MS: String(options.goalCheckMs) } : {};
   return {
     name: 'controller',
     command: process.execPath,
@@ -61,6 +69,8 @@ export function controllerSpec(
       POLL_FLUSH_MS: '500',
       SHUTDOWN_TIMEOUT_MS: '5000',
       ...grafana,
+      ...alerts,
+      ...goals,
     },
     readyUrl: `http://127.0.0.1:${ports.controller}/readyz`,
     readyTimeoutMs,

@@ -3,5 +3,6 @@
  */
 export { type ComponentName, type RunningStack, type StackOptions, type StackUrls, startStack } from './stack';
 export { ComponentError } from './component';
+export type { StackAlerting } from './alertmanager';
 export { JaegerUnavailableError } from './jaeger';
 export type { StackPorts } from './ports';

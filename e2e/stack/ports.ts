@@ -14,6 +14,8 @@ export interface StackPorts {
   jaegerSpanMetrics: number;
   jaegerHealth: number;
   prometheus: number;
+  /** Picked always, used only when the stack runs Alertmanager (`alerting`). */
+  alertmanager: number;
   controller: number;
   /** The JS services and, for `fraud`, the Go service. */
   demo: Record<ServiceName, number>;
@@ -45,6 +47,7 @@ export async function pickPorts(fixed: PortOverrides = {}): Promise<StackPorts> 
     jaegerSpanMetrics: await next(fixed.jaegerSpanMetrics),
     jaegerHealth: await next(fixed.jaegerHealth),
     prometheus: await next(fixed.prometheus),
+    alertmanager: await next(fixed.alertmanager),
     controller: await next(fixed.controller),
     demo: {
       gateway: await next(fixed.demo?.gateway),

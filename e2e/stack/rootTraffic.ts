@@ -2,8 +2,8 @@
  * Measures a service's sampling rate from what reaches Jaeger. `RootTraffic` sends requests straight to one service,
  * one at a time and untraced, so that service's root sampler decides every trace; `sampledRequests` then finds, in
  * Jaeger, which of them were sampled — a request was sampled iff a root span of that service starts between the
- * request's send and its answer (the requests never overlap, so the match is exact). `switchTime` finds when the
- * sampler changed its mind, to the resolution of the send interval.
+ * request's send and its answer (the requests never overlap, so the match is exact; `matchRootSpans`).
+ * `switchTime` and `firstRun` find when the sampler changed its mind, to the resolution of the send interval.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -103,17 +103,28 @@ export async function sampledRequests(
     }
     await sleep(500);
   }
-  starts.sort((a, b) => a - b);
-  // Jaeger keeps µs and our clock reads ms; a little slack covers rounding, far less than the gap between requests.
+  return matchRootSpans(reqs, starts);
+}
+
+/**
+ * Pairs root-span start times (ms) with the requests that caused them: a span belongs to the last request sent at or
+ * before its start, if that request had not answered yet. A request answered slowly is followed at once by the next
+ * (`RootTraffic.start`), so the next one's span can start within a millisecond of the previous answer: the send
+ * time, not the answer time, decides. A second span in one request, or one outside every request, is a stray.
+ */
+export function matchRootSpans(requests: readonly RootRequest[], spanStarts: readonly number[]): SampledResult {
+  const reqs = [...requests].sort((a, b) => a.sentAt - b.sentAt);
+  const starts = [...spanStarts].sort((a, b) => a - b);
+  // Jaeger keeps µs and our clock reads ms; a little slack covers rounding, far less than a request takes.
   const slackMs = 2;
   const sampled = new Set<number>();
   let strays = 0;
-  let i = 0;
+  let i = -1;
   for (const start of starts) {
-    while (i < reqs.length && reqs[i]!.doneAt + slackMs < start) {
+    while (i + 1 < reqs.length && reqs[i + 1]!.sentAt - slackMs <= start) {
       i++;
     }
-    if (i < reqs.length && reqs[i]!.sentAt - slackMs <= start) {
+    if (i >= 0 && start <= reqs[i]!.doneAt + slackMs && !sampled.has(i)) {
       sampled.add(i);
     } else {
       strays++;
@@ -151,4 +162,29 @@ export function switchTime(
     return first;
   }
   return inWindow.find((r) => !r.sampled)?.sentAt;
+}
+
+/**
+ * The send time of the first request after `afterMs` (and before `untilMs`) that begins a run of `length`
+ * consecutive requests with outcome `sampled`; undefined if there is none. Unlike `switchTime`, one stray outcome
+ * later on does not move it. Pick `length` so that the run is unlikely by chance at the other rate: ten sampled in a
+ * row at a 10 % base rate is a 10^-10 event; three unsampled in a row at 100 % takes three lost traces.
+ */
+export function firstRun(
+  requests: SampledRequest[],
+  afterMs: number,
+  untilMs: number,
+  sampled: boolean,
+  length: number
+): number | undefined {
+  const inWindow = requests.filter((r) => r.sentAt >= afterMs && r.sentAt < untilMs);
+  let start = 0;
+  for (let i = 0; i < inWindow.length; i++) {
+    if (inWindow[i]!.sampled !== sampled) {
+      start = i + 1;
+    } else if (i - start + 1 >= length) {
+      return inWindow[start]!.sentAt;
+    }
+  }
+  return undefined;
 }

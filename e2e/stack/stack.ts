@@ -1,7 +1,8 @@
 /**
  * Starts the real stack for end-to-end tests and `npm run stack`: Jaeger v2, Prometheus, the sampling controller, the
- * JS demo services and the Go fraud service, as child processes on loopback ports (free ones unless given), each
- * waited for until it serves. Every process is stopped by `stop()`, when the start fails half-way, when the parent
+ * JS demo services and the Go fraud service — and, when asked, Alertmanager between Prometheus' alert rules and the
+ * controller's webhook — as child processes on loopback ports (free ones unless given), each waited for until it
+ * serves. Every process is stopped by `stop()`, when the start fails half-way, when the parent
  * gets SIGINT/SIGTERM or exits, and — by a watchdog (reaper.ts) — even when the parent is SIGKILLed.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { FAULTS, type FaultName, type ServiceName } from '../../demo/faults';
-import { Component } from './component';
+import { type StackAlerting, alertmanagerSpec } from './alertmanager';
+import { Component, type ComponentSpec } from './component';
 import { controllerSpec } from './controller';
 import { buildGoFraud, faultSwitches, goFraudSpec, jsDemoSpec } from './demo';
 import { jaegerBinary, jaegerSpec } from './jaeger';
@@ -41,9 +43,16 @@ export interface StackOptions {
   logDir?: string;
   /** How long each component may take to become ready (default 90 s; a loaded 2-core machine is slow). */
   readyTimeoutMs?: number;
+  /**
+   * Runs Alertmanager: Prometheus evaluates `rules` and sends its alerts there, Alertmanager posts them to the
+   * controller's webhook (with a random token), and the controller maps them to spikes with `policies`.
+   */
+  alerting?: StackAlerting;
+  /** How often the controller checks goal-bounded spikes (`GOAL_CHECK_MS`; default: the controller's 5 s). */
+  goalCheckMs?: number;
 }
 
-export type ComponentName = 'jaeger' | 'prometheus' | 'controller' | 'fraud-go' | 'demo-js';
+export type ComponentName = 'jaeger' | 'prometheus' | 'alertmanager' | 'controller' | 'fraud-go' | 'demo-js';
 
 export interface StackUrls {
   /** Jaeger's query API: `/api/v3/traces`, `/api/traces`, `/api/services`. */
@@ -57,6 +66,8 @@ export interface StackUrls {
   controller: string;
   /** The sampling endpoint the samplers poll (`?service=NAME`). */
   sampling: string;
+  /** Alertmanager's API (`/api/v2/alerts`), when the stack runs it. */
+  alertmanager?: string;
   /** Every demo service; `fraud` is the Go service. */
   demo: Record<ServiceName, string>;
   /** The Go service (the same as `demo.fraud`). */
@@ -73,7 +84,10 @@ export interface RunningStack {
   readonly logDir: string;
   /** Stops every process (idempotent) and removes the data directories; the logs stay. */
   stop(): Promise<void>;
-  /** Stops one component, to see how the rest copes; `startComponent` brings it back on the same port. */
+  /**
+   * Stops one component, to see how the rest copes; `startComponent` brings it back on the same port. Alertmanager
+   * is one only in a stack started with `alerting`.
+   */
   stopComponent(name: ComponentName): Promise<void>;
   startComponent(name: ComponentName): Promise<void>;
   /** Switches the demo's faults: the listed ones on, every other off. */
@@ -84,7 +98,7 @@ const DEFAULT_POLL_MS = 2000;
 const DEFAULT_READY_TIMEOUT_MS = 90_000;
 /** Backends first, so the services' first sampler poll and first export find them. */
 const START_WAVES: ReadonlyArray<readonly ComponentName[]> = [
-  ['jaeger', 'controller', 'prometheus'],
+  ['jaeger', 'controller', 'prometheus', 'alertmanager'],
   ['fraud-go', 'demo-js'],
 ];
 
@@ -110,9 +124,17 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const load = options.load === true ? { rps: 4 } : options.load || undefined;
   const demoSettings = { pollIntervalMs, faults, load };
   const reaper = new Reaper();
-  const specs = {
+  const alerting = options.alerting && alertmanagerSpec(ports, dataDir, options.alerting, readyTimeoutMs);
+  const specs: Partial<Record<ComponentName, ComponentSpec>> = {
     jaeger: jaegerSpec(jaeger, ports, join(dataDir, 'jaeger'), readyTimeoutMs),
-    prometheus: prometheusSpec(ports, dataDir, scrapeIntervalSeconds, readyTimeoutMs),
+    prometheus: prometheusSpec(
+      ports,
+      dataDir,
+      scrapeIntervalSeconds,
+      readyTimeoutMs,
+      alerting && { rulesFile: alerting.files.rulesFile, alertmanagerPort: ports.alertmanager }
+    ),
+    ...(alerting ? { alertmanager: alerting.spec } : {}),
     controller: controllerSpec(
       ports,
       dataDir,
@@ -123,15 +145,24 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         grafana: options.grafanaUrl
           ? { url: options.grafanaUrl, serviceAccountToken: options.grafanaServiceAccountToken! }
           : undefined,
+        alerts: alerting && { token: alerting.files.token, policyFile: alerting.files.policyFile },
+        goalCheckMs: options.goalCheckMs,
       },
       readyTimeoutMs
     ),
     'fraud-go': goFraudSpec(goFraud, ports, demoSettings, readyTimeoutMs),
     'demo-js': jsDemoSpec(ports, demoSettings, readyTimeoutMs),
-  } as const;
-  const components = Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => [name, new Component(spec, logDir, reaper)])
-  ) as Record<ComponentName, Component>;
+  };
+  const components = new Map(
+    Object.entries(specs).map(([name, spec]) => [name as ComponentName, new Component(spec, logDir, reaper)])
+  );
+  const component = (name: ComponentName): Component => {
+    const found = components.get(name);
+    if (!found) {
+      throw new Error(`${name} is not part of this stack (Alertmanager runs only with the \`alerting\` option)`);
+    }
+    return found;
+  };
 
   const handle = new StackHandle(components, reaper, dataDir);
   live.add(handle);
@@ -139,7 +170,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   try {
     for (const wave of START_WAVES) {
       // Settle the whole wave before stopping anything, so no component is left half-started.
-      const results = await Promise.allSettled(wave.map((name) => components[name].start()));
+      const results = await Promise.allSettled(wave.flatMap((name) => components.get(name)?.start() ?? []));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) {
         throw failure.reason;
@@ -165,6 +196,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       prometheus: url(ports.prometheus),
       controller: url(ports.controller),
       sampling: `${url(ports.controller)}/sampling`,
+      ...(alerting ? { alertmanager: url(ports.alertmanager) } : {}),
       demo,
       goService: demo.fraud,
     },
@@ -174,8 +206,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     scrapeIntervalSeconds,
     logDir,
     stop: () => handle.stop(),
-    stopComponent: (name) => components[name].stop(),
-    startComponent: (name) => components[name].start(),
+    stopComponent: async (name) => component(name).stop(),
+    startComponent: async (name) => component(name).start(),
     async setFaults(on) {
       const owners = [...new Set(Object.values(FAULTS))];
       await Promise.all(
@@ -200,7 +232,7 @@ class StackHandle {
   private stopping: Promise<void> | undefined;
 
   constructor(
-    private readonly components: Record<ComponentName, Component>,
+    private readonly components: ReadonlyMap<ComponentName, Component>,
     private readonly reaper: Reaper,
     private readonly dataDir: string
   ) {}
@@ -209,7 +241,7 @@ class StackHandle {
     this.stopping ??= (async () => {
       // Services first, so their last spans and polls still find the backends.
       for (const wave of [...START_WAVES].reverse()) {
-        await Promise.all(wave.map((name) => this.components[name].stop()));
+        await Promise.all(wave.flatMap((name) => this.components.get(name)?.stop() ?? []));
       }
       this.reaper.dismiss();
       live.delete(this);
@@ -219,7 +251,7 @@ class StackHandle {
   }
 
   killNow(): void {
-    Object.values(this.components).forEach((c) => c.killNow());
+    this.components.forEach((c) => c.killNow());
   }
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 import { hexToBase64 } from './fixtures';
-import { ID_BASE64, ID_HEX, ID_NONE, decodeId, decodeUnixNanosToMs, hexIdToBase64, idForm } from './otlp';
+import { ID_HEX, ID_NONE, ID_STRIDE, decodeId, decodeUnixNanosToMs, readId } from './otlp';
 
 /** Strings close to ids: hex and base64 digits, padding, the URL-safe alphabet and a few strangers. */
 const idLike = fc
@@ -18,20 +18,44 @@ const respelled = fc
     return b64.slice(0, i) + ch + b64.slice(i + 1);
   });
 
-describe('idForm', () => {
-  it('accepts exactly the ids decodeId decodes, and calls a spelling canonical only if it is the one spelling of its id', () => {
+/** The id `readId` wrote, spelled as `decodeId` spells it. */
+function wordsAsHex(words: Int32Array): string {
+  const bytes = words[4]!;
+  let hexId = '';
+  for (let k = 0; k < bytes / 4; k++) {
+    hexId += (words[k]! >>> 0).toString(16).padStart(8, '0');
+  }
+  return hexId;
+}
+
+describe('readId', () => {
+  it('accepts exactly the ids decodeId decodes, reads the same bytes, and knows a lower-case hex id is its own hex', () => {
+    const words = new Int32Array(ID_STRIDE);
     fc.assert(
       fc.property(fc.oneof(idLike, hex, hex.map(hexToBase64), respelled, fc.string()), (value) => {
-        const form = idForm(value);
+        words.fill(-1);
+        const form = readId(value, words, 0);
         const decoded = decodeId(value);
         expect(form === ID_NONE).toBe(decoded === undefined);
         if (decoded !== undefined) {
+          expect(wordsAsHex(words)).toBe(decoded);
           expect(form === ID_HEX).toBe(value === decoded);
-          expect(form === ID_BASE64).toBe(value === hexIdToBase64(decoded));
         }
       }),
       { numRuns: 20_000 }
     );
+  });
+
+  it('reads one id in every spelling as the same words', () => {
+    const spellings = ['00000000000000ab', '00000000000000AB', 'AAAAAAAAAKs=', 'AAAAAAAAAKs', 'AAAAAAAAAKv='];
+    const read = spellings.map((value) => {
+      const words = new Int32Array(ID_STRIDE);
+      readId(value, words, 0);
+      return Array.from(words);
+    });
+    for (const words of read) {
+      expect(words).toEqual([0, 0xab, 0, 0, 8]);
+    }
   });
 
   it('treats all-zero ids in any spelling as no id', () => {
@@ -42,20 +66,8 @@ describe('idForm', () => {
       'AAAAAAAAAAAAAAAAAAAAAA==',
       'AAAAAAAAAAB=',
     ]) {
-      expect(idForm(zero)).toBe(ID_NONE);
+      expect(readId(zero, new Int32Array(ID_STRIDE), 0)).toBe(ID_NONE);
     }
-  });
-});
-
-describe('hexIdToBase64', () => {
-  it('spells a hex id as padded standard base64, in either case', () => {
-    fc.assert(
-      fc.property(hex, (h) => {
-        expect(hexIdToBase64(h)).toBe(hexToBase64(h));
-        expect(hexIdToBase64(h.toUpperCase())).toBe(hexToBase64(h));
-      })
-    );
-    expect(hexIdToBase64('not an id')).toBeUndefined();
   });
 });
 

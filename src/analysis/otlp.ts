@@ -73,59 +73,78 @@ export function decodeId(value: unknown): string | undefined {
 }
 
 /**
- * How an id is spelled. `buildTrace` compares ids as written while every id of a trace has the same
- * canonical spelling (one string per id, so raw equality is id equality), and decodes them only
- * when the spellings differ or an id is shown.
+ * How an id is spelled. `buildTrace` reads every id once, as numbers (`readId`), and decodes the
+ * hex string only when an id is shown; a lower-case hex id is its own hex string.
  */
-export type IdForm = typeof ID_NONE | typeof ID_HEX | typeof ID_BASE64 | typeof ID_OTHER;
+export type IdForm = typeof ID_NONE | typeof ID_HEX | typeof ID_ENCODED;
 /** No id: missing, malformed or all zeros (`decodeId` returns undefined). */
 export const ID_NONE = 0;
 /** Lower-case hex: the string is already the id. */
 export const ID_HEX = 1;
-/** Padded standard base64 whose unused low bits are zero: exactly one such string per id. */
-export const ID_BASE64 = 2;
-/** Any other accepted spelling: upper-case hex, unpadded or URL-safe base64, stray low bits. */
-export const ID_OTHER = 3;
+/** Any other accepted spelling: upper-case hex, base64 (padded or not, standard or URL-safe). */
+export const ID_ENCODED = 2;
 
-/** Classifies an id exactly as `decodeId` would read it, without building the hex string. */
-export function idForm(value: unknown): IdForm {
+/**
+ * Int32 slots per id in the arrays `readId` writes to: the id's bytes as four big-endian 32-bit
+ * words (an 8-byte span id fills the first two, the rest stay zero), then its length in bytes.
+ */
+export const ID_STRIDE = 5;
+
+/**
+ * Reads an id exactly as `decodeId` would (same ids accepted, same bytes) into
+ * `out[at … at + ID_STRIDE)`, without building a string, and says how it is spelled. Comparing
+ * what it writes compares decoded ids, whatever their spellings. On `ID_NONE` the slots hold junk.
+ */
+export function readId(value: unknown, out: Int32Array, at: number): IdForm {
   if (typeof value !== 'string') {
     return ID_NONE;
   }
+  out[at] = 0;
+  out[at + 1] = 0;
+  out[at + 2] = 0;
+  out[at + 3] = 0;
   const length = value.length;
   if (length === 16 || length === 32) {
     let zero = true;
     let lower = true;
-    let hex = true;
-    for (let i = 0; i < length; i++) {
+    let i = 0;
+    for (; i < length; i++) {
       const code = value.charCodeAt(i);
-      if (code === 48 /* 0 */) {
-        continue;
-      }
-      zero = false;
-      if ((code >= 49 && code <= 57) || (code >= 97 && code <= 102)) {
-        continue;
-      }
-      if (code >= 65 && code <= 70) {
+      let nibble: number;
+      if (code >= 48 && code <= 57) {
+        nibble = code - 48;
+      } else if (code >= 97 && code <= 102) {
+        nibble = code - 87;
+      } else if (code >= 65 && code <= 70) {
+        nibble = code - 55;
         lower = false;
-        continue;
+      } else {
+        break;
       }
-      hex = false;
-      break;
+      if (nibble !== 0) {
+        zero = false;
+      }
+      const word = at + (i >> 3);
+      out[word] = (out[word]! << 4) | nibble;
     }
-    if (hex) {
-      return zero ? ID_NONE : lower ? ID_HEX : ID_OTHER;
+    if (i === length) {
+      out[at + 4] = length >> 1;
+      return zero ? ID_NONE : lower ? ID_HEX : ID_ENCODED;
     }
+    out[at] = 0;
+    out[at + 1] = 0;
+    out[at + 2] = 0;
+    out[at + 3] = 0;
   }
-  return base64Form(value);
+  return readBase64Id(value, out, at);
 }
 
-function base64Form(value: string): IdForm {
+function readBase64Id(value: string, out: Int32Array, at: number): IdForm {
   let sextets = 0;
-  let standard = true;
-  // OR of every sextet but the last, and the last: the last one also carries the unused low bits.
-  let leading = 0;
-  let last = 0;
+  let buffer = 0;
+  let bits = 0;
+  let bytes = 0;
+  let nonZero = 0;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code === 61 /* = */) {
@@ -135,46 +154,31 @@ function base64Form(value: string): IdForm {
     if (sextet < 0) {
       return ID_NONE;
     }
-    if (code === 45 /* - */ || code === 95 /* _ */) {
-      standard = false;
-    }
-    leading |= last;
-    last = sextet;
     sextets++;
+    buffer = ((buffer << 6) | sextet) & 0xffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const byte = (buffer >> bits) & 0xff;
+      nonZero |= byte;
+      if (bytes < 16) {
+        const word = at + (bytes >> 2);
+        out[word] = (out[word]! << 8) | byte;
+      }
+      bytes++;
+    }
   }
-  // 11 sextets carry 8 bytes and 2 unused bits, 22 carry 16 bytes and 4 unused bits.
-  const unusedBits = sextets === 11 ? 2 : sextets === 22 ? 4 : 0;
-  if (unusedBits === 0) {
+  // 11 sextets carry 8 bytes (and 2 unused bits), 22 carry 16 bytes (and 4 unused bits).
+  if ((sextets !== 11 && sextets !== 22) || nonZero === 0) {
     return ID_NONE;
   }
-  if (leading === 0 && last >> unusedBits === 0) {
-    return ID_NONE;
-  }
-  const padded = sextets === 11 ? value.length === 12 : value.length === 24 && value.charCodeAt(23) === 61;
-  return standard && padded && (last & ((1 << unusedBits) - 1)) === 0 ? ID_BASE64 : ID_OTHER;
+  out[at + 4] = bytes;
+  return ID_ENCODED;
 }
 
-const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** A hex id (any case) in the `ID_BASE64` spelling, to look it up among base64-spelled ids. */
-export function hexIdToBase64(hex: string): string | undefined {
-  if (!HEX_ID.test(hex)) {
-    return undefined;
-  }
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (let i = 0; i < hex.length; i++) {
-    buffer = ((buffer << 4) | parseInt(hex.charAt(i), 16)) & 0xfff;
-    bits += 4;
-    if (bits >= 6) {
-      bits -= 6;
-      out += BASE64_DIGITS.charAt((buffer >> bits) & 63);
-    }
-  }
-  // 64 bits leave 4 over, 128 bits leave 2: shift them to the top of a last sextet, then pad.
-  out += BASE64_DIGITS.charAt((buffer << (6 - bits)) & 63);
-  return hex.length === 16 ? `${out}=` : `${out}==`;
+/** Whether `value` is a span or trace id spelled in hex, in either case. */
+export function isHexId(value: string): boolean {
+  return HEX_ID.test(value);
 }
 
 const HEX_DIGITS = '0123456789abcdef';

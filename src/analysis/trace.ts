@@ -7,23 +7,22 @@
  */
 import {
   type AttributeValue,
-  type IdForm,
   type OtlpKeyValue,
   type SpanKind,
   type SpanStatus,
-  ID_BASE64,
   ID_HEX,
   ID_NONE,
-  ID_OTHER,
+  ID_STRIDE,
   decodeAttributes,
   decodeId,
   decodeKind,
   decodeStatus,
   decodeUnixNanosToMs,
-  hexIdToBase64,
-  idForm,
+  isHexId,
+  readId,
   stringAttribute,
 } from './otlp';
+import { NOT_FOUND, SpanIndex } from './spanIndex';
 
 export interface Span {
   /** Lower-case hex. */
@@ -101,12 +100,12 @@ const UNVISITED = -1;
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
- * The model's span. Ids are kept as written and decoded to hex on first read: building a trace only
- * compares ids and few are ever shown, while decoding Tempo's two base64 ids per span costs about
- * as much as building the rest of the span.
+ * The model's span. Ids are kept as written and decoded to hex on first read: building a trace
+ * compares ids as numbers (`SpanIndex`) and few are ever shown, while decoding Tempo's two base64
+ * ids per span costs about as much as building the rest of the span.
  */
 class SpanNode implements Span {
-  /** The hex id once decoded; hex-spelled ids are their own hex. */
+  /** The hex id once decoded; lower-case hex ids are their own hex. */
   private hexId: string | undefined;
   private hexParentId: string | undefined = undefined;
   parent: SpanNode | undefined = undefined;
@@ -119,9 +118,10 @@ class SpanNode implements Span {
   readonly durationMs: number;
 
   constructor(
-    /** The id as written in the JSON (see `IdForm`). */
+    /** The id as written in the JSON. */
     readonly encodedId: string,
-    idForm: IdForm,
+    /** Whether `encodedId` is lower-case hex (`ID_HEX`). */
+    hexSpelled: boolean,
     /** The parent id as written, undefined when there is none (`ID_NONE`). */
     readonly encodedParentId: string | undefined,
     readonly name: string,
@@ -134,26 +134,17 @@ class SpanNode implements Span {
     readonly rawAttributes: readonly OtlpKeyValue[],
     readonly rawResourceAttributes: readonly OtlpKeyValue[]
   ) {
-    this.hexId = idForm === ID_HEX ? encodedId : undefined;
+    this.hexId = hexSpelled ? encodedId : undefined;
     this.durationMs = endMs - startMs;
   }
 
   get id(): string {
-    // `encodedId` was classified as an id, so it decodes.
+    // `encodedId` was read as an id, so it decodes.
     return (this.hexId ??= decodeId(this.encodedId) ?? '');
   }
 
   get parentId(): string | undefined {
     return this.encodedParentId === undefined ? undefined : (this.hexParentId ??= decodeId(this.encodedParentId));
-  }
-
-  /** The key spans are indexed by: the id as written while all ids share one canonical spelling. */
-  key(hexKeys: boolean): string {
-    return hexKeys ? this.id : this.encodedId;
-  }
-
-  parentKey(hexKeys: boolean): string | undefined {
-    return hexKeys ? this.parentId : this.encodedParentId;
   }
 }
 
@@ -197,6 +188,19 @@ function resourceSpansOf(input: unknown): readonly unknown[] {
   return list ?? EMPTY;
 }
 
+/** How many spans the input holds at most, so the id arrays are allocated once. */
+function countSpans(resourceSpans: readonly unknown[]): number {
+  let count = 0;
+  for (let i = 0; i < resourceSpans.length; i++) {
+    const r = resourceSpans[i] as { scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null;
+    const scopes = asArray(r?.scopeSpans ?? r?.instrumentationLibrarySpans);
+    for (let j = 0; j < scopes.length; j++) {
+      count += asArray((scopes[j] as { spans?: unknown } | null)?.spans).length;
+    }
+  }
+  return count;
+}
+
 /**
  * Builds the model from `{resourceSpans}`, `{batches}` or Tempo's `{trace: …}` envelope, with
  * `scopeSpans` or the older `instrumentationLibrarySpans`, hex or base64 ids, and numeric or
@@ -206,34 +210,33 @@ export function buildTrace(input: unknown): Trace {
   const issues = new Issues();
   const spans: SpanNode[] = [];
   const serviceSet = new Set<string>();
-  let byId = new Map<string, SpanNode>();
-  // Ids are compared as written while they all share one canonical spelling (`keyForm`); the first
-  // id spelled otherwise switches the index to decoded hex for the rest of the trace.
-  let keyForm: IdForm = ID_NONE;
-  let hexKeys = false;
-  const switchToHexKeys = (): void => {
-    hexKeys = true;
-    const rekeyed = new Map<string, SpanNode>();
-    for (const span of byId.values()) {
-      rekeyed.set(span.id, span);
-    }
-    byId = rekeyed;
-  };
+  const resourceSpans = resourceSpansOf(input);
+  const capacity = countSpans(resourceSpans);
+  // The id and the parent id of the span at position i, as numbers (see `readId`).
+  const ids = new Int32Array(capacity * ID_STRIDE);
+  const parentIds = new Int32Array(capacity * ID_STRIDE);
+  const index = new SpanIndex(ids, capacity);
   let minStart = Number.POSITIVE_INFINITY;
   let maxEnd = Number.NEGATIVE_INFINITY;
   let traceId = '';
 
-  for (const rs of resourceSpansOf(input)) {
-    const resource = (rs as { resource?: { attributes?: unknown } } | null)?.resource;
-    const resourceAttributes = asArray(resource?.attributes) as readonly OtlpKeyValue[];
+  for (let r = 0; r < resourceSpans.length; r++) {
+    const rs = resourceSpans[r] as { resource?: { attributes?: unknown } } | null;
+    const resourceAttributes = asArray(rs?.resource?.attributes) as readonly OtlpKeyValue[];
     const service = stringAttribute(resourceAttributes, 'service.name') ?? 'unknown_service';
     const spansBefore = spans.length;
-    const r = rs as { scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null;
-    for (const ss of asArray(r?.scopeSpans ?? r?.instrumentationLibrarySpans)) {
-      for (const raw of asArray((ss as { spans?: unknown } | null)?.spans)) {
-        const s = raw as Record<string, unknown> | null;
+    const scopes = asArray(
+      (rs as { scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null)?.scopeSpans ??
+        (rs as { instrumentationLibrarySpans?: unknown } | null)?.instrumentationLibrarySpans
+    );
+    for (let c = 0; c < scopes.length; c++) {
+      const raws = asArray((scopes[c] as { spans?: unknown } | null)?.spans);
+      for (let k = 0; k < raws.length; k++) {
+        const s = raws[k] as Record<string, unknown> | null;
+        const position = spans.length;
+        const at = position * ID_STRIDE;
         const encodedId = s?.spanId;
-        const form = idForm(encodedId);
+        const form = readId(encodedId, ids, at);
         const start = decodeUnixNanosToMs(s?.startTimeUnixNano);
         let end = decodeUnixNanosToMs(s?.endTimeUnixNano);
         if (!s || form === ID_NONE || typeof encodedId !== 'string' || !Number.isFinite(start)) {
@@ -246,20 +249,12 @@ export function buildTrace(input: unknown): Trace {
           end = start;
         }
         const encodedParentId = s.parentSpanId;
-        const parentForm = idForm(encodedParentId);
-        if (!hexKeys) {
-          if (keyForm === ID_NONE && form !== ID_OTHER) {
-            keyForm = form;
-          }
-          if (form !== keyForm || (parentForm !== ID_NONE && parentForm !== keyForm)) {
-            switchToHexKeys();
-          }
-        }
+        const hasParent = readId(encodedParentId, parentIds, at) !== ID_NONE;
         const status = s.status as { code?: unknown; message?: unknown } | undefined;
         const span = new SpanNode(
           encodedId,
-          form,
-          parentForm === ID_NONE ? undefined : (encodedParentId as string),
+          form === ID_HEX,
+          hasParent ? (encodedParentId as string) : undefined,
           typeof s.name === 'string' ? s.name : '',
           service,
           decodeKind(s.kind),
@@ -274,11 +269,8 @@ export function buildTrace(input: unknown): Trace {
           // One trace per input: the first span's trace id names it.
           traceId = decodeId(s.traceId) ?? '';
         }
-        const key = span.key(hexKeys);
-        if (byId.has(key)) {
+        if (index.add(position) !== position) {
           issues.add('duplicate-span-id', span.id);
-        } else {
-          byId.set(key, span);
         }
         spans.push(span);
         if (start < minStart) {
@@ -298,16 +290,16 @@ export function buildTrace(input: unknown): Trace {
     return emptyTrace(issues.list());
   }
 
-  const roots = link(spans, byId, hexKeys, issues);
-  for (const span of spans) {
+  const roots = link(spans, index, parentIds, issues);
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
     span.startMs -= minStart;
     span.endMs -= minStart;
   }
   const root = pickRoot(roots);
   computeSelfTimes(spans, issues);
   const criticalPath = root ? computeCriticalPath(root) : [];
-  const index = byId;
-  const base64Keys = !hexKeys && keyForm === ID_BASE64;
+  const query = new Int32Array(ID_STRIDE);
 
   return {
     traceId,
@@ -319,12 +311,13 @@ export function buildTrace(input: unknown): Trace {
     services: [...serviceSet],
     criticalPath,
     issues: issues.list(),
-    spanById: base64Keys
-      ? (id) => {
-          const key = hexIdToBase64(id);
-          return key === undefined ? undefined : index.get(key);
-        }
-      : (id) => index.get(id.toLowerCase()),
+    spanById: (id) => {
+      if (!isHexId(id) || readId(id, query, 0) === ID_NONE) {
+        return undefined;
+      }
+      const position = index.find(query, 0);
+      return position === NOT_FOUND ? undefined : spans[position];
+    },
   };
 }
 
@@ -344,12 +337,13 @@ function emptyTrace(issues: TraceIssue[]): Trace {
 }
 
 /** Parent/child links, then depth and service hops breadth-first; spans caught in cycles become roots. */
-function link(spans: SpanNode[], byId: Map<string, SpanNode>, hexKeys: boolean, issues: Issues): SpanNode[] {
+function link(spans: SpanNode[], index: SpanIndex, parentIds: Int32Array, issues: Issues): SpanNode[] {
   const roots: SpanNode[] = [];
-  for (const span of spans) {
-    const parentKey = span.parentKey(hexKeys);
-    const parent = parentKey === undefined ? undefined : byId.get(parentKey);
-    if (parent && parent !== span) {
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    const position = span.encodedParentId === undefined ? NOT_FOUND : index.find(parentIds, i * ID_STRIDE);
+    if (position !== NOT_FOUND && position !== i) {
+      const parent = spans[position]!;
       span.parent = parent;
       if (parent.children.length === 0) {
         parent.children = [span];
@@ -365,28 +359,13 @@ function link(spans: SpanNode[], byId: Map<string, SpanNode>, hexKeys: boolean, 
   }
 
   let visited = 0;
-  const walk = (start: SpanNode): void => {
-    const queue = [start];
-    start.depth = 0;
-    visited++;
-    for (let i = 0; i < queue.length; i++) {
-      const span = queue[i]!;
-      for (const child of span.children) {
-        if (child.depth !== UNVISITED) {
-          continue;
-        }
-        visited++;
-        child.depth = span.depth + 1;
-        child.serviceHops = span.serviceHops + (child.service === span.service ? 0 : 1);
-        queue.push(child);
-      }
-    }
-  };
-  for (const root of roots) {
-    walk(root);
+  const queue: SpanNode[] = [];
+  for (let i = 0; i < roots.length; i++) {
+    visited += walk(roots[i]!, queue);
   }
   if (visited < spans.length) {
-    for (const span of spans) {
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i]!;
       if (span.depth !== UNVISITED) {
         continue;
       }
@@ -397,10 +376,31 @@ function link(spans: SpanNode[], byId: Map<string, SpanNode>, hexKeys: boolean, 
       span.parent = undefined;
       span.serviceHops = 0;
       roots.push(span);
-      walk(span);
+      walk(span, queue);
     }
   }
   return roots;
+}
+
+/** Sets depth and service hops below `start`, breadth-first; returns how many spans it reached. */
+function walk(start: SpanNode, queue: SpanNode[]): number {
+  queue.length = 0;
+  queue.push(start);
+  start.depth = 0;
+  for (let i = 0; i < queue.length; i++) {
+    const span = queue[i]!;
+    const children = span.children;
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c]!;
+      if (child.depth !== UNVISITED) {
+        continue;
+      }
+      child.depth = span.depth + 1;
+      child.serviceHops = span.serviceHops + (child.service === span.service ? 0 : 1);
+      queue.push(child);
+    }
+  }
+  return queue.length;
 }
 
 function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
@@ -433,7 +433,8 @@ function sortedByStart(spans: readonly SpanNode[]): boolean {
  * `clock-skew` issue and does not push self time below zero.
  */
 function computeSelfTimes(spans: readonly SpanNode[], issues: Issues): void {
-  for (const span of spans) {
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
     const children = span.children;
     if (children.length > 1 && !sortedByStart(children)) {
       (children as SpanNode[]).sort(byStart);
@@ -441,7 +442,8 @@ function computeSelfTimes(spans: readonly SpanNode[], issues: Issues): void {
     let covered = 0;
     let runStart = 0;
     let runEnd = Number.NEGATIVE_INFINITY;
-    for (const child of children) {
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c]!;
       if (child.startMs < span.startMs || child.endMs > span.endMs) {
         issues.add('clock-skew', child.id);
       }

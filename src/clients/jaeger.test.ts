@@ -110,6 +110,40 @@ describe('Jaeger client on /api/v3', () => {
     expect(server.requests.some((r) => r.pathname === '/api/v3/traces')).toBe(false);
   });
 
+  it('sends tag values holding quotes, ampersands, newlines and non-ASCII as one JSON parameter Jaeger reads back exactly', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    const tags = {
+      'ledger.region': 'eu-west"}&service=auth',
+      'http.route': '/pay?x=1#y',
+      'user.name': 'Zoë 🚀',
+      'db.query.text': 'SELECT *\n  FROM ledger',
+    };
+
+    await jaeger.search({ service: 'payments', ...WINDOW, tags, limit: 25 });
+
+    const sent = server.requests.find((r) => r.pathname === '/api/traces')!.searchParams;
+    expect(JSON.parse(sent.get('tags')!)).toEqual(tags);
+    expect(sent.getAll('service')).toEqual(['payments']);
+  });
+
+  it.each([
+    ['an empty tag name', { '': 'x' }],
+    ['a control character in a name', { 'a\nb': 'x' }],
+    ['an over-long value', { region: 'x'.repeat(1025) }],
+    ['a value that is not text', { region: 42 as unknown as string }],
+    ['too many tags', Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']))],
+  ])('refuses %s in a search and sends nothing', async (_, tags) => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin, name: 'Jaeger' });
+
+    await expect(jaeger.search({ service: 'payments', ...WINDOW, tags, limit: 20 })).rejects.toMatchObject({
+      kind: 'invalid-request',
+      message: expect.stringContaining('Nothing was sent'),
+    });
+    expect(server.requests).toEqual([]);
+  });
+
   it('lists services and asks once which API Jaeger has', async () => {
     server = await jaegerV2();
     const jaeger = createJaegerClient({ baseUrl: server.origin });

@@ -70,6 +70,37 @@ function hexTraceId(value: unknown): string | undefined {
     : undefined;
 }
 
+const MAX_TAGS = 20;
+const MAX_TAG_LENGTH = 1024;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Jaeger's `tags` parameter: a JSON object of strings, encoded as a whole by the URL builder, so no
+ * value can end the parameter or add another, and a value's newlines or quotes reach Jaeger as they
+ * were. Checked before anything is sent: a name that is empty, over-long or holds a control character
+ * (no instrumentation writes one), a value that is not a string or is over-long, too many tags.
+ */
+function tagsParam(tags: JaegerSearch['tags']): string | undefined | { problem: string } {
+  const entries = Object.entries(tags ?? {});
+  if (entries.length === 0) {
+    return undefined;
+  }
+  if (entries.length > MAX_TAGS) {
+    return { problem: `${entries.length} tags asked for; a search takes at most ${MAX_TAGS}` };
+  }
+  for (const [key, value] of entries) {
+    if (key.length === 0 || key.length > MAX_TAG_LENGTH || CONTROL.test(key)) {
+      return { problem: `tag name ${JSON.stringify(key)} is empty, too long or holds control characters` };
+    }
+    if (typeof value !== 'string' || value.length > MAX_TAG_LENGTH) {
+      return {
+        problem: `the value of tag ${JSON.stringify(key)} is not a string of at most ${MAX_TAG_LENGTH} characters`,
+      };
+    }
+  }
+  return JSON.stringify(Object.fromEntries(entries));
+}
+
 function entry<T>(map: Map<string, T[]>, key: string): T[] {
   let list = map.get(key);
   if (!list) {
@@ -176,7 +207,10 @@ export function createJaegerClient(options: JaegerClientOptions): JaegerClient {
       if (!(search.end > search.start)) {
         throw http.invalidRequest('/api/traces', 'the search window ends before it starts');
       }
-      const tags = search.tags && Object.keys(search.tags).length > 0 ? JSON.stringify(search.tags) : undefined;
+      const tags = tagsParam(search.tags);
+      if (typeof tags === 'object') {
+        throw http.invalidRequest('/api/traces', tags.problem);
+      }
       if (tags === undefined && (await api(request)) === 'v3') {
         const path = '/api/v3/traces';
         const body = await http.getJson(

@@ -378,9 +378,14 @@ export class ActiveOverrides {
     this.fetchedAt = Number.NEGATIVE_INFINITY;
   }
 
+  /** Whether `current()` would answer from the snapshot it has, without reading storage. */
+  isFresh(): boolean {
+    return this.maxAgeMs !== 0 && this.clock.now() - this.fetchedAt < this.maxAgeMs;
+  }
+
   /** Overrides active now; reads storage only if the snapshot is stale. */
   async current(): Promise<OverrideRecord[]> {
-    if (this.clock.now() - this.fetchedAt >= this.maxAgeMs || this.maxAgeMs === 0) {
+    if (!this.isFresh()) {
       await this.refresh();
     }
     const now = this.clock.now();

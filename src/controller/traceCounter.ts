@@ -66,16 +66,20 @@ export class TraceCounter {
           reason: `Prometheus at ${this.config.url} has no span metrics (neither traces_spanmetrics_calls_total with its latency histogram nor a spanmetrics connector's <namespace>_calls_total with its duration histogram); the spike runs to its time limit`,
         };
       }
+      const elapsedMs = Math.round(nowMs - sinceMs);
+      if (elapsedMs <= 0) {
+        return { ok: true, traces: 0 };
+      }
       const query = promServerSpansSince({
         scope: scopeOf([service]),
         flavour,
         ...(operation === null ? {} : { spanName: operation }),
-        rangeSeconds: Math.max(1, Math.ceil((nowMs - sinceMs) / 1000)),
+        elapsedMs,
       });
       const value = (await this.query(query, nowMs))[0];
-      // No series (nothing recorded yet, or fewer than two scrapes in the window) reads as zero.
+      // No series reads as zero; so does a negative difference (a counter reset since the start).
       const traces = value === undefined ? 0 : Number(value.value[1]);
-      return { ok: true, traces: Number.isFinite(traces) ? Math.floor(traces) : 0 };
+      return { ok: true, traces: Number.isFinite(traces) ? Math.max(0, Math.floor(traces)) : 0 };
     } catch (err) {
       return {
         ok: false,

@@ -87,6 +87,14 @@ export function rangeSeconds(seconds: number): string {
   return `${seconds}s`;
 }
 
+/** A PromQL `offset` duration such as `754000ms`, from a whole, positive number of milliseconds. */
+export function offsetMs(ms: number): string {
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new QueryBuildError(`offset ${ms} ms must be a positive whole number of milliseconds`);
+  }
+  return `${ms}ms`;
+}
+
 /** A TraceQL duration literal from milliseconds, kept exact down to the microsecond. */
 export function durationMs(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) {

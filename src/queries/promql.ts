@@ -4,7 +4,7 @@
  * Tempo's label names (`service`, `span_name`, `status_code`) and latencies in seconds: for the OpenTelemetry
  * connector the service label is renamed inside the query, before aggregation.
  */
-import { QueryBuildError, labelName, quote, rangeSeconds } from './literal';
+import { QueryBuildError, labelName, offsetMs, quote, rangeSeconds } from './literal';
 import { type Scope, scopeMatcher } from './scope';
 import { type SpanMetricsFlavour, TEMPO_SPAN_METRICS, spanMetricNames } from './spanMetrics';
 
@@ -64,7 +64,7 @@ function scopeMatchers(label: string, scope: Scope): Matcher[] {
   }
 }
 
-function spanMatchers(q: SpanMetricsQuery): Matcher[] {
+function spanMatchers(q: Pick<SpanMetricsQuery, 'scope' | 'flavour' | 'spanName' | 'spanKind'>): Matcher[] {
   const matchers = scopeMatchers(spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS).serviceLabel, q.scope);
   if (q.spanName !== undefined) {
     matchers.push({ label: 'span_name', op: '=', value: q.spanName });
@@ -143,25 +143,26 @@ export function promServiceGraphRate(q: { readonly scope: Scope; readonly rangeS
 }
 
 /**
- * Server spans of the scope (and span name) recorded in the last `rangeSeconds`:
- * `sum(increase(traces_spanmetrics_calls_total{service="x", span_kind="SPAN_KIND_SERVER"}[1234s]))`.
+ * Server spans of the scope (and span name) recorded in the last `elapsedMs` before the query's evaluation time, as
+ * the difference of the counters then and now:
+ * `sum(C) - (sum(C offset 754000ms) or vector(0))` with
+ * `C = traces_spanmetrics_calls_total{service="x", span_kind="SPAN_KIND_SERVER"}`.
  * Span metrics are computed from exported, i.e. sampled, spans, so this counts recorded traces that reached
  * the service (one server span each, in the usual case of one server span per service per trace).
  *
- * An approximation, in the ways `increase` is one: counter resets (a collector restart) are handled; the count
- * is extrapolated from the first and last samples in the window to its edges, so it estimates the spans
- * between the window's start and the first scrape after it (good) and may run up to half a scrape interval
- * ahead of the last scrape (over by at most rate × interval / 2); a series born inside the window loses part
- * of its first sample's value (under by at most that value per new series); and a window shorter than two
- * scrapes has no result at all (read it as 0). The caller rounds.
+ * Exact for what Prometheus has scraped, up to its last scrape: not `increase`, which stretches the growth it sees
+ * to the edges of its window — a burst of 50 spans read as 100 over a window two scrapes long, so a goal-bounded
+ * spike ended long before its goal. A series born after the start counts in full (`or vector(0)` when none existed
+ * then). A counter reset (a collector restart) makes the difference too small, even negative — the caller reads
+ * that as 0, and the spike runs to its time limit rather than ending early.
  */
 export function promServerSpansSince(q: {
   readonly scope: Scope;
   readonly flavour?: SpanMetricsFlavour;
   readonly spanName?: string;
-  readonly rangeSeconds: number;
+  readonly elapsedMs: number;
 }): string {
   const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
-  const matchers = spanMatchers({ ...q, spanKind: 'SPAN_KIND_SERVER' });
-  return `sum(increase(${selector(names.calls, matchers)}[${rangeSeconds(q.rangeSeconds)}]))`;
+  const calls = selector(names.calls, spanMatchers({ ...q, spanKind: 'SPAN_KIND_SERVER' }));
+  return `sum(${calls}) - (sum(${calls} offset ${offsetMs(q.elapsedMs)}) or vector(0))`;
 }

@@ -250,40 +250,42 @@ describe('PromQL builders', () => {
 });
 
 describe('trace counts for goal-bounded spikes', () => {
-  it('counts server spans of one service since the spike started, in whole seconds', () => {
-    expect(promServerSpansSince({ scope: scopeOf(['payments']), rangeSeconds: 754 })).toBe(
-      'sum(increase(traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}[754s]))'
+  it('counts server spans of one service as the growth of their counters since the spike started, to the millisecond', () => {
+    const calls = 'traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}';
+    expect(promServerSpansSince({ scope: scopeOf(['payments']), elapsedMs: 754_250 })).toBe(
+      `sum(${calls}) - (sum(${calls} offset 754250ms) or vector(0))`
     );
   });
 
   it("narrows to one operation and reads the connector's service_name label", () => {
+    const calls =
+      'traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", span_kind="SPAN_KIND_SERVER"}';
     expect(
       promServerSpansSince({
         scope: scopeOf(['payments']),
         spanName: 'POST /charge',
-        rangeSeconds: 3600,
+        elapsedMs: 3_600_000,
         flavour: OTEL_SPAN_METRICS,
       })
-    ).toBe(
-      'sum(increase(traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", span_kind="SPAN_KIND_SERVER"}[1h]))'
-    );
+    ).toBe(`sum(${calls}) - (sum(${calls} offset 3600000ms) or vector(0))`);
   });
 
-  it('keeps a hostile operation name inside its literal', () => {
-    const benign = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: 'op', rangeSeconds: 60 }));
+  it('keeps a hostile operation name inside its literals', () => {
+    const benign = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: 'op', elapsedMs: 60_000 }));
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (op) => {
-        const shape = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: op, rangeSeconds: 60 }));
+        const shape = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: op, elapsedMs: 60_000 }));
         expect(shape.skeleton).toBe(benign.skeleton);
         expect(shape.literals[1]).toBe(op);
+        expect(shape.literals[4]).toBe(op);
       }),
       { numRuns: 300 }
     );
   });
 
-  it('refuses a fractional or empty window', () => {
-    expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 0 })).toThrow(QueryBuildError);
-    expect(() => promServerSpansSince({ scope: scopeOf(['a']), rangeSeconds: 2.5 })).toThrow(QueryBuildError);
+  it('refuses a fractional or empty time since the start', () => {
+    expect(() => promServerSpansSince({ scope: scopeOf(['a']), elapsedMs: 0 })).toThrow(QueryBuildError);
+    expect(() => promServerSpansSince({ scope: scopeOf(['a']), elapsedMs: 2.5 })).toThrow(QueryBuildError);
   });
 });
 
@@ -342,10 +344,10 @@ const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
     (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95, flavour: OTEL_SPAN_METRICS }),
   ],
   ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
-  ['promServerSpansSince', (scope) => promServerSpansSince({ scope, rangeSeconds: 600 })],
+  ['promServerSpansSince', (scope) => promServerSpansSince({ scope, elapsedMs: 600_000 })],
   [
     'promServerSpansSince (OpenTelemetry connector)',
-    (scope) => promServerSpansSince({ scope, rangeSeconds: 600, spanName: 'GET /x', flavour: OTEL_SPAN_METRICS }),
+    (scope) => promServerSpansSince({ scope, elapsedMs: 600_000, spanName: 'GET /x', flavour: OTEL_SPAN_METRICS }),
   ],
 ];
 

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { alertmanagerConfig, goalPolicyFile } from '../../e2e/stack/alertmanager';
 import { type TestController, call, startController, tempDir, writeJson } from './support/harness';
 import { ALERTMANAGER_TOKEN } from './support/alertmanager';
 import {
@@ -32,36 +33,17 @@ groups:
         labels: { service: payments, severity: page }
 `;
 
-const POLICIES = `
-limits: { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 }
-policies:
-  - name: error-rate
-    match: { alertname: HighErrorRate, severity: page }
-    serviceLabel: service
-    samplingRate: ${SPIKE_RATE}
-    durationSeconds: 600
-    stopAfterTraces: ${GOAL}
-    endOnResolve: false
-`;
-
-/** The route this project recommends (docs/controller.md), with intervals shortened for the test. */
-const alertmanagerConfig = (controllerUrl: string) => `
-route:
-  receiver: tracingops
-  group_by: [alertname, service]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: tracingops
-    webhook_configs:
-      - url: ${controllerUrl}/api/v1/alerts/alertmanager
-        send_resolved: true
-        max_alerts: 0
-        http_config:
-          authorization:
-            credentials_file: $DIR/token
-`;
+const POLICIES = goalPolicyFile(
+  {
+    name: 'error-rate',
+    match: { alertname: 'HighErrorRate', severity: 'page' },
+    serviceLabel: 'service',
+    samplingRate: SPIKE_RATE,
+    durationSeconds: 600,
+    stopAfterTraces: GOAL,
+  },
+  { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 }
+);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -91,9 +73,17 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
     const dir = tempDir();
     writeFileSync(join(dir, 'policies.yaml'), POLICIES);
     const port = await freePort();
-    alertmanager = await startAlertmanager(alertmanagerConfig(`http://127.0.0.1:${port}`), {
-      token: ALERTMANAGER_TOKEN,
-    });
+    // The route this project recommends (docs/controller.md), with intervals shortened for the test.
+    alertmanager = await startAlertmanager(
+      (amDir) =>
+        alertmanagerConfig({
+          controllerUrl: `http://127.0.0.1:${port}`,
+          tokenFile: join(amDir, 'token'),
+          groupBy: ['alertname', 'service'],
+          groupWaitSeconds: 1,
+        }),
+      { token: ALERTMANAGER_TOKEN }
+    );
     prometheus = await startPrometheus({ targets: [exporter.target], rules: RULES, alertmanager: alertmanager.url });
     c = await startController(
       {

@@ -125,6 +125,32 @@ describeWithPrometheus('goal-bounded spikes', () => {
     }
   }, 60_000);
 
+  it('counts the traces recorded since the spike started, not an extrapolation of them', async () => {
+    const c = await start();
+    try {
+      // Whatever earlier tests added is scraped before the spike starts, so it is not the spike's.
+      await new Promise((r) => setTimeout(r, 1500));
+      const created = await call(c.url, 'POST', '/api/v1/overrides', {
+        as: ADMIN,
+        body: spike('payments', { samplingRate: 0.5, stopAfterTraces: 60 }),
+      });
+      exporter.add({ service: 'payments', spanName: 'POST /charge' }, 50);
+      // Several scrapes' worth of checks: `increase` would stretch the 50 over its whole window and read 60 or more.
+      const counts: number[] = [];
+      const until = Date.now() + 4000;
+      while (Date.now() < until) {
+        await c.controller.goals.check();
+        counts.push((await override(c, created.body.id)).goal.traces ?? 0);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(Math.max(...counts)).toBe(50);
+      expect(counts[counts.length - 1]).toBe(50);
+      expect((await override(c, created.body.id)).active).toBe(true);
+    } finally {
+      await c.stop();
+    }
+  }, 60_000);
+
   it('counts only the operation of an operation spike', async () => {
     const c = await start();
     try {

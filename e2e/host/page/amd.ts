@@ -5,7 +5,16 @@
  */
 type Define = ((deps: string[], factory: (...modules: unknown[]) => unknown) => void) & { amd: object };
 
+// `define` is one global, so modules load one at a time: the app and a panel may be asked for at once.
+let previous: Promise<unknown> = Promise.resolve();
+
 export function importAmdModule<T>(url: string, shared: Record<string, unknown>): Promise<T> {
+  const loaded = previous.catch(() => undefined).then(() => loadAmdModule<T>(url, shared));
+  previous = loaded;
+  return loaded;
+}
+
+function loadAmdModule<T>(url: string, shared: Record<string, unknown>): Promise<T> {
   return new Promise((resolve, reject) => {
     let exported: T | undefined;
     const define: Define = Object.assign(

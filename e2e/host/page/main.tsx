@@ -37,6 +37,7 @@ import { PanelFrames } from './PanelFrames';
 import { HostPluginPage } from './HostPluginPage';
 import { hostBackendSrv } from './backendSrv';
 import { hostDataSourceSrv } from './dataSourceSrv';
+import { registerOptionEditors } from './optionEditors';
 import { importAmdModule } from './amd';
 
 const PLUGIN_ID = 'seed-tracingops-app';
@@ -56,7 +57,8 @@ const shared: Record<string, unknown> = {
 };
 
 setBackendSrv(hostBackendSrv);
-setDataSourceSrv(hostDataSourceSrv(config.datasources));
+setDataSourceSrv(hostDataSourceSrv(config.datasources, config.defaultDatasource));
+registerOptionEditors();
 setAppEvents(new EventBusSrv());
 setEchoSrv({
   addBackend: () => {},

@@ -6,13 +6,18 @@
  * display), and ranked. The rows found so far are reported while the rest is fetched and analysed.
  * Baselines are optional: without Prometheus the `slow` rule stays silent and the page says why.
  */
-import type { AnalysisSettings, RedactionSettings } from '../../analysis';
+import type { AnalysisSettings, RedactionSettings, Trace } from '../../analysis';
 import type { PrometheusClient, TempoClient, JaegerClient } from '../../clients';
 import { type Scope, type SpanMetricsFlavour, type TraceAttributeFilter, traceqlCandidates } from '../../queries';
 import { openCandidateAnalysis } from './analysisWorker';
-import type { AnomalousTrace, CandidateAnalysis, CandidateAnalysisEvent, CandidateJson } from './candidateAnalysis';
-import { searchJaegerCandidates } from './jaegerCandidates';
-import { JAEGER_MAX_TRACES, leftOutNote } from './jaegerSelection';
+import {
+  type AnomalousTrace,
+  type CandidateAnalysis,
+  type CandidateAnalysisEvent,
+  type CandidateJson,
+  startCandidateAnalysis,
+} from './candidateAnalysis';
+import { findJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
 import { loadBaselines } from './traceAnalysis';
 
@@ -53,7 +58,7 @@ export interface AnomalousTracesQuery {
   redaction: RedactionSettings;
   /** Candidates analysed per load; the backend's default (`CANDIDATE_LIMIT`, `JAEGER_MAX_TRACES`) when omitted. */
   maxCandidates?: number;
-  /** Attribute values a responder narrowed the list to ("Why these traces?"); Tempo only. */
+  /** Attribute values a responder narrowed the list to ("Why these traces?"): TraceQL on Tempo, search tags on Jaeger. */
   filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
@@ -127,10 +132,10 @@ export function findAnomalousTraces(
     let analysed = 0;
     let baselineProblem: string | undefined;
     let settled = false;
-    let analysis: CandidateAnalysis | undefined;
+    let analysis: CandidateAnalysis<CandidateJson | Trace> | undefined;
     let lastProgress = 0;
     let progressTimer: ReturnType<typeof setTimeout> | undefined;
-    let servicesLeftOut = { inScope: 0, searched: 0 };
+    let truncated: string | undefined;
 
     const snapshot = (): AnomalousTraces => ({ traces: rankRows(rows), candidates: analysed, baselineProblem });
     const report = () => {
@@ -167,9 +172,6 @@ export function findAnomalousTraces(
         }
       } else {
         analysed = event.analysed;
-        const truncated = q.jaeger
-          ? leftOutNote(servicesLeftOut, { found: event.found, kept: event.analysed })
-          : undefined;
         finish(() => resolve({ ...snapshot(), truncated }));
       }
     };
@@ -178,21 +180,14 @@ export function findAnomalousTraces(
     const started = baselines.then((baseline) => {
       baselineProblem = baseline.problem;
       if (!settled) {
-        analysis = openCandidateAnalysis(
-          {
-            settings: q.settings,
-            redaction: q.redaction,
-            baselines: baseline.baselines,
-            select: q.jaeger
-              ? { slowSpanMs: CANDIDATE_SLOW_SPAN_MS, maxTraces: q.maxCandidates ?? JAEGER_MAX_TRACES }
-              : undefined,
-          },
-          onEvent
-        );
+        const request = { settings: q.settings, redaction: q.redaction, baselines: baseline.baselines };
+        // Jaeger's candidates arrive as models (its cap and the filters judge them by what they hold), which cannot
+        // be posted to a worker: they are analysed on the page, in the same yielding batches.
+        analysis = q.jaeger ? startCandidateAnalysis(request, onEvent) : openCandidateAnalysis(request, onEvent);
       }
       return analysis;
     });
-    const hand = (traces: CandidateJson[]) => {
+    const hand = (traces: ReadonlyArray<CandidateJson | Trace>) => {
       if (traces.length > 0) {
         void started.then(
           (a) => a?.add(traces),
@@ -202,8 +197,14 @@ export function findAnomalousTraces(
     };
 
     const fetched = q.jaeger
-      ? searchJaegerCandidates({ ...q, jaeger: q.jaeger, slowSpanMs: CANDIDATE_SLOW_SPAN_MS }, hand).then((found) => {
-          servicesLeftOut = { inScope: found.inScope, searched: found.services.length };
+      ? findJaegerCandidates({
+          ...q,
+          jaeger: q.jaeger,
+          slowSpanMs: CANDIDATE_SLOW_SPAN_MS,
+          maxTraces: q.maxCandidates,
+        }).then((found) => {
+          truncated = found.truncated;
+          hand(found.traces);
         })
       : tempoCandidates(q.tempo as TempoClient, q, hand);
     Promise.all([fetched, started]).then(() => started.then((a) => a?.end()), fail);

@@ -5,6 +5,7 @@ import {
   DEFAULT_REDACTION_SETTINGS,
   REDACTED,
   analyzeTrace,
+  buildTrace,
   rankTraces,
 } from '../../analysis';
 import {
@@ -18,7 +19,6 @@ import {
   syntheticTrace,
   toTempoJson,
 } from '../../analysis/fixtures';
-import type { JaegerTrace } from '../../clients';
 import {
   type AnomalousTrace,
   type CandidateAnalysisEvent,
@@ -262,20 +262,12 @@ describe('the batch loop shared by the worker and the page', () => {
     expect(await seen.next('settled')).toEqual({ type: 'failed', message: expect.stringContaining('`spans` array') });
   });
 
-  it('holds Jaeger traces until the last search, then analyses the failing ones first within the cap', async () => {
+  it('analyses models already built on the page (Jaeger’s candidates) like JSON', async () => {
     const seen = recorder();
-    const analysis = startCandidateAnalysis({ ...request, select: { slowSpanMs: 500, maxTraces: 1 } }, seen.emit);
-    const asJaeger = (trace: OtlpTraceJson): JaegerTrace => ({
-      format: 'otlp',
-      traceId: traceIdOf(trace),
-      resourceSpans: trace.resourceSpans,
-    });
-    analysis.add([asJaeger(deepCallChain())]);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen.events).toEqual([]);
-    analysis.add([asJaeger(plainError())]);
+    const analysis = startCandidateAnalysis(request, seen.emit);
+    analysis.add([buildTrace(deepCallChain()), buildTrace(plainError())]);
     analysis.end();
-    expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 1, found: 2 });
-    expect(seen.rows().map((r) => r.traceId)).toEqual([traceIdOf(plainError())]);
+    expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 2, found: 2 });
+    expect(shown(seen.rows())).toEqual(expectedRows([deepCallChain(), plainError()]));
   });
 });

@@ -20,7 +20,6 @@ import {
   redactFindings,
 } from '../../analysis';
 import { type JaegerTrace, type TempoTrace, readTempoTrace } from '../../clients';
-import { selectJaegerCandidates } from './jaegerSelection';
 import { buildJaegerTrace } from './jaegerTraces';
 import { baselineRatioOf } from './baselineRatio';
 
@@ -59,22 +58,18 @@ export interface CandidateAnalysisRequest {
   /** The settings, not a compiled redactor: functions cannot be posted to a worker. */
   redaction: RedactionSettings;
   baselines: Baselines;
-  /**
-   * Jaeger: hold the traces until the last search answered, then keep the failing, slow, then most recent ones, at
-   * most `maxTraces` (see `selectJaegerCandidates`).
-   */
-  select?: { slowSpanMs: number; maxTraces: number };
 }
 
 export type CandidateAnalysisEvent =
   /** The rows of traces analysed since the last event (traces without findings have none); `analysed` in all. */
   | { type: 'rows'; rows: AnomalousTrace[]; analysed: number }
-  /** `found`: the candidates received, more than `analysed` when `select` capped them. */
+  /** `found`: the candidates received. */
   | { type: 'done'; analysed: number; found: number }
   | { type: 'failed'; message: string };
 
-export interface CandidateAnalysis {
-  add(candidates: readonly CandidateJson[]): void;
+/** `C`: what it takes — JSON as a client returned it, or (on the page only) models already built. */
+export interface CandidateAnalysis<C = CandidateJson> {
+  add(candidates: readonly C[]): void;
   /** No more candidates: `done` follows once the queue is empty. */
   end(): void;
   /** Stops at the next trace; nothing is emitted after it. */
@@ -148,11 +143,10 @@ export function startCandidateAnalysis(
   request: CandidateAnalysisRequest,
   emit: (event: CandidateAnalysisEvent) => void,
   now: () => number = () => performance.now()
-): CandidateAnalysis {
+): CandidateAnalysis<CandidateJson | Trace> {
   const redactor = compileRedaction(request.redaction);
   const options = { settings: request.settings, baselines: request.baselines };
   const queue: Array<CandidateJson | Trace> = [];
-  const held: JaegerTrace[] = [];
   let analysed = 0;
   let found = 0;
   let ended = false;
@@ -165,7 +159,6 @@ export function startCandidateAnalysis(
     }
     stopped = true;
     queue.length = 0;
-    held.length = 0;
   };
 
   async function work() {
@@ -201,27 +194,14 @@ export function startCandidateAnalysis(
         return;
       }
       found += candidates.length;
-      if (request.select) {
-        held.push(...(candidates as JaegerTrace[]));
-        return;
-      }
       queue.push(...candidates);
       resume();
     },
     end() {
-      if (stopped || ended) {
-        return;
+      if (!stopped && !ended) {
+        ended = true;
+        resume();
       }
-      ended = true;
-      if (request.select) {
-        try {
-          queue.push(...selectJaegerCandidates(held, request.select.slowSpanMs, request.select.maxTraces));
-        } catch (error) {
-          stop({ type: 'failed', message: (error as Error).message });
-          return;
-        }
-      }
-      resume();
     },
     cancel: () => stop(),
   };

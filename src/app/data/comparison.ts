@@ -1,8 +1,10 @@
 /**
  * The two sets of traces "Why these traces?" compares: the anomalous traces a responder is looking
- * at, and a baseline of normal traces from the same scope, time range and filters, both fetched
- * from Tempo with caps. Normal means no failed span and no span as slow as a candidate, the same
- * line the anomalous-trace search draws; the baseline is an even sample of what Tempo finds.
+ * at, and a baseline of normal traces from the same scope, time range and filters, both with caps.
+ * Normal means no failed span and no span as slow as a candidate, the same line the anomalous-trace
+ * search draws. On Tempo the baseline is an even sample of what a TraceQL search finds; on Jaeger,
+ * which has no such search, it is the recent traces of each service in scope over slices of the
+ * range (the candidates' own per-service search, `jaegerSearches`), narrowed by the same filters.
  */
 import {
   type ComparedAttribute,
@@ -12,9 +14,12 @@ import {
   type Trace,
   buildTrace,
 } from '../../analysis';
-import type { TempoClient } from '../../clients';
+import type { JaegerClient, TempoClient } from '../../clients';
 import { type Scope, type TraceAttributeFilter, traceqlBaseline } from '../../queries';
 import { CANDIDATE_SLOW_SPAN_MS } from './anomalousTraces';
+import { recentTraceSearches } from './jaegerCandidates';
+import { searchScope } from './jaegerSearches';
+import { buildJaegerTrace } from './jaegerTraces';
 import { mapLimited } from './mapLimited';
 
 /** Normal traces asked of Tempo's search (summaries only, cheap). */
@@ -23,38 +28,61 @@ export const BASELINE_SEARCH_LIMIT = 1000;
 export const BASELINE_FETCH_LIMIT = 200;
 /** Selected traces fetched in full. */
 export const SELECTION_FETCH_LIMIT = 200;
+/** On Jaeger: recent traces per service in this many slices of the range … */
+export const JAEGER_BASELINE_SLICES = 4;
+/** … at most this many per slice (Jaeger's search depth). */
+export const JAEGER_BASELINE_PER_SLICE = 25;
 const FETCH_CONCURRENCY = 4;
 
 /**
  * The baseline is made of fast, successful traces, so status and durations differ from the
  * anomalous ones by construction; comparing them would only restate how the sets were chosen.
  */
-export const DEFINED_BY_SELECTION: readonly ComparedAttribute[] = [
+const DEFINED_BY_SELECTION: readonly ComparedAttribute[] = [
   { scope: 'intrinsic', key: 'status' },
   { scope: 'intrinsic', key: 'duration' },
   { scope: 'intrinsic', key: 'traceDuration' },
 ];
 
+/**
+ * The ephemeral port of a connection (OpenTelemetry's names for it): requests sent one after another reuse one
+ * kept-alive connection, so in a quiet minute the anomalous traces "share" a port that says nothing about the
+ * cause. Seen on the real stack, where it ranked second behind the slow ledger shard. Too few distinct values
+ * for the high-cardinality note to catch, so they are not compared at all.
+ */
+const CONNECTION_PORTS: readonly ComparedAttribute[] = [
+  'network.peer.port',
+  'client.port',
+  'source.port',
+  'network.local.port',
+].map((key) => ({ scope: 'span', key }));
+
+/** What the view leaves out of the comparison. */
+export const NOT_COMPARED: readonly ComparedAttribute[] = [...DEFINED_BY_SELECTION, ...CONNECTION_PORTS];
+
 export interface ComparisonSets {
   selection: Trace[];
   baseline: Trace[];
-  /** What was asked for and what could be used, for the caps line and partial-data warnings. */
+  /** What was asked for and what could be used, for the caps line. */
   counts: {
     selectionRequested: number;
-    /** Selected traces Tempo did not return or that failed to load. */
-    selectionMissing: number;
-    /** Normal traces Tempo's search found (at most `BASELINE_SEARCH_LIMIT`). */
+    /** Normal traces the searches found, before the sample (Tempo: at most `BASELINE_SEARCH_LIMIT`). */
     baselineFound: number;
-    /** The search stopped at its limit, so older normal traces were not seen. */
-    baselineTruncated: boolean;
     /** Fetched traces that turned out to hold a failed or slow span elsewhere. */
     baselineDropped: number;
+    /** Normal traces that could not be loaded. */
     baselineMissing: number;
+    /** How the baseline was sampled from what was found, when it was: "an even sample of 1,000 found". */
+    baselineSample?: string;
   };
+  /** What the comparison could not see, one sentence each, for the partial-data warning. */
+  partial: string[];
 }
 
 export interface ComparisonQuery {
-  tempo: TempoClient;
+  /** One of the two trace backends. */
+  tempo?: TempoClient;
+  jaeger?: JaegerClient;
   scope: Scope;
   /** Unix seconds. */
   start: number;
@@ -63,6 +91,21 @@ export interface ComparisonQuery {
   traceIds: readonly string[];
   filters: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
+}
+
+type TraceById = (id: string) => Promise<Trace | null>;
+
+/** What differs between the backends: loading a trace by id, and finding the baseline. */
+interface Backend {
+  name: string;
+  byId: TraceById;
+  baseline(selected: ReadonlySet<string>): Promise<Baseline>;
+}
+
+interface Baseline {
+  traces: Trace[];
+  counts: Omit<ComparisonSets['counts'], 'selectionRequested'>;
+  partial: string[];
 }
 
 /** Every `total / wanted`-th item, so a sample of a most-recent-first list spans the whole range. */
@@ -77,15 +120,21 @@ function isNormal(trace: Trace): boolean {
   return !trace.spans.some((s) => s.status === 'error' || s.durationMs >= CANDIDATE_SLOW_SPAN_MS);
 }
 
-/** Full traces by id; one Tempo lacks or fails to send counts as missing, unless none arrive. */
-async function fetchTraces(q: ComparisonQuery, ids: readonly string[]): Promise<{ traces: Trace[]; missing: number }> {
+const evenSampleNote = (found: number, used: number) =>
+  found > used ? `an even sample of ${found.toLocaleString('en-US')} found` : undefined;
+
+/** Full traces by id; one the backend lacks or fails to send counts as missing, unless none arrive. */
+async function fetchTraces(
+  backend: Backend,
+  ids: readonly string[],
+  signal: AbortSignal | undefined
+): Promise<{ traces: Trace[]; missing: number }> {
   let firstError: unknown;
   const loaded = await mapLimited(ids, FETCH_CONCURRENCY, async (id) => {
     try {
-      const json = await q.tempo.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
-      return json === null ? undefined : buildTrace(json);
+      return (await backend.byId(id)) ?? undefined;
     } catch (error) {
-      if (q.signal?.aborted) {
+      if (signal?.aborted) {
         throw error;
       }
       firstError ??= error;
@@ -96,40 +145,131 @@ async function fetchTraces(q: ComparisonQuery, ids: readonly string[]): Promise<
   if (ids.length > 0 && traces.length === 0) {
     throw firstError instanceof Error
       ? firstError
-      : new Error(`Tempo has none of the ${ids.length} traces asked for; the time range may have moved past them.`);
+      : new Error(
+          `${backend.name} has none of the ${ids.length} traces asked for; the time range may have moved past them.`
+        );
   }
   return { traces, missing: ids.length - traces.length };
 }
 
+/** Tempo's TraceQL search finds normal traces in one query; an even sample of them is fetched by id. */
+function tempoBackend(tempo: TempoClient, q: ComparisonQuery): Backend {
+  const backend: Backend = {
+    name: 'Tempo',
+    async byId(id) {
+      const json = await tempo.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
+      return json === null ? null : buildTrace(json);
+    },
+    async baseline(selected) {
+      const search = await tempo.search(
+        {
+          query: traceqlBaseline(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
+          start: q.start,
+          end: q.end,
+          limit: BASELINE_SEARCH_LIMIT,
+        },
+        { signal: q.signal }
+      );
+      const candidates = search.traces.map((t) => t.traceId).filter((id) => !selected.has(id));
+      const fetched = await fetchTraces(backend, evenSample(candidates, BASELINE_FETCH_LIMIT), q.signal);
+      const traces = fetched.traces.filter(isNormal);
+      return {
+        traces,
+        counts: {
+          baselineFound: candidates.length,
+          baselineDropped: fetched.traces.length - traces.length,
+          baselineMissing: fetched.missing,
+          baselineSample: evenSampleNote(candidates.length, BASELINE_FETCH_LIMIT),
+        },
+        partial: [
+          ...(fetched.missing > 0 ? [`${fetched.missing} normal traces could not be loaded.`] : []),
+          ...(search.traces.length >= BASELINE_SEARCH_LIMIT
+            ? [
+                `Tempo's search stopped at ${candidates.length.toLocaleString('en-US')} normal traces, so the baseline leans to the most recent ones.`,
+              ]
+            : []),
+        ],
+      };
+    },
+  };
+  return backend;
+}
+
+/**
+ * Jaeger's searches return whole traces, so the baseline needs no second round trip. A failed search
+ * leaves its service and slice out and says so; only when every search fails is there no baseline.
+ */
+function jaegerBackend(jaeger: JaegerClient, q: ComparisonQuery): Backend {
+  return {
+    name: 'Jaeger',
+    async byId(id) {
+      const found = await jaeger.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
+      return found === null ? null : buildJaegerTrace(found);
+    },
+    async baseline(selected) {
+      const search = await searchScope({
+        jaeger,
+        scope: q.scope,
+        filters: q.filters,
+        signal: q.signal,
+        searchesFor: (service) => recentTraceSearches(service, q, JAEGER_BASELINE_SLICES, JAEGER_BASELINE_PER_SLICE),
+      });
+      if (search.firstError && search.failed === search.searches) {
+        throw search.firstError;
+      }
+      const candidates = search.traces.filter((t) => !selected.has(t.traceId));
+      const sampled = evenSample(candidates, BASELINE_FETCH_LIMIT);
+      const traces = sampled.filter(isNormal);
+      const { services, servicesInScope, searches, failed, full } = search;
+      return {
+        traces,
+        counts: {
+          baselineFound: candidates.length,
+          baselineDropped: sampled.length - traces.length,
+          baselineMissing: 0,
+          baselineSample:
+            [
+              evenSampleNote(candidates.length, sampled.length),
+              full > 0 &&
+                `at most ${JAEGER_BASELINE_PER_SLICE} per service in each of ${JAEGER_BASELINE_SLICES} slices of the range`,
+            ]
+              .filter(Boolean)
+              .join('; ') || undefined,
+        },
+        partial: [
+          ...(failed > 0
+            ? [
+                `${failed} of ${searches} searches for normal traces failed, so some services or slices of the range are missing; the first: ${search.firstError?.message}`,
+              ]
+            : []),
+          ...(servicesInScope > services.length
+            ? [`Only the first ${services.length} of ${servicesInScope} services in scope were searched.`]
+            : []),
+        ],
+      };
+    },
+  };
+}
+
 export async function loadComparisonSets(q: ComparisonQuery): Promise<ComparisonSets> {
-  const selectedIds = q.traceIds.slice(0, SELECTION_FETCH_LIMIT);
-  const selected = new Set(selectedIds);
-  const [selection, search] = await Promise.all([
-    fetchTraces(q, selectedIds),
-    q.tempo.search(
-      {
-        query: traceqlBaseline(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
-        start: q.start,
-        end: q.end,
-        limit: BASELINE_SEARCH_LIMIT,
-      },
-      { signal: q.signal }
-    ),
+  const backend = q.jaeger ? jaegerBackend(q.jaeger, q) : q.tempo ? tempoBackend(q.tempo, q) : undefined;
+  if (!backend) {
+    throw new Error('No trace data source (Tempo or Jaeger) is configured.');
+  }
+  const [selection, baseline] = await Promise.all([
+    fetchTraces(backend, q.traceIds.slice(0, SELECTION_FETCH_LIMIT), q.signal),
+    backend.baseline(new Set(q.traceIds)),
   ]);
-  const candidates = search.traces.map((t) => t.traceId).filter((id) => !selected.has(id));
-  const fetched = await fetchTraces(q, evenSample(candidates, BASELINE_FETCH_LIMIT));
-  const baseline = fetched.traces.filter(isNormal);
   return {
     selection: selection.traces,
-    baseline,
-    counts: {
-      selectionRequested: q.traceIds.length,
-      selectionMissing: selection.missing,
-      baselineFound: candidates.length,
-      baselineTruncated: search.traces.length >= BASELINE_SEARCH_LIMIT,
-      baselineDropped: fetched.traces.length - baseline.length,
-      baselineMissing: fetched.missing,
-    },
+    baseline: baseline.traces,
+    counts: { selectionRequested: q.traceIds.length, ...baseline.counts },
+    partial: [
+      ...(selection.missing > 0
+        ? [`${selection.missing} of the ${q.traceIds.length} anomalous traces could not be loaded.`]
+        : []),
+      ...baseline.partial,
+    ],
   };
 }
 

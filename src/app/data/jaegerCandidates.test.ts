@@ -1,7 +1,8 @@
 import { jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../../analysis/fixtures';
 import { type TransportResponse, createJaegerClient } from '../../clients';
 import { ALL_SERVICES, scopeOf } from '../../queries';
-import { JAEGER_MAX_SERVICES, JAEGER_SAMPLE_SLICES, findJaegerCandidates, servicesInScope } from './jaegerCandidates';
+import { JAEGER_SAMPLE_SLICES, findJaegerCandidates } from './jaegerCandidates';
+import { JAEGER_MAX_SERVICES, servicesInScope } from './jaegerSearches';
 
 const START = Date.parse('2024-12-31T23:30:00Z') / 1000;
 const END = Date.parse('2025-01-01T00:30:00Z') / 1000;

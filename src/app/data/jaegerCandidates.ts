@@ -3,26 +3,25 @@
  * bounds, and tag equality (on the UI API only). So, per service in scope (names as given, globs
  * expanded against Jaeger's service list with the scope's glob semantics): the traces with a span
  * past the slow threshold, the traces with an `error=true` tag, and a sample of recent traces spread
- * over the range for the structural rules (N+1, retry storms, depth, width). What a search returns
- * is checked, not trusted: a trace counts as failing only if a span in it failed. Searches run a few
- * at a time; services and traces are capped, and the cap keeps failing, then slow traces before the
- * sample. Only services in scope are ever searched, so the team scope holds as it does with TraceQL.
+ * over the range for the structural rules (N+1, retry storms, depth, width), each narrowed by the
+ * responder's filters (`jaegerSearches`). What a search returns is checked, not trusted: a trace
+ * counts as failing only if a span in it failed, and only if it carries every filter value. Searches
+ * run a few at a time; services and traces are capped, and the cap keeps failing, then slow traces
+ * before the sample. Only services in scope are ever searched, so the team scope holds as it does
+ * with TraceQL.
  */
 import type { Trace } from '../../analysis';
-import type { JaegerClient, JaegerSearch, JaegerTrace } from '../../clients';
-import type { Scope } from '../../queries';
-import { serviceMatches } from '../../contract';
-import { leftOutNote, selectJaegerCandidates } from './jaegerSelection';
-import { mapLimited } from './mapLimited';
+import type { JaegerClient, JaegerSearch } from '../../clients';
+import type { Scope, TraceAttributeFilter } from '../../queries';
+import { searchScope } from './jaegerSearches';
 
-/** Services searched per load; a scope that expands to more searches the first ones alphabetically. */
-export const JAEGER_MAX_SERVICES = 25;
+/** Traces analysed per load, after de-duplication. */
+export const JAEGER_MAX_TRACES = 150;
 /** Traces per search: Jaeger's search depth. */
 export const JAEGER_SEARCH_LIMIT = 20;
 /** The recent-trace sample is taken in this many slices of the range, so one busy minute does not hide the rest. */
 export const JAEGER_SAMPLE_SLICES = 3;
 const SAMPLE_PER_SLICE = 10;
-const SEARCH_CONCURRENCY = 4;
 
 export interface JaegerCandidatesQuery {
   jaeger: JaegerClient;
@@ -32,6 +31,10 @@ export interface JaegerCandidatesQuery {
   end: number;
   /** Traces with a span at least this slow are candidates. */
   slowSpanMs: number;
+  /** Attribute values a responder narrowed the list to ("Why these traces?"). */
+  filters?: readonly TraceAttributeFilter[];
+  /** Traces kept after de-duplication; `JAEGER_MAX_TRACES` when omitted. */
+  maxTraces?: number;
   signal?: AbortSignal;
 }
 
@@ -43,69 +46,56 @@ export interface JaegerCandidates {
   truncated?: string;
 }
 
-/** The services of the scope Jaeger knows: exact names as given (Jaeger may know them by then), globs expanded. */
-export async function servicesInScope(jaeger: JaegerClient, scope: Scope, signal?: AbortSignal): Promise<string[]> {
-  const entries = scope.kind === 'all' ? ['*'] : [...new Set(scope.services)];
-  const globs = entries.filter((entry) => entry.includes('*') || entry.includes('?'));
-  const names = entries.filter((entry) => !globs.includes(entry));
-  const known = globs.length > 0 ? await jaeger.services({ signal }) : [];
-  const expanded = known.filter((service) => serviceMatches(globs, service));
-  return [...new Set([...names, ...expanded])].sort();
+/**
+ * `count` searches of `perSlice` traces over even slices of the range: Jaeger returns the newest
+ * traces of a search first, so one search over the whole range would only see its last minutes.
+ */
+export function recentTraceSearches(
+  service: string,
+  range: { start: number; end: number },
+  count: number,
+  perSlice: number
+): JaegerSearch[] {
+  const slice = (range.end - range.start) / count;
+  return Array.from({ length: count }, (_, i) => ({
+    service,
+    start: range.start + i * slice,
+    end: range.start + (i + 1) * slice,
+    limit: perSlice,
+  }));
 }
 
 function searchesFor(service: string, q: JaegerCandidatesQuery): JaegerSearch[] {
-  const searches: JaegerSearch[] = [
+  return [
     { service, start: q.start, end: q.end, minDurationMs: q.slowSpanMs, limit: JAEGER_SEARCH_LIMIT },
     { service, start: q.start, end: q.end, tags: { error: 'true' }, limit: JAEGER_SEARCH_LIMIT },
+    ...recentTraceSearches(service, q, JAEGER_SAMPLE_SLICES, SAMPLE_PER_SLICE),
   ];
-  const slice = (q.end - q.start) / JAEGER_SAMPLE_SLICES;
-  for (let i = 0; i < JAEGER_SAMPLE_SLICES; i++) {
-    searches.push({ service, start: q.start + i * slice, end: q.start + (i + 1) * slice, limit: SAMPLE_PER_SLICE });
-  }
-  return searches;
-}
-
-/** What the searches found, de-duplicated by trace id, before the cap: JSON as Jaeger sent it. */
-export interface JaegerSearchResults {
-  traces: JaegerTrace[];
-  /** The services searched. */
-  services: string[];
-  /** How many services the scope expands to (more than `services` when capped). */
-  inScope: number;
-}
-
-/**
- * Runs the searches a few at a time; `onTraces` gets each search's traces not seen before as soon as it answers,
- * so their JSON can go where the models are built (the analysis worker) while the other searches run.
- */
-export async function searchJaegerCandidates(
-  q: JaegerCandidatesQuery,
-  onTraces: (traces: JaegerTrace[]) => void = () => {}
-): Promise<JaegerSearchResults> {
-  const options = { signal: q.signal };
-  const inScope = await servicesInScope(q.jaeger, q.scope, q.signal);
-  const services = inScope.slice(0, JAEGER_MAX_SERVICES);
-  const searches = services.flatMap((service) => searchesFor(service, q));
-  const found = new Map<string, JaegerTrace>();
-  await mapLimited(searches, SEARCH_CONCURRENCY, async (search) => {
-    const fresh = (await q.jaeger.search(search, options)).filter((trace) => !found.has(trace.traceId));
-    for (const trace of fresh) {
-      found.set(trace.traceId, trace);
-    }
-    onTraces(fresh);
-  });
-  return { traces: [...found.values()], services, inScope: inScope.length };
 }
 
 export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
-  const found = await searchJaegerCandidates(q);
-  const traces = selectJaegerCandidates(found.traces, q.slowSpanMs);
+  const found = await searchScope({ ...q, searchesFor: (service) => searchesFor(service, q) });
+  // The list stands for the scope: a search that failed would hide its service's anomalies without a word.
+  if (found.firstError) {
+    throw found.firstError;
+  }
+  // Ranked by what the trace holds, whichever search found it: failing, then slow, then the rest.
+  const built = found.traces.map((model) => {
+    const failed = model.spans.some((span) => span.status === 'error');
+    const slow = model.spans.some((span) => span.durationMs >= q.slowSpanMs);
+    return { model, rank: failed ? 0 : slow ? 1 : 2 };
+  });
+  built.sort((a, b) => a.rank - b.rank || b.model.startUnixMs - a.model.startUnixMs);
+
+  const { services, servicesInScope } = found;
+  const maxTraces = q.maxTraces ?? JAEGER_MAX_TRACES;
+  const truncated = [
+    servicesInScope > services.length ? `${servicesInScope - services.length} of ${servicesInScope} services` : '',
+    built.length > maxTraces ? `${built.length - maxTraces} of ${built.length} traces` : '',
+  ].filter(Boolean);
   return {
-    traces,
-    services: found.services,
-    truncated: leftOutNote(
-      { inScope: found.inScope, searched: found.services.length },
-      { found: found.traces.length, kept: traces.length }
-    ),
+    traces: built.slice(0, maxTraces).map(({ model }) => model),
+    services,
+    truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
   };
 }

@@ -5,11 +5,13 @@
  *
  * A valid poll is answered straight from `node:http`, before Fastify (`samplingFastPath`): Fastify's request and
  * reply objects, routing and hooks cost about a third of the throughput of a bare server on this endpoint (see
- * docs/benchmarks.md). Anything else — another route, a bad or repeated `service`, shutdown — goes through
+ * docs/benchmarks.md). While the override snapshot is fresh and the service's memo current, that answer is
+ * synchronous — the memo's body and headers written as they are, no promise, no query-string parser for the
+ * usual `?service=name`. Anything else — another route, a bad or repeated `service`, shutdown — goes through
  * Fastify, whose routes below give the same answer with the full error handling.
  */
 import type { FastifyInstance } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { SERVICE_NAME_PATTERN } from '../../contract';
 import type { Clock } from '../clock';
 import { ApiError } from '../errors';
@@ -19,11 +21,15 @@ import type { PollRecorder } from '../polls';
 import type { StrategiesSource } from '../strategiesFile';
 import { resolveStrategy } from '../strategy';
 
+const CONTENT_TYPE = 'application/json; charset=utf-8';
+
 interface Memo {
-  body: string;
-  overridesVersion: number;
-  strategiesVersion: number;
-  validUntil: number;
+  readonly body: string;
+  /** The headers that go with the body, made once for the fast path. */
+  readonly headers: OutgoingHttpHeaders;
+  readonly overridesVersion: number;
+  readonly strategiesVersion: number;
+  readonly validUntil: number;
 }
 
 // Bounds memory if something polls with many distinct names; rebuilding a memo is cheap.
@@ -38,30 +44,41 @@ export class SamplingResponder {
     private readonly clock: Clock
   ) {}
 
-  async body(service: string): Promise<string> {
+  /** The service's answer, without waiting, when the override snapshot is fresh and its memo current. */
+  ready(service: string): Memo | undefined {
+    return this.active.isFresh() ? this.currentMemo(service) : undefined;
+  }
+
+  async answer(service: string): Promise<Memo> {
     const overrides = await this.active.current();
-    const now = this.clock.now();
-    const memo = this.memos.get(service);
-    if (
-      memo &&
-      memo.overridesVersion === this.active.version &&
-      memo.strategiesVersion === this.strategies.version &&
-      now < memo.validUntil
-    ) {
-      return memo.body;
+    const memo = this.currentMemo(service);
+    if (memo) {
+      return memo;
     }
     const mine = overrides.filter((o) => o.service === service);
     const body = JSON.stringify(resolveStrategy(service, this.strategies.strategies, mine).response);
     if (this.memos.size >= MAX_MEMOS) {
       this.memos.clear();
     }
-    this.memos.set(service, {
+    const fresh: Memo = {
       body,
+      headers: { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(body) },
       overridesVersion: this.active.version,
       strategiesVersion: this.strategies.version,
       validUntil: Math.min(Number.POSITIVE_INFINITY, ...mine.map((o) => o.expiresAt)),
-    });
-    return body;
+    };
+    this.memos.set(service, fresh);
+    return fresh;
+  }
+
+  private currentMemo(service: string): Memo | undefined {
+    const memo = this.memos.get(service);
+    return memo &&
+      memo.overridesVersion === this.active.version &&
+      memo.strategiesVersion === this.strategies.version &&
+      this.clock.now() < memo.validUntil
+      ? memo
+      : undefined;
   }
 }
 
@@ -72,13 +89,11 @@ export interface SamplingDeps {
 }
 
 const PATHS = ['/sampling', '/api/sampling'];
-const CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** Records a poll of a valid service name and returns its strategy. */
-function poll(deps: SamplingDeps, service: string): Promise<string> {
+/** Records a poll of a valid service name. */
+function recordPoll(deps: SamplingDeps, service: string): void {
   deps.polls.record(service);
   deps.metrics.countPoll(service);
-  return deps.responder.body(service);
 }
 
 export function registerSamplingRoutes(app: FastifyInstance, deps: SamplingDeps): void {
@@ -92,12 +107,17 @@ export function registerSamplingRoutes(app: FastifyInstance, deps: SamplingDeps)
       );
     }
     reply.type(CONTENT_TYPE);
-    return poll(deps, service);
+    recordPoll(deps, service);
+    return (await deps.responder.answer(service)).body;
   };
   for (const path of PATHS) {
     app.get(path, handler);
   }
 }
+
+const SERVICE_PARAMETER = 'service=';
+/** Characters that make a query need `URLSearchParams`: another parameter, an escape, an encoded space. */
+const NEEDS_PARSING = /[&%+]/;
 
 /** The one `service` of a sampling poll's URL, or undefined when Fastify should answer it. */
 function polledService(url: string): string | undefined {
@@ -105,8 +125,14 @@ function polledService(url: string): string | undefined {
   if (q < 0 || !PATHS.includes(url.slice(0, q))) {
     return undefined;
   }
-  const services = new URLSearchParams(url.slice(q + 1)).getAll('service');
-  const service = services.length === 1 ? services[0]! : undefined;
+  const query = url.slice(q + 1);
+  let service: string | undefined;
+  if (query.startsWith(SERVICE_PARAMETER) && !NEEDS_PARSING.test(query)) {
+    service = query.slice(SERVICE_PARAMETER.length); // what URLSearchParams would make of it, sooner
+  } else {
+    const services = new URLSearchParams(query).getAll('service');
+    service = services.length === 1 ? services[0]! : undefined;
+  }
   return service !== undefined && SERVICE_NAME_PATTERN.test(service) ? service : undefined;
 }
 
@@ -127,12 +153,20 @@ export function samplingFastPath(
     }
     const started = performance.now();
     const route = req.url!.startsWith('/api/') ? '/api/sampling' : '/sampling';
-    poll(deps, service).then(
-      (body) => {
-        res.writeHead(200, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-        deps.metrics.observeRequest(route, 'GET', 200, (performance.now() - started) / 1000);
-      },
+    const send = (memo: Memo) => {
+      res.writeHead(200, memo.headers);
+      // A string, not the bytes: Node then sends headers and body in one write instead of a writev of two.
+      res.end(memo.body);
+      deps.metrics.observeRequest(route, 'GET', 200, (performance.now() - started) / 1000);
+    };
+    recordPoll(deps, service);
+    const ready = deps.responder.ready(service);
+    if (ready) {
+      send(ready);
+      return;
+    }
+    deps.responder.answer(service).then(
+      send,
       () => fastify(req, res) // storage failed: Fastify's route fails the same way and reports it
     );
   };

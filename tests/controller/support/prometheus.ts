@@ -1,16 +1,17 @@
 /**
  * Debian's Prometheus and Alertmanager as child processes on loopback, with throw-away data directories and
  * short intervals, for tests of goal-bounded spikes and the Alertmanager webhook against the real programs.
+ * Alertmanager's command line and Prometheus' `alerting` block are the real stack's (e2e/stack/alertmanager.ts).
  * `describeWithPrometheus` skips a suite when the binaries are missing, unless REQUIRE_PROMETHEUS=1.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { ALERTMANAGER_BIN, alertmanagerArgs, prometheusAlerting } from '../../../e2e/stack/alertmanager';
+import { PROMETHEUS_BIN } from '../../../e2e/stack/prometheus';
 import { tempDir } from './harness';
 
-export const PROMETHEUS_BIN = '/usr/bin/prometheus';
-export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 const available = existsSync(PROMETHEUS_BIN) && existsSync(ALERTMANAGER_BIN);
 export const describeWithPrometheus = available || process.env.REQUIRE_PROMETHEUS === '1' ? describe : describe.skip;
 
@@ -93,13 +94,7 @@ export function startPrometheus(o: {
   const config = {
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
     rule_files: ruleFiles,
-    ...(o.alertmanager
-      ? {
-          alerting: {
-            alertmanagers: [{ static_configs: [{ targets: [o.alertmanager.replace(/^https?:\/\//, '')] }] }],
-          },
-        }
-      : {}),
+    ...(o.alertmanager ? { alerting: prometheusAlerting(o.alertmanager.replace(/^https?:\/\//, '')) } : {}),
     scrape_configs: [{ job_name: 'spanmetrics', honor_labels: true, static_configs: [{ targets: o.targets }] }],
   };
   writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
@@ -115,22 +110,15 @@ export function startPrometheus(o: {
   );
 }
 
-/** Alertmanager with `config` (YAML or JSON string); cluster gossip off. */
-export function startAlertmanager(config: string, files: Record<string, string> = {}): Promise<RunningProcess> {
+/** Alertmanager with the configuration `config` writes (YAML or JSON) for its directory, where `files` are. */
+export function startAlertmanager(
+  config: (dir: string) => string,
+  files: Record<string, string> = {}
+): Promise<RunningProcess> {
   const dir = tempDir('tracingops-alertmanager-');
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(join(dir, name), content);
   }
-  writeFileSync(join(dir, 'alertmanager.yml'), config.replaceAll('$DIR', dir));
-  return run(
-    ALERTMANAGER_BIN,
-    (port) => [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    dir
-  );
+  writeFileSync(join(dir, 'alertmanager.yml'), config(dir));
+  return run(ALERTMANAGER_BIN, (port) => alertmanagerArgs(join(dir, 'alertmanager.yml'), join(dir, 'data'), port), dir);
 }

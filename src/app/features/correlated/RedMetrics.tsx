@@ -1,12 +1,12 @@
 /**
  * Rate, errors and p99 latency of the trace's services (or of the selected span's service and
  * operation) over the trace's window, each drawn by Grafana's `timeseries` panel with the trace's
- * run marked as an annotation.
+ * run marked as an annotation. `PanelRenderer` draws no panel header, so each chart gets its own title.
  */
 import React from 'react';
 import { LoadingState } from '@grafana/data';
 import { PanelRenderer } from '@grafana/runtime';
-import { LoadingPlaceholder, Stack } from '@grafana/ui';
+import { LoadingPlaceholder, Stack, Text } from '@grafana/ui';
 
 import type { Span, Trace } from '../../../analysis';
 import type { PrometheusClient } from '../../../clients';
@@ -15,6 +15,8 @@ import { traceWindow } from './correlatedQueries';
 import { timeRangeOf, traceMarker } from './frames';
 import { LoadFailed } from './SectionNotice';
 import { useRedMetrics } from './useCorrelatedData';
+
+const CAPTION_HEIGHT = 24;
 
 interface Props {
   trace: Trace;
@@ -42,19 +44,25 @@ export function RedMetrics({ trace, selected, prometheus, prometheusUid, spanMet
   return (
     <Stack direction="row" gap={0}>
       {metrics.value.map(({ query, frames }) => (
-        <PanelRenderer
-          key={query.id}
-          pluginId="timeseries"
-          title={query.title}
-          data={{ state: LoadingState.Done, series: frames, annotations, timeRange }}
-          options={{
-            legend: { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] },
-            tooltip: { mode: 'multi', sort: 'desc' },
-          }}
-          fieldConfig={{ defaults: { unit: query.unit }, overrides: [] }}
-          width={panelWidth}
-          height={height}
-        />
+        <figure key={query.id} aria-label={query.title} style={{ margin: 0 }}>
+          <figcaption>
+            <Text variant="h6" element="span">
+              {query.title}
+            </Text>
+          </figcaption>
+          <PanelRenderer
+            pluginId="timeseries"
+            title={query.title}
+            data={{ state: LoadingState.Done, series: frames, annotations, timeRange }}
+            options={{
+              legend: { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] },
+              tooltip: { mode: 'multi', sort: 'desc' },
+            }}
+            fieldConfig={{ defaults: { unit: query.unit }, overrides: [] }}
+            width={panelWidth}
+            height={height - CAPTION_HEIGHT}
+          />
+        </figure>
       ))}
     </Stack>
   );

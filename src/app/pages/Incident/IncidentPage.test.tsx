@@ -87,9 +87,13 @@ const meEditor = {
   write: { allowed: true, allServices: false, servicePatterns: ['gateway', 'payments-*'], services: ['gateway'] },
 };
 const strategySource = { kind: 'base-default' };
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+// Times are getters, read when an answer is built, so "polled 1 min ago" holds however late a test runs.
 const gatewayService = {
   name: 'gateway',
-  lastSeen: new Date(Date.now() - 60_000).toISOString(),
+  get lastSeen() {
+    return minutesFromNow(-1);
+  },
   pollCount: 12,
   samplingRate: 0.05,
   strategyType: 'PROBABILISTIC',
@@ -102,8 +106,12 @@ const spike = {
   samplingRate: 1,
   reason: 'INC-7 checkout errors',
   createdBy: 'bob',
-  createdAt: new Date(Date.now() - 60_000).toISOString(),
-  expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+  get createdAt() {
+    return minutesFromNow(-1);
+  },
+  get expiresAt() {
+    return minutesFromNow(10);
+  },
   active: true,
 };
 
@@ -372,6 +380,24 @@ describe('IncidentPage: sampling', () => {
     expect(within(dialog).getByRole('textbox', { name: 'Service' })).toHaveValue('payments');
   });
 
+  it("says in the dialog, before anything is sent, that the responder's teams do not own the linked service", async () => {
+    tempoServes([]);
+    controllerServes();
+    renderPage('/incident?raise=checkout');
+
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    expect(
+      within(dialog).getByText('None of your teams owns checkout, so you cannot change its sampling.')
+    ).toBeVisible();
+    expect(within(dialog).getByRole('button', { name: 'Raise sampling' })).toBeDisabled();
+
+    await userEvent.clear(within(dialog).getByRole('textbox', { name: 'Service' }));
+    await userEvent.type(within(dialog).getByRole('textbox', { name: 'Service' }), 'payments-ledger');
+    expect(within(dialog).queryByText(/None of your teams owns/)).not.toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Raise sampling' })).toBeEnabled();
+    expect(mockBackend.sent(`${CONTROLLER}/overrides`, 'POST')).toHaveLength(0);
+  });
+
   it('tells the responder that a spike changes only the traces that start at the service', async () => {
     tempoServes([]);
     renderPage('/incident?raise=payments');
@@ -597,6 +623,8 @@ describe('IncidentPage: whether a spike took effect', () => {
 
   it('asks whether the service polls when the rate has not moved, and checks again on demand', async () => {
     serverRateIs(() => '0.5');
+    // gateway last polled a minute before the spike, and not since.
+    mockBackend.on('GET', `${CONTROLLER}/services`, ok({ services: [{ ...gatewayService }] }));
     await raiseGatewaySpike();
     await screen.findByText(/^No change yet .*Checking again by itself/);
 

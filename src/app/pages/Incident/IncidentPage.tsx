@@ -213,6 +213,7 @@ export function IncidentPage() {
                       service={page.raiseFor}
                       guardrails={state.guardrails}
                       prefill={suggested?.service === page.raiseFor ? suggested : undefined}
+                      blockedReason={page.blockedReason}
                       onSubmit={page.raise}
                       onDismiss={page.closeRaise}
                       busy={page.busy}

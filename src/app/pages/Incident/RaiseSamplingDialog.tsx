@@ -13,6 +13,8 @@ export interface RaiseSamplingDialogProps {
   guardrails: Guardrails;
   /** From a suggested spike: rate, duration, goal and reason filled in. */
   prefill?: RaisePrefill;
+  /** Why the viewer may not change a service's sampling (the controller refuses it too); undefined when they may. */
+  blockedReason: (service: string) => string | undefined;
   onSubmit: (body: CreateOverrideBody) => void;
   onDismiss: () => void;
   busy: boolean;
@@ -24,6 +26,7 @@ export function RaiseSamplingDialog({
   service,
   guardrails,
   prefill,
+  blockedReason,
   onSubmit,
   onDismiss,
   busy,
@@ -31,6 +34,8 @@ export function RaiseSamplingDialog({
 }: RaiseSamplingDialogProps) {
   const [draft, setDraft] = useState<RaiseDraft>(() => initialDraft(service, guardrails, prefill));
   const [problems, setProblems] = useState<RaiseProblems>({});
+  // A link can name any service, and the Service field can be edited: say up front what the controller would refuse.
+  const blocked = draft.service.trim() ? blockedReason(draft.service.trim()) : undefined;
   const field = (key: keyof RaiseDraft) => ({
     invalid: Boolean(problems[key]),
     error: problems[key],
@@ -65,7 +70,7 @@ export function RaiseSamplingDialog({
           The OpenTelemetry samplers are parent-based: calls arriving from upstream keep the upstream service&apos;s
           decision. To catch those traces, raise sampling where they start.
         </Alert>
-        <Field label="Service" {...field('service')}>
+        <Field label="Service" invalid={Boolean(problems.service ?? blocked)} error={problems.service ?? blocked}>
           <Input {...input('service')} />
         </Field>
         <Field
@@ -112,7 +117,7 @@ export function RaiseSamplingDialog({
           <Button variant="secondary" fill="outline" onClick={onDismiss}>
             Cancel
           </Button>
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" disabled={busy || Boolean(blocked)}>
             {busy ? 'Raising…' : 'Raise sampling'}
           </Button>
         </Modal.ButtonRow>

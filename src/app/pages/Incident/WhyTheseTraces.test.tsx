@@ -13,6 +13,7 @@ import {
 import { FakeBackend, type RecordedRequest, fail, ok, pending, signInAs } from '../../testing/fakeBackend';
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import { IncidentPage } from './IncidentPage';
+import { LOADED, openComparison } from './openComparison.testing';
 
 const mockBackend = new FakeBackend();
 jest.mock('@grafana/runtime', () => ({
@@ -33,8 +34,6 @@ const EU_WEST = '{ resource.cloud.region = "eu-west" }';
 const FAILING = failingCheckouts();
 const HEALTHY = healthyCheckouts();
 const idOf = (trace: OtlpTraceJson) => buildTrace(trace).traceId;
-/** Loading, analysing and comparing 60 traces in jsdom takes a while on a busy machine. */
-const LOADED = { timeout: 15_000 };
 jest.setTimeout(30_000);
 
 const queryOf = (request: RecordedRequest) => new URL(request.url, 'http://grafana').searchParams.get('q');
@@ -63,12 +62,6 @@ function tempoServes(anomalous: OtlpTraceJson[], normal: OtlpTraceJson[] | 'pend
   }
 }
 
-async function openComparison() {
-  renderInApp(<IncidentPage />, { url: '/incident', meta });
-  await userEvent.click(await screen.findByRole('button', { name: 'Why these traces?' }, LOADED));
-  return screen.findByRole('region', { name: 'Why these traces?' }, LOADED);
-}
-
 beforeEach(() => {
   mockBackend.reset();
   signInAs({ login: 'vic', role: 'Viewer' });
@@ -78,7 +71,7 @@ beforeEach(() => {
 describe('Why these traces?', () => {
   it('shows, for a Viewer, the region all failing checkouts share as paired bars with the counts behind them', async () => {
     tempoServes(FAILING, HEALTHY);
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
 
     const table = await within(view).findByRole(
       'table',
@@ -96,7 +89,7 @@ describe('Why these traces?', () => {
 
   it('names the redacted and near-unique attributes without showing a single value of them', async () => {
     tempoServes(FAILING, HEALTHY);
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
 
     await within(view).findByRole('table', {}, LOADED);
     expect(view).toHaveTextContent('Also different, values redacted: span.session.id, span.user.email.');
@@ -106,7 +99,7 @@ describe('Why these traces?', () => {
 
   it('narrows the anomalous-trace search, and the baseline with it, to the value clicked, shown as a removable filter', async () => {
     tempoServes(FAILING, HEALTHY);
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
 
     await userEvent.click(
       await within(view).findByRole('button', { name: 'Only traces with resource.cloud.region = "eu-west"' }, LOADED)
@@ -141,7 +134,7 @@ describe('Why these traces?', () => {
 
   it('counts spans instead of traces when asked', async () => {
     tempoServes(FAILING, HEALTHY);
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
 
     await within(view).findByRole('table', {}, LOADED);
     await userEvent.click(within(view).getByRole('radio', { name: 'Share of spans' }));
@@ -162,7 +155,7 @@ describe('Why these traces?', () => {
 
   it('says it is comparing while the baseline loads', async () => {
     tempoServes(FAILING, 'pending');
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
     expect(
       await within(view).findByText('Comparing the anomalous traces with normal ones…', {}, LOADED)
     ).toBeInTheDocument();
@@ -178,7 +171,7 @@ describe('Why these traces?', () => {
       })
     );
     tempoServes(FAILING, normalInEuWest);
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
     expect(
       await within(view).findByText(
         'Nothing stands out: no attribute value is much more common in the anomalous traces than in normal ones.',
@@ -195,7 +188,7 @@ describe('Why these traces?', () => {
         ? fail(502, 'upstream connect error')
         : ok({ traces: FAILING.map((t) => ({ traceID: idOf(t), rootServiceName: 'gateway' })) })
     );
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
 
     const alert = await within(view).findByRole('alert', { name: 'Could not compare the traces' }, LOADED);
     expect(alert).toHaveTextContent('Tempo (tempo) answered HTTP 502');
@@ -204,7 +197,7 @@ describe('Why these traces?', () => {
   it('warns about partial data when some normal traces cannot be loaded', async () => {
     const [lost, ...normal] = HEALTHY;
     tempoServes(FAILING, normal, [lost!]);
-    const view = await openComparison();
+    const view = await openComparison(meta, '/incident');
 
     const alert = await within(view).findByRole('alert', { name: 'Partial data' }, LOADED);
     expect(alert).toHaveTextContent('1 normal traces could not be loaded.');

@@ -15,7 +15,7 @@ import { ColumnHeaders } from '../../components/ColumnHeaders';
 import { formatPercent } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import { useDataClients } from '../../data/clients';
-import { DEFINED_BY_SELECTION, type ComparisonSets, filterFor, loadComparisonSets } from '../../data/comparison';
+import { type ComparisonSets, NOT_COMPARED, filterFor, loadComparisonSets } from '../../data/comparison';
 import { useAppSettings } from '../../data/useAppSettings';
 import { useLoad } from '../../data/useLoad';
 import { tracesDatasourceUid } from '../../settings';
@@ -46,22 +46,18 @@ export function WhyTheseTraces(props: WhyTheseTracesProps) {
   const { scope, start, end, traceIds, filters } = props;
   const sets = useLoad(
     async (signal) =>
-      tempo && traceIds.length > 0
-        ? loadComparisonSets({ tempo, scope, start, end, traceIds, filters, signal })
+      (tempo || jaeger) && traceIds.length > 0
+        ? loadComparisonSets({ tempo, jaeger, scope, start, end, traceIds, filters, signal })
         : undefined,
     JSON.stringify([scope, start, end, traceIds, filters, tracesDatasourceUid(settings)])
   );
 
   let body: React.ReactNode;
-  if (!tempo) {
+  if (!tempo && !jaeger) {
     body = (
       <Alert
         severity="info"
-        title={
-          jaeger
-            ? 'The comparison needs a Tempo data source for now; on Jaeger it is not available yet.'
-            : 'No Tempo data source is configured; there are no traces to compare.'
-        }
+        title="No trace data source (Tempo or Jaeger) is configured; there are no traces to compare."
       />
     );
   } else if (traceIds.length === 0) {
@@ -97,27 +93,18 @@ function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: 
   const { redactor } = useAppSettings();
   const [unit, setUnit] = useState<ComparisonUnit>('trace');
   const result = useMemo(
-    () => compareAttributes(sets.selection, sets.baseline, { unit, redactor, ignore: DEFINED_BY_SELECTION }),
+    () => compareAttributes(sets.selection, sets.baseline, { unit, redactor, ignore: NOT_COMPARED }),
     [sets, unit, redactor]
   );
   const styles = useStyles2(getStyles);
-  const { counts } = sets;
-  const partial = [
-    counts.selectionMissing > 0 &&
-      `${counts.selectionMissing} of the ${counts.selectionRequested} anomalous traces could not be loaded.`,
-    counts.baselineMissing > 0 && `${counts.baselineMissing} normal traces could not be loaded.`,
-    counts.baselineTruncated &&
-      `Tempo's search stopped at ${counts.baselineFound.toLocaleString('en-US')} normal traces, so the baseline leans to the most recent ones.`,
-  ].filter((line): line is string => typeof line === 'string');
-
+  const { counts, partial } = sets;
   return (
     <Stack direction="column" gap={1}>
       <Stack justifyContent="space-between" alignItems="center" wrap="wrap">
         <Text color="secondary">
           Compared {result.selection.traces.toLocaleString('en-US')} anomalous with{' '}
           {result.baseline.traces.toLocaleString('en-US')} normal traces
-          {counts.baselineFound > sets.baseline.length + counts.baselineDropped + counts.baselineMissing &&
-            ` (an even sample of ${counts.baselineFound.toLocaleString('en-US')} found)`}
+          {counts.baselineSample && ` (${counts.baselineSample})`}
           {unit === 'span' &&
             `; ${result.selection.units.toLocaleString('en-US')} and ${result.baseline.units.toLocaleString('en-US')} spans`}
           .

@@ -34,6 +34,7 @@ describe('trace filters in the URL', () => {
           { scope: 'span', key: 'k', value: { nested: true } },
           { scope: 'intrinsic', key: 'duration', minMs: -5 },
           { scope: 'resource', key: 'k', value: 'v', extra: 1 },
+          { scope: 'span', key: 'a\nb', value: 'x' },
         ])
       )
     ).toEqual([good]);

@@ -10,11 +10,17 @@ import type { TraceAttributeFilter } from '../../../queries';
 
 const MAX_FILTERS = 10;
 const millis = z.number().nonnegative();
+/** Attribute names without control characters: TraceQL cannot quote them, and no instrumentation writes them. */
+const attributeName = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\u0000-\u001f\u007f]*$/);
 
 const Filter = z.union([
   z.strictObject({
     scope: z.enum(['resource', 'span']),
-    key: z.string().min(1).max(256),
+    key: attributeName,
     value: z.union([z.string().max(1024), z.number(), z.boolean()]),
   }),
   z.strictObject({ scope: z.literal('intrinsic'), key: z.literal('name'), value: z.string().max(1024) }),

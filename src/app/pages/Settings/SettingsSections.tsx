@@ -80,20 +80,15 @@ export function ConnectionsSection({ draft, update, problems, tokenError }: Sect
         </Field>
       ))}
       <SpanMetricsFields draft={draft} update={update} problems={problems} />
-      <Field
+      <DraftTextField
+        setting="controllerUrl"
+        id="controller-url"
         label="Sampling controller URL"
         description="As Grafana's server reaches it; the app calls it through its proxy route, never from the browser"
-        invalid={Boolean(problems.controllerUrl)}
-        error={problems.controllerUrl}
-      >
-        <Input
-          id="controller-url"
-          width={60}
-          value={draft.controllerUrl}
-          placeholder="http://sampling-controller:8080"
-          onChange={(event) => update({ controllerUrl: event.currentTarget.value })}
-        />
-      </Field>
+        width={60}
+        placeholder="http://sampling-controller:8080"
+        {...{ draft, update, problems }}
+      />
       <Field
         label="Sampling controller token"
         description="Stored encrypted by Grafana and added to proxied requests; it is never sent back to the browser"
@@ -113,6 +108,38 @@ export function ConnectionsSection({ draft, update, problems, tokenError }: Sect
   );
 }
 
+/** A one-line text setting of the draft, with its problem under it. */
+function DraftTextField({
+  setting,
+  id,
+  label,
+  description,
+  width,
+  placeholder,
+  draft,
+  update,
+  problems,
+}: SectionProps & {
+  setting: 'controllerUrl' | 'spanMetricsNamespace';
+  id: string;
+  label: string;
+  description: string;
+  width: number;
+  placeholder?: string;
+}) {
+  return (
+    <Field label={label} description={description} invalid={Boolean(problems[setting])} error={problems[setting]}>
+      <Input
+        id={id}
+        width={width}
+        value={draft[setting]}
+        placeholder={placeholder}
+        onChange={(event) => update({ [setting]: event.currentTarget.value })}
+      />
+    </Field>
+  );
+}
+
 function SpanMetricsFields({ draft, update, problems }: SectionProps) {
   return (
     <>
@@ -129,19 +156,14 @@ function SpanMetricsFields({ draft, update, problems }: SectionProps) {
       </Field>
       {draft.spanMetricsFlavour === 'otel' && (
         <Stack gap={2}>
-          <Field
+          <DraftTextField
+            setting="spanMetricsNamespace"
+            id="span-metrics-namespace"
             label="Connector namespace"
             description="The connector's namespace with dots as underscores (its default: traces_span_metrics)"
-            invalid={Boolean(problems.spanMetricsNamespace)}
-            error={problems.spanMetricsNamespace}
-          >
-            <Input
-              id="span-metrics-namespace"
-              width={40}
-              value={draft.spanMetricsNamespace}
-              onChange={(event) => update({ spanMetricsNamespace: event.currentTarget.value })}
-            />
-          </Field>
+            width={40}
+            {...{ draft, update, problems }}
+          />
           <Field label="Histogram unit" description="The connector's histogram.unit (its default: ms)">
             <RadioButtonGroup
               aria-label="Histogram unit"

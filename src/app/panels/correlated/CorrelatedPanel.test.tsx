@@ -106,6 +106,10 @@ describe('CorrelatedPanel', () => {
 
     const panels = lastPanels('timeseries');
     expect(panels.map((p) => p.title)).toEqual(['Requests per second', 'Error ratio', 'p99 latency']);
+    // Grafana's PanelRenderer draws no header: the titles a responder reads are the view's own.
+    for (const title of ['Requests per second', 'Error ratio', 'p99 latency']) {
+      expect(screen.getByRole('figure', { name: title })).toHaveTextContent(title);
+    }
     const series = panels[0]!.data!.series[0]!;
     expect(series.fields[1]!.values).toEqual([1.5, null]);
     expect(series.fields[1]!.config.displayNameFromDS).toBe('payments');
