@@ -167,6 +167,22 @@ describe('AppConfig', () => {
     expect(mockBackend.sent('/settings', 'POST')).toHaveLength(0);
   });
 
+  it('keeps a provisioned number of candidate traces, and refuses one outside its bounds', async () => {
+    renderConfig(appMeta({ ...saved, maxCandidates: 500 }, { controllerToken: true }));
+    const candidates = screen.getByRole('textbox', { name: /^Candidate traces per load/ });
+    expect(candidates).toHaveValue('500');
+
+    await userEvent.clear(candidates);
+    await fill(candidates, '5000');
+    expect(screen.getByText('Candidate traces per load must be a whole number from 1 to 2000')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+
+    await userEvent.clear(candidates);
+    await fill(candidates, '800');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(savedBody()).toMatchObject({ jsonData: { maxCandidates: 800 } }));
+  });
+
   it('asks for a token before saving a controller URL without one', async () => {
     renderConfig(appMeta({}, {}));
     await fill(screen.getByRole('textbox', { name: /^Sampling controller URL/ }), 'http://controller:8080');

@@ -23,7 +23,9 @@ import {
 
 import { ColumnHeaders } from '../../components/ColumnHeaders';
 import { type AnalysisSettings, DEFAULT_ANALYSIS_SETTINGS } from '../../../analysis';
-import type { SettingsProblems } from '../../settings';
+import { CANDIDATE_LIMIT } from '../../data/anomalousTraces';
+import { JAEGER_MAX_TRACES } from '../../data/jaegerCandidates';
+import { MAX_CANDIDATES_RANGE, type SettingsProblems } from '../../settings';
 import type { SettingsDraft } from './settingsForm';
 
 interface SectionProps {
@@ -120,7 +122,7 @@ function DraftTextField({
   update,
   problems,
 }: SectionProps & {
-  setting: 'controllerUrl' | 'spanMetricsNamespace';
+  setting: 'controllerUrl' | 'spanMetricsNamespace' | 'maxCandidates';
   id: string;
   label: string;
   description: string;
@@ -258,6 +260,15 @@ const THRESHOLDS: Array<{ key: keyof AnalysisSettings; label: string; unit?: str
 export function ThresholdsSection({ draft, update, problems }: SectionProps) {
   return (
     <FieldSet label="Rule thresholds">
+      <DraftTextField
+        setting="maxCandidates"
+        id="max-candidates"
+        label="Candidate traces per load"
+        description={`How many traces the incident page fetches and analyses, ${MAX_CANDIDATES_RANGE.min}–${MAX_CANDIDATES_RANGE.max}; more finds rarer faults and costs fetches (the analysis runs in a worker)`}
+        width={20}
+        placeholder={`${CANDIDATE_LIMIT} on Tempo, ${JAEGER_MAX_TRACES} on Jaeger (default)`}
+        {...{ draft, update, problems }}
+      />
       {THRESHOLDS.map(({ key, label, unit }) => (
         <Field key={key} label={label} invalid={Boolean(problems.analysis?.[key])} error={problems.analysis?.[key]}>
           <Input

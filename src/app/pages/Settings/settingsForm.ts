@@ -32,6 +32,8 @@ export interface SettingsDraft {
   ownership: OwnershipDraft[];
   /** Empty means "use the default". */
   thresholds: Partial<Record<keyof AnalysisSettings, string>>;
+  /** Candidate traces per load; empty means the backend's default. */
+  maxCandidates: string;
   /** One entry per line. */
   allowKeys: string;
   secretKeyPatterns: string;
@@ -71,6 +73,7 @@ export function draftFromMeta(meta: AppPluginMeta<AppSettings>): SettingsDraft {
     tokenConfigured: Boolean(meta.secureJsonFields?.controllerToken),
     ownership: (settings.ownership ?? []).map((row) => ({ team: row.team, services: row.services.join(', ') })),
     thresholds,
+    maxCandidates: settings.maxCandidates === undefined ? '' : String(settings.maxCandidates),
     allowKeys: lines(redaction.allowKeys),
     secretKeyPatterns: lines(redaction.secretKeyPatterns),
     valuePatterns: lines(redaction.valuePatterns),
@@ -100,6 +103,8 @@ export function settingsFromDraft(draft: SettingsDraft): AppSettings {
     controllerUrl: optional(draft.controllerUrl)?.replace(/\/+$/, ''),
     ownership: draft.ownership.map((row) => ({ team: row.team.trim(), services: splitCommas(row.services) })),
     analysis,
+    // Number('abc') is NaN: the validation names the field.
+    maxCandidates: optional(draft.maxCandidates) === undefined ? undefined : Number(draft.maxCandidates),
     redaction: {
       allowKeys: splitLines(draft.allowKeys),
       secretKeyPatterns: splitLines(draft.secretKeyPatterns),
