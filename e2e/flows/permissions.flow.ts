@@ -36,15 +36,25 @@ export function permissionFlows(env: () => Environment) {
       expect((await auditOf(env(), 'gateway')).filter((e) => e.actor === 'vera')).toEqual([]);
     });
 
-    it("shows an Editor of another team the controller's refusal in the dialog, and the controller audits it under their login", async () => {
+    it('tells an Editor of another team in the dialog that they cannot raise it, and the controller refuses and audits the same write under their login', async () => {
       // A link from the Trace page opens the dialog for the trace's service, here one the identity team does not own.
       const page = await env().browser.open('other-editor', `${INCIDENT}?raise=payments`);
       const dialog = page.getByRole('dialog', { name: 'Raise sampling' });
-      await dialog.getByRole('textbox', { name: /^Reason/ }).fill('INC-21 login failures');
-      await dialog.getByRole('button', { name: 'Raise sampling' }).click();
-      const refusal = dialog.getByRole('alert', { name: 'The controller refused' });
-      await refusal.waitFor();
-      expect(await refusal.textContent()).toMatch(/Sampling controller .*answered HTTP 403: .*payments/);
+      await dialog.getByText('None of your teams owns payments, so you cannot change its sampling.').waitFor();
+      expect(await dialog.getByRole('button', { name: 'Raise sampling' }).isDisabled()).toBe(true);
+
+      // The dialog only says so: the controller decides. The same write from the Editor's session passes Grafana's
+      // route gate (they hold sampling:write) and is refused by the controller's team check.
+      const answer = await page.evaluate(async () => {
+        const response = await fetch('/api/plugin-proxy/seed-tracingops-app/controller/api/v1/overrides', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ service: 'payments', samplingRate: 1, durationSeconds: 300, reason: 'INC-21' }),
+        });
+        return { status: response.status, body: await response.text() };
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.body).toContain('payments');
 
       const denied = await eventually(
         async () => (await auditOf(env(), 'payments')).find((e) => e.type === 'denied' && e.actor === 'ian'),
