@@ -3,7 +3,7 @@
  * required reason; plus what a spike can change, because the services' samplers are parent-based.
  */
 import React, { useState } from 'react';
-import { Alert, Button, Field, Input, Modal } from '@grafana/ui';
+import { Alert, Button, Field, Input, Modal, Stack } from '@grafana/ui';
 
 import type { CreateOverrideBody, Guardrails } from '../../../contract';
 import { type RaiseDraft, type RaisePrefill, type RaiseProblems, initialDraft, validateRaise } from './raiseSampling';
@@ -80,31 +80,40 @@ export function RaiseSamplingDialog({
         >
           <Input {...input('operation')} placeholder="e.g. POST /charge" />
         </Field>
-        <Field
-          label="Rate"
-          description={`Share of traces to keep, at most ${guardrails.maxSamplingRate * 100}%`}
-          {...field('ratePercent')}
-        >
-          <Input {...input('ratePercent')} inputMode="decimal" suffix="%" width={16} />
-        </Field>
-        <Field
-          label="Duration"
-          description={`Ends by itself; at most ${Math.floor(guardrails.maxDurationSeconds / 60)} min`}
-          {...field('durationMinutes')}
-        >
-          <Input {...input('durationMinutes')} inputMode="numeric" suffix="min" width={16} />
-        </Field>
-        <Field
-          label="Stop after traces"
-          description={
-            guardrails.traceGoals
-              ? 'Optional: ends earlier, once this many traces of the service (and operation) were recorded'
-              : 'The controller cannot count traces (no PROMETHEUS_URL): the spike would run for the whole duration'
-          }
-          {...field('stopAfterTraces')}
-        >
-          <Input {...input('stopAfterTraces')} inputMode="numeric" suffix="traces" width={20} placeholder="e.g. 200" />
-        </Field>
+        {/* Side by side, so the reason and the buttons stay in view in a laptop-sized window. */}
+        <Stack direction="row" gap={2} alignItems="flex-start">
+          <Field
+            label="Rate"
+            description={`Share of traces to keep, at most ${guardrails.maxSamplingRate * 100}%`}
+            {...field('ratePercent')}
+          >
+            <Input {...input('ratePercent')} inputMode="decimal" suffix="%" width={16} />
+          </Field>
+          <Field
+            label="Duration"
+            description={`Ends by itself; at most ${Math.floor(guardrails.maxDurationSeconds / 60)} min`}
+            {...field('durationMinutes')}
+          >
+            <Input {...input('durationMinutes')} inputMode="numeric" suffix="min" width={16} />
+          </Field>
+          <Field
+            label="Stop after traces"
+            description={
+              guardrails.traceGoals
+                ? 'Optional: ends earlier, once this many traces of the service (and operation) were recorded'
+                : 'The controller cannot count traces (no PROMETHEUS_URL): the spike would run for the whole duration'
+            }
+            {...field('stopAfterTraces')}
+          >
+            <Input
+              {...input('stopAfterTraces')}
+              inputMode="numeric"
+              suffix="traces"
+              width={20}
+              placeholder="e.g. 200"
+            />
+          </Field>
+        </Stack>
         <Field label="Reason" description="Shown to other responders and kept in the audit log" {...field('reason')}>
           <Input {...input('reason')} placeholder="e.g. INC-123: checkout 5xx, need full traces" />
         </Field>
