@@ -105,17 +105,22 @@ describe('IncidentPage on Jaeger', () => {
     renderPage();
 
     const section = await screen.findByRole('region', { name: 'Anomalous traces' });
-    const links = await within(section).findAllByRole('link', undefined, { timeout: 10_000 });
-    const opened = links.map((link) =>
-      new URL(link.getAttribute('href')!, 'http://grafana').searchParams.get('traceId')
-    );
-    // payments takes part in every checkout pattern and the refund; the healthy checkout has no findings.
-    expect(new Set(opened)).toEqual(
-      new Set(
-        (['pool-wait', 'n-plus-one', 'swallowed-errors', 'plain-error', 'refund-queue'] as const).map(
-          (p) => traceIds[p]
-        )
-      )
+    const opened = () =>
+      within(section)
+        .queryAllByRole('link')
+        .map((link) => new URL(link.getAttribute('href')!, 'http://grafana').searchParams.get('traceId'));
+    // payments takes part in every checkout pattern and the refund; the healthy checkout has no findings. Rows
+    // stream in as traces are analysed, so the list is read once it is complete.
+    await waitFor(
+      () =>
+        expect(new Set(opened())).toEqual(
+          new Set(
+            (['pool-wait', 'n-plus-one', 'swallowed-errors', 'plain-error', 'refund-queue'] as const).map(
+              (p) => traceIds[p]
+            )
+          )
+        ),
+      { timeout: 10_000 }
     );
     expect(within(section).getByText(/pool\.acquire/)).toBeInTheDocument();
   });
