@@ -161,9 +161,10 @@ describe('IncidentPage: anomalous traces', () => {
     renderPage();
 
     const section = await screen.findByRole('region', { name: 'Anomalous traces' });
-    const links = await within(section).findAllByRole('link');
+    // Rows stream in as traces are analysed: read the list once both flagged traces are in; the healthy one is not.
+    await waitFor(() => expect(within(section).getAllByRole('link')).toHaveLength(2));
+    const links = within(section).getAllByRole('link');
     const table = within(section).getByRole('table');
-    expect(links).toHaveLength(2); // the healthy trace is not anomalous
     expect(links[0]).toHaveTextContent('gateway: GET /checkout');
     const href = new URL(links[0]!.getAttribute('href')!, 'http://grafana');
     expect(href.pathname).toBe('/a/seed-tracingops-app/trace');
