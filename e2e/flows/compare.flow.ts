@@ -7,9 +7,9 @@
 import { expect } from '@jest/globals';
 
 import { ledgerRegion, SLOW_SHARD } from '../../demo/ledger/regions';
-import { type JaegerTrace, controllerCall, promQuery } from '../stack/backends';
+import { type JaegerTrace, controllerCall, eventually, promQuery } from '../stack/backends';
 import type { Environment } from './environment';
-import { checkouts, eventually } from './support';
+import { checkouts } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 /** Normal traffic first: the slow rule's p99 baselines must come from a time the shard was fine. */
@@ -55,10 +55,10 @@ export function comparisonFlows(env: () => Environment) {
         await stack.setFaults([]);
       }
       await eventually(
+        'every checkout in the span metrics',
         async () =>
           (await recordedCheckouts(env())) >= before + NORMAL_CHECKOUTS + FAULTY_CHECKOUTS ? true : undefined,
-        60_000,
-        'every checkout in the span metrics'
+        { timeoutMs: 60_000 }
       );
       const slow = Array.from({ length: FAULTY_CHECKOUTS }, (_, n) => account(n)).filter(
         (a) => ledgerRegion(a) === SLOW_SHARD

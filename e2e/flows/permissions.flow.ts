@@ -3,11 +3,28 @@
  * route gate, the controller's team check on the real identity, and what each person sees on the incident page.
  */
 import { expect } from '@jest/globals';
+import type { Page } from 'playwright-core';
 
+import { eventually } from '../stack/backends';
 import type { Environment } from './environment';
-import { auditOf, eventually, spikeGone, storedSpike } from './support';
+import { auditOf, spikeGone, storedSpike } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
+
+/** The spike the Raise dialog would ask for, sent from the signed-in user's page through the app's controller route. */
+function raiseFromSession(page: Page, service: string, reason: string): Promise<{ status: number; body: string }> {
+  return page.evaluate(
+    async (override) => {
+      const response = await fetch('/api/plugin-proxy/seed-tracingops-app/controller/api/v1/overrides', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(override),
+      });
+      return { status: response.status, body: await response.text() };
+    },
+    { service, samplingRate: 1, durationSeconds: 300, reason }
+  );
+}
 
 export function permissionFlows(env: () => Environment) {
   describe('who may change sampling', () => {
@@ -23,14 +40,7 @@ export function permissionFlows(env: () => Environment) {
 
       // The same write the dialog would send, from the Viewer's session: Grafana's plugin proxy refuses it on the
       // route's reqAction, so the controller never hears of it (it would audit a refusal).
-      const answer = await page.evaluate(async () => {
-        const response = await fetch('/api/plugin-proxy/seed-tracingops-app/controller/api/v1/overrides', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ service: 'gateway', samplingRate: 1, durationSeconds: 300, reason: 'viewer tries' }),
-        });
-        return { status: response.status, body: await response.text() };
-      });
+      const answer = await raiseFromSession(page, 'gateway', 'viewer tries');
       expect(answer.status).toBe(403);
       expect(answer.body).toContain('plugin proxy route access denied');
       expect((await auditOf(env(), 'gateway')).filter((e) => e.actor === 'vera')).toEqual([]);
@@ -45,21 +55,14 @@ export function permissionFlows(env: () => Environment) {
 
       // The dialog only says so: the controller decides. The same write from the Editor's session passes Grafana's
       // route gate (they hold sampling:write) and is refused by the controller's team check.
-      const answer = await page.evaluate(async () => {
-        const response = await fetch('/api/plugin-proxy/seed-tracingops-app/controller/api/v1/overrides', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ service: 'payments', samplingRate: 1, durationSeconds: 300, reason: 'INC-21' }),
-        });
-        return { status: response.status, body: await response.text() };
-      });
+      const answer = await raiseFromSession(page, 'payments', 'INC-21');
       expect(answer.status).toBe(403);
       expect(answer.body).toContain('payments');
 
       const denied = await eventually(
+        'the refusal in the audit log',
         async () => (await auditOf(env(), 'payments')).find((e) => e.type === 'denied' && e.actor === 'ian'),
-        5000,
-        'the refusal in the audit log'
+        { timeoutMs: 5000 }
       );
       expect(denied.details).toMatchObject({ attempted: expect.any(String) });
       const active = await env().controllerApi<{ overrides: unknown[] }>('/overrides?service=payments');

@@ -1,20 +1,6 @@
 /** Small helpers the flows share: waiting for a backend to reach a state, the demo's services polling, customers' checkouts. */
+import { eventually } from '../stack/backends';
 import type { Environment } from './environment';
-
-/** Calls `check` until it returns a value other than undefined or `timeoutMs` passes; returns that value. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${timeoutMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 export interface AuditEvent {
   type: string;
@@ -42,14 +28,16 @@ const activeSpikes = async (env: Environment, service: string) =>
 
 /** The active spike the controller holds for `service`, once it holds one. */
 export const storedSpike = (env: Environment, service: string) =>
-  eventually(async () => (await activeSpikes(env, service))[0], 5000, `a spike of ${service} in the controller`);
+  eventually(`a spike of ${service} in the controller`, async () => (await activeSpikes(env, service))[0], {
+    timeoutMs: 5000,
+  });
 
 /** Resolves once the controller holds no active spike for `service`. */
 export const spikeGone = (env: Environment, service: string) =>
   eventually(
+    `the spike of ${service} reverted`,
     async () => ((await activeSpikes(env, service)).length === 0 ? true : undefined),
-    5000,
-    `the spike of ${service} reverted`
+    { timeoutMs: 5000 }
   );
 
 /**

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { alertmanagerConfig, goalPolicyFile } from '../../e2e/stack/alertmanager';
+import { eventually } from '../../e2e/stack/backends';
 import { type TestController, call, startController, tempDir, writeJson } from './support/harness';
 import { ALERTMANAGER_TOKEN } from './support/alertmanager';
 import {
@@ -44,20 +45,6 @@ const POLICIES = goalPolicyFile(
   },
   { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 }
 );
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describeWithPrometheus('from an alert to a bounded spike, with the real Prometheus and Alertmanager', () => {
   const exporter = new SpanMetricsExporter();
@@ -108,22 +95,32 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
     await exporter.stop();
   });
 
+  // Every 20 ms: the chain's timings below are read at this resolution.
+  const POLL = { timeoutMs: 60_000, intervalMs: 20 };
   const served = async () =>
     (await call(c.url, 'GET', '/sampling?service=payments', { token: null })).body.probabilisticSampling.samplingRate;
 
   it('raises the spike when the alert fires and ends it when the goal is recorded', async () => {
     // Prometheus must have scraped the span counter before the spike starts, or its first samples count as new.
-    await until('the first scrapes', async () => {
-      const r = await fetch(`${prometheus.url}/api/v1/query?query=count_over_time(traces_spanmetrics_calls_total[1m])`);
-      const body = (await r.json()) as { data: { result: Array<{ value: [number, string] }> } };
-      return Number(body.data.result[0]?.value[1] ?? 0) >= 2 ? true : undefined;
-    });
+    await eventually(
+      'the first scrapes',
+      async () => {
+        const r = await fetch(
+          `${prometheus.url}/api/v1/query?query=count_over_time(traces_spanmetrics_calls_total[1m])`
+        );
+        const body = (await r.json()) as { data: { result: Array<{ value: [number, string] }> } };
+        return Number(body.data.result[0]?.value[1] ?? 0) >= 2 ? true : undefined;
+      },
+      POLL
+    );
     expect(await served()).toBe(BASE_RATE);
 
     const conditionAt = Date.now();
     exporter.setGauge('demo_error_ratio', 0.3);
-    const spikeServedAt = await until('the spike at /sampling', async () =>
-      (await served()) === SPIKE_RATE ? Date.now() : undefined
+    const spikeServedAt = await eventually(
+      'the spike at /sampling',
+      async () => ((await served()) === SPIKE_RATE ? Date.now() : undefined),
+      POLL
     );
     const [o] = (await call(c.url, 'GET', '/api/v1/overrides')).body.overrides;
     expect(o).toMatchObject({
@@ -135,8 +132,10 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
 
     exporter.add({ service: 'payments', spanName: 'POST /charge' }, GOAL + 5);
     const goalExposedAt = Date.now();
-    const revertedAt = await until('the revert at /sampling', async () =>
-      (await served()) === BASE_RATE ? Date.now() : undefined
+    const revertedAt = await eventually(
+      'the revert at /sampling',
+      async () => ((await served()) === BASE_RATE ? Date.now() : undefined),
+      POLL
     ).catch(async (err: Error) => {
       const now = (await call(c.url, 'GET', '/api/v1/overrides?state=all')).body.overrides[0];
       throw new Error(`${err.message}; the spike: ${JSON.stringify(now)}`);
