@@ -10,7 +10,7 @@ import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, dateTimeFormat } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Button, Icon, RadioButtonGroup, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
+import { Button, Icon, RadioButtonGroup, Stack, Text, TextLink, Tooltip, useStyles2 } from '@grafana/ui';
 
 import type { RuleId } from '../../../analysis';
 import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
@@ -21,6 +21,8 @@ import { AppPage, appUrl } from '../../routes';
 
 interface Column {
   header: string;
+  /** What the column measures, when its header alone could be misread; shown as the header's tooltip. */
+  about?: string;
   /** Sort key; columns without one do not sort. */
   key?: (t: AnomalousTrace) => number | string;
   cell: (t: AnomalousTrace) => React.ReactNode;
@@ -46,7 +48,10 @@ const COLUMNS: Column[] = [
   },
   { header: 'Duration', key: (t) => t.durationMs, cell: (t) => formatDurationMs(t.durationMs) },
   {
-    header: 'vs p99',
+    header: 'Trace vs p99',
+    about:
+      'The whole trace’s duration over the p99 of its root service and operation. A “Slow vs p99” finding ' +
+      'compares one span with its own operation’s p99, so a trace can hold a slow span and still be below 1×.',
     key: (t) => t.baselineRatio ?? 0,
     cell: (t) => (t.baselineRatio === undefined ? '–' : `${t.baselineRatio.toFixed(1)}×`),
   },
@@ -170,6 +175,13 @@ export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTr
                   ) : (
                     column.header
                   )}
+                  {column.about && (
+                    <Tooltip content={column.about}>
+                      <span tabIndex={0} className={styles.about} aria-label={column.about}>
+                        <Icon name="info-circle" size="sm" />
+                      </span>
+                    </Tooltip>
+                  )}
                 </th>
               );
             })}
@@ -197,6 +209,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     '&:hover': { background: theme.colors.action.hover },
     '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}`, outlineOffset: -2 },
   }),
+  about: css({ marginLeft: theme.spacing(0.5), verticalAlign: 'middle' }),
   sortButton: css({
     display: 'inline-flex',
     alignItems: 'center',

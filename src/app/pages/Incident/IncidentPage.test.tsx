@@ -211,6 +211,16 @@ describe('IncidentPage: anomalous traces', () => {
     expect(firstRow()).toHaveTextContent('pool.acquire');
   });
 
+  it('says the ratio column compares the whole trace, unlike the span-level "Slow vs p99" finding', async () => {
+    tempoServes([plainError()]);
+    renderPage();
+
+    const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
+    const header = within(table).getByRole('columnheader', { name: /Trace vs p99/ });
+    await userEvent.hover(within(header).getByLabelText(/whole trace’s duration/));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(/compares one span with its own operation’s p99/);
+  });
+
   it('shows only the traces of the rule named in the URL', async () => {
     tempoServes([connectionPoolWait(), plainError()]);
     renderPage('/incident?rule=bottleneck');
