@@ -13,7 +13,7 @@ import { buildSync } from 'esbuild';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { throwAwayJaegerConfig } from '../e2e/stack/jaegerConfig';
 import { formatSpread, machineLoad, spread } from './stats';
@@ -28,6 +28,23 @@ const ROUNDS = 5;
 const CONNECTIONS = 50;
 
 const service = (i: number) => `service-${String(i).padStart(4, '0')}`;
+
+/**
+ * With two or more cores and `taskset`, every server runs on the last core and this process — the load generator —
+ * on the others (`BENCH_PIN=0` switches that off). Unpinned, autocannon and the server under test compete for the
+ * same cores, and at 50 connections the p99 measures that queue rather than the server: each server sees its own
+ * core's queue of at most 50 requests (~50 µs each), whatever the load generator costs.
+ */
+const SERVER_CORE = cpus().length - 1;
+const PINNED =
+  process.env.BENCH_PIN !== '0' &&
+  SERVER_CORE >= 1 &&
+  spawnSync('taskset', ['-a', '-p', '-c', `0-${SERVER_CORE - 1}`, String(process.pid)]).status === 0;
+
+/** `command args` run on the servers' core when pinned. */
+function onServerCore(command: string, args: readonly string[]): [string, string[]] {
+  return PINNED ? ['taskset', ['-c', String(SERVER_CORE), command, ...args]] : [command, [...args]];
+}
 
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -86,7 +103,7 @@ async function startController(): Promise<Server> {
       })),
     })
   );
-  const child = spawn(process.execPath, [controllerBundle()], {
+  const child = spawn(...onServerCore(process.execPath, [controllerBundle()]), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -134,7 +151,7 @@ async function startBareServer(body: string): Promise<Server> {
     });
     server.listen(0, '127.0.0.1', () => console.log('LISTENING http://127.0.0.1:' + server.address().port));
   `;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(...onServerCore(process.execPath, ['-e', script]), { stdio: ['ignore', 'pipe', 'inherit'] });
   return { url: await waitForLine(child, /LISTENING (\S+)/), child };
 }
 
@@ -181,7 +198,7 @@ async function startJaeger(binary: string, keepAlive: boolean): Promise<Server> 
     })
   );
   // One core, like the controller's single Node thread.
-  const child = spawn(binary, ['--config', config], {
+  const child = spawn(...onServerCore(binary, ['--config', config]), {
     env: { PATH: process.env.PATH, GOMAXPROCS: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -273,6 +290,7 @@ async function main(): Promise<void> {
     console.log(
       `sampling endpoint, ${SERVICES} known services, ${OVERRIDES} active overrides, ${CONNECTIONS} connections, ` +
         `${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} alternating ${DURATION_SECONDS} s rounds; Node ${process.version}; ` +
+        `${PINNED ? `servers on core ${SERVER_CORE}, load generator on the others` : 'not pinned to cores'}; ` +
         `${machineLoad()} at the start`
     );
     for (const c of contenders) {
