@@ -12,6 +12,7 @@ import type { ComponentSpec } from './component';
 import type { StackPorts } from './ports';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
 
 /** A rule file to evaluate, and Alertmanager's port to send the alerts to. */
 export interface PrometheusAlerting {

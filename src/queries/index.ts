@@ -24,6 +24,7 @@ export {
   promRequestRate,
   promErrorRatio,
   promLatencyQuantile,
+  promLatencyBaseline,
   promServiceGraphRate,
   promServerSpansSince,
 } from './promql';

@@ -37,6 +37,8 @@ export interface SpanMetricsQuery {
    * client, internal and database spans of the same request would count it again.
    */
   readonly spanKind?: SpanKind;
+  /** Shift the rate window this many seconds into the past (PromQL `offset`). */
+  readonly offsetSeconds?: number;
 }
 
 interface Matcher {
@@ -93,7 +95,8 @@ function rateOf(
   extra: Matcher[] = []
 ) {
   const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
-  const rate = `rate(${selector(metric(names), [...spanMatchers(q), ...extra])}[${rangeSeconds(q.rangeSeconds)}])`;
+  const offset = q.offsetSeconds === undefined ? '' : ` offset ${rangeSeconds(q.offsetSeconds)}`;
+  const rate = `rate(${selector(metric(names), [...spanMatchers(q), ...extra])}[${rangeSeconds(q.rangeSeconds)}]${offset})`;
   return names.serviceLabel === 'service'
     ? rate
     : `label_replace(${rate}, "service", "$1", ${quote(names.serviceLabel)}, "(.*)")`;
@@ -125,6 +128,17 @@ export function promLatencyQuantile(q: SpanMetricsQuery & { readonly quantile: L
   const { toSeconds } = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
   const quantile = `histogram_quantile(${q.quantile}, ${grouping([...by, 'le'])} (${rateOf(q, (n) => n.latencyBucket)}))`;
   return toSeconds === 1 ? quantile : `${quantile} * ${toSeconds}`;
+}
+
+/**
+ * The latency a trace of an incident is judged against: the quantile over the window just before the range
+ * (`rangeSeconds` long, ending `rangeSeconds` before the evaluation time), so that a slow incident does not raise
+ * its own baseline; for a service and operation with no data then (new, or idle before the incident), the
+ * quantile over the range itself. `or` keeps each series of the window before and adds only the series it lacks.
+ */
+export function promLatencyBaseline(q: SpanMetricsQuery & { readonly quantile: LatencyQuantile }): string {
+  const before = promLatencyQuantile({ ...q, offsetSeconds: q.rangeSeconds });
+  return `(${before}) or (${promLatencyQuantile({ ...q, offsetSeconds: undefined })})`;
 }
 
 /**

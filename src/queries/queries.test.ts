@@ -6,6 +6,7 @@ import {
   logqlTraceLogs,
   promErrorRatio,
   promLatencyQuantile,
+  promLatencyBaseline,
   promRequestRate,
   promServerSpansSince,
   promServiceGraphRate,
@@ -176,6 +177,16 @@ describe('PromQL builders', () => {
       'histogram_quantile(0.5, sum by (service, span_name, le) ' +
         '(rate(traces_spanmetrics_latency_bucket{service="payments", span_name="POST /charge"}[90s])))'
     );
+  });
+
+  it('judges an incident against the window before it, and against itself only where nothing came before', () => {
+    const bucket = 'traces_spanmetrics_latency_bucket{service="payments"}';
+    expect(promLatencyBaseline({ scope, rangeSeconds: 900, quantile: 0.99 })).toBe(
+      `(histogram_quantile(0.99, sum by (service, span_name, le) (rate(${bucket}[15m] offset 15m))))` +
+        ` or (histogram_quantile(0.99, sum by (service, span_name, le) (rate(${bucket}[15m]))))`
+    );
+    const connector = promLatencyBaseline({ scope, rangeSeconds: 60, quantile: 0.99, flavour: OTEL_SPAN_METRICS });
+    expect(connector).toContain('[1m] offset 1m), "service", "$1", "service_name", "(.*)"))) * 0.001) or (');
   });
 
   it('restricts the request rate, error ratio and latency to one span kind', () => {

@@ -19,6 +19,7 @@ import {
 } from './candidateAnalysis';
 import { findJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
+import { incidentBaseline } from './baselineWindow';
 import { loadBaselines } from './traceAnalysis';
 
 export type { AnomalousTrace } from './candidateAnalysis';
@@ -122,8 +123,7 @@ export function findAnomalousTraces(
     prometheus: q.prometheus,
     flavour: q.flavour,
     scope: q.scope,
-    end: q.end,
-    windowSeconds: q.end - q.start,
+    window: incidentBaseline(q),
     signal: q.signal,
   });
 

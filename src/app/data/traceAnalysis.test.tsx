@@ -136,6 +136,44 @@ describe('one trace pipeline for every view', () => {
     expectNothingPrivate();
   });
 
+  it('judges the list and the trace opened from it against the window before the range, the trace alone against its last hour', async () => {
+    const baselineQueries = () =>
+      mockBackend.sent(`${PROM}/api/v1/query`).map((r) => {
+        const params = new URL(r.url, 'http://grafana').searchParams;
+        return { query: params.get('query') ?? '', time: Number(params.get('time')) };
+      });
+    const { unmount } = renderInApp(<IncidentPage />, {
+      url: '/incident?from=now-30m&to=now',
+      meta: appMeta(settings),
+    });
+    const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
+    const href = new URL(within(table).getAllByRole('link')[0]!.getAttribute('href')!, 'http://grafana');
+    const [start, end] = href.searchParams.get('baseline')!.split('-').map(Number);
+    expect(end! - start!).toBe(1800);
+    const listed = baselineQueries().find((q) => q.query.startsWith('(histogram_quantile(0.99'));
+    expect(listed).toEqual({ query: expect.stringContaining('[30m] offset 30m'), time: end });
+    unmount();
+
+    mockBackend.requests.length = 0;
+    renderInApp(<TracePage />, { url: `/trace${href.search}`, meta: appMeta(settings) });
+    const findings = await screen.findByRole('list', { name: 'Findings' });
+    expect(within(findings).getByText('Slow vs p99')).toBeInTheDocument();
+    expect(baselineQueries()).toContainEqual({ query: expect.stringContaining('[30m] offset 30m'), time: end });
+  });
+
+  it('judges a trace opened on its own against the hour before it ended, and ignores a malformed baseline range', async () => {
+    renderInApp(<TracePage />, {
+      url: `/trace?traceId=${trace.traceId}&baseline=9-1`,
+      meta: appMeta(settings),
+    });
+    await screen.findByRole('list', { name: 'Findings' });
+    const sent = mockBackend.sent(`${PROM}/api/v1/query`).map((r) => new URL(r.url, 'http://grafana').searchParams);
+    expect(sent.map((p) => p.get('query'))).toContainEqual(
+      expect.stringMatching(/^histogram_quantile\(0\.99, .*\[1h\]\)\)\)$/)
+    );
+    expect(sent.map((p) => Number(p.get('time')))).toContain(Math.ceil((trace.startUnixMs + trace.durationMs) / 1000));
+  });
+
   it('takes the dashboard panel through the same pipeline, baselines included, and keeps its frames redacted', async () => {
     renderInApp(<CorrelatedPanel {...panelProps({ traceId: trace.traceId, dataSourceChoice: 'app' })} />, {
       url: '/d/incident',

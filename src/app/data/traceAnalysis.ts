@@ -18,8 +18,9 @@ import {
   redactTrace,
 } from '../../analysis';
 import type { PrometheusClient } from '../../clients';
-import { type Scope, type SpanMetricsFlavour, promLatencyQuantile, scopeOf } from '../../queries';
+import { type Scope, type SpanMetricsFlavour, promLatencyBaseline, promLatencyQuantile, scopeOf } from '../../queries';
 import { baselineRatioOf } from './baselineRatio';
+import { type BaselineWindow, type IncidentRange, incidentBaseline, singleTraceBaseline } from './baselineWindow';
 import type { DataClients } from './clients';
 import { loadTraceById } from './traceById';
 
@@ -40,16 +41,11 @@ export interface BaselineLoad {
   problem?: string;
 }
 
-/** The baseline window of one trace opened on its own: the hour before it ended, like the incident page's default. */
-export const SINGLE_TRACE_BASELINE_SECONDS = 3600;
-
 export interface BaselineQuery {
   prometheus: PrometheusClient | undefined;
   flavour?: SpanMetricsFlavour;
   scope: Scope;
-  /** Unix seconds of the window's end, and its length (at least five minutes, so a short range still has data). */
-  end: number;
-  windowSeconds: number;
+  window: BaselineWindow;
   signal?: AbortSignal;
 }
 
@@ -59,13 +55,14 @@ export async function loadBaselines(q: BaselineQuery): Promise<BaselineLoad> {
     return { baselines: new Map(), problem: 'No Prometheus data source is configured.' };
   }
   try {
-    const query = promLatencyQuantile({
+    const p99 = {
       scope: q.scope,
-      rangeSeconds: Math.max(300, Math.round(q.windowSeconds)),
+      rangeSeconds: Math.max(300, Math.round(q.window.seconds)),
       quantile: 0.99,
       flavour: q.flavour,
-    });
-    const result = await q.prometheus.query(query, { time: q.end }, { signal: q.signal });
+    } as const;
+    const query = q.window.precedingWindow ? promLatencyBaseline(p99) : promLatencyQuantile(p99);
+    const result = await q.prometheus.query(query, { time: q.window.end }, { signal: q.signal });
     return { baselines: baselinesFromPrometheus(result.resultType === 'vector' ? result.result : []) };
   } catch (error) {
     if ((error as Error).name === 'AbortError') {
@@ -101,12 +98,16 @@ export interface OneTrace {
   baselineProblem?: string;
 }
 
-/** One trace by id, through the whole pipeline; baselines over the hour before the trace ended. */
+/**
+ * One trace by id, through the whole pipeline; judged against the baselines of the incident range it was listed
+ * in, or else of the hour before it ended (`baselineWindow.ts`).
+ */
 export async function loadAnalysedTrace(
   clients: DataClients,
   traceId: string,
   settings: AnalysisSettings,
   redactor: Redactor,
+  listedIn?: IncidentRange,
   signal?: AbortSignal
 ): Promise<OneTrace> {
   const trace = await loadTraceById(clients, traceId, signal);
@@ -117,8 +118,7 @@ export async function loadAnalysedTrace(
     prometheus: clients.prometheus,
     flavour: clients.prometheus ? await clients.spanMetricsFlavour(signal) : undefined,
     scope: scopeOf(trace.services),
-    end: Math.ceil((trace.startUnixMs + trace.durationMs) / 1000),
-    windowSeconds: SINGLE_TRACE_BASELINE_SECONDS,
+    window: listedIn ? incidentBaseline(listedIn) : singleTraceBaseline(trace),
     signal,
   });
   return { analysed: analyseTrace(trace, baseline.baselines, settings, redactor), baselineProblem: baseline.problem };

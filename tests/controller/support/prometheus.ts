@@ -4,12 +4,12 @@
  * Alertmanager's command line and Prometheus' `alerting` block are the real stack's (e2e/stack/alertmanager.ts).
  * `describeWithPrometheus` skips a suite when the binaries are missing, unless REQUIRE_PROMETHEUS=1.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ALERTMANAGER_BIN, alertmanagerArgs, prometheusAlerting } from '../../../e2e/stack/alertmanager';
-import { PROMETHEUS_BIN } from '../../../e2e/stack/prometheus';
+import { PROMETHEUS_BIN, PROMTOOL_BIN } from '../../../e2e/stack/prometheus';
 import { tempDir } from './harness';
 
 const available = existsSync(PROMETHEUS_BIN) && existsSync(ALERTMANAGER_BIN);
@@ -80,13 +80,28 @@ async function run(bin: string, args: (port: number, dir: string) => string[], d
   };
 }
 
-/** Prometheus scraping `targets` every second, evaluating `rules` (a rule-file YAML string) every second. */
+/**
+ * Prometheus scraping `targets` every second, evaluating `rules` (a rule-file YAML string) every second; with
+ * `history` (OpenMetrics text with timestamps), its storage holds those samples first, written by `promtool tsdb
+ * create-blocks-from openmetrics` as a backfill would.
+ */
 export function startPrometheus(o: {
   targets: string[];
   rules?: string;
   alertmanager?: string;
+  history?: string;
 }): Promise<RunningProcess> {
   const dir = tempDir('tracingops-prometheus-');
+  if (o.history) {
+    writeFileSync(join(dir, 'history.om'), o.history);
+    const made = spawnSync(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', 'history.om', 'data'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    if (made.status !== 0) {
+      throw new Error(`promtool could not write the history: ${made.stderr || made.error}`);
+    }
+  }
   const ruleFiles = o.rules ? [join(dir, 'rules.yml')] : [];
   if (o.rules) {
     writeFileSync(ruleFiles[0]!, o.rules);

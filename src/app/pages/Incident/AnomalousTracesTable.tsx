@@ -17,6 +17,7 @@ import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
 import { formatDurationMs } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import type { AnomalousTrace } from '../../data/anomalousTraces';
+import { type IncidentRange, baselineParam } from '../../data/baselineWindow';
 import { AppPage, appUrl } from '../../routes';
 
 interface Column {
@@ -25,18 +26,21 @@ interface Column {
   about?: string;
   /** Sort key; columns without one do not sort. */
   key?: (t: AnomalousTrace) => number | string;
-  cell: (t: AnomalousTrace) => React.ReactNode;
+  /** `href`: the trace's page. */
+  cell: (t: AnomalousTrace, href: string) => React.ReactNode;
 }
 
-const traceHref = (t: AnomalousTrace) => appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId });
+/** The Trace page, at the evidence span, judged against the baselines this list used. */
+const traceHref = (t: AnomalousTrace, listedIn: IncidentRange) =>
+  appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId, baseline: baselineParam(listedIn) });
 const rootName = (t: AnomalousTrace) => `${t.rootService}: ${t.rootOperation}`;
 
 const COLUMNS: Column[] = [
   {
     header: 'Root service and operation',
     key: rootName,
-    cell: (t) => (
-      <TextLink href={traceHref(t)} inline={false}>
+    cell: (t, href) => (
+      <TextLink href={href} inline={false}>
         {rootName(t)}
       </TextLink>
     ),
@@ -95,10 +99,10 @@ function sorted(traces: AnomalousTrace[], sort: Sort): AnomalousTrace[] {
  * Opens the trace unless the click was meant for something else: the link (it navigates, or opens
  * a new tab, itself) or selecting text, which responders do to copy an explanation.
  */
-function openOnClick(event: React.MouseEvent, t: AnomalousTrace) {
+function openOnClick(event: React.MouseEvent, href: string) {
   const onLink = event.target instanceof Element && event.target.closest('a') !== null;
   if (!onLink && !window.getSelection()?.toString()) {
-    locationService.push(traceHref(t));
+    locationService.push(href);
   }
 }
 
@@ -106,20 +110,26 @@ function openOnClick(event: React.MouseEvent, t: AnomalousTrace) {
  * One row; memoised because the list is re-ranked while traces arrive, and a row already shown (the same object,
  * since rows are never rebuilt) then only moves instead of rendering its badges and dates again.
  */
-const TraceRow = React.memo(function TraceRow({ trace: t, className }: { trace: AnomalousTrace; className: string }) {
+const TraceRow = React.memo(function TraceRow({
+  trace: t,
+  href,
+  className,
+}: {
+  trace: AnomalousTrace;
+  href: string;
+  className: string;
+}) {
   return (
     <tr
       className={className}
       tabIndex={0}
       aria-label={`Open the trace of ${rootName(t)} at its evidence span`}
-      onClick={(event) => openOnClick(event, t)}
+      onClick={(event) => openOnClick(event, href)}
       // Only the row's own Enter: on the focused link, the link navigates by itself.
-      onKeyDown={(event) =>
-        event.key === 'Enter' && event.target === event.currentTarget && locationService.push(traceHref(t))
-      }
+      onKeyDown={(event) => event.key === 'Enter' && event.target === event.currentTarget && locationService.push(href)}
     >
       {COLUMNS.map((column) => (
-        <td key={column.header}>{column.cell(t)}</td>
+        <td key={column.header}>{column.cell(t, href)}</td>
       ))}
     </tr>
   );
@@ -131,11 +141,13 @@ export const PAGE_ROWS = 50;
 
 export interface AnomalousTracesTableProps {
   traces: AnomalousTrace[];
+  /** The range the traces were found in; their pages keep its baselines. */
+  listedIn: IncidentRange;
   rule?: RuleId;
   onRuleChange: (rule: RuleId | undefined) => void;
 }
 
-export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTracesTableProps) {
+export function AnomalousTracesTable({ traces, listedIn, rule, onRuleChange }: AnomalousTracesTableProps) {
   const styles = useStyles2(getStyles);
   const [sort, setSort] = useState<Sort>();
   const [rows, setRows] = useState(PAGE_ROWS);
@@ -189,7 +201,7 @@ export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTr
         </thead>
         <tbody>
           {shown.slice(0, rows).map((t) => (
-            <TraceRow key={t.traceId} trace={t} className={styles.row} />
+            <TraceRow key={t.traceId} trace={t} href={traceHref(t, listedIn)} className={styles.row} />
           ))}
         </tbody>
       </table>

@@ -159,6 +159,7 @@ export function IncidentPage() {
                   ) : (
                     <AnomalousTracesTable
                       traces={result.traces}
+                      listedIn={{ start: page.start, end: page.end }}
                       rule={page.url.rule}
                       onRuleChange={(rule) => page.setUrl({ rule })}
                     />

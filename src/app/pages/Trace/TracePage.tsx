@@ -1,5 +1,6 @@
 /**
- * The Trace page: one trace opened by id (`?traceId=`, optionally `&spanId=`), taken through the app's one
+ * The Trace page: one trace opened by id (`?traceId=`, optionally `&spanId=`, and `&baseline=` when opened from
+ * the incident list, whose latency baselines it keeps: `data/baselineWindow.ts`), taken through the app's one
  * trace pipeline (the same baselines, analysis and redaction as the incident list), its findings with their
  * evidence spans, and the correlated view shared with the dashboard panel. The selected span lives in the URL so a link opens the same view.
  */
@@ -9,6 +10,7 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { Redactor, RuleId } from '../../../analysis';
+import { parseBaselineParam } from '../../data/baselineWindow';
 import { traceBackend } from '../../data/clients';
 import { exploreTraceUrl } from '../../data/explore';
 import type { AnalysedTrace } from '../../data/traceAnalysis';
@@ -31,6 +33,7 @@ export function TracePage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const traceId = parseTraceId(searchParams.get('traceId') ?? '');
   const spanId = searchParams.get('spanId') || undefined;
+  const listedIn = parseBaselineParam(searchParams.get('baseline'));
   const { settings, analysis, redactor } = useAppSettings();
   const dataSources = useMemo(() => dataSourceSettings(settings), [settings]);
 
@@ -57,6 +60,7 @@ export function TracePage() {
             analysisSettings={analysis}
             redactor={redactor}
             configuredIn="app"
+            listedIn={listedIn}
           >
             {(analysed, tracesUid) => (
               <TraceDetails
