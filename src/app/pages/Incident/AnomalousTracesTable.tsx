@@ -54,7 +54,8 @@ const COLUMNS: Column[] = [
   {
     header: 'Trace vs p99',
     about:
-      'The whole trace’s duration over the p99 of its root service and operation. A “Slow vs p99” finding ' +
+      'The whole trace’s duration over the p99 of its root service and operation in the window before this ' +
+      'time range (within it, for an operation with no earlier data). A “Slow vs p99” finding ' +
       'compares one span with its own operation’s p99, so a trace can hold a slow span and still be below 1×.',
     key: (t) => t.baselineRatio ?? 0,
     cell: (t) => (t.baselineRatio === undefined ? '–' : `${t.baselineRatio.toFixed(1)}×`),
