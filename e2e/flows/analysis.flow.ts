@@ -6,9 +6,11 @@
  * `PerformanceObserver` for long tasks, only over the analysis window (first trace requested → list complete), so
  * the page's own start-up does not count.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from '@jest/globals';
+import type { Page } from 'playwright-core';
 
 import { analyzeTrace } from '../../src/analysis';
 import { hexToBase64, syntheticTrace, toTempoJson } from '../../src/analysis/fixtures';
@@ -30,6 +32,38 @@ const SHAPES = 10;
 /** The search answers late, so the overview and sampling sections have rendered before the analysis starts. */
 const SEARCH_DELAY_MS = 3000;
 const LONG_TASK_MS = 50;
+/**
+ * `E2E_ANALYSIS_TRACE=<file>` records a Chromium performance trace of the page (main thread, worker, GC, sampled
+ * stacks) from the page's start to the list being complete; `npx tsx e2e/flows/longTasks.ts <file>` says where
+ * each long task's time went.
+ */
+const TRACE_FILE = process.env.E2E_ANALYSIS_TRACE;
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8',
+  'v8.execute',
+  'disabled-by-default-v8.gc',
+  'disabled-by-default-v8.cpu_profiler',
+  'blink_gc',
+  'loading',
+];
+
+/** Starts a CDP trace of `page`; the returned function ends it and writes the events to `file`. */
+async function startTrace(page: Page, file: string): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: unknown[] = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } });
+  return async () => {
+    const complete = new Promise((done) => cdp.once('Tracing.tracingComplete', done));
+    await cdp.send('Tracing.end');
+    await complete;
+    writeFileSync(file, JSON.stringify({ traceEvents: events }));
+    await cdp.detach();
+  };
+}
 
 const idOf = (n: number) => (0x10000000 + n).toString(16).repeat(4);
 
@@ -165,11 +199,13 @@ export function analysisFlows(env: () => Environment) {
         const page = await browser.open('editor', `${INCIDENT}?from=now-1h&to=now`);
         // The worker starts with the analysis, after the search's delay.
         page.on('worker', onWorker);
+        const endTrace = TRACE_FILE ? await startTrace(page, TRACE_FILE) : undefined;
         await page.waitForFunction(
           () => (window as unknown as { __timeline: Timeline }).__timeline.complete !== undefined,
           undefined,
           { timeout: 300_000, polling: 1000 }
         );
+        await endTrace?.();
         const timeline = await page.evaluate(() => (window as unknown as { __timeline: Timeline }).__timeline);
         const start = timeline.firstTraceRequest!;
         const during = timeline.longTasks.filter((t) => t.start + t.duration > start && t.start < timeline.complete!);

@@ -1,15 +1,22 @@
 /**
  * Grafana's backend service as a plugin sees it (`getBackendSrv()`): `fetch` returns an Observable that aborts the
  * request on unsubscribe and fails with a FetchError-shaped object (`status`, `data`, `config`); the promise helpers
- * wrap it. Like Grafana's, it sends the org header and parses JSON unless asked for text.
+ * wrap it. Like Grafana's, it sends the org header and reads the body — an error's too — in the `responseType` asked
+ * for (`text`, `arraybuffer`, `blob`, `json`), else as JSON when it parses.
  */
 import { type BackendSrv, type BackendSrvRequest, type FetchError, type FetchResponse } from '@grafana/runtime';
 import { Observable, lastValueFrom } from 'rxjs';
 
-function parseBody(text: string, options: BackendSrvRequest): unknown {
-  if (options.responseType === 'text') {
-    return text;
+async function readBody(response: Response, options: BackendSrvRequest): Promise<unknown> {
+  switch (options.responseType) {
+    case 'arraybuffer':
+      return response.arrayBuffer();
+    case 'blob':
+      return response.blob();
+    case 'text':
+      return response.text();
   }
+  const text = await response.text();
   try {
     return text === '' ? undefined : JSON.parse(text);
   } catch {
@@ -40,7 +47,7 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
     }
     fetch(requestUrl(options), { method: options.method ?? 'GET', headers, body, signal: controller.signal })
       .then(async (response) => {
-        const data = parseBody(await response.text(), options);
+        const data = await readBody(response, options);
         if (!response.ok) {
           const error: FetchError = { status: response.status, statusText: response.statusText, data, config: options };
           subscriber.error(error);
