@@ -24,16 +24,21 @@ async function readBody(response: Response, options: BackendSrvRequest): Promise
   }
 }
 
+/**
+ * As Grafana's backendSrv: a local URL loses its leading slash, so it resolves against `<base href>` — Grafana's
+ * sub-path (`appSubUrl`) when it has one.
+ */
 function requestUrl(options: BackendSrvRequest): string {
+  const url = /^https?:/.test(options.url) ? options.url : options.url.replace(/^\//, '');
   if (!options.params) {
-    return options.url;
+    return url;
   }
   const query = new URLSearchParams(
     Object.entries(options.params)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, String(v)])
   ).toString();
-  return query ? `${options.url}${options.url.includes('?') ? '&' : '?'}${query}` : options.url;
+  return query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
 }
 
 function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
