@@ -16,6 +16,8 @@ export interface RecordedRequest {
   /** Parsed when the app sent JSON. */
   body: unknown;
   headers: Record<string, string>;
+  /** The body's form the app asked backendSrv for. */
+  responseType?: BackendSrvRequest['responseType'];
 }
 
 export interface Reply {
@@ -64,6 +66,7 @@ export class FakeBackend {
         url: options.url,
         body: typeof options.data === 'string' ? parseMaybeJson(options.data) : options.data,
         headers: options.headers ?? {},
+        responseType: options.responseType,
       };
       this.requests.push(request);
       const route = this.routes.find(
