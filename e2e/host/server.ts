@@ -70,7 +70,7 @@ export interface RunningHost {
   /**
    * The same host (settings, data sources, users) also served under `subPath` (`/grafana`) on a port of its own, as
    * Grafana with `root_url = http://…/grafana/` and `serve_from_sub_path = true` serves it: everything under the
-   * sub-path, nothing at the root. Closed with the host.
+   * sub-path (a 404 outside it). Closed with the host.
    */
   serveUnderSubPath(subPath: string): Promise<{ url: string }>;
   close(): Promise<void>;

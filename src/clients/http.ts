@@ -83,7 +83,7 @@ export interface DataSourceHttp {
   ): Promise<unknown>;
   /**
    * GETs `path` and returns the body's bytes undecoded, for a caller that decodes them elsewhere (the app's analysis
-   * worker, to which they are transferred); `url` is the path as errors name it. `undefined` for a status in
+   * worker, to which they are transferred) with the URL asked, as errors name it; `undefined` for a status in
    * `passStatuses`.
    */
   getBytes(
