@@ -1,10 +1,9 @@
 /**
  * The messages between the page and the analysis worker, and both ends of them. The page starts one worker per
  * load: `start` with the settings, redaction settings and baselines, `candidates` as each trace (or each Jaeger
- * search) arrives — the bytes of Tempo's answers transferred, not copied, so the page keeps none of them — `end`
- * after the last; the worker answers with `CandidateAnalysisEvent`s — rows as batches
- * finish, then `done` or `failed`. Cancelling terminates the worker: no message is needed, and none is delivered
- * afterwards.
+ * search) arrives — the bytes of Tempo's answers transferred, not copied, so the page keeps none of them — and
+ * `end` after the last; the worker answers with `CandidateAnalysisEvent`s — rows as batches finish, then `done` or
+ * `failed`. Cancelling terminates the worker: no message is needed, and none is delivered afterwards.
  */
 import {
   type CandidateAnalysis,
