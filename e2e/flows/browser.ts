@@ -12,7 +12,10 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Browser {
   context: BrowserContext;
-  /** A page signed in as the host user `key`, opened at `path`; console errors are collected on it. */
+  /**
+   * A page signed in as the host user `key`, opened at `path` on the host (or at an absolute URL, e.g. the host under a
+   * sub-path); console errors are collected on it.
+   */
   open(key: string, path: string): Promise<Page>;
   close(): Promise<void>;
 }
@@ -41,7 +44,7 @@ export async function launchBrowser(hostUrl: string): Promise<Browser> {
       await context.clearCookies();
       await context.addCookies([{ name: 'host_user', value: key, url: hostUrl }]);
       page ??= context.pages()[0] ?? (await context.newPage());
-      await page.goto(`${hostUrl}${path}`);
+      await page.goto(/^https?:/.test(path) ? path : `${hostUrl}${path}`);
       return page;
     },
     async close() {

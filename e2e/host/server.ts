@@ -5,7 +5,7 @@
  * e2e/host/README.md. Not Grafana: a preview and a test fixture.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -67,6 +67,12 @@ export interface RunningHost {
   delayDataSource(uid: string, ms: number): void;
   /** The app's stored settings, as a Grafana admin would see them in the database. */
   settings(): { jsonData: Record<string, unknown>; secureJsonFields: Record<string, boolean> };
+  /**
+   * The same host (settings, data sources, users) also served under `subPath` (`/grafana`) on a port of its own, as
+   * Grafana with `root_url = http://…/grafana/` and `serve_from_sub_path = true` serves it: everything under the
+   * sub-path (a 404 outside it). Closed with the host.
+   */
+  serveUnderSubPath(subPath: string): Promise<{ url: string }>;
   close(): Promise<void>;
 }
 
@@ -202,7 +208,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       ])
     );
 
-  function bootData(user: HostUser) {
+  function bootData(user: HostUser, subPath: string) {
     return {
       user: {
         id: user.userId,
@@ -225,13 +231,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         permissions: permissionsFor(user, pluginJson.roles),
       },
       settings: {
-        appUrl: '/',
-        appSubUrl: '',
+        appUrl: `${subPath}/`,
+        appSubUrl: subPath,
         datasources: dataSourceSettings(),
         defaultDatasource: dataSources[0]?.name,
         buildInfo: { version: '13.2.2', edition: 'Preview host', env: 'production', commit: '', buildstamp: 0 },
         featureToggles: {},
-        apps: { [PLUGIN_ID]: { id: PLUGIN_ID, path: `/public/plugins/${PLUGIN_ID}/module.js`, preload: false } },
+        apps: {
+          [PLUGIN_ID]: { id: PLUGIN_ID, path: `${subPath}/public/plugins/${PLUGIN_ID}/module.js`, preload: false },
+        },
         panels: {},
       },
       navTree: [],
@@ -239,17 +247,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     };
   }
 
-  function page(res: ServerResponse, user: HostUser): void {
+  function page(res: ServerResponse, user: HostUser, subPath: string): void {
     // `<` escaped so no value can close the script element.
-    const boot = JSON.stringify(bootData(user)).replace(/</g, '\\u003c');
+    const boot = JSON.stringify(bootData(user, subPath)).replace(/</g, '\\u003c');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<base href="/">
+<base href="${subPath}/">
 <title>Tracing Ops — preview host (not Grafana)</title>
-<link rel="stylesheet" href="/host/main.css">
+<link rel="stylesheet" href="${subPath}/host/main.css">
 <style>
 body { margin: 0; }
 .host-banner { padding: 8px 16px; background: #5a3e00; color: #fff; font: 13px/1.5 sans-serif; }
@@ -259,9 +267,9 @@ body { margin: 0; }
 .host-page-header { display: flex; align-items: center; justify-content: space-between; gap: 16px; }
 .host-panel-placeholder { border: 1px dashed #888; padding: 8px 12px; margin: 8px 0; font-size: 12px; }
 </style>
-<script>window.__grafana_public_path__ = '/public/'; window.grafanaBootData = ${boot};</script>
+<script>window.__grafana_public_path__ = '${subPath}/public/'; window.grafanaBootData = ${boot};</script>
 </head>
-<body><div id="host-root"></div><script src="/host/main.js"></script></body>
+<body><div id="host-root"></div><script src="${subPath}/host/main.js"></script></body>
 </html>`);
   }
 
@@ -375,8 +383,16 @@ body { margin: 0; }
     };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `subPath`: '' at the root, else where Grafana's `root_url` puts it ('/grafana'); nothing is served outside it. */
+  async function handle(req: IncomingMessage, res: ServerResponse, subPath: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://host');
+    if (subPath) {
+      if (url.pathname !== subPath && !url.pathname.startsWith(`${subPath}/`)) {
+        sendJson(res, 404, { message: `Not found: this host serves under ${subPath}/` });
+        return;
+      }
+      url.pathname = url.pathname.slice(subPath.length) || '/';
+    }
     const user = userOf(req);
     const method = req.method ?? 'GET';
     if (url.pathname === '/host/sign-in') {
@@ -385,7 +401,7 @@ body { margin: 0; }
         sendJson(res, 400, { message: `no such user; one of ${[...usersByKey.keys()].join(', ')}` });
         return;
       }
-      res.writeHead(302, { 'set-cookie': `${USER_COOKIE}=${key}; Path=/; SameSite=Lax`, location: '/' });
+      res.writeHead(302, { 'set-cookie': `${USER_COOKIE}=${key}; Path=/; SameSite=Lax`, location: `${subPath}/` });
       res.end();
       return;
     }
@@ -451,24 +467,30 @@ body { margin: 0; }
       return;
     }
     if (url.pathname === '/') {
-      res.writeHead(302, { location: `/a/${PLUGIN_ID}/incident` });
+      res.writeHead(302, { location: `${subPath}/a/${PLUGIN_ID}/incident` });
       res.end();
       return;
     }
-    page(res, user);
+    page(res, user, subPath);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        sendJson(res, 500, { message: `preview host: ${(error as Error).message}` });
-      } else {
-        res.destroy();
-      }
+  const servers: Server[] = [];
+  async function listen(port: number, subPath: string): Promise<string> {
+    const server = createServer((req, res) => {
+      handle(req, res, subPath).catch((error: unknown) => {
+        if (!res.headersSent) {
+          sendJson(res, 500, { message: `preview host: ${(error as Error).message}` });
+        } else {
+          res.destroy();
+        }
+      });
     });
-  });
-  await new Promise<void>((ready) => server.listen(options.port ?? 0, '127.0.0.1', ready));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise<void>((ready) => server.listen(port, '127.0.0.1', ready));
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}${subPath}`;
+  }
+
+  const url = await listen(options.port ?? 0, '');
   return {
     url,
     requests,
@@ -478,11 +500,23 @@ body { margin: 0; }
     },
     delayDataSource: (uid, ms) => delays.set(uid, ms),
     settings: () => ({ jsonData, secureJsonFields: pluginSettings().secureJsonFields }),
-    close: () =>
-      new Promise((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    serveUnderSubPath: async (subPath) => {
+      if (!/^(\/[\w-]+)+$/.test(subPath)) {
+        throw new Error(`a sub-path is /segment[/segment…], not ${JSON.stringify(subPath)}`);
+      }
+      return { url: await listen(0, subPath) };
+    },
+    close: async () => {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((done) => {
+              server.closeAllConnections();
+              server.close(() => done());
+            })
+        )
+      );
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import {
   createPrometheusClient,
   createTempoClient,
   logLines,
-  readTempoTrace,
+  readTempoTraceAnswer,
   type Transport,
 } from './index';
 import { type Route, type TestServer, failure, json, startServer, text } from './testServer.testing';
@@ -106,39 +106,74 @@ describe('Tempo client', () => {
     await expect(createTempoClient({ baseUrl: server.origin }).getTrace('abc')).resolves.toBeNull();
   });
 
-  it('hands over a trace unparsed for the analysis worker, which reads it as getTrace would', async () => {
+  it('hands over a trace undecoded for the analysis worker, which reads it as getTrace does', async () => {
     const id = '00000000000000000000000000000003';
     const body = toTempoJson(nPlusOneAfterRelease(), { envelope: 'v2' });
     server = await startServer({ [`/api/v2/traces/${id}`]: json(body), '/api/v2/traces/abc': text('not found', 404) });
-    const tempo = createTempoClient({ baseUrl: server.origin });
+    const tempo = createTempoClient({ baseUrl: server.origin, name: 'Tempo (prod)' });
 
-    const answer = await tempo.getTraceText(id, { start: 1, end: 2 });
+    const answer = await tempo.getTraceAnswer(id, { start: 1, end: 2 });
     expect(server.requests[0]?.search).toBe('?start=1&end=2');
-    expect(JSON.parse(answer!)).toEqual(body);
-    expect(readTempoTrace(JSON.parse(answer!))).toEqual(await tempo.getTrace(id));
-    await expect(tempo.getTraceText('abc')).resolves.toBeNull();
-    expect(() => readTempoTrace({ trace: { batches: {} } })).toThrow('`resourceSpans` / `batches` is not an array');
+    expect(answer).toMatchObject({
+      traceId: id,
+      source: { dataSource: 'Tempo', name: 'Tempo (prod)', url: `${server.origin}/api/v2/traces/${id}?start=1&end=2` },
+    });
+    expect(JSON.parse(new TextDecoder().decode(answer!.bytes))).toEqual(body);
+    expect(readTempoTraceAnswer(answer!)).toEqual(await tempo.getTrace(id));
+    await expect(tempo.getTraceAnswer('abc')).resolves.toBeNull();
   });
 
-  it('takes a whole body as text from a transport that holds it, and still refuses one past the byte limit', async () => {
+  it.each([
+    ['not JSON', text('<html>502 Bad Gateway</html>', 200), 'the answer for trace abc is not JSON'],
+    ['not a trace', json({ trace: { batches: {} } }), 'trace abc: `resourceSpans` / `batches` is not an array'],
+  ])('words an answer that is %s the same whether the client or the worker reads it', async (_, route, detail) => {
+    server = await startServer({ '/api/v2/traces/abc': route });
+    const tempo = createTempoClient({ baseUrl: server.origin, name: 'Tempo (prod)' });
+    const fromClient = await failure(tempo.getTrace('abc'));
+    const answer = (await tempo.getTraceAnswer('abc'))!;
+    const fromWorker = await failure(Promise.resolve().then(() => readTempoTraceAnswer(answer)));
+
+    expect(fromClient.message).toBe(
+      `Tempo (Tempo (prod)) returned an unexpected answer: ${detail}. Check that the data source points at a Tempo API.`
+    );
+    expect(fromWorker).toMatchObject({ kind: 'invalid-response', message: fromClient.message, url: fromClient.url });
+  });
+
+  it('takes a whole body from a transport that holds it, in the form asked for, and still refuses one past the byte limit', async () => {
+    const asked: string[] = [];
     const holding =
-      (body: string): Transport =>
-      async () => ({
-        status: 200,
-        headers: { get: () => null },
-        body: null,
-        text: async () => body,
-      });
+      (body: string, as: 'text' | 'arraybuffer'): Transport =>
+      async (url, { responseType }) => {
+        asked.push(`${new URL(url).pathname.split('/')[3]} as ${responseType}`);
+        return {
+          status: 200,
+          headers: { get: () => null },
+          body: null,
+          ...(as === 'text'
+            ? { text: async () => body }
+            : { arrayBuffer: async () => new TextEncoder().encode(body).buffer as ArrayBuffer }),
+        };
+      };
     const answer = JSON.stringify({ batches: [] });
-    const small = createTempoClient({ baseUrl: 'http://tempo', transport: holding(answer), maxResponseBytes: 64 });
-    await expect(small.getTrace('ab')).resolves.toEqual({ resourceSpans: [] });
-    // 30 characters of three UTF-8 bytes each: 90 bytes, past a 64-byte limit though only 30 characters long.
-    const wide = createTempoClient({
-      baseUrl: 'http://tempo',
-      transport: holding('€'.repeat(30)),
-      maxResponseBytes: 64,
-    });
-    expect((await failure(wide.getTrace('ab'))).kind).toBe('too-large');
+    for (const as of ['text', 'arraybuffer'] as const) {
+      const small = createTempoClient({
+        baseUrl: 'http://tempo',
+        transport: holding(answer, as),
+        maxResponseBytes: 64,
+      });
+      await expect(small.getTrace('ab')).resolves.toEqual({ resourceSpans: [] });
+      await expect(small.tagValues('service.name')).resolves.toEqual([]);
+      // 30 characters of three UTF-8 bytes each: 90 bytes, past a 64-byte limit though only 30 characters long.
+      const wide = createTempoClient({
+        baseUrl: 'http://tempo',
+        transport: holding('€'.repeat(30), as),
+        maxResponseBytes: 64,
+      });
+      expect((await failure(wide.getTrace('ab'))).kind).toBe('too-large');
+      expect((await failure(wide.tagValues('service.name'))).kind).toBe('too-large');
+    }
+    // The trace is asked for as bytes, the JSON APIs as text.
+    expect(new Set(asked)).toEqual(new Set(['traces as arraybuffer', 'search as text']));
   });
 
   it('refuses a malformed trace id without sending anything', async () => {

@@ -59,6 +59,29 @@ export class DataSourceError extends Error implements DataSourceErrorDetails {
   }
 }
 
+/** Where an answer came from, as an error names it. */
+export interface AnswerSource {
+  readonly dataSource: DataSourceKind;
+  readonly name: string;
+  readonly url: string;
+}
+
+/**
+ * The error for a 2xx answer that is not what the API returns: one wording wherever the answer is read — by the
+ * client, or by the app's analysis worker that got the bytes.
+ */
+export function invalidAnswer(source: AnswerSource, detail: string, cause?: unknown): DataSourceError {
+  return new DataSourceError(
+    {
+      ...source,
+      kind: 'invalid-response',
+      detail,
+      hint: `Check that the data source points at a ${source.dataSource} API.`,
+    },
+    { cause }
+  );
+}
+
 function summary(kind: DataSourceErrorKind): string {
   switch (kind) {
     case 'timeout':

@@ -4,7 +4,7 @@
  * the caller's AbortSignal on the whole exchange (body included), stops reading past a byte limit, and turns every
  * failure into a `DataSourceError`.
  */
-import { DataSourceError, type DataSourceKind, hintForStatus } from './errors';
+import { DataSourceError, type DataSourceKind, hintForStatus, invalidAnswer } from './errors';
 
 /** The subset of a fetch `Response` the clients use; the global `fetch` returns one. */
 export interface TransportResponse {
@@ -13,11 +13,12 @@ export interface TransportResponse {
   /** Read as it streams in, stopping at the byte limit. */
   readonly body: ReadableStream<Uint8Array> | null;
   /**
-   * For a transport that already holds the whole body (Grafana's backendSrv): `body` is null and this hands the
-   * text over as it is, instead of a stream that would encode it only for it to be decoded again — megabytes per
-   * trace on the page's thread.
+   * For a transport that already holds the whole body (Grafana's backendSrv): `body` is null and these hand it
+   * over in the form the request asked for (`TransportRequest.responseType`), instead of a stream that would
+   * encode it only for it to be decoded again — megabytes per trace on the page's thread. One of them suffices.
    */
   text?(): Promise<string>;
+  arrayBuffer?(): Promise<ArrayBuffer>;
 }
 
 export interface TransportRequest {
@@ -26,7 +27,15 @@ export interface TransportRequest {
   /** JSON, already serialised; only on POST. */
   readonly body?: string;
   readonly signal: AbortSignal;
+  /**
+   * The form the client will read the body in, for a transport that must choose before sending (backendSrv's
+   * `responseType`); a streaming transport can ignore it.
+   */
+  readonly responseType: BodyForm;
 }
+
+/** `arraybuffer`: the bytes as they came, for a caller that decodes them elsewhere (the app's analysis worker). */
+export type BodyForm = 'text' | 'arraybuffer';
 
 /**
  * Sends one request. The global `fetch` fits; in Grafana the app passes `fetch` (or an adapter)
@@ -73,15 +82,16 @@ export interface DataSourceHttp {
     passStatuses?: readonly number[]
   ): Promise<unknown>;
   /**
-   * GETs `path` and returns the body unparsed, for a caller that parses it elsewhere (the app's analysis worker);
-   * `undefined` for a status in `passStatuses`.
+   * GETs `path` and returns the body's bytes undecoded, for a caller that decodes them elsewhere (the app's analysis
+   * worker, to which they are transferred) with the URL asked, as errors name it; `undefined` for a status in
+   * `passStatuses`.
    */
-  getText(
+  getBytes(
     path: string,
     params: QueryParams,
     options?: RequestOptions,
     passStatuses?: readonly number[]
-  ): Promise<string | undefined>;
+  ): Promise<{ url: string; bytes: ArrayBuffer } | undefined>;
   /** POSTs `body` as JSON to `path` and parses the JSON answer. */
   postJson(path: string, body: unknown, options?: RequestOptions): Promise<unknown>;
   /** An error for a 2xx answer that is not what this API returns. */
@@ -116,14 +126,15 @@ export function createHttp(
     return `${base}${path}${query ? `?${query}` : ''}`;
   };
 
-  async function exchange(
+  async function exchange<F extends BodyForm>(
+    form: F,
     method: TransportRequest['method'],
     path: string,
     params: QueryParams,
     body: unknown,
     request: RequestOptions = {},
     passStatuses: readonly number[] = []
-  ): Promise<{ url: string; text: string } | undefined> {
+  ): Promise<{ url: string; body: BodyOf<F> } | undefined> {
     const url = urlFor(path, params);
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();
@@ -170,6 +181,7 @@ export function createHttp(
               : { Accept: 'application/json', 'Content-Type': 'application/json', ...options.headers },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: controller.signal,
+          responseType: form,
         });
       } catch (cause) {
         throw connectionFailure(cause, 'Check that the data source is reachable from Grafana and retry.');
@@ -192,25 +204,18 @@ export function createHttp(
         throw tooLarge();
       }
 
-      let text: string;
-      try {
-        const limit = ok ? maxBytes : ERROR_BODY_BYTES;
-        text =
-          response.body === null && response.text
-            ? withinLimit(await response.text(), limit)
-            : await readText(response.body, limit, controller);
-      } catch (cause) {
-        if (cause === BODY_LIMIT) {
-          if (ok) {
-            throw tooLarge();
-          }
-          text = '';
-        } else {
-          throw connectionFailure(cause, 'The connection broke while reading the answer; retry.');
-        }
-      }
-
+      const brokenRead = (cause: unknown) =>
+        connectionFailure(cause, 'The connection broke while reading the answer; retry.');
       if (!ok) {
+        // An error's body is only read for its message.
+        let text = '';
+        try {
+          text = await readBody(response, 'text', ERROR_BODY_BYTES, controller);
+        } catch (cause) {
+          if (cause !== BODY_LIMIT) {
+            throw brokenRead(cause);
+          }
+        }
         throw fail(url, {
           kind: 'http',
           status: response.status,
@@ -218,29 +223,25 @@ export function createHttp(
           hint: hintForStatus(response.status, dataSource),
         });
       }
-      return { url, text };
+      try {
+        return { url, body: await readBody(response, form, maxBytes, controller) };
+      } catch (cause) {
+        throw cause === BODY_LIMIT ? tooLarge() : brokenRead(cause);
+      }
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  const parsed = (answer: { url: string; text: string } | undefined): unknown => {
+  const parsed = (answer: { url: string; body: string } | undefined): unknown => {
     if (answer === undefined) {
       return undefined;
     }
     try {
-      return JSON.parse(answer.text) as unknown;
+      return JSON.parse(answer.body) as unknown;
     } catch (cause) {
-      throw fail(
-        answer.url,
-        {
-          kind: 'invalid-response',
-          detail: 'the body is not JSON',
-          hint: `Check that the data source points at a ${dataSource} API.`,
-        },
-        cause
-      );
+      throw invalidAnswer({ dataSource, name, url: answer.url }, 'the body is not JSON', cause);
     }
   };
 
@@ -248,22 +249,52 @@ export function createHttp(
     dataSource,
     name,
     getJson: async (path, params, request, passStatuses) =>
-      parsed(await exchange('GET', path, params, undefined, request, passStatuses)),
-    getText: async (path, params, request, passStatuses) =>
-      (await exchange('GET', path, params, undefined, request, passStatuses))?.text,
-    postJson: async (path, body, request) => parsed(await exchange('POST', path, {}, body, request)),
-    invalid: (url, detail) =>
-      fail(url, {
-        kind: 'invalid-response',
-        detail,
-        hint: `Check that the data source points at a ${dataSource} API.`,
-      }),
+      parsed(await exchange('text', 'GET', path, params, undefined, request, passStatuses)),
+    getBytes: async (path, params, request, passStatuses) => {
+      const answer = await exchange('arraybuffer', 'GET', path, params, undefined, request, passStatuses);
+      return answer && { url: answer.url, bytes: answer.body };
+    },
+    postJson: async (path, body, request) => parsed(await exchange('text', 'POST', path, {}, body, request)),
+    invalid: (url, detail) => invalidAnswer({ dataSource, name, url }, detail),
     invalidRequest: (path, detail) =>
       fail(`${base}${path}`, { kind: 'invalid-request', detail, hint: 'Nothing was sent; correct the input.' }),
   };
 }
 
 const BODY_LIMIT = Symbol('body limit');
+
+type BodyOf<F extends BodyForm> = F extends 'arraybuffer' ? ArrayBuffer : string;
+
+/** The body in `form`, from the stream or from a transport that holds it whole; BODY_LIMIT past `limit` bytes. */
+async function readBody<F extends BodyForm>(
+  response: TransportResponse,
+  form: F,
+  limit: number,
+  controller: AbortController
+): Promise<BodyOf<F>> {
+  if (response.body === null && (response.text || response.arrayBuffer)) {
+    return (await readWhole(response, form, limit)) as BodyOf<F>;
+  }
+  const bytes = await readBytes(response.body, limit, controller);
+  return (form === 'arraybuffer' ? bytes.buffer : new TextDecoder().decode(bytes)) as BodyOf<F>;
+}
+
+/** A whole body in `form`, converted only when the transport holds it in the other one. */
+async function readWhole(response: TransportResponse, form: BodyForm, limit: number): Promise<string | ArrayBuffer> {
+  if (form === 'text') {
+    return withinLimit(
+      response.text ? await response.text() : new TextDecoder().decode(await response.arrayBuffer!()),
+      limit
+    );
+  }
+  const bytes = response.arrayBuffer
+    ? await response.arrayBuffer()
+    : (new TextEncoder().encode(await response.text!()).buffer as ArrayBuffer);
+  if (bytes.byteLength > limit) {
+    throw BODY_LIMIT;
+  }
+  return bytes;
+}
 
 /** `text` if its UTF-8 form fits in `limit` bytes (encoded only when its length leaves doubt); else BODY_LIMIT. */
 function withinLimit(text: string, limit: number): string {
@@ -274,14 +305,14 @@ function withinLimit(text: string, limit: number): string {
   return text;
 }
 
-/** Reads the body as UTF-8, aborting the exchange as soon as it passes `limit` bytes. */
-async function readText(
+/** Reads the body's bytes into one buffer of their size, aborting the exchange as soon as it passes `limit` bytes. */
+async function readBytes(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
   controller: AbortController
-): Promise<string> {
+): Promise<Uint8Array<ArrayBuffer>> {
   if (!body) {
-    return '';
+    return new Uint8Array(0);
   }
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -305,7 +336,7 @@ async function readText(
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
 
 /**

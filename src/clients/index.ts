@@ -4,11 +4,18 @@
  * services in tests, and their HTTP core (`createHttp`) for other JSON APIs the app calls (the
  * sampling controller). Every failure is a `DataSourceError`.
  */
-export { DataSourceError, type DataSourceKind, type DataSourceErrorKind, type DataSourceErrorDetails } from './errors';
+export {
+  DataSourceError,
+  type AnswerSource,
+  type DataSourceKind,
+  type DataSourceErrorKind,
+  type DataSourceErrorDetails,
+} from './errors';
 export {
   type Transport,
   type TransportRequest,
   type TransportResponse,
+  type BodyForm,
   type ClientOptions,
   type RequestOptions,
   type DataSourceHttp,
@@ -23,8 +30,9 @@ export {
   type TempoMatchedSpan,
   type TempoTrace,
   TempoTraceShapeError,
+  type TempoTraceAnswer,
   createTempoClient,
-  readTempoTrace,
+  readTempoTraceAnswer,
 } from './tempo';
 export {
   type JaegerClient,

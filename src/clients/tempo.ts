@@ -3,6 +3,7 @@
  * normalised (padded lower-case hex ids, numbers for times); traces are returned as the raw
  * OTLP-ish JSON for `buildTrace` in `src/analysis`, which understands both of Tempo's shapes.
  */
+import { type AnswerSource, invalidAnswer } from './errors';
 import { type ClientOptions, type RequestOptions, createHttp } from './http';
 
 export interface TempoSearch {
@@ -45,6 +46,16 @@ export interface TempoTrace {
   readonly resourceSpans: readonly unknown[];
 }
 
+/**
+ * Tempo's trace-by-id answer as it came over the wire, undecoded: a caller can transfer the bytes to a worker and
+ * read them there (`readTempoTraceAnswer`), so the page never holds the text of a large trace.
+ */
+export interface TempoTraceAnswer {
+  readonly traceId: string;
+  readonly source: AnswerSource;
+  readonly bytes: ArrayBuffer;
+}
+
 export interface TempoClientOptions extends ClientOptions {
   /** `v2` (default) uses `/api/v2/traces/<id>`; `v1` uses `/api/traces/<id>` for Tempo before 2.5. */
   readonly api?: 'v1' | 'v2';
@@ -59,14 +70,14 @@ export interface TempoClient {
     options?: RequestOptions
   ): Promise<TempoTrace | null>;
   /**
-   * The same trace as Tempo sent it, unparsed, for a caller that parses it elsewhere (the app's analysis worker,
-   * with `readTempoTrace`); `null` when Tempo has no such trace.
+   * The same trace as Tempo sent it, undecoded, for a caller that reads it elsewhere with `readTempoTraceAnswer`
+   * (the app's analysis worker); `null` when Tempo has no such trace.
    */
-  getTraceText(
+  getTraceAnswer(
     traceId: string,
     range?: { readonly start?: number; readonly end?: number },
     options?: RequestOptions
-  ): Promise<string | null>;
+  ): Promise<TempoTraceAnswer | null>;
   tagValues(
     tag: string,
     filter?: { readonly query?: string; readonly start?: number; readonly end?: number },
@@ -93,7 +104,7 @@ export class TempoTraceShapeError extends Error {
 }
 
 /** The resource spans of a parsed trace-by-id answer, whichever envelope and key Tempo used. */
-export function readTempoTrace(body: unknown): TempoTrace {
+function readTempoTrace(body: unknown): TempoTrace {
   const envelope = isObject(body) && isObject(body.trace) ? body.trace : body;
   if (!isObject(envelope)) {
     throw new TempoTraceShapeError('expected a trace object');
@@ -105,6 +116,21 @@ export function readTempoTrace(body: unknown): TempoTrace {
   return { resourceSpans: spans };
 }
 
+/** The trace in a trace-by-id answer, decoded and read wherever it is; its errors are `getTrace`'s. */
+export function readTempoTraceAnswer({ traceId, source, bytes }: TempoTraceAnswer): TempoTrace {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw invalidAnswer(source, `the answer for trace ${traceId} is not JSON`, cause);
+  }
+  try {
+    return readTempoTrace(body);
+  } catch (cause) {
+    throw invalidAnswer(source, `trace ${traceId}: ${(cause as Error).message}`, cause);
+  }
+}
+
 export function createTempoClient(options: TempoClientOptions): TempoClient {
   const http = createHttp('Tempo', options, DEFAULT_MAX_BYTES);
   const tracePath = (traceId: string): string => {
@@ -114,6 +140,13 @@ export function createTempoClient(options: TempoClientOptions): TempoClient {
       throw http.invalidRequest(prefix, `trace id ${JSON.stringify(traceId)} is not 1–32 hex digits`);
     }
     return prefix + id;
+  };
+
+  const getTraceAnswer: TempoClient['getTraceAnswer'] = async (traceId, range = {}, request) => {
+    const answer = await http.getBytes(tracePath(traceId), { start: range.start, end: range.end }, request, [404]);
+    return answer
+      ? { traceId, source: { dataSource: http.dataSource, name: http.name, url: answer.url }, bytes: answer.bytes }
+      : null;
   };
 
   return {
@@ -161,23 +194,12 @@ export function createTempoClient(options: TempoClientOptions): TempoClient {
       return { traces, metrics: isObject(body.metrics) ? body.metrics : {} };
     },
 
-    async getTrace(traceId, range = {}, request) {
-      const path = tracePath(traceId);
-      const body = await http.getJson(path, { start: range.start, end: range.end }, request, [404]);
-      if (body === undefined) {
-        return null;
-      }
-      try {
-        return readTempoTrace(body);
-      } catch (error) {
-        throw http.invalid(path, (error as Error).message);
-      }
+    async getTrace(traceId, range, request) {
+      const answer = await getTraceAnswer(traceId, range, request);
+      return answer && readTempoTraceAnswer(answer);
     },
 
-    async getTraceText(traceId, range = {}, request) {
-      const text = await http.getText(tracePath(traceId), { start: range.start, end: range.end }, request, [404]);
-      return text ?? null;
-    },
+    getTraceAnswer,
 
     async tagValues(tag, filter = {}, request) {
       const path = `/api/v2/search/tag/${encodeURIComponent(tag)}/values`;

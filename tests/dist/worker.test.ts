@@ -30,19 +30,24 @@ describe('dist/ analysis worker', () => {
       postMessage: (message: (typeof posted)[number]) => posted.push(structuredClone(message)),
       setTimeout,
       performance,
+      TextDecoder,
     });
     vm.runInContext(fs.readFileSync(path.join(dist, WORKER), 'utf8'), scope, { filename: WORKER });
     expect(listeners).toHaveLength(1);
 
     const send = (data: unknown) => listeners[0]!({ data: structuredClone(data) });
-    const batches = [healthyTrace(), connectionPoolWait()].map(
-      (trace) => (toTempoJson(trace, { envelope: 'v1' }) as { batches: unknown[] }).batches
-    );
+    const { batches } = toTempoJson(healthyTrace(), { envelope: 'v1' }) as { batches: unknown[] };
+    // As the page sends Tempo's answers: the bytes undecoded.
+    const answer = {
+      traceId: 'ab',
+      source: { dataSource: 'Tempo', name: 'Tempo', url: '/api/v2/traces/ab' },
+      bytes: new TextEncoder().encode(JSON.stringify(toTempoJson(connectionPoolWait()))).buffer,
+    };
     send({
       type: 'start',
       request: { settings: DEFAULT_ANALYSIS_SETTINGS, redaction: DEFAULT_REDACTION_SETTINGS, baselines: new Map() },
     });
-    send({ type: 'candidates', candidates: batches.map((resourceSpans) => ({ resourceSpans })) });
+    send({ type: 'candidates', candidates: [{ resourceSpans: batches }, { format: 'tempo-answer', answer }] });
     send({ type: 'end' });
     for (let i = 0; i < 100 && !posted.some((m) => m.type !== 'rows'); i++) {
       await new Promise((r) => setTimeout(r, 10));

@@ -1,15 +1,22 @@
 /**
  * Grafana's backend service as a plugin sees it (`getBackendSrv()`): `fetch` returns an Observable that aborts the
  * request on unsubscribe and fails with a FetchError-shaped object (`status`, `data`, `config`); the promise helpers
- * wrap it. Like Grafana's, it sends the org header and parses JSON unless asked for text.
+ * wrap it. Like Grafana's, it sends the org header and reads the body — an error's too — in the `responseType` asked
+ * for (`text`, `arraybuffer`, `blob`, `json`), else as JSON when it parses.
  */
 import { type BackendSrv, type BackendSrvRequest, type FetchError, type FetchResponse } from '@grafana/runtime';
 import { Observable, lastValueFrom } from 'rxjs';
 
-function parseBody(text: string, options: BackendSrvRequest): unknown {
-  if (options.responseType === 'text') {
-    return text;
+async function readBody(response: Response, options: BackendSrvRequest): Promise<unknown> {
+  switch (options.responseType) {
+    case 'arraybuffer':
+      return response.arrayBuffer();
+    case 'blob':
+      return response.blob();
+    case 'text':
+      return response.text();
   }
+  const text = await response.text();
   try {
     return text === '' ? undefined : JSON.parse(text);
   } catch {
@@ -17,16 +24,21 @@ function parseBody(text: string, options: BackendSrvRequest): unknown {
   }
 }
 
+/**
+ * As Grafana's backendSrv: a local URL loses its leading slash, so it resolves against `<base href>` — Grafana's
+ * sub-path (`appSubUrl`) when it has one.
+ */
 function requestUrl(options: BackendSrvRequest): string {
+  const url = /^https?:/.test(options.url) ? options.url : options.url.replace(/^\//, '');
   if (!options.params) {
-    return options.url;
+    return url;
   }
   const query = new URLSearchParams(
     Object.entries(options.params)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, String(v)])
   ).toString();
-  return query ? `${options.url}${options.url.includes('?') ? '&' : '?'}${query}` : options.url;
+  return query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
 }
 
 function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
@@ -40,7 +52,7 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
     }
     fetch(requestUrl(options), { method: options.method ?? 'GET', headers, body, signal: controller.signal })
       .then(async (response) => {
-        const data = parseBody(await response.text(), options);
+        const data = await readBody(response, options);
         if (!response.ok) {
           const error: FetchError = { status: response.status, statusText: response.statusText, data, config: options };
           subscriber.error(error);

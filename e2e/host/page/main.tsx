@@ -41,7 +41,8 @@ import { registerOptionEditors } from './optionEditors';
 import { importAmdModule } from './amd';
 
 const PLUGIN_ID = 'seed-tracingops-app';
-const PLUGIN_BASE = `/public/plugins/${PLUGIN_ID}`;
+/** Under Grafana's sub-path (`appSubUrl`, '' at the root), as Grafana loads plugins from `<root_url>public/plugins/`. */
+const PLUGIN_BASE = `${config.appSubUrl}/public/plugins/${PLUGIN_ID}`;
 
 /** The modules Grafana shares with plugins (its `sharedDependenciesMap`), as far as our bundle asks for them. */
 const shared: Record<string, unknown> = {
@@ -69,12 +70,11 @@ setEchoSrv({
 setPanelRenderer(PanelFrames);
 setPluginPage(HostPluginPage);
 
-async function loadPluginMeta(): Promise<AppPluginMeta> {
-  const response = await fetch(`/api/plugins/${PLUGIN_ID}/settings`);
-  if (!response.ok) {
-    throw new Error(`plugin settings: HTTP ${response.status}`);
-  }
-  return (await response.json()) as AppPluginMeta;
+/** As Grafana's `getPluginSettings`: through backendSrv, so under the sub-path too. */
+function loadPluginMeta(): Promise<AppPluginMeta> {
+  return hostBackendSrv.get<AppPluginMeta>(`/api/plugins/${PLUGIN_ID}/settings`).catch((error: { status?: number }) => {
+    throw new Error(`plugin settings: HTTP ${error.status}`);
+  });
 }
 
 /** As Grafana's importAppPlugin: import the module, then `init` with the settings the API returned. */
@@ -200,8 +200,9 @@ function HostBanner() {
       <nav aria-label="Preview host">
         <Link to={`/a/${PLUGIN_ID}/incident`}>Incident</Link> · <Link to={`/a/${PLUGIN_ID}/trace`}>Trace</Link> ·{' '}
         <Link to={`/plugins/${PLUGIN_ID}`}>Settings</Link> · <Link to="/d/tracingops">Dashboard panel</Link> · Sign in
-        as <a href="/host/sign-in?as=viewer">Viewer</a>, <a href="/host/sign-in?as=editor">Editor</a>,{' '}
-        <a href="/host/sign-in?as=admin">Admin</a>
+        as <a href={`${config.appSubUrl}/host/sign-in?as=viewer`}>Viewer</a>,{' '}
+        <a href={`${config.appSubUrl}/host/sign-in?as=editor`}>Editor</a>,{' '}
+        <a href={`${config.appSubUrl}/host/sign-in?as=admin`}>Admin</a>
       </nav>
     </header>
   );

@@ -93,10 +93,10 @@ async function tempoCandidates(
     options
   );
   await mapLimited(candidates, FETCH_CONCURRENCY, async (c) => {
-    // Unparsed: the analysis parses it, off the page's thread when it runs in the worker.
-    const text = await tempo.getTraceText(c.traceId, { start: q.start, end: q.end }, options);
-    if (text !== null) {
-      onTraces([{ format: 'tempo-text', traceId: c.traceId, text }]);
+    // Undecoded: the analysis decodes and parses it, off the page's thread when it runs in the worker.
+    const answer = await tempo.getTraceAnswer(c.traceId, { start: q.start, end: q.end }, options);
+    if (answer !== null) {
+      onTraces([{ format: 'tempo-answer', answer }]);
     }
   });
   return candidates.length;

@@ -23,7 +23,7 @@ import {
   type AnomalousTrace,
   type CandidateAnalysisEvent,
   type CandidateAnalysisRequest,
-  type CandidateJson,
+  type TempoCandidate,
   startCandidateAnalysis,
 } from './candidateAnalysis';
 import {
@@ -42,12 +42,19 @@ const request: CandidateAnalysisRequest = {
 };
 
 const traceIdOf = (trace: OtlpTraceJson) => trace.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
-/** A trace as the page hands it on: Tempo's trace-by-id answer (base64 ids, string enums), unparsed. */
-const tempo = (trace: OtlpTraceJson): CandidateJson => ({
-  format: 'tempo-text',
-  traceId: traceIdOf(trace),
-  text: JSON.stringify(toTempoJson(trace)),
+/** Tempo's trace-by-id answer as the client hands it on: the bytes undecoded, and where they came from. */
+const tempoAnswer = (traceId: string, body: string): TempoCandidate => ({
+  format: 'tempo-answer',
+  answer: {
+    traceId,
+    source: { dataSource: 'Tempo', name: 'Tempo (prod)', url: `/api/v2/traces/${traceId}` },
+    // A buffer of this realm, as the page's fetch gives one.
+    bytes: new Uint8Array(new TextEncoder().encode(body)).buffer,
+  },
 });
+/** A trace as the page hands it on: Tempo's trace-by-id answer (base64 ids, string enums), undecoded. */
+const tempo = (trace: OtlpTraceJson): TempoCandidate =>
+  tempoAnswer(traceIdOf(trace), JSON.stringify(toTempoJson(trace)));
 
 /** What the list should show for `traces`, from the engine directly: ranked ids and each one's worst rule. */
 function expectedRows(traces: OtlpTraceJson[]) {
@@ -96,7 +103,7 @@ function channel() {
   serveCandidateAnalysis(port2 as unknown as MessageEndpoint<CandidateAnalysisMessage, CandidateAnalysisEvent>);
   let terminated = false;
   const worker = {
-    postMessage: (message: CandidateAnalysisMessage) => port1.postMessage(message),
+    postMessage: (message: CandidateAnalysisMessage, transfer?: ArrayBuffer[]) => port1.postMessage(message, transfer),
     addEventListener: (type: string, listener: (event: never) => void) =>
       type === 'message' && port1.addEventListener('message', listener as never),
     terminate: () => {
@@ -143,6 +150,37 @@ describe('the analysis worker protocol', () => {
     analysis.add([tempo(deepCallChain())]);
     analysis.end();
     expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 2, found: 2 });
+  });
+
+  it('moves Tempo’s answers to the worker: the page keeps none of their bytes, the worker reads them whole', async () => {
+    const { worker, ports } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    const analysis = workerAnalysis(worker, request, seen.emit);
+    const candidates = [tempo(plainError()), tempo(connectionPoolWait())];
+    const sizes = candidates.map((c) => c.answer.bytes.byteLength);
+    analysis.add(candidates);
+    analysis.end();
+
+    // Transferred, not copied: the page's buffers are detached the moment they are posted.
+    expect(candidates.map((c) => c.answer.bytes.byteLength)).toEqual([0, 0]);
+    expect(sizes.every((size) => size > 1000)).toBe(true);
+    expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 2, found: 2 });
+    expect(shown(seen.rows())).toEqual(expectedRows([plainError(), connectionPoolWait()]));
+  });
+
+  it('fails the load in Tempo’s own words when an answer the worker reads is not a trace', async () => {
+    const { worker, ports } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    const analysis = workerAnalysis(worker, request, seen.emit);
+    analysis.add([tempoAnswer('abc123', '<html>502 Bad Gateway</html>')]);
+    analysis.end();
+    expect(await seen.next('settled')).toEqual({
+      type: 'failed',
+      message:
+        'Tempo (Tempo (prod)) returned an unexpected answer: the answer for trace abc123 is not JSON. Check that the data source points at a Tempo API.',
+    });
   });
 
   it('redacts in the worker with the settings it was given: rows carry no value the settings hide', async () => {
@@ -225,7 +263,7 @@ describe('the batch loop shared by the worker and the page', () => {
     expect(seen.events.some((e) => e.type !== 'rows')).toBe(false);
   });
 
-  it('reads every shape a client hands on: Tempo’s text, Tempo’s parsed resource spans, Jaeger’s JSON', async () => {
+  it('reads every shape a client hands on: Tempo’s answer, Tempo’s parsed resource spans, Jaeger’s JSON', async () => {
     const seen = recorder();
     const analysis = startCandidateAnalysis(request, seen.emit);
     const { batches } = toTempoJson(connectionPoolWait(), { envelope: 'v1' }) as { batches: unknown[] };
@@ -246,11 +284,11 @@ describe('the batch loop shared by the worker and the page', () => {
   it('names the trace whose answer from Tempo is not JSON', async () => {
     const seen = recorder();
     const analysis = startCandidateAnalysis(request, seen.emit);
-    analysis.add([{ format: 'tempo-text', traceId: 'abc123', text: '<html>502 Bad Gateway</html>' }]);
+    analysis.add([tempoAnswer('abc123', '<html>502 Bad Gateway</html>')]);
     analysis.end();
     expect(await seen.next('settled')).toEqual({
       type: 'failed',
-      message: expect.stringContaining("Tempo's answer for trace abc123 is not JSON"),
+      message: expect.stringContaining('the answer for trace abc123 is not JSON'),
     });
   });
 

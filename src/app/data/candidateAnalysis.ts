@@ -19,7 +19,7 @@ import {
   type Redactor,
   redactFindings,
 } from '../../analysis';
-import { type JaegerTrace, type TempoTrace, readTempoTrace } from '../../clients';
+import { type JaegerTrace, type TempoTrace, type TempoTraceAnswer, readTempoTraceAnswer } from '../../clients';
 import { buildJaegerTrace } from './jaegerTraces';
 import { baselineRatioOf } from './baselineRatio';
 
@@ -41,17 +41,17 @@ export interface AnomalousTrace {
 }
 
 /**
- * Tempo's trace-by-id answer as it came over the wire: parsing it here rather than on the page keeps the page's
- * thread free (a 1,000-span trace is ~600 KB of JSON), and a string crosses to a worker as a plain copy.
+ * Tempo's trace-by-id answer as it came over the wire, undecoded: decoding and parsing it here rather than on the
+ * page keeps the page's thread free (a 1,000-span trace is ~600 KB of JSON), and its bytes are transferred to the
+ * worker, not copied (`candidateAnalysisProtocol`).
  */
-export interface TempoTraceText {
-  readonly format: 'tempo-text';
-  readonly traceId: string;
-  readonly text: string;
+export interface TempoCandidate {
+  readonly format: 'tempo-answer';
+  readonly answer: TempoTraceAnswer;
 }
 
-/** A candidate as the trace client returned it: Tempo's answer (text or resource spans), or a Jaeger trace. */
-export type CandidateJson = TempoTraceText | TempoTrace | JaegerTrace;
+/** A candidate as the trace client returned it: Tempo's answer (bytes or resource spans), or a Jaeger trace. */
+export type CandidateJson = TempoCandidate | TempoTrace | JaegerTrace;
 
 export interface CandidateAnalysisRequest {
   settings: AnalysisSettings;
@@ -89,25 +89,11 @@ function yieldToHost(): Promise<void> {
   return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-function parseTempoText({ traceId, text }: TempoTraceText): TempoTrace {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`Tempo's answer for trace ${traceId} is not JSON; check that the data source points at Tempo.`);
-  }
-  try {
-    return readTempoTrace(body);
-  } catch (error) {
-    throw new Error(`Tempo's answer for trace ${traceId}: ${(error as Error).message}`);
-  }
-}
-
 function modelOf(candidate: CandidateJson | Trace): Trace | unknown {
   if (!('format' in candidate)) {
     return candidate;
   }
-  return candidate.format === 'tempo-text' ? parseTempoText(candidate) : buildJaegerTrace(candidate);
+  return candidate.format === 'tempo-answer' ? readTempoTraceAnswer(candidate.answer) : buildJaegerTrace(candidate);
 }
 
 /** The list's row for an analysed trace: redacted as the Trace page's display copy is (`forDisplay`). */

@@ -1,9 +1,9 @@
 /**
  * The messages between the page and the analysis worker, and both ends of them. The page starts one worker per
  * load: `start` with the settings, redaction settings and baselines, `candidates` as each trace (or each Jaeger
- * search) arrives, `end` after the last; the worker answers with `CandidateAnalysisEvent`s — rows as batches
- * finish, then `done` or `failed`. Cancelling terminates the worker: no message is needed, and none is delivered
- * afterwards.
+ * search) arrives — the bytes of Tempo's answers transferred, not copied, so the page keeps none of them — and
+ * `end` after the last; the worker answers with `CandidateAnalysisEvent`s — rows as batches finish, then `done` or
+ * `failed`. Cancelling terminates the worker: no message is needed, and none is delivered afterwards.
  */
 import {
   type CandidateAnalysis,
@@ -20,7 +20,7 @@ export type CandidateAnalysisMessage =
 
 /** What both ends need of a `Worker`, its global scope or a `MessagePort`. */
 export interface MessageEndpoint<In, Out> {
-  postMessage(message: Out): void;
+  postMessage(message: Out, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<In>) => void): void;
 }
 
@@ -48,6 +48,11 @@ export interface AnalysisWorker extends MessageEndpoint<CandidateAnalysisEvent, 
   addEventListener(type: 'message', listener: (event: MessageEvent<CandidateAnalysisEvent>) => void): void;
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
   terminate(): void;
+}
+
+/** What posting `candidates` moves to the worker rather than copying: the bytes of Tempo's answers. */
+export function candidateTransfers(candidates: readonly CandidateJson[]): ArrayBuffer[] {
+  return candidates.flatMap((c) => ('format' in c && c.format === 'tempo-answer' ? [c.answer.bytes] : []));
 }
 
 /** The page's end: the same `CandidateAnalysis` as the in-thread one, with the work done in `worker`. */
@@ -80,7 +85,7 @@ export function workerAnalysis(
   });
   worker.postMessage({ type: 'start', request });
   return {
-    add: (candidates) => open && worker.postMessage({ type: 'candidates', candidates }),
+    add: (candidates) => open && worker.postMessage({ type: 'candidates', candidates }, candidateTransfers(candidates)),
     end: () => open && worker.postMessage({ type: 'end' }),
     cancel: () => open && close(),
   };

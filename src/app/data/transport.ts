@@ -2,12 +2,13 @@
  * The app's one way to talk HTTP: a fetch-like transport over Grafana's backend service, so every
  * request carries Grafana's session and org and goes through its proxies, and non-2xx answers come
  * back as responses (like `fetch`) instead of Grafana's error toasts. It satisfies the data
- * clients' `Transport` (the body as text, since backendSrv already holds all of it) and offers
- * `json()`/`text()` for the controller client and the settings page. Also the URLs of Grafana's proxies.
+ * clients' `Transport` (the whole body as text, or as an ArrayBuffer when a client asks for bytes, since backendSrv
+ * already holds all of it) and offers `json()`/`text()` for the controller client and the settings page. Also the
+ * URLs of Grafana's proxies.
  */
 import { type FetchResponse, getBackendSrv, isFetchError } from '@grafana/runtime';
 
-import type { Transport as ClientTransport, TransportResponse as ClientResponse } from '../../clients';
+import type { BodyForm, Transport as ClientTransport, TransportResponse as ClientResponse } from '../../clients';
 import { PLUGIN_ID } from '../routes';
 
 export interface TransportRequest {
@@ -16,6 +17,8 @@ export interface TransportRequest {
   /** Already serialised (JSON), as with `fetch`. */
   body?: string;
   signal?: AbortSignal;
+  /** Text unless a data client asks for the bytes (backendSrv's `responseType`). */
+  responseType?: BodyForm;
 }
 
 export interface TransportResponse extends ClientResponse {
@@ -23,22 +26,32 @@ export interface TransportResponse extends ClientResponse {
   readonly statusText: string;
   json(): Promise<unknown>;
   text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 export type Transport = (url: string, init?: TransportRequest) => Promise<TransportResponse>;
 
 function asResponse(status: number, statusText: string, data: unknown, headers?: Headers): TransportResponse {
-  // Asked for text, backendSrv hands the body over unparsed; an error may still arrive parsed.
-  const text = typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data);
+  // Asked for text or bytes, backendSrv hands the body over as such, an error's too; an error may also arrive parsed.
+  const text = (): string =>
+    typeof data === 'string'
+      ? data
+      : data instanceof ArrayBuffer
+        ? new TextDecoder().decode(data)
+        : data === undefined
+          ? ''
+          : JSON.stringify(data);
   return {
     ok: status >= 200 && status < 300,
     status,
     statusText,
     headers: { get: (name) => headers?.get(name) ?? null },
-    // The body is already whole: the clients take it as text rather than as a stream.
+    // The body is already whole: the clients take it as it is rather than as a stream.
     body: null,
-    json: async () => JSON.parse(text),
-    text: async () => text,
+    json: async () => JSON.parse(text()),
+    text: async () => text(),
+    arrayBuffer: async () =>
+      data instanceof ArrayBuffer ? data : (new TextEncoder().encode(text()).buffer as ArrayBuffer),
   };
 }
 
@@ -57,7 +70,7 @@ export const backendSrvTransport: Transport = async (url, init = {}) => {
     method: init.method ?? 'GET',
     headers: init.headers,
     data: init.body,
-    responseType: 'text',
+    responseType: init.responseType ?? 'text',
     showErrorAlert: false,
     showSuccessAlert: false,
   });

@@ -16,6 +16,8 @@ export interface RecordedRequest {
   /** Parsed when the app sent JSON. */
   body: unknown;
   headers: Record<string, string>;
+  /** The body's form the app asked backendSrv for. */
+  responseType?: BackendSrvRequest['responseType'];
 }
 
 export interface Reply {
@@ -64,6 +66,7 @@ export class FakeBackend {
         url: options.url,
         body: typeof options.data === 'string' ? parseMaybeJson(options.data) : options.data,
         headers: options.headers ?? {},
+        responseType: options.responseType,
       };
       this.requests.push(request);
       const route = this.routes.find(
@@ -74,8 +77,7 @@ export class FakeBackend {
       const { status, data } = route
         ? await route.handle(request)
         : { status: 404, data: { message: `no fake for ${request.method} ${request.url}` } };
-      // Like backendSrv: asked for text, the body is handed over unparsed.
-      const body = options.responseType === 'text' && typeof data !== 'string' ? JSON.stringify(data) : data;
+      const body = inForm(data, options.responseType);
       if (status >= 400) {
         throw { status, statusText: '', data: body, config: options };
       }
@@ -89,6 +91,16 @@ export class FakeBackend {
       } as unknown as FetchResponse<T>;
     });
   }
+}
+
+/** Like backendSrv, the body — an error's too — in the form asked for: text unparsed, or an ArrayBuffer of its bytes. */
+function inForm(data: unknown, responseType: BackendSrvRequest['responseType']): unknown {
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  if (responseType === 'arraybuffer') {
+    // Copied into this realm's Uint8Array: jsdom's ArrayBuffer is not Node's.
+    return new Uint8Array(new TextEncoder().encode(text)).buffer;
+  }
+  return responseType === 'text' ? text : data;
 }
 
 function parseMaybeJson(text: string): unknown {

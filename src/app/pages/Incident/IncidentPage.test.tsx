@@ -173,6 +173,11 @@ describe('IncidentPage: anomalous traces', () => {
     expect(within(table).getByText('Bottleneck')).toBeInTheDocument();
     expect(within(table).getAllByText('Error')).toHaveLength(1);
     expect(within(table).getByText(/pool\.acquire/)).toBeInTheDocument();
+    // Each trace is fetched as bytes, for the analysis to decode where it runs; the search as text.
+    expect(mockBackend.sent(`${TEMPO}/api/v2/traces/`).map((r) => r.responseType)).toEqual(
+      Array(3).fill('arraybuffer')
+    );
+    expect(mockBackend.sent(`${TEMPO}/api/search`).map((r) => r.responseType)).toEqual(['text']);
   });
 
   it('opens the Trace page at the evidence span from anywhere on a row, or with Enter on it', async () => {
