@@ -17,9 +17,9 @@ import {
   decodeId,
   decodeKind,
   decodeStatus,
-  decodeUnixNanosToMs,
   isHexId,
   readId,
+  readUnixNanosToMs,
   stringAttribute,
 } from './otlp';
 import { NOT_FOUND, SpanIndex } from './spanIndex';
@@ -326,8 +326,11 @@ export function buildTrace(input: unknown): Trace {
         const at = position * ID_STRIDE;
         const encodedId = s?.spanId;
         const form = readId(encodedId, ids, at);
-        const start = decodeUnixNanosToMs(s?.startTimeUnixNano);
-        let end = decodeUnixNanosToMs(s?.endTimeUnixNano);
+        const t = position * TIMES;
+        readUnixNanosToMs(s?.startTimeUnixNano, times, t + START);
+        readUnixNanosToMs(s?.endTimeUnixNano, times, t + END);
+        const start = times[t + START]!;
+        let end = times[t + END]!;
         if (!s || form === ID_NONE || typeof encodedId !== 'string' || !Number.isFinite(start)) {
           issues.add('invalid-span', form === ID_NONE ? '' : (decodeId(encodedId) ?? ''));
           continue;
@@ -354,8 +357,6 @@ export function buildTrace(input: unknown): Trace {
           asArray(s.attributes) as readonly OtlpKeyValue[],
           resourceAttributes
         );
-        const t = position * TIMES;
-        times[t + START] = start;
         times[t + END] = end;
         times[t + DURATION] = end - start;
         serviceIds[position] = serviceId;
@@ -543,12 +544,27 @@ function sortedByStart(times: Float64Array, childOrder: Int32Array, first: numbe
   return true;
 }
 
+/** Up to this many children, an insertion sort in place beats copying them out to `Array.prototype.sort`. */
+const INSERTION_SORTED = 32;
+
 /** Sorts the children `childOrder[first … end)` by start, stably (equal starts keep document order). */
 function sortByStart(times: Float64Array, childOrder: Int32Array, first: number, end: number): void {
-  const sorted = Array.from(childOrder.subarray(first, end)).sort(
-    (a, b) => times[a * TIMES + START]! - times[b * TIMES + START]!
-  );
-  childOrder.set(sorted, first);
+  if (end - first > INSERTION_SORTED) {
+    const sorted = Array.from(childOrder.subarray(first, end)).sort(
+      (a, b) => times[a * TIMES + START]! - times[b * TIMES + START]!
+    );
+    childOrder.set(sorted, first);
+    return;
+  }
+  for (let c = first + 1; c < end; c++) {
+    const child = childOrder[c]!;
+    const start = times[child * TIMES + START]!;
+    let to = c;
+    for (; to > first && times[childOrder[to - 1]! * TIMES + START]! > start; to--) {
+      childOrder[to] = childOrder[to - 1]!;
+    }
+    childOrder[to] = child;
+  }
 }
 
 /**
