@@ -372,50 +372,78 @@ interface MutableGroup {
 
 /** Up to this many distinct groups under one parent, a scan is cheaper than a map. */
 const SCANNED_GROUPS = 8;
-const NO_GROUPS: readonly MutableGroup[] = [];
 
 /**
  * Children of each parent grouped by service and name, keeping groups of two or more, in the order
- * each group first appears. This runs over every span of every trace, so it builds no key strings,
- * and a map (by name) only for parents with many distinct groups.
+ * each group first appears. This runs over every span of every trace, so it builds no key strings
+ * and no group for a child alone in its group: a first pass numbers each parent's groups in reused
+ * arrays (with a map by name only for parents with many distinct groups), a second fills the groups
+ * of two or more.
  */
 export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
   const groups: SiblingGroup[] = [];
+  /** Per group of the current parent: its first child, then how many children it has. */
+  const firsts: Span[] = [];
+  const sizes: number[] = [];
+  /** Per child of the current parent: the number of its group. */
+  const groupOf: number[] = [];
+  const made: Array<MutableGroup | undefined> = [];
   for (const parent of trace.spans) {
-    if (parent.children.length < 2) {
+    const children = parent.children;
+    if (children.length < 2) {
       continue;
     }
-    const ordered: MutableGroup[] = [];
-    let byName: Map<string, MutableGroup[]> | undefined;
-    for (const child of parent.children) {
-      let group: MutableGroup | undefined;
-      for (const g of (byName ? byName.get(child.name) : ordered) ?? NO_GROUPS) {
-        const first = g.spans[0]!;
-        if (first.name === child.name && first.service === child.service) {
-          group = g;
-          break;
-        }
-      }
-      if (!group) {
-        group = { parent, spans: [child], errors: 0 };
-        ordered.push(group);
-        if (byName) {
-          addByName(byName, group);
-        } else if (ordered.length > SCANNED_GROUPS) {
-          byName = new Map();
-          for (const g of ordered) {
-            addByName(byName, g);
-          }
+    let groupCount = 0;
+    let byName: Map<string, number[]> | undefined;
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c]!;
+      let group = -1;
+      if (byName) {
+        const named = byName.get(child.name);
+        for (let n = 0; named && n < named.length && group < 0; n++) {
+          group = firsts[named[n]!]!.service === child.service ? named[n]! : -1;
         }
       } else {
-        group.spans.push(child);
+        for (let g = 0; g < groupCount && group < 0; g++) {
+          const first = firsts[g]!;
+          group = first.name === child.name && first.service === child.service ? g : -1;
+        }
       }
-      if (child.status === 'error') {
-        group.errors++;
+      if (group < 0) {
+        group = groupCount++;
+        firsts[group] = child;
+        sizes[group] = 0;
+        if (byName) {
+          addByName(byName, child.name, group);
+        } else if (groupCount > SCANNED_GROUPS) {
+          byName = new Map();
+          for (let g = 0; g < groupCount; g++) {
+            addByName(byName, firsts[g]!.name, g);
+          }
+        }
+      }
+      sizes[group] = sizes[group]! + 1;
+      groupOf[c] = group;
+    }
+    for (let g = 0; g < groupCount; g++) {
+      made[g] = sizes[g]! >= 2 ? { parent, spans: new Array<Span>(sizes[g]!), errors: 0 } : undefined;
+      sizes[g] = 0; // from here on, how many of the group's children are in place
+    }
+    for (let c = 0; c < children.length; c++) {
+      const g = groupOf[c]!;
+      const group = made[g];
+      if (group) {
+        const child = children[c]!;
+        group.spans[sizes[g]!] = child;
+        sizes[g] = sizes[g]! + 1;
+        if (child.status === 'error') {
+          group.errors++;
+        }
       }
     }
-    for (const group of ordered) {
-      if (group.spans.length >= 2) {
+    for (let g = 0; g < groupCount; g++) {
+      const group = made[g];
+      if (group) {
         groups.push(group);
       }
     }
@@ -423,8 +451,7 @@ export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
   return groups;
 }
 
-function addByName(byName: Map<string, MutableGroup[]>, group: MutableGroup): void {
-  const name = group.spans[0]!.name;
+function addByName(byName: Map<string, number[]>, name: string, group: number): void {
   const named = byName.get(name);
   if (named) {
     named.push(group);

@@ -622,28 +622,78 @@ function computeSelfTimes(columns: SpanColumns, issues: Issues): void {
 const SEQUENTIAL_OVERLAP_MS = 1;
 
 /**
- * The positions of the children of `span` in the order the critical path takes them: latest end first. When
- * their ends rise strictly in start order (the common case: calls made one after the other), that is their order
- * reversed; otherwise they are sorted by end, ties in start order.
+ * The segments of a critical path: the span and the bounds of segment `k` in typed arrays, and one small object per
+ * segment that reads them (an object literal held its two bounds as heap numbers).
  */
-function criticalOrder({ times, childStart, childCount, childOrder }: SpanColumns, span: number): number[] {
-  const first = childStart[span]!;
-  const count = childCount[span]!;
-  const order = new Array<number>(count);
-  let endsRise = true;
-  for (let c = 0; c < count; c++) {
-    order[c] = childOrder[first + count - 1 - c]!;
-    if (c > 0 && !(times[order[c - 1]! * TIMES + END]! > times[order[c]! * TIMES + END]!)) {
-      endsRise = false;
+class CriticalPath {
+  readonly positions: Int32Array;
+  readonly bounds: Float64Array;
+  length = 0;
+
+  /** Each span on the path adds at most one segment before each child it descends into, and one after. */
+  constructor(
+    readonly spans: readonly SpanNode[],
+    maxSegments: number
+  ) {
+    this.positions = new Int32Array(maxSegments);
+    this.bounds = new Float64Array(maxSegments * 2);
+  }
+
+  add(span: number, startMs: number, endMs: number): void {
+    const k = this.length++;
+    this.positions[k] = span;
+    this.bounds[2 * k] = startMs;
+    this.bounds[2 * k + 1] = endMs;
+  }
+
+  /** The segments in time order; they were added latest first. */
+  segments(): CriticalSegment[] {
+    const segments = new Array<CriticalSegment>(this.length);
+    for (let k = 0; k < this.length; k++) {
+      segments[this.length - 1 - k] = new PathSegment(this, k);
     }
+    return segments;
+  }
+}
+
+class PathSegment implements CriticalSegment {
+  constructor(
+    private readonly path: CriticalPath,
+    private readonly k: number
+  ) {}
+
+  get span(): Span {
+    return this.path.spans[this.path.positions[this.k]!]!;
+  }
+
+  get startMs(): number {
+    return this.path.bounds[2 * this.k]!;
+  }
+
+  get endMs(): number {
+    return this.path.bounds[2 * this.k + 1]!;
+  }
+}
+
+/**
+ * The children of `span` sorted by end, latest first (ties in start order), or undefined when their ends rise
+ * strictly in start order (the common case: calls made one after the other): then the critical path takes them in
+ * reverse, with nothing to sort.
+ */
+function sortedByEndDesc(
+  { times, childStart, childCount, childOrder }: SpanColumns,
+  span: number
+): number[] | undefined {
+  const first = childStart[span]!;
+  const end = first + childCount[span]!;
+  let endsRise = true;
+  for (let c = first + 1; c < end && endsRise; c++) {
+    endsRise = times[childOrder[c]! * TIMES + END]! > times[childOrder[c - 1]! * TIMES + END]!;
   }
   if (endsRise) {
-    return order;
+    return undefined;
   }
-  for (let c = 0; c < count; c++) {
-    order[c] = childOrder[first + c]!;
-  }
-  return order.sort((a, b) => times[b * TIMES + END]! - times[a * TIMES + END]!);
+  return Array.from(childOrder.subarray(first, end)).sort((a, b) => times[b * TIMES + END]! - times[a * TIMES + END]!);
 }
 
 /**
@@ -654,20 +704,21 @@ function criticalOrder({ times, childStart, childCount, childOrder }: SpanColumn
  * first, so the segments, which partition the root's interval, need one reversal instead of a sort.
  */
 function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegment[] {
-  const { spans: spanNodes, times } = columns;
-  const segments: CriticalSegment[] = [];
+  const { spans: spanNodes, times, childStart, childCount, childOrder } = columns;
+  const path = new CriticalPath(spanNodes, 2 * spanNodes.length);
   const spans: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   const cursors: number[] = [];
-  const orders: number[][] = [];
+  /** Children sorted by end, latest first; undefined: `childOrder` read backwards. */
+  const orders: Array<number[] | undefined> = [];
   const next: number[] = [];
   const enter = (span: number, startMs: number, endMs: number): void => {
     spans.push(span);
     starts.push(startMs);
     ends.push(endMs);
     cursors.push(endMs);
-    orders.push(criticalOrder(columns, span));
+    orders.push(sortedByEndDesc(columns, span));
     next.push(0);
   };
   enter(root, times[root * TIMES + START]!, times[root * TIMES + END]!);
@@ -676,17 +727,19 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
     const span = spans[top]!;
     const startMs = starts[top]!;
     const endMs = ends[top]!;
-    const order = orders[top]!;
+    const order = orders[top];
+    const count = childCount[span]!;
+    const last = childStart[span]! + count - 1;
     let cursor = cursors[top]!;
     let i = next[top]!;
     let descend = NO_PARENT;
     let descendStart = 0;
     let descendEnd = 0;
-    for (; i < order.length; i++) {
+    for (; i < count; i++) {
       if (cursor <= startMs) {
         break;
       }
-      const child = order[i]!;
+      const child = order ? order[i]! : childOrder[last - i]!;
       let childEnd = Math.min(times[child * TIMES + END]!, endMs);
       const childStart = Math.max(times[child * TIMES + START]!, startMs);
       if (childEnd > cursor && childEnd - cursor <= SEQUENTIAL_OVERLAP_MS) {
@@ -696,7 +749,7 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
         continue; // ran in parallel with a child already on the path, or outside this span
       }
       if (cursor > childEnd) {
-        segments.push({ span: spanNodes[span]!, startMs: childEnd, endMs: cursor });
+        path.add(span, childEnd, cursor);
         times[span * TIMES + CRITICAL_SELF] = times[span * TIMES + CRITICAL_SELF]! + cursor - childEnd;
       }
       descend = child;
@@ -713,7 +766,7 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
       continue;
     }
     if (cursor > startMs) {
-      segments.push({ span: spanNodes[span]!, startMs, endMs: cursor });
+      path.add(span, startMs, cursor);
       times[span * TIMES + CRITICAL_SELF] = times[span * TIMES + CRITICAL_SELF]! + cursor - startMs;
     }
     spans.pop();
@@ -723,7 +776,7 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
     orders.pop();
     next.pop();
   }
-  return segments.reverse();
+  return path.segments();
 }
 
 /** Span attributes merged over resource attributes, decoded on demand for display. */
