@@ -50,6 +50,9 @@ export function excess(finding: Finding): number {
 
 const EVIDENCE_LIMIT = 10;
 
+// The loops over every span are indexed: a rule runs once per trace, and on one large trace a `for…of` loop ran
+// before it was optimised and made an iterator result per span (a tenth of the garbage of a 100,000-span analysis).
+
 function label(span: Span): string {
   return `\`${span.service} ${span.name}\``;
 }
@@ -83,7 +86,8 @@ const errorRule: Rule = {
   evaluate({ trace }) {
     let errorSpans = 0;
     const origins: Span[] = [];
-    for (const span of trace.spans) {
+    for (let i = 0; i < trace.spans.length; i++) {
+      const span = trace.spans[i]!;
       if (span.status === 'error') {
         errorSpans++;
         if (!span.children.some((c) => c.status === 'error')) {
@@ -126,7 +130,8 @@ const swallowedRule: Rule = {
     }
     // An error whose parent is not in error stopped propagating there: the parent swallowed it.
     const byParent = new Map<Span, Span[]>();
-    for (const span of trace.spans) {
+    for (let i = 0; i < trace.spans.length; i++) {
+      const span = trace.spans[i]!;
       const parent = span.parent;
       if (span.status === 'error' && parent && parent.status !== 'error') {
         const list = byParent.get(parent);
@@ -191,7 +196,8 @@ const slowRule: Rule = {
       return [];
     }
     const worst = new Map<string, { span: Span; p99: number; count: number }>();
-    for (const span of trace.spans) {
+    for (let i = 0; i < trace.spans.length; i++) {
+      const span = trace.spans[i]!;
       const p99 = slowBaseline(span, settings, baselines);
       if (p99 === undefined || explainedByServer(span, p99, settings, baselines)) {
         continue;
@@ -266,7 +272,8 @@ const deepRule: Rule = {
   title: 'Deep chain of service hops',
   evaluate({ trace, settings }) {
     let deepest: Span | undefined;
-    for (const span of trace.spans) {
+    for (let i = 0; i < trace.spans.length; i++) {
+      const span = trace.spans[i]!;
       if (!deepest || span.serviceHops > deepest.serviceHops) {
         deepest = span;
       }
@@ -305,7 +312,8 @@ const bottleneckRule: Rule = {
       return [];
     }
     let top: Span | undefined;
-    for (const segment of trace.criticalPath) {
+    for (let i = 0; i < trace.criticalPath.length; i++) {
+      const segment = trace.criticalPath[i]!;
       if (!top || segment.span.criticalSelfMs > top.criticalSelfMs) {
         top = segment.span;
       }
@@ -388,7 +396,8 @@ export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
   /** Per child of the current parent: the number of its group. */
   const groupOf: number[] = [];
   const made: Array<MutableGroup | undefined> = [];
-  for (const parent of trace.spans) {
+  for (let i = 0; i < trace.spans.length; i++) {
+    const parent = trace.spans[i]!;
     const children = parent.children;
     if (children.length < 2) {
       continue;
