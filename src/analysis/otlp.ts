@@ -18,33 +18,42 @@ export type SpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'produ
 export type SpanStatus = 'unset' | 'ok' | 'error';
 
 const KINDS: readonly SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-const KIND_BY_NAME: Record<string, SpanKind> = {
-  SPAN_KIND_UNSPECIFIED: 'unspecified',
-  SPAN_KIND_INTERNAL: 'internal',
-  SPAN_KIND_SERVER: 'server',
-  SPAN_KIND_CLIENT: 'client',
-  SPAN_KIND_PRODUCER: 'producer',
-  SPAN_KIND_CONSUMER: 'consumer',
-};
-const STATUS_BY_NAME: Record<string, SpanStatus> = {
-  STATUS_CODE_UNSET: 'unset',
-  STATUS_CODE_OK: 'ok',
-  STATUS_CODE_ERROR: 'error',
-};
 const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
 
+// Tempo's enum names are compared as strings rather than looked up in an object: a key parsed from JSON is not
+// an internalised string, and looking it up costs a search of V8's string table per span.
 export function decodeKind(value: unknown): SpanKind {
   if (typeof value === 'number') {
     return KINDS[value] ?? 'unspecified';
   }
-  return (typeof value === 'string' && KIND_BY_NAME[value]) || 'unspecified';
+  switch (value) {
+    case 'SPAN_KIND_SERVER':
+      return 'server';
+    case 'SPAN_KIND_CLIENT':
+      return 'client';
+    case 'SPAN_KIND_INTERNAL':
+      return 'internal';
+    case 'SPAN_KIND_PRODUCER':
+      return 'producer';
+    case 'SPAN_KIND_CONSUMER':
+      return 'consumer';
+    default:
+      return 'unspecified';
+  }
 }
 
 export function decodeStatus(value: unknown): SpanStatus {
   if (typeof value === 'number') {
     return STATUSES[value] ?? 'unset';
   }
-  return (typeof value === 'string' && STATUS_BY_NAME[value]) || 'unset';
+  switch (value) {
+    case 'STATUS_CODE_ERROR':
+      return 'error';
+    case 'STATUS_CODE_OK':
+      return 'ok';
+    default:
+      return 'unset';
+  }
 }
 
 const BASE64 = new Int8Array(128).fill(-1);
@@ -99,16 +108,22 @@ export function readId(value: unknown, out: Int32Array, at: number): IdForm {
   if (typeof value !== 'string') {
     return ID_NONE;
   }
-  out[at] = 0;
-  out[at + 1] = 0;
-  out[at + 2] = 0;
-  out[at + 3] = 0;
   const length = value.length;
-  if (length === 16 || length === 32) {
-    let zero = true;
-    let lower = true;
-    let i = 0;
-    for (; i < length; i++) {
+  const form = length === 16 || length === 32 ? readHexId(value, out, at) : NOT_HEX;
+  return form === NOT_HEX ? readBase64Id(value, out, at) : form;
+}
+
+/** `readId` found a character that is not a hex digit. */
+const NOT_HEX = -1;
+
+/** A 16- or 32-character id as hex; each word is gathered in a local and written once. */
+function readHexId(value: string, out: Int32Array, at: number): IdForm | typeof NOT_HEX {
+  const words = value.length >> 3;
+  let any = 0;
+  let upper = false;
+  for (let w = 0; w < 4; w++) {
+    let word = 0;
+    for (let i = w * 8; w < words && i < w * 8 + 8; i++) {
       const code = value.charCodeAt(i);
       let nibble: number;
       if (code >= 48 && code <= 57) {
@@ -117,26 +132,17 @@ export function readId(value: unknown, out: Int32Array, at: number): IdForm {
         nibble = code - 87;
       } else if (code >= 65 && code <= 70) {
         nibble = code - 55;
-        lower = false;
+        upper = true;
       } else {
-        break;
+        return NOT_HEX;
       }
-      if (nibble !== 0) {
-        zero = false;
-      }
-      const word = at + (i >> 3);
-      out[word] = (out[word]! << 4) | nibble;
+      word = (word << 4) | nibble;
     }
-    if (i === length) {
-      out[at + 4] = length >> 1;
-      return zero ? ID_NONE : lower ? ID_HEX : ID_ENCODED;
-    }
-    out[at] = 0;
-    out[at + 1] = 0;
-    out[at + 2] = 0;
-    out[at + 3] = 0;
+    any |= word;
+    out[at + w] = word;
   }
-  return readBase64Id(value, out, at);
+  out[at + 4] = words * 4;
+  return any === 0 ? ID_NONE : upper ? ID_ENCODED : ID_HEX;
 }
 
 function readBase64Id(value: string, out: Int32Array, at: number): IdForm {
@@ -144,6 +150,7 @@ function readBase64Id(value: string, out: Int32Array, at: number): IdForm {
   let buffer = 0;
   let bits = 0;
   let bytes = 0;
+  let word = 0;
   let nonZero = 0;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
@@ -161,16 +168,21 @@ function readBase64Id(value: string, out: Int32Array, at: number): IdForm {
       bits -= 8;
       const byte = (buffer >> bits) & 0xff;
       nonZero |= byte;
-      if (bytes < 16) {
-        const word = at + (bytes >> 2);
-        out[word] = (out[word]! << 8) | byte;
-      }
+      word = (word << 8) | byte;
       bytes++;
+      if ((bytes & 3) === 0 && bytes <= 16) {
+        out[at + (bytes >> 2) - 1] = word;
+        word = 0;
+      }
     }
   }
   // 11 sextets carry 8 bytes (and 2 unused bits), 22 carry 16 bytes (and 4 unused bits).
   if ((sextets !== 11 && sextets !== 22) || nonZero === 0) {
     return ID_NONE;
+  }
+  if (bytes === 8) {
+    out[at + 2] = 0;
+    out[at + 3] = 0;
   }
   out[at + 4] = bytes;
   return ID_ENCODED;
@@ -220,15 +232,29 @@ const MAX_EXACT_MS_DIGITS = 15;
  * else goes through `Number`, which gives the same value for digits.
  */
 export function decodeUnixNanosToMs(value: unknown): number {
+  readUnixNanosToMs(value, scratchMs, 0);
+  return scratchMs[0]!;
+}
+
+const scratchMs = new Float64Array(1);
+
+/**
+ * `decodeUnixNanosToMs` into `out[at]`. The model building calls it twice per span and is too large to inline
+ * it, and a double returned from a call that is not inlined is boxed: a heap number per timestamp.
+ */
+export function readUnixNanosToMs(value: unknown, out: Float64Array, at: number): void {
   if (typeof value === 'number') {
-    return value / 1e6;
+    out[at] = value / 1e6;
+    return;
   }
   if (typeof value !== 'string' || value.length === 0) {
-    return Number.NaN;
+    out[at] = Number.NaN;
+    return;
   }
   const split = value.length - 6;
   if (split <= 0) {
-    return Number(value) / 1e6;
+    out[at] = Number(value) / 1e6;
+    return;
   }
   if (split <= MAX_EXACT_MS_DIGITS) {
     let ms = 0;
@@ -249,10 +275,11 @@ export function decodeUnixNanosToMs(value: unknown): number {
       sub = sub * 10 + digit;
     }
     if (i === value.length) {
-      return ms + sub / 1e6;
+      out[at] = ms + sub / 1e6;
+      return;
     }
   }
-  return Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6;
+  out[at] = Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6;
 }
 
 /** OTLP `AnyValue` → plain value. Depth-limited so hostile nesting cannot exhaust the stack. */

@@ -75,7 +75,11 @@ export function redactTrace(trace: Trace, redactor: Redactor): Trace {
     startUnixMs: trace.startUnixMs,
     durationMs: trace.durationMs,
     services: trace.services,
-    criticalPath: trace.criticalPath.map((segment): CriticalSegment => ({ ...segment, span: copyOf(segment.span) })),
+    criticalPath: trace.criticalPath.map((segment): CriticalSegment => ({
+      span: copyOf(segment.span),
+      startMs: segment.startMs,
+      endMs: segment.endMs,
+    })),
     issues: trace.issues,
     spanById: (id) => byId.get(id),
   };

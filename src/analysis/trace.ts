@@ -17,9 +17,9 @@ import {
   decodeId,
   decodeKind,
   decodeStatus,
-  decodeUnixNanosToMs,
   isHexId,
   readId,
+  readUnixNanosToMs,
   stringAttribute,
 } from './otlp';
 import { NOT_FOUND, SpanIndex } from './spanIndex';
@@ -97,27 +97,80 @@ export class TraceFormatError extends Error {
 const MAX_EXAMPLES = 5;
 /** Depth before the breadth-first walk reaches a span; cheaper than a visited set. */
 const UNVISITED = -1;
+/** `parents` of a root. */
+const NO_PARENT = -1;
 const EMPTY: readonly never[] = Object.freeze([]);
 
+/** Slots per span in `SpanColumns.times`: a span's five numbers side by side, read together by every pass. */
+const TIMES = 5;
+const START = 0;
+const END = 1;
+const DURATION = 2;
+const SELF = 3;
+const CRITICAL_SELF = 4;
+
 /**
- * The model's span. Ids are kept as written and decoded to hex on first read: building a trace
- * compares ids as numbers (`SpanIndex`) and few are ever shown, while decoding Tempo's two base64
- * ids per span costs about as much as building the rest of the span.
+ * The numbers and links of every span of one trace, by the span's position in `spans`, in typed arrays. An object per
+ * span with its five doubles (each a heap number of its own in V8) and an array of children made a 100,000-span
+ * model ~35 MB of small objects that the young generation copied and promoted while it was built, a third of the
+ * analysis; typed arrays live outside the JavaScript heap and hold numbers unboxed. The passes that walk the tree
+ * (depth, self time, critical path) run on these arrays alone.
+ */
+class SpanColumns {
+  readonly times: Float64Array;
+  readonly parents: Int32Array;
+  readonly depths: Int32Array;
+  readonly serviceHops: Int32Array;
+  /** A number per distinct service name, so the depth walk compares numbers. */
+  readonly serviceIds: Int32Array;
+  /** The children of span `i` are `childOrder[childStart[i] … childStart[i] + childCount[i])`, ordered by start. */
+  readonly childStart: Int32Array;
+  readonly childCount: Int32Array;
+  readonly childOrder: Int32Array;
+  readonly spans: SpanNode[] = [];
+
+  constructor(capacity: number) {
+    this.times = new Float64Array(capacity * TIMES);
+    this.parents = new Int32Array(capacity);
+    this.depths = new Int32Array(capacity);
+    this.serviceHops = new Int32Array(capacity);
+    this.serviceIds = new Int32Array(capacity);
+    this.childStart = new Int32Array(capacity);
+    this.childCount = new Int32Array(capacity);
+    this.childOrder = new Int32Array(capacity);
+  }
+
+  /** The children of the span at `position` as spans, in order. */
+  childrenOf(position: number): readonly SpanNode[] {
+    const count = this.childCount[position]!;
+    if (count === 0) {
+      return EMPTY;
+    }
+    const first = this.childStart[position]!;
+    const children = new Array<SpanNode>(count);
+    for (let c = 0; c < count; c++) {
+      children[c] = this.spans[this.childOrder[first + c]!]!;
+    }
+    return children;
+  }
+}
+
+/**
+ * The model's span: its strings, and its numbers and links read from the trace's `SpanColumns`. Ids are kept as
+ * written and decoded to hex on first read: building a trace compares ids as numbers (`SpanIndex`) and few are ever
+ * shown, while decoding Tempo's two base64 ids per span costs about as much as building the rest of the span.
  */
 class SpanNode implements Span {
   /** The hex id once decoded; lower-case hex ids are their own hex. */
   private hexId: string | undefined;
   private hexParentId: string | undefined = undefined;
-  parent: SpanNode | undefined = undefined;
-  /** Shared `EMPTY` until the first child: most spans are leaves. */
-  children: readonly SpanNode[] = EMPTY;
-  depth = UNVISITED;
-  serviceHops = 0;
-  selfTimeMs = 0;
-  criticalSelfMs = 0;
-  readonly durationMs: number;
+  /** Made on first read: the passes over the tree use `SpanColumns.childOrder`. */
+  private childList: readonly SpanNode[] | undefined = undefined;
 
   constructor(
+    private readonly columns: SpanColumns,
+    /** Where this span's numbers are in `columns`. */
+    readonly position: number,
     /** The id as written in the JSON. */
     readonly encodedId: string,
     /** Whether `encodedId` is lower-case hex (`ID_HEX`). */
@@ -129,13 +182,10 @@ class SpanNode implements Span {
     readonly kind: SpanKind,
     readonly status: SpanStatus,
     readonly statusMessage: string,
-    public startMs: number,
-    public endMs: number,
     readonly rawAttributes: readonly OtlpKeyValue[],
     readonly rawResourceAttributes: readonly OtlpKeyValue[]
   ) {
     this.hexId = hexSpelled ? encodedId : undefined;
-    this.durationMs = endMs - startMs;
   }
 
   get id(): string {
@@ -145,6 +195,43 @@ class SpanNode implements Span {
 
   get parentId(): string | undefined {
     return this.encodedParentId === undefined ? undefined : (this.hexParentId ??= decodeId(this.encodedParentId));
+  }
+
+  get startMs(): number {
+    return this.columns.times[this.position * TIMES + START]!;
+  }
+
+  get endMs(): number {
+    return this.columns.times[this.position * TIMES + END]!;
+  }
+
+  get durationMs(): number {
+    return this.columns.times[this.position * TIMES + DURATION]!;
+  }
+
+  get selfTimeMs(): number {
+    return this.columns.times[this.position * TIMES + SELF]!;
+  }
+
+  get criticalSelfMs(): number {
+    return this.columns.times[this.position * TIMES + CRITICAL_SELF]!;
+  }
+
+  get depth(): number {
+    return this.columns.depths[this.position]!;
+  }
+
+  get serviceHops(): number {
+    return this.columns.serviceHops[this.position]!;
+  }
+
+  get parent(): SpanNode | undefined {
+    const parent = this.columns.parents[this.position]!;
+    return parent === NO_PARENT ? undefined : this.columns.spans[parent];
+  }
+
+  get children(): readonly SpanNode[] {
+    return (this.childList ??= this.columns.childrenOf(this.position));
   }
 }
 
@@ -208,10 +295,11 @@ function countSpans(resourceSpans: readonly unknown[]): number {
  */
 export function buildTrace(input: unknown): Trace {
   const issues = new Issues();
-  const spans: SpanNode[] = [];
-  const serviceSet = new Set<string>();
   const resourceSpans = resourceSpansOf(input);
   const capacity = countSpans(resourceSpans);
+  const columns = new SpanColumns(capacity);
+  const { spans, times, serviceIds } = columns;
+  const serviceNumbers = new Map<string, number>();
   // The id and the parent id of the span at position i, as numbers (see `readId`).
   const ids = new Int32Array(capacity * ID_STRIDE);
   const parentIds = new Int32Array(capacity * ID_STRIDE);
@@ -225,6 +313,7 @@ export function buildTrace(input: unknown): Trace {
     const resourceAttributes = asArray(rs?.resource?.attributes) as readonly OtlpKeyValue[];
     const service = stringAttribute(resourceAttributes, 'service.name') ?? 'unknown_service';
     const spansBefore = spans.length;
+    const serviceId = serviceNumbers.get(service) ?? serviceNumbers.size;
     const scopes = asArray(
       (rs as { scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null)?.scopeSpans ??
         (rs as { instrumentationLibrarySpans?: unknown } | null)?.instrumentationLibrarySpans
@@ -237,8 +326,11 @@ export function buildTrace(input: unknown): Trace {
         const at = position * ID_STRIDE;
         const encodedId = s?.spanId;
         const form = readId(encodedId, ids, at);
-        const start = decodeUnixNanosToMs(s?.startTimeUnixNano);
-        let end = decodeUnixNanosToMs(s?.endTimeUnixNano);
+        const t = position * TIMES;
+        readUnixNanosToMs(s?.startTimeUnixNano, times, t + START);
+        readUnixNanosToMs(s?.endTimeUnixNano, times, t + END);
+        const start = times[t + START]!;
+        let end = times[t + END]!;
         if (!s || form === ID_NONE || typeof encodedId !== 'string' || !Number.isFinite(start)) {
           issues.add('invalid-span', form === ID_NONE ? '' : (decodeId(encodedId) ?? ''));
           continue;
@@ -252,6 +344,8 @@ export function buildTrace(input: unknown): Trace {
         const hasParent = readId(encodedParentId, parentIds, at) !== ID_NONE;
         const status = s.status as { code?: unknown; message?: unknown } | undefined;
         const span = new SpanNode(
+          columns,
+          position,
           encodedId,
           form === ID_HEX,
           hasParent ? (encodedParentId as string) : undefined,
@@ -260,11 +354,12 @@ export function buildTrace(input: unknown): Trace {
           decodeKind(s.kind),
           decodeStatus(status?.code),
           typeof status?.message === 'string' ? status.message : '',
-          start,
-          end,
           asArray(s.attributes) as readonly OtlpKeyValue[],
           resourceAttributes
         );
+        times[t + END] = end;
+        times[t + DURATION] = end - start;
+        serviceIds[position] = serviceId;
         if (traceId === '') {
           // One trace per input: the first span's trace id names it.
           traceId = decodeId(s.traceId) ?? '';
@@ -282,7 +377,7 @@ export function buildTrace(input: unknown): Trace {
       }
     }
     if (spans.length > spansBefore) {
-      serviceSet.add(service);
+      serviceNumbers.set(service, serviceId);
     }
   }
 
@@ -290,15 +385,14 @@ export function buildTrace(input: unknown): Trace {
     return emptyTrace(issues.list());
   }
 
-  const roots = link(spans, index, parentIds, issues);
-  for (let i = 0; i < spans.length; i++) {
-    const span = spans[i]!;
-    span.startMs -= minStart;
-    span.endMs -= minStart;
+  const roots = link(columns, index, parentIds, issues);
+  for (let t = 0; t < spans.length * TIMES; t += TIMES) {
+    times[t + START] = times[t + START]! - minStart;
+    times[t + END] = times[t + END]! - minStart;
   }
   const root = pickRoot(roots);
-  computeSelfTimes(spans, issues);
-  const criticalPath = root ? computeCriticalPath(root) : [];
+  computeSelfTimes(columns, issues);
+  const criticalPath = root ? computeCriticalPath(columns, root.position) : [];
   const query = new Int32Array(ID_STRIDE);
 
   return {
@@ -308,7 +402,7 @@ export function buildTrace(input: unknown): Trace {
     roots: root ? [root, ...roots.filter((r) => r !== root)] : roots,
     startUnixMs: minStart,
     durationMs: maxEnd - minStart,
-    services: [...serviceSet],
+    services: [...serviceNumbers.keys()],
     criticalPath,
     issues: issues.list(),
     spanById: (id) => {
@@ -336,21 +430,34 @@ function emptyTrace(issues: TraceIssue[]): Trace {
   };
 }
 
-/** Parent/child links, then depth and service hops breadth-first; spans caught in cycles become roots. */
-function link(spans: SpanNode[], index: SpanIndex, parentIds: Int32Array, issues: Issues): SpanNode[] {
+/**
+ * Parent/child links (children in document order, as positions in `childOrder`), then depth and service hops
+ * breadth-first; spans caught in cycles become roots.
+ */
+function link(columns: SpanColumns, index: SpanIndex, parentIds: Int32Array, issues: Issues): SpanNode[] {
+  const { spans, parents, childStart, childCount, childOrder, depths, serviceHops } = columns;
   const roots: SpanNode[] = [];
   for (let i = 0; i < spans.length; i++) {
-    const span = spans[i]!;
-    const position = span.encodedParentId === undefined ? NOT_FOUND : index.find(parentIds, i * ID_STRIDE);
+    const position = spans[i]!.encodedParentId === undefined ? NOT_FOUND : index.find(parentIds, i * ID_STRIDE);
     if (position !== NOT_FOUND && position !== i) {
-      const parent = spans[position]!;
-      span.parent = parent;
-      if (parent.children.length === 0) {
-        parent.children = [span];
-      } else {
-        (parent.children as SpanNode[]).push(span);
-      }
+      parents[i] = position;
+      childCount[position] = childCount[position]! + 1;
     } else {
+      parents[i] = NO_PARENT;
+    }
+  }
+  let next = 0;
+  for (let i = 0; i < spans.length; i++) {
+    childStart[i] = next;
+    next += childCount[i]!;
+    childCount[i] = 0;
+  }
+  for (let i = 0; i < spans.length; i++) {
+    const parent = parents[i]!;
+    if (parent !== NO_PARENT) {
+      childOrder[childStart[parent]! + childCount[parent]!++] = i;
+    } else {
+      const span = spans[i]!;
       if (span.encodedParentId !== undefined) {
         issues.add('missing-parent', span.id);
       }
@@ -358,49 +465,61 @@ function link(spans: SpanNode[], index: SpanIndex, parentIds: Int32Array, issues
     }
   }
 
+  depths.fill(UNVISITED, 0, spans.length);
   let visited = 0;
-  const queue: SpanNode[] = [];
+  const queue = new Int32Array(spans.length);
   for (let i = 0; i < roots.length; i++) {
-    visited += walk(roots[i]!, queue);
+    visited += walk(columns, roots[i]!.position, queue);
   }
   if (visited < spans.length) {
     for (let i = 0; i < spans.length; i++) {
-      const span = spans[i]!;
-      if (span.depth !== UNVISITED) {
+      if (depths[i] !== UNVISITED) {
         continue;
       }
       // Unreached means every ancestor chain loops; cut this span loose and walk from it.
+      const span = spans[i]!;
       issues.add('cycle', span.id);
-      const siblings = span.parent?.children as SpanNode[] | undefined;
-      siblings?.splice(siblings.indexOf(span), 1);
-      span.parent = undefined;
-      span.serviceHops = 0;
+      detach(columns, i);
+      serviceHops[i] = 0;
       roots.push(span);
-      walk(span, queue);
+      walk(columns, i, queue);
     }
   }
   return roots;
 }
 
+/** Removes the span at `position` from its parent's children. */
+function detach({ parents, childStart, childCount, childOrder }: SpanColumns, position: number): void {
+  const parent = parents[position]!;
+  const first = childStart[parent]!;
+  const last = first + --childCount[parent]!;
+  for (let c = childOrder.indexOf(position, first); c < last; c++) {
+    childOrder[c] = childOrder[c + 1]!;
+  }
+  parents[position] = NO_PARENT;
+}
+
 /** Sets depth and service hops below `start`, breadth-first; returns how many spans it reached. */
-function walk(start: SpanNode, queue: SpanNode[]): number {
-  queue.length = 0;
-  queue.push(start);
-  start.depth = 0;
-  for (let i = 0; i < queue.length; i++) {
-    const span = queue[i]!;
-    const children = span.children;
-    for (let c = 0; c < children.length; c++) {
-      const child = children[c]!;
-      if (child.depth !== UNVISITED) {
+function walk(columns: SpanColumns, start: number, queue: Int32Array): number {
+  const { depths, serviceHops, serviceIds, childStart, childCount, childOrder } = columns;
+  queue[0] = start;
+  let queued = 1;
+  depths[start] = 0;
+  for (let q = 0; q < queued; q++) {
+    const span = queue[q]!;
+    const first = childStart[span]!;
+    const end = first + childCount[span]!;
+    for (let c = first; c < end; c++) {
+      const child = childOrder[c]!;
+      if (depths[child] !== UNVISITED) {
         continue;
       }
-      child.depth = span.depth + 1;
-      child.serviceHops = span.serviceHops + (child.service === span.service ? 0 : 1);
-      queue.push(child);
+      depths[child] = depths[span]! + 1;
+      serviceHops[child] = serviceHops[span]! + (serviceIds[child] === serviceIds[span] ? 0 : 1);
+      queue[queued++] = child;
     }
   }
-  return queue.length;
+  return queued;
 }
 
 function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
@@ -415,16 +534,37 @@ function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
   return best;
 }
 
-const byStart = (a: SpanNode, b: SpanNode): number => a.startMs - b.startMs;
-
-/** Whether a (stable) sort by start would leave `spans` as they are. */
-function sortedByStart(spans: readonly SpanNode[]): boolean {
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i]!.startMs < spans[i - 1]!.startMs) {
+/** Whether a (stable) sort by start would leave the children `childOrder[first … end)` as they are. */
+function sortedByStart(times: Float64Array, childOrder: Int32Array, first: number, end: number): boolean {
+  for (let c = first + 1; c < end; c++) {
+    if (times[childOrder[c]! * TIMES + START]! < times[childOrder[c - 1]! * TIMES + START]!) {
       return false;
     }
   }
   return true;
+}
+
+/** Up to this many children, an insertion sort in place beats copying them out to `Array.prototype.sort`. */
+const INSERTION_SORTED = 32;
+
+/** Sorts the children `childOrder[first … end)` by start, stably (equal starts keep document order). */
+function sortByStart(times: Float64Array, childOrder: Int32Array, first: number, end: number): void {
+  if (end - first > INSERTION_SORTED) {
+    const sorted = Array.from(childOrder.subarray(first, end)).sort(
+      (a, b) => times[a * TIMES + START]! - times[b * TIMES + START]!
+    );
+    childOrder.set(sorted, first);
+    return;
+  }
+  for (let c = first + 1; c < end; c++) {
+    const child = childOrder[c]!;
+    const start = times[child * TIMES + START]!;
+    let to = c;
+    for (; to > first && times[childOrder[to - 1]! * TIMES + START]! > start; to--) {
+      childOrder[to] = childOrder[to - 1]!;
+    }
+    childOrder[to] = child;
+  }
 }
 
 /**
@@ -432,23 +572,28 @@ function sortedByStart(spans: readonly SpanNode[]): boolean {
  * the span: a child that starts early or ends late (clock skew between hosts) is counted as a
  * `clock-skew` issue and does not push self time below zero.
  */
-function computeSelfTimes(spans: readonly SpanNode[], issues: Issues): void {
+function computeSelfTimes(columns: SpanColumns, issues: Issues): void {
+  const { spans, times, childStart, childCount, childOrder } = columns;
   for (let i = 0; i < spans.length; i++) {
-    const span = spans[i]!;
-    const children = span.children;
-    if (children.length > 1 && !sortedByStart(children)) {
-      (children as SpanNode[]).sort(byStart);
+    const first = childStart[i]!;
+    const last = first + childCount[i]!;
+    if (last - first > 1 && !sortedByStart(times, childOrder, first, last)) {
+      sortByStart(times, childOrder, first, last);
     }
+    const spanStart = times[i * TIMES + START]!;
+    const spanEnd = times[i * TIMES + END]!;
     let covered = 0;
     let runStart = 0;
     let runEnd = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < children.length; c++) {
-      const child = children[c]!;
-      if (child.startMs < span.startMs || child.endMs > span.endMs) {
-        issues.add('clock-skew', child.id);
+    for (let c = first; c < last; c++) {
+      const child = childOrder[c]!;
+      const childStart = times[child * TIMES + START]!;
+      const childEnd = times[child * TIMES + END]!;
+      if (childStart < spanStart || childEnd > spanEnd) {
+        issues.add('clock-skew', spans[child]!.id);
       }
-      const s = Math.max(child.startMs, span.startMs);
-      const e = Math.min(child.endMs, span.endMs);
+      const s = Math.max(childStart, spanStart);
+      const e = Math.min(childEnd, spanEnd);
       if (e <= s) {
         continue;
       }
@@ -465,11 +610,9 @@ function computeSelfTimes(spans: readonly SpanNode[], issues: Issues): void {
     if (runEnd > runStart) {
       covered += runEnd - runStart;
     }
-    span.selfTimeMs = Math.max(0, span.durationMs - covered);
+    times[i * TIMES + SELF] = Math.max(0, times[i * TIMES + DURATION]! - covered);
   }
 }
-
-const byEndDesc = (a: SpanNode, b: SpanNode): number => b.endMs - a.endMs;
 
 /**
  * How far a child may overrun the start of the next child on the path and still count as running before it. The
@@ -479,17 +622,78 @@ const byEndDesc = (a: SpanNode, b: SpanNode): number => b.endMs - a.endMs;
 const SEQUENTIAL_OVERLAP_MS = 1;
 
 /**
- * Whether the ends of `children` (sorted by start) rise strictly: then that order reversed is the order the
- * critical path takes them in, latest end first, and nothing needs sorting (the common case: calls made one
- * after the other). Otherwise they are sorted by end, ties in start order.
+ * The segments of a critical path: the span and the bounds of segment `k` in typed arrays, and one small object per
+ * segment that reads them (an object literal held its two bounds as heap numbers).
  */
-function endsRise(children: readonly SpanNode[]): boolean {
-  for (let i = 1; i < children.length; i++) {
-    if (!(children[i]!.endMs > children[i - 1]!.endMs)) {
-      return false;
-    }
+class CriticalPath {
+  readonly positions: Int32Array;
+  readonly bounds: Float64Array;
+  length = 0;
+
+  /** Each span on the path adds at most one segment before each child it descends into, and one after. */
+  constructor(
+    readonly spans: readonly SpanNode[],
+    maxSegments: number
+  ) {
+    this.positions = new Int32Array(maxSegments);
+    this.bounds = new Float64Array(maxSegments * 2);
   }
-  return true;
+
+  add(span: number, startMs: number, endMs: number): void {
+    const k = this.length++;
+    this.positions[k] = span;
+    this.bounds[2 * k] = startMs;
+    this.bounds[2 * k + 1] = endMs;
+  }
+
+  /** The segments in time order; they were added latest first. */
+  segments(): CriticalSegment[] {
+    const segments = new Array<CriticalSegment>(this.length);
+    for (let k = 0; k < this.length; k++) {
+      segments[this.length - 1 - k] = new PathSegment(this, k);
+    }
+    return segments;
+  }
+}
+
+class PathSegment implements CriticalSegment {
+  constructor(
+    private readonly path: CriticalPath,
+    private readonly k: number
+  ) {}
+
+  get span(): Span {
+    return this.path.spans[this.path.positions[this.k]!]!;
+  }
+
+  get startMs(): number {
+    return this.path.bounds[2 * this.k]!;
+  }
+
+  get endMs(): number {
+    return this.path.bounds[2 * this.k + 1]!;
+  }
+}
+
+/**
+ * The children of `span` sorted by end, latest first (ties in start order), or undefined when their ends rise
+ * strictly in start order (the common case: calls made one after the other): then the critical path takes them in
+ * reverse, with nothing to sort.
+ */
+function sortedByEndDesc(
+  { times, childStart, childCount, childOrder }: SpanColumns,
+  span: number
+): number[] | undefined {
+  const first = childStart[span]!;
+  const end = first + childCount[span]!;
+  let endsRise = true;
+  for (let c = first + 1; c < end && endsRise; c++) {
+    endsRise = times[childOrder[c]! * TIMES + END]! > times[childOrder[c - 1]! * TIMES + END]!;
+  }
+  if (endsRise) {
+    return undefined;
+  }
+  return Array.from(childOrder.subarray(first, end)).sort((a, b) => times[b * TIMES + END]! - times[a * TIMES + END]!);
 }
 
 /**
@@ -499,45 +703,45 @@ function endsRise(children: readonly SpanNode[]): boolean {
  * recursion) of parallel arrays: a span's gaps and its chosen children's subtrees come out latest
  * first, so the segments, which partition the root's interval, need one reversal instead of a sort.
  */
-function computeCriticalPath(root: SpanNode): CriticalSegment[] {
-  const segments: CriticalSegment[] = [];
-  const spans: SpanNode[] = [];
+function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegment[] {
+  const { spans: spanNodes, times, childStart, childCount, childOrder } = columns;
+  const path = new CriticalPath(spanNodes, 2 * spanNodes.length);
+  const spans: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   const cursors: number[] = [];
-  const orders: Array<readonly SpanNode[]> = [];
-  const reversed: boolean[] = [];
+  /** Children sorted by end, latest first; undefined: `childOrder` read backwards. */
+  const orders: Array<number[] | undefined> = [];
   const next: number[] = [];
-  const enter = (span: SpanNode, startMs: number, endMs: number): void => {
-    const inOrder = endsRise(span.children);
+  const enter = (span: number, startMs: number, endMs: number): void => {
     spans.push(span);
     starts.push(startMs);
     ends.push(endMs);
     cursors.push(endMs);
-    orders.push(inOrder ? span.children : [...span.children].sort(byEndDesc));
-    reversed.push(inOrder);
+    orders.push(sortedByEndDesc(columns, span));
     next.push(0);
   };
-  enter(root, root.startMs, root.endMs);
+  enter(root, times[root * TIMES + START]!, times[root * TIMES + END]!);
   while (spans.length > 0) {
     const top = spans.length - 1;
     const span = spans[top]!;
     const startMs = starts[top]!;
     const endMs = ends[top]!;
-    const list = orders[top]!;
-    const last = list.length - 1;
+    const order = orders[top];
+    const count = childCount[span]!;
+    const last = childStart[span]! + count - 1;
     let cursor = cursors[top]!;
     let i = next[top]!;
-    let descend: SpanNode | undefined;
+    let descend = NO_PARENT;
     let descendStart = 0;
     let descendEnd = 0;
-    for (; i <= last; i++) {
+    for (; i < count; i++) {
       if (cursor <= startMs) {
         break;
       }
-      const child = list[reversed[top] ? last - i : i]!;
-      let childEnd = Math.min(child.endMs, endMs);
-      const childStart = Math.max(child.startMs, startMs);
+      const child = order ? order[i]! : childOrder[last - i]!;
+      let childEnd = Math.min(times[child * TIMES + END]!, endMs);
+      const childStart = Math.max(times[child * TIMES + START]!, startMs);
       if (childEnd > cursor && childEnd - cursor <= SEQUENTIAL_OVERLAP_MS) {
         childEnd = cursor;
       }
@@ -545,8 +749,8 @@ function computeCriticalPath(root: SpanNode): CriticalSegment[] {
         continue; // ran in parallel with a child already on the path, or outside this span
       }
       if (cursor > childEnd) {
-        segments.push({ span, startMs: childEnd, endMs: cursor });
-        span.criticalSelfMs += cursor - childEnd;
+        path.add(span, childEnd, cursor);
+        times[span * TIMES + CRITICAL_SELF] = times[span * TIMES + CRITICAL_SELF]! + cursor - childEnd;
       }
       descend = child;
       descendStart = childStart;
@@ -555,25 +759,24 @@ function computeCriticalPath(root: SpanNode): CriticalSegment[] {
       i++;
       break;
     }
-    if (descend) {
+    if (descend !== NO_PARENT) {
       next[top] = i;
       cursors[top] = cursor;
       enter(descend, descendStart, descendEnd);
       continue;
     }
     if (cursor > startMs) {
-      segments.push({ span, startMs, endMs: cursor });
-      span.criticalSelfMs += cursor - startMs;
+      path.add(span, startMs, cursor);
+      times[span * TIMES + CRITICAL_SELF] = times[span * TIMES + CRITICAL_SELF]! + cursor - startMs;
     }
     spans.pop();
     starts.pop();
     ends.pop();
     cursors.pop();
     orders.pop();
-    reversed.pop();
     next.pop();
   }
-  return segments.reverse();
+  return path.segments();
 }
 
 /** Span attributes merged over resource attributes, decoded on demand for display. */
