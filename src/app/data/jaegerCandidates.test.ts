@@ -121,7 +121,7 @@ describe('servicesInScope', () => {
 describe('anomalousPerSlice', () => {
   it('shares the cap among the services and slices, within Jaeger’s depth and no less than a few', () => {
     expect(anomalousPerSlice(1, 150)).toBe(JAEGER_SEARCH_LIMIT);
-    expect(anomalousPerSlice(5, 150)).toBe(10);
+    expect(anomalousPerSlice(3, 150)).toBe(17);
     expect(anomalousPerSlice(25, 150)).toBe(JAEGER_MIN_SEARCH_LIMIT);
   });
 });

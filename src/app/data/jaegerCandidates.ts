@@ -25,7 +25,7 @@ export const JAEGER_SLICES = 3;
 /** Traces per slow or failing search at most (Jaeger's search depth); fewer when many services share the cap. */
 export const JAEGER_SEARCH_LIMIT = 20;
 /** Traces per slow or failing search at least, however many services share the cap. */
-export const JAEGER_MIN_SEARCH_LIMIT = 5;
+export const JAEGER_MIN_SEARCH_LIMIT = 10;
 const SAMPLE_PER_SLICE = 10;
 
 export interface JaegerCandidatesQuery {
