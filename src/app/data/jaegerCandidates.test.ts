@@ -1,7 +1,13 @@
 import { jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../../analysis/fixtures';
 import { type TransportResponse, createJaegerClient } from '../../clients';
 import { ALL_SERVICES, scopeOf } from '../../queries';
-import { JAEGER_SAMPLE_SLICES, findJaegerCandidates } from './jaegerCandidates';
+import {
+  JAEGER_MIN_SEARCH_LIMIT,
+  JAEGER_SEARCH_LIMIT,
+  JAEGER_SLICES,
+  anomalousPerSlice,
+  findJaegerCandidates,
+} from './jaegerCandidates';
 import { JAEGER_MAX_SERVICES, servicesInScope } from './jaegerSearches';
 
 const START = Date.parse('2024-12-31T23:30:00Z') / 1000;
@@ -38,6 +44,56 @@ function jaeger(services: string[]) {
   return { client, sent };
 }
 
+/** A failed one-span trace of `checkout` in Jaeger's UI JSON, starting `minute` minutes into the range. */
+function failedTrace(id: number, minute: number) {
+  const traceID = id.toString(16).padStart(32, '0');
+  return {
+    traceID,
+    spans: [
+      {
+        traceID,
+        spanID: traceID,
+        operationName: 'POST /pay',
+        references: [],
+        startTime: (START + minute * 60) * 1e6,
+        duration: 20_000,
+        tags: [
+          { key: 'error', type: 'bool', value: true },
+          { key: 'otel.status_code', type: 'string', value: 'ERROR' },
+        ],
+        logs: [],
+        processID: 'p1',
+      },
+    ],
+    processes: { p1: { serviceName: 'checkout', tags: [] } },
+  };
+}
+
+/**
+ * A Jaeger v2 holding `failed` traces of `checkout` and nothing else, answering an `error=true` search
+ * the way its storage does: the traces starting in the window, newest first, at most `limit`.
+ */
+function jaegerHolding(failed: Array<ReturnType<typeof failedTrace>>) {
+  return createJaegerClient({
+    baseUrl: 'http://jaeger',
+    transport: async (url) => {
+      const u = new URL(url);
+      if (u.pathname === '/api/v3/services') {
+        return response(200, JSON.stringify({ services: ['checkout'] }));
+      }
+      if (u.pathname !== '/api/traces' || !u.searchParams.get('tags')?.includes('"error":"true"')) {
+        return response(404, JSON.stringify({ error: { httpCode: 404, message: 'No traces found' } }));
+      }
+      const param = (key: string) => Number(u.searchParams.get(key));
+      const data = failed
+        .filter((trace) => trace.spans[0]!.startTime >= param('start') && trace.spans[0]!.startTime <= param('end'))
+        .sort((a, b) => b.spans[0]!.startTime - a.spans[0]!.startTime)
+        .slice(0, param('limit'));
+      return response(200, JSON.stringify({ data }));
+    },
+  });
+}
+
 describe('servicesInScope', () => {
   it('keeps exact names and expands globs against Jaeger’s services with the scope’s glob semantics', async () => {
     const { client } = jaeger(['payments', 'payments-api', 'payments.eu', 'fraud', 'gateway']);
@@ -62,6 +118,14 @@ describe('servicesInScope', () => {
   });
 });
 
+describe('anomalousPerSlice', () => {
+  it('shares the cap among the services and slices, within Jaeger’s depth and no less than a few', () => {
+    expect(anomalousPerSlice(1, 150)).toBe(JAEGER_SEARCH_LIMIT);
+    expect(anomalousPerSlice(3, 150)).toBe(17);
+    expect(anomalousPerSlice(25, 150)).toBe(JAEGER_MIN_SEARCH_LIMIT);
+  });
+});
+
 describe('findJaegerCandidates', () => {
   it('searches each service for slow and failing traces and a sample per slice of the range, de-duplicated', async () => {
     const { client, sent } = jaeger(['fraud']);
@@ -78,17 +142,53 @@ describe('findJaegerCandidates', () => {
     expect(found.traces.map((t) => t.traceId)).toEqual([traceIds['swallowed-errors'], traceIds.healthy]);
     expect(found.truncated).toBeUndefined();
     const searches = sent.filter((u) => u.pathname.endsWith('/traces'));
-    expect(searches).toHaveLength(2 + JAEGER_SAMPLE_SLICES);
-    expect(searches.filter((u) => u.searchParams.get('query.duration_min') === '500000us')).toHaveLength(1);
-    expect(searches.filter((u) => u.searchParams.get('tags') === '{"error":"true"}')).toHaveLength(1);
-    const slices = searches
-      .filter((u) => u.searchParams.get('query.num_traces') === '10')
-      .map((u) => [u.searchParams.get('query.start_time_min'), u.searchParams.get('query.start_time_max')]);
-    expect(slices).toEqual([
+    expect(searches).toHaveLength(3 * JAEGER_SLICES);
+    const slices = [
       ['2024-12-31T23:30:00.000Z', '2024-12-31T23:50:00.000Z'],
       ['2024-12-31T23:50:00.000Z', '2025-01-01T00:10:00.000Z'],
       ['2025-01-01T00:10:00.000Z', '2025-01-01T00:30:00.000Z'],
-    ]);
+    ];
+    const v3Window = (u: URL) => [
+      u.searchParams.get('query.start_time_min'),
+      u.searchParams.get('query.start_time_max'),
+    ];
+    const slow = searches.filter((u) => u.searchParams.get('query.duration_min') === '500000us');
+    expect(slow.map(v3Window)).toEqual(slices);
+    const sampled = searches.filter(
+      (u) => u.pathname === '/api/v3/traces' && !u.searchParams.has('query.duration_min')
+    );
+    expect(sampled.map(v3Window)).toEqual(slices);
+    // Tags go to the UI API, whose window is in microseconds.
+    const failing = searches.filter((u) => u.searchParams.get('tags') === '{"error":"true"}');
+    expect(failing.map((u) => [u.searchParams.get('start'), u.searchParams.get('end')].map(Number))).toEqual(
+      slices.map((slice) => slice.map((time) => Date.parse(time) * 1000))
+    );
+    // One service has the cap to itself: Jaeger's full depth for the slow and failing traces.
+    const limitOf = (u: URL) => Number(u.searchParams.get('query.num_traces') ?? u.searchParams.get('limit'));
+    expect([...slow, ...failing].map(limitOf)).toEqual(Array(2 * JAEGER_SLICES).fill(JAEGER_SEARCH_LIMIT));
+    expect(sampled.map(limitOf)).toEqual([10, 10, 10]);
+  });
+
+  it('finds a failure at the start of the range when its end holds more failures than one search returns', async () => {
+    // More than the 20 one search over the whole range used to return.
+    const busyEnd = Array.from({ length: 30 }, (_, i) => failedTrace(100 + i, 50 + i / 4));
+    const first = failedTrace(1, 2);
+    const found = await findJaegerCandidates({
+      jaeger: jaegerHolding([first, ...busyEnd]),
+      scope: scopeOf(['checkout']),
+      start: START,
+      end: END,
+      slowSpanMs: 500,
+      // Fewer than the failures found: the cap keeps the first one too, not only the newest.
+      maxTraces: 5,
+    });
+
+    const ids = found.traces.map((t) => t.traceId);
+    expect(ids).toContain(first.traceID);
+    expect(ids).toHaveLength(5);
+    // The busy end yields its newest few, the start its one failure.
+    const failures = anomalousPerSlice(1, 5) + 1;
+    expect(found.truncated).toBe(`Left out ${failures - 5} of ${failures} traces`);
   });
 
   it('searches at most the first services alphabetically and says how many it left out', async () => {
@@ -108,5 +208,11 @@ describe('findJaegerCandidates', () => {
       sent.map((u) => u.searchParams.get('query.service_name') ?? u.searchParams.get('service'))
     );
     expect(searched.has('svc-29')).toBe(false);
+    // Each service's share of the cap, no less than a few per slice.
+    const failing = sent.filter((u) => u.searchParams.get('tags') === '{"error":"true"}');
+    expect(failing).toHaveLength(JAEGER_MAX_SERVICES * JAEGER_SLICES);
+    expect(new Set(failing.map((u) => u.searchParams.get('limit')))).toEqual(
+      new Set([String(JAEGER_MIN_SEARCH_LIMIT)])
+    );
   });
 });

@@ -1,14 +1,14 @@
 /**
  * Candidate traces from Jaeger, whose search has no TraceQL: one service per search, span duration
  * bounds, and tag equality (on the UI API only). So, per service in scope (names as given, globs
- * expanded against Jaeger's service list with the scope's glob semantics): the traces with a span
- * past the slow threshold, the traces with an `error=true` tag, and a sample of recent traces spread
- * over the range for the structural rules (N+1, retry storms, depth, width), each narrowed by the
+ * expanded against Jaeger's service list with the scope's glob semantics) and per slice of the range:
+ * the traces with a span past the slow threshold, the traces with an `error=true` tag, and a sample
+ * of recent traces for the structural rules (N+1, retry storms, depth, width), each narrowed by the
  * responder's filters (`jaegerSearches`). What a search returns is checked, not trusted: a trace
  * counts as failing only if a span in it failed, and only if it carries every filter value. Searches
  * run a few at a time; services and traces are capped, and the cap keeps failing, then slow traces
- * before the sample. Only services in scope are ever searched, so the team scope holds as it does
- * with TraceQL.
+ * before the sample, spread over the range. Only services in scope are ever searched, so the team
+ * scope holds as it does with TraceQL.
  */
 import type { Trace } from '../../analysis';
 import type { JaegerClient, JaegerSearch } from '../../clients';
@@ -17,10 +17,15 @@ import { searchScope } from './jaegerSearches';
 
 /** Traces analysed per load, after de-duplication. */
 export const JAEGER_MAX_TRACES = 150;
-/** Traces per search: Jaeger's search depth. */
+/**
+ * Each search covers one of this many slices of the range: Jaeger returns the newest traces of a
+ * search first, so a busy end of the range would otherwise hide the failures that began the incident.
+ */
+export const JAEGER_SLICES = 3;
+/** Traces per slow or failing search at most (Jaeger's search depth); fewer when many services share the cap. */
 export const JAEGER_SEARCH_LIMIT = 20;
-/** The recent-trace sample is taken in this many slices of the range, so one busy minute does not hide the rest. */
-export const JAEGER_SAMPLE_SLICES = 3;
+/** Traces per slow or failing search at least, however many services share the cap. */
+export const JAEGER_MIN_SEARCH_LIMIT = 10;
 const SAMPLE_PER_SLICE = 10;
 
 export interface JaegerCandidatesQuery {
@@ -65,36 +70,73 @@ export function recentTraceSearches(
   }));
 }
 
-function searchesFor(service: string, q: JaegerCandidatesQuery): JaegerSearch[] {
-  return [
-    { service, start: q.start, end: q.end, minDurationMs: q.slowSpanMs, limit: JAEGER_SEARCH_LIMIT },
-    { service, start: q.start, end: q.end, tags: { error: 'true' }, limit: JAEGER_SEARCH_LIMIT },
-    ...recentTraceSearches(service, q, JAEGER_SAMPLE_SLICES, SAMPLE_PER_SLICE),
-  ];
+/**
+ * The slow and failing traces of one service and slice: its share of the cap, so that many services
+ * do not fetch many times the traces the cap keeps; within Jaeger's search depth.
+ */
+export function anomalousPerSlice(servicesSearched: number, maxTraces: number): number {
+  const share = Math.ceil(maxTraces / (servicesSearched * JAEGER_SLICES));
+  return Math.min(JAEGER_SEARCH_LIMIT, Math.max(JAEGER_MIN_SEARCH_LIMIT, share));
+}
+
+function searchesFor(service: string, servicesSearched: number, q: JaegerCandidatesQuery): JaegerSearch[] {
+  const limit = anomalousPerSlice(servicesSearched, q.maxTraces ?? JAEGER_MAX_TRACES);
+  return recentTraceSearches(service, q, JAEGER_SLICES, SAMPLE_PER_SLICE).flatMap((slice) => [
+    { ...slice, minDurationMs: q.slowSpanMs, limit },
+    { ...slice, tags: { error: 'true' }, limit },
+    slice,
+  ]);
+}
+
+/**
+ * The cap's order. By what the trace holds, whichever search found it: failing, then slow, then the
+ * rest. Within a rank, the newest trace of each slice of the range, then the second newest of each,
+ * and so on: newest first alone would fill the cap from the end of the range and drop the first
+ * failures, where an incident usually begins.
+ */
+function rankedForCap(traces: readonly Trace[], q: JaegerCandidatesQuery): Trace[] {
+  const sliceMs = ((q.end - q.start) * 1000) / JAEGER_SLICES;
+  const sliceOf = (trace: Trace) =>
+    Math.min(JAEGER_SLICES - 1, Math.max(0, Math.floor((trace.startUnixMs - q.start * 1000) / sliceMs)));
+  const rankOf = (trace: Trace) =>
+    trace.spans.some((span) => span.status === 'error')
+      ? 0
+      : trace.spans.some((span) => span.durationMs >= q.slowSpanMs)
+        ? 1
+        : 2;
+  const takenPerSliceAndRank = new Map<string, number>();
+  const ranked = [...traces]
+    .sort((a, b) => b.startUnixMs - a.startUnixMs)
+    .map((model) => {
+      const rank = rankOf(model);
+      const key = `${rank}/${sliceOf(model)}`;
+      const round = takenPerSliceAndRank.get(key) ?? 0;
+      takenPerSliceAndRank.set(key, round + 1);
+      return { model, rank, round };
+    });
+  // Stable: within a rank and round, newest first still.
+  ranked.sort((a, b) => a.rank - b.rank || a.round - b.round);
+  return ranked.map(({ model }) => model);
 }
 
 export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
-  const found = await searchScope({ ...q, searchesFor: (service) => searchesFor(service, q) });
+  const found = await searchScope({
+    ...q,
+    searchesFor: (service, servicesSearched) => searchesFor(service, servicesSearched, q),
+  });
   // The list stands for the scope: a search that failed would hide its service's anomalies without a word.
   if (found.firstError) {
     throw found.firstError;
   }
-  // Ranked by what the trace holds, whichever search found it: failing, then slow, then the rest.
-  const built = found.traces.map((model) => {
-    const failed = model.spans.some((span) => span.status === 'error');
-    const slow = model.spans.some((span) => span.durationMs >= q.slowSpanMs);
-    return { model, rank: failed ? 0 : slow ? 1 : 2 };
-  });
-  built.sort((a, b) => a.rank - b.rank || b.model.startUnixMs - a.model.startUnixMs);
-
+  const ranked = rankedForCap(found.traces, q);
   const { services, servicesInScope } = found;
   const maxTraces = q.maxTraces ?? JAEGER_MAX_TRACES;
   const truncated = [
     servicesInScope > services.length ? `${servicesInScope - services.length} of ${servicesInScope} services` : '',
-    built.length > maxTraces ? `${built.length - maxTraces} of ${built.length} traces` : '',
+    ranked.length > maxTraces ? `${ranked.length - maxTraces} of ${ranked.length} traces` : '',
   ].filter(Boolean);
   return {
-    traces: built.slice(0, maxTraces).map(({ model }) => model),
+    traces: ranked.slice(0, maxTraces),
     services,
     truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
   };

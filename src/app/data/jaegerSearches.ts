@@ -107,8 +107,8 @@ export function narrowSearch(search: JaegerSearch, narrowing: JaegerNarrowing): 
 export interface ScopeSearch {
   jaeger: JaegerClient;
   scope: Scope;
-  /** The searches of one service, before the filters narrow them. */
-  searchesFor(service: string): JaegerSearch[];
+  /** The searches of one service of the `servicesSearched` after the cap, before the filters narrow them. */
+  searchesFor(service: string, servicesSearched: number): JaegerSearch[];
   filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
@@ -133,7 +133,9 @@ export async function searchScope(q: ScopeSearch): Promise<ScopeSearchResult> {
   const services = inScope.slice(0, JAEGER_MAX_SERVICES);
   const filters = q.filters ?? [];
   const narrowing = jaegerNarrowing(filters);
-  const searches = services.flatMap((service) => q.searchesFor(service).map((s) => narrowSearch(s, narrowing)));
+  const searches = services.flatMap((service) =>
+    q.searchesFor(service, services.length).map((s) => narrowSearch(s, narrowing))
+  );
   let failed = 0;
   let full = 0;
   let firstError: Error | undefined;
