@@ -13,7 +13,7 @@
 import type { Trace } from '../../analysis';
 import type { JaegerClient, JaegerSearch } from '../../clients';
 import type { Scope, TraceAttributeFilter } from '../../queries';
-import { searchScope } from './jaegerSearches';
+import { type ScopeSearchAnswer, fetchScopeAnswers, selectScopeTraces } from './jaegerSearches';
 
 /** Traces analysed per load, after de-duplication. */
 export const JAEGER_MAX_TRACES = 150;
@@ -49,6 +49,24 @@ export interface JaegerCandidates {
   services: string[];
   /** What the caps left out, for the page to say so; undefined when nothing was. */
   truncated?: string;
+}
+
+/**
+ * A load's Jaeger searches as they answered, undecoded, with what choosing the candidates from them takes: plain data
+ * and bytes, so the page posts it to the analysis worker as one candidate (the bytes transferred) and the worker
+ * reads, builds and caps the traces (`selectJaegerCandidates`) off the page's thread.
+ */
+export interface JaegerSearchesCandidate {
+  readonly format: 'jaeger-searches';
+  readonly answers: readonly ScopeSearchAnswer[];
+  readonly services: readonly string[];
+  readonly servicesInScope: number;
+  readonly filters: readonly TraceAttributeFilter[];
+  readonly slowSpanMs: number;
+  /** Unix seconds. */
+  readonly start: number;
+  readonly end: number;
+  readonly maxTraces: number;
 }
 
 /**
@@ -94,7 +112,7 @@ function searchesFor(service: string, servicesSearched: number, q: JaegerCandida
  * and so on: newest first alone would fill the cap from the end of the range and drop the first
  * failures, where an incident usually begins.
  */
-function rankedForCap(traces: readonly Trace[], q: JaegerCandidatesQuery): Trace[] {
+function rankedForCap(traces: readonly Trace[], q: JaegerSearchesCandidate): Trace[] {
   const sliceMs = ((q.end - q.start) * 1000) / JAEGER_SLICES;
   const sliceOf = (trace: Trace) =>
     Math.min(JAEGER_SLICES - 1, Math.max(0, Math.floor((trace.startUnixMs - q.start * 1000) / sliceMs)));
@@ -119,25 +137,49 @@ function rankedForCap(traces: readonly Trace[], q: JaegerCandidatesQuery): Trace
   return ranked.map(({ model }) => model);
 }
 
-export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
-  const found = await searchScope({
+/** The page's part: the searches of the scope, answered; throws the first failure. */
+export async function fetchJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerSearchesCandidate> {
+  const fetched = await fetchScopeAnswers({
     ...q,
     searchesFor: (service, servicesSearched) => searchesFor(service, servicesSearched, q),
   });
   // The list stands for the scope: a search that failed would hide its service's anomalies without a word.
-  if (found.firstError) {
-    throw found.firstError;
+  if (fetched.firstError) {
+    throw fetched.firstError;
   }
-  const ranked = rankedForCap(found.traces, q);
-  const { services, servicesInScope } = found;
-  const maxTraces = q.maxTraces ?? JAEGER_MAX_TRACES;
+  return {
+    format: 'jaeger-searches',
+    answers: fetched.answers,
+    services: fetched.services,
+    servicesInScope: fetched.servicesInScope,
+    filters: q.filters ?? [],
+    slowSpanMs: q.slowSpanMs,
+    start: q.start,
+    end: q.end,
+    maxTraces: q.maxTraces ?? JAEGER_MAX_TRACES,
+  };
+}
+
+/** The candidates in the answers, ranked and capped: pure, so it runs in the analysis worker as well as on the page. */
+export function selectJaegerCandidates(searches: JaegerSearchesCandidate): JaegerCandidates {
+  const selected = selectScopeTraces(searches.answers, searches.filters);
+  if (selected.firstError) {
+    throw selected.firstError;
+  }
+  const ranked = rankedForCap(selected.traces, searches);
+  const { services, servicesInScope, maxTraces } = searches;
   const truncated = [
     servicesInScope > services.length ? `${servicesInScope - services.length} of ${servicesInScope} services` : '',
     ranked.length > maxTraces ? `${ranked.length - maxTraces} of ${ranked.length} traces` : '',
   ].filter(Boolean);
   return {
     traces: ranked.slice(0, maxTraces),
-    services,
+    services: [...services],
     truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
   };
+}
+
+/** Both parts on the page, as the tests and a caller without a worker want them. */
+export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
+  return selectJaegerCandidates(await fetchJaegerCandidates(q));
 }
