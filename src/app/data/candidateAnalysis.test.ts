@@ -27,7 +27,7 @@ import {
   listRow,
   startCandidateAnalysis,
 } from './candidateAnalysis';
-import { type JaegerSearchesCandidate, selectJaegerCandidates } from './jaegerCandidates';
+import { type JaegerSearchesCandidate, selectJaegerCandidates } from './jaegerCandidateSelection';
 import {
   type AnalysisWorker,
   type CandidateAnalysisMessage,

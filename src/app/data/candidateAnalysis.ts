@@ -20,7 +20,7 @@ import {
   redactFindings,
 } from '../../analysis';
 import { type JaegerTrace, type TempoTrace, type TempoTraceAnswer, readTempoTraceAnswer } from '../../clients';
-import { type JaegerSearchesCandidate, selectJaegerCandidates } from './jaegerCandidates';
+import { type JaegerSearchesCandidate, selectJaegerCandidates } from './jaegerCandidateSelection';
 import { buildJaegerTrace } from './jaegerTraces';
 import { baselineRatioOf } from './baselineRatio';
 

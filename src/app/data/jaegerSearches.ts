@@ -4,21 +4,13 @@
  * glob semantics), and the attribute values a responder narrowed the traces to become Jaeger search
  * parameters (`tags`, `operation`, `minDuration`/`maxDuration`) where Jaeger can express them. What
  * comes back is checked, not trusted: a trace counts only if it carries every filter value
- * (`matchesFilters`). Used by the anomalous-trace candidates and by the comparison's baseline.
+ * (`matchesFilters`, in `jaegerAnswers`). Used by the anomalous-trace candidates and by the comparison's baseline.
  */
-import type { Trace } from '../../analysis';
-import {
-  type JaegerClient,
-  type JaegerSearch,
-  type JaegerSearchAnswer,
-  type JaegerTrace,
-  readJaegerSearchAnswer,
-} from '../../clients';
+import type { JaegerClient, JaegerSearch } from '../../clients';
 import { serviceMatches } from '../../contract';
 import type { Scope, TraceAttributeFilter } from '../../queries';
-import { buildJaegerTrace } from './jaegerTraces';
+import { type ScopeSearchAnswer, type ScopeSelection, selectScopeTraces } from './jaegerAnswers';
 import { mapLimited } from './mapLimited';
-import { matchesFilters } from './traceFilterMatch';
 
 /** Services searched per load; a scope that expands to more searches the first ones alphabetically. */
 export const JAEGER_MAX_SERVICES = 25;
@@ -119,12 +111,6 @@ export interface ScopeSearch {
   signal?: AbortSignal;
 }
 
-/** One search's answer, undecoded, with the traces it asked for. */
-export interface ScopeSearchAnswer {
-  readonly answer: JaegerSearchAnswer;
-  readonly limit: number;
-}
-
 /** What the searches of a scope answered: plain data and bytes, so it can be posted to a worker. */
 export interface ScopeAnswers {
   /** In the order of the searches; a failed search has none. */
@@ -134,16 +120,6 @@ export interface ScopeAnswers {
   servicesInScope: number;
   searches: number;
   /** Searches that failed, and the first failure; a cancelled load throws instead. */
-  failed: number;
-  firstError?: Error;
-}
-
-export interface ScopeSelection {
-  /** Each trace once, in the order the searches found them, carrying every filter value. */
-  traces: Trace[];
-  /** Searches that returned as many traces as they asked for: Jaeger may hold more. */
-  full: number;
-  /** Answers that could not be read (a search that failed after all), and the first such error. */
   failed: number;
   firstError?: Error;
 }
@@ -180,40 +156,6 @@ export async function fetchScopeAnswers(q: ScopeSearch): Promise<ScopeAnswers> {
     failed,
     firstError,
   };
-}
-
-/** The traces the answers hold, read, de-duplicated, built and checked against the filters: pure, page or worker. */
-export function selectScopeTraces(
-  answers: readonly ScopeSearchAnswer[],
-  filters: readonly TraceAttributeFilter[] = []
-): ScopeSelection {
-  let full = 0;
-  let failed = 0;
-  let firstError: Error | undefined;
-  const seen = new Set<string>();
-  const traces: Trace[] = [];
-  for (const { answer, limit } of answers) {
-    let found: JaegerTrace[];
-    try {
-      found = readJaegerSearchAnswer(answer);
-    } catch (error) {
-      failed++;
-      firstError ??= error as Error;
-      continue;
-    }
-    full += found.length >= limit ? 1 : 0;
-    for (const trace of found) {
-      if (seen.has(trace.traceId)) {
-        continue;
-      }
-      seen.add(trace.traceId);
-      const model = buildJaegerTrace(trace);
-      if (matchesFilters(model, filters)) {
-        traces.push(model);
-      }
-    }
-  }
-  return { traces, full, failed, firstError };
 }
 
 /** The scope's traces, fetched and selected on the page (the comparison's baseline). */
