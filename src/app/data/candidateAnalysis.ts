@@ -95,6 +95,9 @@ function yieldToHost(): Promise<void> {
 /** What the queue holds: a candidate, or a trace its Jaeger searches selected (built to be checked and ranked). */
 type Queued = Exclude<CandidateJson, JaegerSearchesCandidate> | Trace;
 
+const isJaegerSearches = (c: Queued | JaegerSearchesCandidate): c is JaegerSearchesCandidate =>
+  'format' in c && c.format === 'jaeger-searches';
+
 function modelOf(candidate: Queued): Trace | unknown {
   if (!('format' in candidate)) {
     return candidate;
@@ -161,7 +164,7 @@ export function startCandidateAnalysis(
       const deadline = now() + BATCH_BUDGET_MS;
       do {
         const candidate = queue.shift() as Queued | JaegerSearchesCandidate;
-        if ('format' in candidate && candidate.format === 'jaeger-searches') {
+        if (isJaegerSearches(candidate)) {
           const selected = selectJaegerCandidates(candidate);
           truncated = selected.truncated;
           found += selected.traces.length;
@@ -194,7 +197,7 @@ export function startCandidateAnalysis(
       if (stopped) {
         return;
       }
-      found += candidates.filter((c) => !('format' in c && c.format === 'jaeger-searches')).length;
+      found += candidates.filter((c) => !isJaegerSearches(c)).length;
       queue.push(...candidates);
       resume();
     },
