@@ -13,6 +13,7 @@ import { type ScopeSearchAnswer, selectScopeTraces } from './jaegerAnswers';
  * search first, so a busy end of the range would otherwise hide the failures that began the incident.
  */
 export const JAEGER_SLICES = 3;
+
 export interface JaegerCandidates {
   traces: Trace[];
   /** The services searched. */
