@@ -40,8 +40,10 @@ export {
   type JaegerApi,
   type JaegerSearch,
   type JaegerTrace,
+  type JaegerSearchAnswer,
   createJaegerClient,
   groupByTrace,
+  readJaegerSearchAnswer,
 } from './jaeger';
 export {
   type PrometheusClient,

@@ -1,6 +1,6 @@
 import { buildTrace } from '../analysis';
 import { type JaegerRecording, jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../analysis/fixtures';
-import { createJaegerClient } from './index';
+import { createJaegerClient, readJaegerSearchAnswer } from './index';
 import { type Route, type TestServer, failure, startServer, text } from './testServer.testing';
 
 /** Answers exactly as Jaeger did when recorded: status, content type and body. */
@@ -170,6 +170,32 @@ describe('Jaeger client falling back to the UI API', () => {
     const search = server.requests.find((r) => r.pathname === '/api/traces')!.searchParams;
     expect(search.get('service')).toBe('fraud');
     expect(search.get('limit')).toBe('20');
+  });
+});
+
+describe('Jaeger search answers, undecoded', () => {
+  it.each([
+    ['/api/v3', jaegerV2],
+    ['the UI API', jaegerUiOnly],
+  ])('on %s: the bytes read elsewhere give what `search` gives, and name where they came from', async (_, start) => {
+    server = await start();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    const search = { service: 'fraud', ...WINDOW, limit: 20 };
+
+    const answer = await jaeger.searchAnswer(search);
+
+    expect(answer.bytes.byteLength).toBeGreaterThan(1000);
+    expect(answer.source).toMatchObject({ dataSource: 'Jaeger', url: expect.stringContaining(server.origin) });
+    expect(readJaegerSearchAnswer(answer)).toEqual(await jaeger.search(search));
+  });
+
+  it('reads v3’s 404 as an answer of no traces, and says so when the bytes are not Jaeger’s JSON', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    expect(readJaegerSearchAnswer(await jaeger.searchAnswer({ service: 'nobody', ...WINDOW, limit: 20 }))).toEqual([]);
+    const answer = await jaeger.searchAnswer({ service: 'fraud', ...WINDOW, limit: 20 });
+    const html = { ...answer, bytes: new TextEncoder().encode('<html>login</html>').buffer };
+    expect(() => readJaegerSearchAnswer(html)).toThrow(/Jaeger .*unexpected answer: the body is not JSON/);
   });
 });
 

@@ -5,6 +5,7 @@
  * as in Jaeger before 1.x's v3 gateway. Search returns whole traces in both APIs, so a search needs
  * no second round trip per trace.
  */
+import { type AnswerSource, invalidAnswer } from './errors';
 import { type ClientOptions, type RequestOptions, createHttp } from './http';
 
 /** Which of Jaeger's query APIs answered. */
@@ -35,6 +36,17 @@ export type JaegerTrace =
   | { readonly format: 'otlp'; readonly traceId: string; readonly resourceSpans: readonly unknown[] }
   | { readonly format: 'jaeger-ui'; readonly traceId: string; readonly trace: unknown };
 
+/**
+ * A search's answer as it came over the wire, undecoded: a caller can transfer the bytes to a worker and read them
+ * there (`readJaegerSearchAnswer`), so the page never holds the text of a large search (20 traces × 1,000 spans are
+ * ~12 MB of JSON). v3's 404 for an empty result is an answer of no bytes.
+ */
+export interface JaegerSearchAnswer {
+  readonly format: JaegerTrace['format'];
+  readonly source: AnswerSource;
+  readonly bytes: ArrayBuffer;
+}
+
 export interface JaegerClientOptions extends ClientOptions {
   /** `auto` (default) asks `/api/v3/services` once and falls back to the UI API on 404. */
   readonly api?: JaegerApi | 'auto';
@@ -46,6 +58,8 @@ export interface JaegerClient {
   services(options?: RequestOptions): Promise<string[]>;
   /** Traces of `search.service` in the window, in the order Jaeger sent them. */
   search(search: JaegerSearch, options?: RequestOptions): Promise<JaegerTrace[]>;
+  /** The same search as Jaeger answered it, undecoded, for a caller that reads it elsewhere with `readJaegerSearchAnswer`. */
+  searchAnswer(search: JaegerSearch, options?: RequestOptions): Promise<JaegerSearchAnswer>;
   /** `null` when Jaeger has no such trace. */
   getTrace(
     traceId: string,
@@ -143,6 +157,48 @@ export function groupByTrace(resourceSpans: readonly unknown[]): Map<string, unk
   return traces;
 }
 
+type Invalid = (detail: string) => Error;
+
+function readUiTraces(body: unknown, invalid: Invalid): JaegerTrace[] {
+  if (!isObject(body) || (body.data !== null && body.data !== undefined && !Array.isArray(body.data))) {
+    throw invalid('expected {"data": [...]}');
+  }
+  return ((body.data as unknown[] | null | undefined) ?? []).map((trace) => {
+    const traceId = isObject(trace) ? hexTraceId(trace.traceID) : undefined;
+    if (traceId === undefined) {
+      throw invalid('a trace has no hex traceID');
+    }
+    return { format: 'jaeger-ui', traceId, trace };
+  });
+}
+
+function readOtlpTraces(body: unknown, invalid: Invalid): JaegerTrace[] {
+  const result = isObject(body) ? body.result : undefined;
+  if (!isObject(result) || !Array.isArray(result.resourceSpans)) {
+    throw invalid('expected {"result": {"resourceSpans": [...]}}');
+  }
+  return [...groupByTrace(result.resourceSpans)].map(([traceId, resourceSpans]) => ({
+    format: 'otlp',
+    traceId,
+    resourceSpans,
+  }));
+}
+
+/** The traces of a search answer, decoded and read wherever it is; its errors are `search`'s. */
+export function readJaegerSearchAnswer({ format, source, bytes }: JaegerSearchAnswer): JaegerTrace[] {
+  if (bytes.byteLength === 0 && format === 'otlp') {
+    return [];
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw invalidAnswer(source, 'the body is not JSON', cause);
+  }
+  const invalid = (detail: string) => invalidAnswer(source, detail);
+  return format === 'otlp' ? readOtlpTraces(body, invalid) : readUiTraces(body, invalid);
+}
+
 export function createJaegerClient(options: JaegerClientOptions): JaegerClient {
   const http = createHttp('Jaeger', options, DEFAULT_MAX_BYTES);
   let detected: Promise<JaegerApi> | undefined;
@@ -161,29 +217,60 @@ export function createJaegerClient(options: JaegerClientOptions): JaegerClient {
     return detected;
   };
 
-  const uiTraces = (path: string, body: unknown): JaegerTrace[] => {
-    if (!isObject(body) || (body.data !== null && body.data !== undefined && !Array.isArray(body.data))) {
-      throw http.invalid(path, 'expected {"data": [...]}');
-    }
-    return ((body.data as unknown[] | null | undefined) ?? []).map((trace) => {
-      const traceId = isObject(trace) ? hexTraceId(trace.traceID) : undefined;
-      if (traceId === undefined) {
-        throw http.invalid(path, 'a trace has no hex traceID');
-      }
-      return { format: 'jaeger-ui', traceId, trace };
-    });
-  };
+  const uiTraces = (path: string, body: unknown) => readUiTraces(body, (detail) => http.invalid(path, detail));
+  const otlpTraces = (path: string, body: unknown) => readOtlpTraces(body, (detail) => http.invalid(path, detail));
 
-  const otlpTraces = (path: string, body: unknown): JaegerTrace[] => {
-    const result = isObject(body) ? body.result : undefined;
-    if (!isObject(result) || !Array.isArray(result.resourceSpans)) {
-      throw http.invalid(path, 'expected {"result": {"resourceSpans": [...]}}');
+  const searchAnswer: JaegerClient['searchAnswer'] = async (search, request) => {
+    if (search.service.length === 0) {
+      throw http.invalidRequest('/api/traces', 'Jaeger searches one service at a time; the service is empty');
     }
-    return [...groupByTrace(result.resourceSpans)].map(([traceId, resourceSpans]) => ({
-      format: 'otlp',
-      traceId,
-      resourceSpans,
-    }));
+    if (!(search.end > search.start)) {
+      throw http.invalidRequest('/api/traces', 'the search window ends before it starts');
+    }
+    const tags = tagsParam(search.tags);
+    if (typeof tags === 'object') {
+      throw http.invalidRequest('/api/traces', tags.problem);
+    }
+    const answered = (format: JaegerTrace['format'], answer: { url: string; bytes: ArrayBuffer }) => ({
+      format,
+      source: { dataSource: http.dataSource, name: http.name, url: answer.url },
+      bytes: answer.bytes,
+    });
+    if (tags === undefined && (await api(request)) === 'v3') {
+      const path = '/api/v3/traces';
+      const answer = await http.getBytes(
+        path,
+        {
+          'query.service_name': search.service,
+          'query.operation_name': search.operation,
+          'query.start_time_min': rfc3339(search.start),
+          'query.start_time_max': rfc3339(search.end),
+          'query.duration_min': goDuration(search.minDurationMs),
+          'query.duration_max': goDuration(search.maxDurationMs),
+          'query.num_traces': search.limit,
+        },
+        request,
+        // v3 answers 404 "No traces found" for an empty result.
+        [404]
+      );
+      return answered('otlp', answer ?? { url: path, bytes: new ArrayBuffer(0) });
+    }
+    const path = '/api/traces';
+    const answer = await http.getBytes(
+      path,
+      {
+        service: search.service,
+        operation: search.operation,
+        tags,
+        minDuration: goDuration(search.minDurationMs),
+        maxDuration: goDuration(search.maxDurationMs),
+        limit: search.limit,
+        start: Math.floor(search.start * 1e6),
+        end: Math.ceil(search.end * 1e6),
+      },
+      request
+    );
+    return answered('jaeger-ui', answer as { url: string; bytes: ArrayBuffer });
   };
 
   return {
@@ -201,52 +288,10 @@ export function createJaegerClient(options: JaegerClientOptions): JaegerClient {
     },
 
     async search(search, request) {
-      if (search.service.length === 0) {
-        throw http.invalidRequest('/api/traces', 'Jaeger searches one service at a time; the service is empty');
-      }
-      if (!(search.end > search.start)) {
-        throw http.invalidRequest('/api/traces', 'the search window ends before it starts');
-      }
-      const tags = tagsParam(search.tags);
-      if (typeof tags === 'object') {
-        throw http.invalidRequest('/api/traces', tags.problem);
-      }
-      if (tags === undefined && (await api(request)) === 'v3') {
-        const path = '/api/v3/traces';
-        const body = await http.getJson(
-          path,
-          {
-            'query.service_name': search.service,
-            'query.operation_name': search.operation,
-            'query.start_time_min': rfc3339(search.start),
-            'query.start_time_max': rfc3339(search.end),
-            'query.duration_min': goDuration(search.minDurationMs),
-            'query.duration_max': goDuration(search.maxDurationMs),
-            'query.num_traces': search.limit,
-          },
-          request,
-          // v3 answers 404 "No traces found" for an empty result.
-          [404]
-        );
-        return body === undefined ? [] : otlpTraces(path, body);
-      }
-      const path = '/api/traces';
-      const body = await http.getJson(
-        path,
-        {
-          service: search.service,
-          operation: search.operation,
-          tags,
-          minDuration: goDuration(search.minDurationMs),
-          maxDuration: goDuration(search.maxDurationMs),
-          limit: search.limit,
-          start: Math.floor(search.start * 1e6),
-          end: Math.ceil(search.end * 1e6),
-        },
-        request
-      );
-      return uiTraces(path, body);
+      return readJaegerSearchAnswer(await searchAnswer(search, request));
     },
+
+    searchAnswer,
 
     async getTrace(traceId, range = {}, request) {
       const id = hexTraceId(traceId);

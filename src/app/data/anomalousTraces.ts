@@ -6,7 +6,7 @@
  * display), and ranked. The rows found so far are reported while the rest is fetched and analysed.
  * Baselines are optional: without Prometheus the `slow` rule stays silent and the page says why.
  */
-import type { AnalysisSettings, RedactionSettings, Trace } from '../../analysis';
+import type { AnalysisSettings, RedactionSettings } from '../../analysis';
 import type { PrometheusClient, TempoClient, JaegerClient } from '../../clients';
 import { type Scope, type SpanMetricsFlavour, type TraceAttributeFilter, traceqlCandidates } from '../../queries';
 import { openCandidateAnalysis } from './analysisWorker';
@@ -15,9 +15,8 @@ import {
   type CandidateAnalysis,
   type CandidateAnalysisEvent,
   type CandidateJson,
-  startCandidateAnalysis,
 } from './candidateAnalysis';
-import { findJaegerCandidates } from './jaegerCandidates';
+import { fetchJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
 import { incidentBaseline } from './baselineWindow';
 import { loadBaselines } from './traceAnalysis';
@@ -132,10 +131,9 @@ export function findAnomalousTraces(
     let analysed = 0;
     let baselineProblem: string | undefined;
     let settled = false;
-    let analysis: CandidateAnalysis<CandidateJson | Trace> | undefined;
+    let analysis: CandidateAnalysis | undefined;
     let lastProgress = 0;
     let progressTimer: ReturnType<typeof setTimeout> | undefined;
-    let truncated: string | undefined;
 
     const snapshot = (): AnomalousTraces => ({ traces: rankRows(rows), candidates: analysed, baselineProblem });
     const report = () => {
@@ -172,7 +170,7 @@ export function findAnomalousTraces(
         }
       } else {
         analysed = event.analysed;
-        finish(() => resolve({ ...snapshot(), truncated }));
+        finish(() => resolve({ ...snapshot(), truncated: event.truncated }));
       }
     };
 
@@ -181,13 +179,11 @@ export function findAnomalousTraces(
       baselineProblem = baseline.problem;
       if (!settled) {
         const request = { settings: q.settings, redaction: q.redaction, baselines: baseline.baselines };
-        // Jaeger's candidates arrive as models (its cap and the filters judge them by what they hold), which cannot
-        // be posted to a worker: they are analysed on the page, in the same yielding batches.
-        analysis = q.jaeger ? startCandidateAnalysis(request, onEvent) : openCandidateAnalysis(request, onEvent);
+        analysis = openCandidateAnalysis(request, onEvent);
       }
       return analysis;
     });
-    const hand = (traces: ReadonlyArray<CandidateJson | Trace>) => {
+    const hand = (traces: readonly CandidateJson[]) => {
       if (traces.length > 0) {
         void started.then(
           (a) => a?.add(traces),
@@ -196,16 +192,15 @@ export function findAnomalousTraces(
       }
     };
 
+    // Jaeger's searches go to the analysis undecoded, as one candidate: its filters and cap judge the traces by what
+    // they hold, so they are read, built and ranked where the analysis runs, not on the page.
     const fetched = q.jaeger
-      ? findJaegerCandidates({
+      ? fetchJaegerCandidates({
           ...q,
           jaeger: q.jaeger,
           slowSpanMs: CANDIDATE_SLOW_SPAN_MS,
           maxTraces: q.maxCandidates,
-        }).then((found) => {
-          truncated = found.truncated;
-          hand(found.traces);
-        })
+        }).then((searches) => hand([searches]))
       : tempoCandidates(q.tempo as TempoClient, q, hand);
     Promise.all([fetched, started]).then(() => started.then((a) => a?.end()), fail);
   });

@@ -5,7 +5,7 @@ import {
   DEFAULT_REDACTION_SETTINGS,
   REDACTED,
   analyzeTrace,
-  buildTrace,
+  compileRedaction,
   rankTraces,
 } from '../../analysis';
 import {
@@ -24,8 +24,10 @@ import {
   type CandidateAnalysisEvent,
   type CandidateAnalysisRequest,
   type TempoCandidate,
+  listRow,
   startCandidateAnalysis,
 } from './candidateAnalysis';
+import { type JaegerSearchesCandidate, selectJaegerCandidates } from './jaegerCandidateSelection';
 import {
   type AnalysisWorker,
   type CandidateAnalysisMessage,
@@ -55,6 +57,41 @@ const tempoAnswer = (traceId: string, body: string): TempoCandidate => ({
 /** A trace as the page hands it on: Tempo's trace-by-id answer (base64 ids, string enums), undecoded. */
 const tempo = (trace: OtlpTraceJson): TempoCandidate =>
   tempoAnswer(traceIdOf(trace), JSON.stringify(toTempoJson(trace)));
+
+/** Jaeger's v3 search answer holding `traces`, as the client hands it on: the bytes undecoded. */
+const jaegerAnswer = (traces: OtlpTraceJson[]) => ({
+  limit: 20,
+  answer: {
+    format: 'otlp' as const,
+    source: { dataSource: 'Jaeger' as const, name: 'Jaeger (prod)', url: '/api/v3/traces' },
+    bytes: new Uint8Array(
+      new TextEncoder().encode(JSON.stringify({ result: { resourceSpans: traces.flatMap((t) => t.resourceSpans) } }))
+    ).buffer,
+  },
+});
+/** A load's Jaeger searches: two answers sharing a trace, five distinct traces, a cap of four, a service left out. */
+const jaegerSearches = (): JaegerSearchesCandidate => ({
+  format: 'jaeger-searches',
+  answers: [
+    jaegerAnswer([plainError(), connectionPoolWait(), healthyTrace()]),
+    jaegerAnswer([plainError(), nPlusOneAfterRelease(), deepCallChain()]),
+  ],
+  services: ['checkout'],
+  servicesInScope: 2,
+  filters: [],
+  slowSpanMs: 500,
+  start: 0,
+  end: 2_000_000_000,
+  maxTraces: 4,
+});
+/** The rows the page made of Jaeger's candidates before they went to the worker: selected, capped, analysed there. */
+const jaegerRowsOnThePage = () =>
+  selectJaegerCandidates(jaegerSearches()).traces.flatMap((trace) => {
+    const analysis = analyzeTrace(trace);
+    return analysis.findings.length > 0
+      ? [listRow(analysis, request.baselines, compileRedaction(request.redaction))]
+      : [];
+  });
 
 /** What the list should show for `traces`, from the engine directly: ranked ids and each one's worst rule. */
 function expectedRows(traces: OtlpTraceJson[]) {
@@ -167,6 +204,48 @@ describe('the analysis worker protocol', () => {
     expect(sizes.every((size) => size > 1000)).toBe(true);
     expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 2, found: 2 });
     expect(shown(seen.rows())).toEqual(expectedRows([plainError(), connectionPoolWait()]));
+  });
+
+  it('moves Jaeger’s search answers to the worker, which selects, caps and analyses them as the page did', async () => {
+    const { worker, ports } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    const analysis = workerAnalysis(worker, request, seen.emit);
+    const searches = jaegerSearches();
+    const sizes = searches.answers.map(({ answer }) => answer.bytes.byteLength);
+    analysis.add([searches]);
+    analysis.end();
+
+    // Transferred, not copied: the page keeps none of the answers' bytes.
+    expect(searches.answers.map(({ answer }) => answer.bytes.byteLength)).toEqual([0, 0]);
+    expect(sizes.every((size) => size > 1000)).toBe(true);
+    expect(await seen.next('settled')).toEqual({
+      type: 'done',
+      analysed: 4,
+      found: 4,
+      truncated: 'Left out 1 of 2 services and 1 of 5 traces',
+    });
+    expect(rankRows(seen.rows())).toEqual(rankRows(jaegerRowsOnThePage()));
+    expect(seen.rows().length).toBeGreaterThan(1);
+  });
+
+  it('fails the load in Jaeger’s own words when a search answer the worker reads is not JSON', async () => {
+    const { worker, ports } = channel();
+    open.push(...ports);
+    const seen = recorder();
+    const analysis = workerAnalysis(worker, request, seen.emit);
+    const broken = jaegerAnswer([]);
+    analysis.add([
+      {
+        ...jaegerSearches(),
+        answers: [{ ...broken, answer: { ...broken.answer, bytes: new TextEncoder().encode('<html>').buffer } }],
+      },
+    ]);
+    analysis.end();
+    expect(await seen.next('settled')).toEqual({
+      type: 'failed',
+      message: expect.stringContaining('Jaeger (Jaeger (prod)) returned an unexpected answer: the body is not JSON'),
+    });
   });
 
   it('fails the load in Tempo’s own words when an answer the worker reads is not a trace', async () => {
@@ -300,12 +379,17 @@ describe('the batch loop shared by the worker and the page', () => {
     expect(await seen.next('settled')).toEqual({ type: 'failed', message: expect.stringContaining('`spans` array') });
   });
 
-  it('analyses models already built on the page (Jaeger’s candidates) like JSON', async () => {
+  it('expands a load’s Jaeger searches into the traces they select, and says what the caps left out', async () => {
     const seen = recorder();
     const analysis = startCandidateAnalysis(request, seen.emit);
-    analysis.add([buildTrace(deepCallChain()), buildTrace(plainError())]);
+    analysis.add([jaegerSearches()]);
     analysis.end();
-    expect(await seen.next('settled')).toEqual({ type: 'done', analysed: 2, found: 2 });
-    expect(shown(seen.rows())).toEqual(expectedRows([deepCallChain(), plainError()]));
+    expect(await seen.next('settled')).toEqual({
+      type: 'done',
+      analysed: 4,
+      found: 4,
+      truncated: 'Left out 1 of 2 services and 1 of 5 traces',
+    });
+    expect(rankRows(seen.rows())).toEqual(rankRows(jaegerRowsOnThePage()));
   });
 });

@@ -20,6 +20,7 @@ import {
   redactFindings,
 } from '../../analysis';
 import { type JaegerTrace, type TempoTrace, type TempoTraceAnswer, readTempoTraceAnswer } from '../../clients';
+import { type JaegerSearchesCandidate, selectJaegerCandidates } from './jaegerCandidateSelection';
 import { buildJaegerTrace } from './jaegerTraces';
 import { baselineRatioOf } from './baselineRatio';
 
@@ -50,8 +51,11 @@ export interface TempoCandidate {
   readonly answer: TempoTraceAnswer;
 }
 
-/** A candidate as the trace client returned it: Tempo's answer (bytes or resource spans), or a Jaeger trace. */
-export type CandidateJson = TempoCandidate | TempoTrace | JaegerTrace;
+/**
+ * A candidate as the trace client returned it: Tempo's answer (bytes or resource spans), a Jaeger trace, or a load's
+ * Jaeger searches, which the analysis expands into the candidates they select (`selectJaegerCandidates`).
+ */
+export type CandidateJson = TempoCandidate | TempoTrace | JaegerTrace | JaegerSearchesCandidate;
 
 export interface CandidateAnalysisRequest {
   settings: AnalysisSettings;
@@ -63,13 +67,12 @@ export interface CandidateAnalysisRequest {
 export type CandidateAnalysisEvent =
   /** The rows of traces analysed since the last event (traces without findings have none); `analysed` in all. */
   | { type: 'rows'; rows: AnomalousTrace[]; analysed: number }
-  /** `found`: the candidates received. */
-  | { type: 'done'; analysed: number; found: number }
+  /** `found`: the candidate traces received; `truncated`: what the Jaeger searches' caps left out, if anything. */
+  | { type: 'done'; analysed: number; found: number; truncated?: string }
   | { type: 'failed'; message: string };
 
-/** `C`: what it takes — JSON as a client returned it, or (on the page only) models already built. */
-export interface CandidateAnalysis<C = CandidateJson> {
-  add(candidates: readonly C[]): void;
+export interface CandidateAnalysis {
+  add(candidates: readonly CandidateJson[]): void;
   /** No more candidates: `done` follows once the queue is empty. */
   end(): void;
   /** Stops at the next trace; nothing is emitted after it. */
@@ -89,7 +92,13 @@ function yieldToHost(): Promise<void> {
   return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-function modelOf(candidate: CandidateJson | Trace): Trace | unknown {
+/** What the queue holds: a candidate, or a trace its Jaeger searches selected (built to be checked and ranked). */
+type Queued = Exclude<CandidateJson, JaegerSearchesCandidate> | Trace;
+
+const isJaegerSearches = (c: Queued | JaegerSearchesCandidate): c is JaegerSearchesCandidate =>
+  'format' in c && c.format === 'jaeger-searches';
+
+function modelOf(candidate: Queued): Trace | unknown {
   if (!('format' in candidate)) {
     return candidate;
   }
@@ -129,12 +138,13 @@ export function startCandidateAnalysis(
   request: CandidateAnalysisRequest,
   emit: (event: CandidateAnalysisEvent) => void,
   now: () => number = () => performance.now()
-): CandidateAnalysis<CandidateJson | Trace> {
+): CandidateAnalysis {
   const redactor = compileRedaction(request.redaction);
   const options = { settings: request.settings, baselines: request.baselines };
-  const queue: Array<CandidateJson | Trace> = [];
+  const queue: Array<Queued | JaegerSearchesCandidate> = [];
   let analysed = 0;
   let found = 0;
+  let truncated: string | undefined;
   let ended = false;
   let stopped = false;
   let running = false;
@@ -153,7 +163,15 @@ export function startCandidateAnalysis(
       const rows: AnomalousTrace[] = [];
       const deadline = now() + BATCH_BUDGET_MS;
       do {
-        const analysis = analyzeTrace(modelOf(queue.shift() as CandidateJson | Trace), options);
+        const candidate = queue.shift() as Queued | JaegerSearchesCandidate;
+        if (isJaegerSearches(candidate)) {
+          const selected = selectJaegerCandidates(candidate);
+          truncated = selected.truncated;
+          found += selected.traces.length;
+          queue.unshift(...selected.traces);
+          continue;
+        }
+        const analysis = analyzeTrace(modelOf(candidate), options);
         analysed += 1;
         if (analysis.findings.length > 0) {
           rows.push(listRow(analysis, request.baselines, redactor));
@@ -164,7 +182,7 @@ export function startCandidateAnalysis(
     }
     running = false;
     if (ended && !stopped && queue.length === 0) {
-      stop({ type: 'done', analysed, found });
+      stop({ type: 'done', analysed, found, truncated });
     }
   }
 
@@ -179,7 +197,7 @@ export function startCandidateAnalysis(
       if (stopped) {
         return;
       }
-      found += candidates.length;
+      found += candidates.filter((c) => !isJaegerSearches(c)).length;
       queue.push(...candidates);
       resume();
     },

@@ -1,9 +1,9 @@
 /**
  * The messages between the page and the analysis worker, and both ends of them. The page starts one worker per
- * load: `start` with the settings, redaction settings and baselines, `candidates` as each trace (or each Jaeger
- * search) arrives — the bytes of Tempo's answers transferred, not copied, so the page keeps none of them — and
- * `end` after the last; the worker answers with `CandidateAnalysisEvent`s — rows as batches finish, then `done` or
- * `failed`. Cancelling terminates the worker: no message is needed, and none is delivered afterwards.
+ * load: `start` with the settings, redaction settings and baselines, `candidates` as each trace arrives (on Jaeger,
+ * once, all the load's search answers) — the bytes of the answers transferred, not copied, so the page keeps none
+ * of them — and `end` after the last; the worker answers with `CandidateAnalysisEvent`s — rows as batches finish,
+ * then `done` (with what Jaeger's caps left out) or `failed`. Cancelling terminates the worker: no message is needed, and none is delivered afterwards.
  */
 import {
   type CandidateAnalysis,
@@ -50,9 +50,17 @@ export interface AnalysisWorker extends MessageEndpoint<CandidateAnalysisEvent, 
   terminate(): void;
 }
 
-/** What posting `candidates` moves to the worker rather than copying: the bytes of Tempo's answers. */
+/** What posting `candidates` moves to the worker rather than copying: the bytes of Tempo's and Jaeger's answers. */
 export function candidateTransfers(candidates: readonly CandidateJson[]): ArrayBuffer[] {
-  return candidates.flatMap((c) => ('format' in c && c.format === 'tempo-answer' ? [c.answer.bytes] : []));
+  return candidates.flatMap((c) => {
+    if (!('format' in c)) {
+      return [];
+    }
+    if (c.format === 'tempo-answer') {
+      return [c.answer.bytes];
+    }
+    return c.format === 'jaeger-searches' ? c.answers.map(({ answer }) => answer.bytes) : [];
+  });
 }
 
 /** The page's end: the same `CandidateAnalysis` as the in-thread one, with the work done in `worker`. */

@@ -4,10 +4,10 @@ import { ALL_SERVICES, scopeOf } from '../../queries';
 import {
   JAEGER_MIN_SEARCH_LIMIT,
   JAEGER_SEARCH_LIMIT,
-  JAEGER_SLICES,
   anomalousPerSlice,
   findJaegerCandidates,
 } from './jaegerCandidates';
+import { JAEGER_SLICES } from './jaegerCandidateSelection';
 import { JAEGER_MAX_SERVICES, servicesInScope } from './jaegerSearches';
 
 const START = Date.parse('2024-12-31T23:30:00Z') / 1000;

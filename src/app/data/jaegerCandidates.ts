@@ -10,18 +10,18 @@
  * before the sample, spread over the range. Only services in scope are ever searched, so the team
  * scope holds as it does with TraceQL.
  */
-import type { Trace } from '../../analysis';
 import type { JaegerClient, JaegerSearch } from '../../clients';
 import type { Scope, TraceAttributeFilter } from '../../queries';
-import { searchScope } from './jaegerSearches';
+import {
+  type JaegerCandidates,
+  type JaegerSearchesCandidate,
+  JAEGER_SLICES,
+  selectJaegerCandidates,
+} from './jaegerCandidateSelection';
+import { fetchScopeAnswers } from './jaegerSearches';
 
 /** Traces analysed per load, after de-duplication. */
 export const JAEGER_MAX_TRACES = 150;
-/**
- * Each search covers one of this many slices of the range: Jaeger returns the newest traces of a
- * search first, so a busy end of the range would otherwise hide the failures that began the incident.
- */
-export const JAEGER_SLICES = 3;
 /** Traces per slow or failing search at most (Jaeger's search depth); fewer when many services share the cap. */
 export const JAEGER_SEARCH_LIMIT = 20;
 /** Traces per slow or failing search at least, however many services share the cap. */
@@ -41,14 +41,6 @@ export interface JaegerCandidatesQuery {
   /** Traces kept after de-duplication; `JAEGER_MAX_TRACES` when omitted. */
   maxTraces?: number;
   signal?: AbortSignal;
-}
-
-export interface JaegerCandidates {
-  traces: Trace[];
-  /** The services searched. */
-  services: string[];
-  /** What the caps left out, for the page to say so; undefined when nothing was. */
-  truncated?: string;
 }
 
 /**
@@ -88,56 +80,30 @@ function searchesFor(service: string, servicesSearched: number, q: JaegerCandida
   ]);
 }
 
-/**
- * The cap's order. By what the trace holds, whichever search found it: failing, then slow, then the
- * rest. Within a rank, the newest trace of each slice of the range, then the second newest of each,
- * and so on: newest first alone would fill the cap from the end of the range and drop the first
- * failures, where an incident usually begins.
- */
-function rankedForCap(traces: readonly Trace[], q: JaegerCandidatesQuery): Trace[] {
-  const sliceMs = ((q.end - q.start) * 1000) / JAEGER_SLICES;
-  const sliceOf = (trace: Trace) =>
-    Math.min(JAEGER_SLICES - 1, Math.max(0, Math.floor((trace.startUnixMs - q.start * 1000) / sliceMs)));
-  const rankOf = (trace: Trace) =>
-    trace.spans.some((span) => span.status === 'error')
-      ? 0
-      : trace.spans.some((span) => span.durationMs >= q.slowSpanMs)
-        ? 1
-        : 2;
-  const takenPerSliceAndRank = new Map<string, number>();
-  const ranked = [...traces]
-    .sort((a, b) => b.startUnixMs - a.startUnixMs)
-    .map((model) => {
-      const rank = rankOf(model);
-      const key = `${rank}/${sliceOf(model)}`;
-      const round = takenPerSliceAndRank.get(key) ?? 0;
-      takenPerSliceAndRank.set(key, round + 1);
-      return { model, rank, round };
-    });
-  // Stable: within a rank and round, newest first still.
-  ranked.sort((a, b) => a.rank - b.rank || a.round - b.round);
-  return ranked.map(({ model }) => model);
-}
-
-export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
-  const found = await searchScope({
+/** The page's part: the searches of the scope, answered; throws the first failure. */
+export async function fetchJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerSearchesCandidate> {
+  const fetched = await fetchScopeAnswers({
     ...q,
     searchesFor: (service, servicesSearched) => searchesFor(service, servicesSearched, q),
   });
   // The list stands for the scope: a search that failed would hide its service's anomalies without a word.
-  if (found.firstError) {
-    throw found.firstError;
+  if (fetched.firstError) {
+    throw fetched.firstError;
   }
-  const ranked = rankedForCap(found.traces, q);
-  const { services, servicesInScope } = found;
-  const maxTraces = q.maxTraces ?? JAEGER_MAX_TRACES;
-  const truncated = [
-    servicesInScope > services.length ? `${servicesInScope - services.length} of ${servicesInScope} services` : '',
-    ranked.length > maxTraces ? `${ranked.length - maxTraces} of ${ranked.length} traces` : '',
-  ].filter(Boolean);
   return {
-    traces: ranked.slice(0, maxTraces),
-    services,
-    truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
+    format: 'jaeger-searches',
+    answers: fetched.answers,
+    services: fetched.services,
+    servicesInScope: fetched.servicesInScope,
+    filters: q.filters ?? [],
+    slowSpanMs: q.slowSpanMs,
+    start: q.start,
+    end: q.end,
+    maxTraces: q.maxTraces ?? JAEGER_MAX_TRACES,
   };
+}
+
+/** Both parts on the page, as the tests and a caller without a worker want them. */
+export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
+  return selectJaegerCandidates(await fetchJaegerCandidates(q));
 }

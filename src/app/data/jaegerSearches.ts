@@ -4,15 +4,13 @@
  * glob semantics), and the attribute values a responder narrowed the traces to become Jaeger search
  * parameters (`tags`, `operation`, `minDuration`/`maxDuration`) where Jaeger can express them. What
  * comes back is checked, not trusted: a trace counts only if it carries every filter value
- * (`matchesFilters`). Used by the anomalous-trace candidates and by the comparison's baseline.
+ * (`matchesFilters`, in `jaegerAnswers`). Used by the anomalous-trace candidates and by the comparison's baseline.
  */
-import type { Trace } from '../../analysis';
 import type { JaegerClient, JaegerSearch } from '../../clients';
 import { serviceMatches } from '../../contract';
 import type { Scope, TraceAttributeFilter } from '../../queries';
-import { buildJaegerTrace } from './jaegerTraces';
+import { type ScopeSearchAnswer, type ScopeSelection, selectScopeTraces } from './jaegerAnswers';
 import { mapLimited } from './mapLimited';
-import { matchesFilters } from './traceFilterMatch';
 
 /** Services searched per load; a scope that expands to more searches the first ones alphabetically. */
 export const JAEGER_MAX_SERVICES = 25;
@@ -113,37 +111,34 @@ export interface ScopeSearch {
   signal?: AbortSignal;
 }
 
-export interface ScopeSearchResult {
-  /** Each trace once, in the order the searches found them, carrying every filter value. */
-  traces: Trace[];
+/** What the searches of a scope answered: plain data and bytes, so it can be posted to a worker. */
+export interface ScopeAnswers {
+  /** In the order of the searches; a failed search has none. */
+  answers: ScopeSearchAnswer[];
   /** The services searched, and how many the scope held before the cap. */
   services: string[];
   servicesInScope: number;
   searches: number;
-  /** Searches that returned as many traces as they asked for: Jaeger may hold more. */
-  full: number;
   /** Searches that failed, and the first failure; a cancelled load throws instead. */
   failed: number;
   firstError?: Error;
 }
 
-/** Runs `searchesFor` for each service in scope, a few at a time, and keeps what every search that answered found. */
-export async function searchScope(q: ScopeSearch): Promise<ScopeSearchResult> {
+export type ScopeSearchResult = Omit<ScopeAnswers, 'answers'> & ScopeSelection;
+
+/** Runs `searchesFor` for each service in scope, a few at a time, and keeps what every search that answered sent. */
+export async function fetchScopeAnswers(q: ScopeSearch): Promise<ScopeAnswers> {
   const inScope = await servicesInScope(q.jaeger, q.scope, q.signal);
   const services = inScope.slice(0, JAEGER_MAX_SERVICES);
-  const filters = q.filters ?? [];
-  const narrowing = jaegerNarrowing(filters);
+  const narrowing = jaegerNarrowing(q.filters ?? []);
   const searches = services.flatMap((service) =>
     q.searchesFor(service, services.length).map((s) => narrowSearch(s, narrowing))
   );
   let failed = 0;
-  let full = 0;
   let firstError: Error | undefined;
-  const results = await mapLimited(searches, SEARCH_CONCURRENCY, async (search) => {
+  const answers = await mapLimited(searches, SEARCH_CONCURRENCY, async (search) => {
     try {
-      const found = await q.jaeger.search(search, { signal: q.signal });
-      full += found.length >= search.limit ? 1 : 0;
-      return found;
+      return [{ answer: await q.jaeger.searchAnswer(search, { signal: q.signal }), limit: search.limit }];
     } catch (error) {
       if (q.signal?.aborted) {
         throw error;
@@ -153,18 +148,24 @@ export async function searchScope(q: ScopeSearch): Promise<ScopeSearchResult> {
       return [];
     }
   });
+  return {
+    answers: answers.flat(),
+    services,
+    servicesInScope: inScope.length,
+    searches: searches.length,
+    failed,
+    firstError,
+  };
+}
 
-  const seen = new Set<string>();
-  const traces: Trace[] = [];
-  for (const found of results.flat()) {
-    if (seen.has(found.traceId)) {
-      continue;
-    }
-    seen.add(found.traceId);
-    const trace = buildJaegerTrace(found);
-    if (matchesFilters(trace, filters)) {
-      traces.push(trace);
-    }
-  }
-  return { traces, services, servicesInScope: inScope.length, searches: searches.length, full, failed, firstError };
+/** The scope's traces, fetched and selected on the page (the comparison's baseline). */
+export async function searchScope(q: ScopeSearch): Promise<ScopeSearchResult> {
+  const { answers, ...fetched } = await fetchScopeAnswers(q);
+  const selected = selectScopeTraces(answers, q.filters);
+  return {
+    ...fetched,
+    ...selected,
+    failed: fetched.failed + selected.failed,
+    firstError: fetched.firstError ?? selected.firstError,
+  };
 }

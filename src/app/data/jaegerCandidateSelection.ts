@@ -1,0 +1,91 @@
+/**
+ * Jaeger's candidates chosen from what the load's searches answered: the traces read and checked
+ * (`jaegerAnswers`), then ranked for the cap — failing, then slow, then the rest, spread over the range — and
+ * capped, with a note of what the caps left out. Pure and free of the page's imports: the analysis worker runs it
+ * on the answers the page transferred (or the page itself, where no worker starts).
+ */
+import type { Trace } from '../../analysis';
+import type { TraceAttributeFilter } from '../../queries';
+import { type ScopeSearchAnswer, selectScopeTraces } from './jaegerAnswers';
+
+/**
+ * Each search covers one of this many slices of the range: Jaeger returns the newest traces of a
+ * search first, so a busy end of the range would otherwise hide the failures that began the incident.
+ */
+export const JAEGER_SLICES = 3;
+
+export interface JaegerCandidates {
+  traces: Trace[];
+  /** The services searched. */
+  services: string[];
+  /** What the caps left out, for the page to say so; undefined when nothing was. */
+  truncated?: string;
+}
+
+/**
+ * A load's Jaeger searches as they answered, undecoded, with what choosing the candidates from them takes: plain data
+ * and bytes, so the page posts it to the analysis worker as one candidate (the bytes transferred) and the worker
+ * reads, builds and caps the traces (`selectJaegerCandidates`) off the page's thread.
+ */
+export interface JaegerSearchesCandidate {
+  readonly format: 'jaeger-searches';
+  readonly answers: readonly ScopeSearchAnswer[];
+  readonly services: readonly string[];
+  readonly servicesInScope: number;
+  readonly filters: readonly TraceAttributeFilter[];
+  readonly slowSpanMs: number;
+  /** Unix seconds. */
+  readonly start: number;
+  readonly end: number;
+  readonly maxTraces: number;
+}
+
+/**
+ * The cap's order. By what the trace holds, whichever search found it: failing, then slow, then the
+ * rest. Within a rank, the newest trace of each slice of the range, then the second newest of each,
+ * and so on: newest first alone would fill the cap from the end of the range and drop the first
+ * failures, where an incident usually begins.
+ */
+function rankedForCap(traces: readonly Trace[], q: JaegerSearchesCandidate): Trace[] {
+  const sliceMs = ((q.end - q.start) * 1000) / JAEGER_SLICES;
+  const sliceOf = (trace: Trace) =>
+    Math.min(JAEGER_SLICES - 1, Math.max(0, Math.floor((trace.startUnixMs - q.start * 1000) / sliceMs)));
+  const rankOf = (trace: Trace) =>
+    trace.spans.some((span) => span.status === 'error')
+      ? 0
+      : trace.spans.some((span) => span.durationMs >= q.slowSpanMs)
+        ? 1
+        : 2;
+  const takenPerSliceAndRank = new Map<string, number>();
+  const ranked = [...traces]
+    .sort((a, b) => b.startUnixMs - a.startUnixMs)
+    .map((model) => {
+      const rank = rankOf(model);
+      const key = `${rank}/${sliceOf(model)}`;
+      const round = takenPerSliceAndRank.get(key) ?? 0;
+      takenPerSliceAndRank.set(key, round + 1);
+      return { model, rank, round };
+    });
+  // Stable: within a rank and round, newest first still.
+  ranked.sort((a, b) => a.rank - b.rank || a.round - b.round);
+  return ranked.map(({ model }) => model);
+}
+
+/** The candidates in the answers, ranked and capped: pure, so it runs in the analysis worker as well as on the page. */
+export function selectJaegerCandidates(searches: JaegerSearchesCandidate): JaegerCandidates {
+  const selected = selectScopeTraces(searches.answers, searches.filters);
+  if (selected.firstError) {
+    throw selected.firstError;
+  }
+  const ranked = rankedForCap(selected.traces, searches);
+  const { services, servicesInScope, maxTraces } = searches;
+  const truncated = [
+    servicesInScope > services.length ? `${servicesInScope - services.length} of ${servicesInScope} services` : '',
+    ranked.length > maxTraces ? `${ranked.length - maxTraces} of ${ranked.length} traces` : '',
+  ].filter(Boolean);
+  return {
+    traces: ranked.slice(0, maxTraces),
+    services: [...services],
+    truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
+  };
+}
