@@ -179,7 +179,12 @@ export function AnomalousTracesTable({ traces, listedIn, rule, onRuleChange }: A
             {COLUMNS.map((column, index) => {
               const direction = sort?.column === index ? (sort.descending ? 'descending' : 'ascending') : undefined;
               return (
-                <th key={column.header} scope="col" aria-sort={direction}>
+                <th
+                  key={column.header}
+                  scope="col"
+                  aria-sort={direction}
+                  className={column.about ? styles.explained : undefined}
+                >
                   {column.key ? (
                     <button type="button" className={styles.sortButton} onClick={() => setSort(nextSort(sort, index))}>
                       {column.header}
@@ -223,6 +228,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}`, outlineOffset: -2 },
   }),
   about: css({ marginLeft: theme.spacing(0.5), verticalAlign: 'middle' }),
+  // The header and its info icon on one line: wrapped, the icon sat alone under a two-line header.
+  explained: css({ whiteSpace: 'nowrap' }),
   sortButton: css({
     display: 'inline-flex',
     alignItems: 'center',
