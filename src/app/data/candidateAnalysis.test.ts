@@ -93,6 +93,14 @@ const jaegerRowsOnThePage = () =>
       : [];
   });
 
+/** How a load of `jaegerSearches()` ends, in the worker or on the page: 2 services and 5 traces, capped to 1 and 4. */
+const JAEGER_LOAD_DONE = {
+  type: 'done',
+  analysed: 4,
+  found: 4,
+  truncated: 'Left out 1 of 2 services and 1 of 5 traces',
+} as const;
+
 /** What the list should show for `traces`, from the engine directly: ranked ids and each one's worst rule. */
 function expectedRows(traces: OtlpTraceJson[]) {
   return rankTraces(traces.map((t) => analyzeTrace(t)).filter((a) => a.findings.length > 0)).map((a) => ({
@@ -219,12 +227,7 @@ describe('the analysis worker protocol', () => {
     // Transferred, not copied: the page keeps none of the answers' bytes.
     expect(searches.answers.map(({ answer }) => answer.bytes.byteLength)).toEqual([0, 0]);
     expect(sizes.every((size) => size > 1000)).toBe(true);
-    expect(await seen.next('settled')).toEqual({
-      type: 'done',
-      analysed: 4,
-      found: 4,
-      truncated: 'Left out 1 of 2 services and 1 of 5 traces',
-    });
+    expect(await seen.next('settled')).toEqual(JAEGER_LOAD_DONE);
     expect(rankRows(seen.rows())).toEqual(rankRows(jaegerRowsOnThePage()));
     expect(seen.rows().length).toBeGreaterThan(1);
   });
@@ -384,12 +387,7 @@ describe('the batch loop shared by the worker and the page', () => {
     const analysis = startCandidateAnalysis(request, seen.emit);
     analysis.add([jaegerSearches()]);
     analysis.end();
-    expect(await seen.next('settled')).toEqual({
-      type: 'done',
-      analysed: 4,
-      found: 4,
-      truncated: 'Left out 1 of 2 services and 1 of 5 traces',
-    });
+    expect(await seen.next('settled')).toEqual(JAEGER_LOAD_DONE);
     expect(rankRows(seen.rows())).toEqual(rankRows(jaegerRowsOnThePage()));
   });
 });

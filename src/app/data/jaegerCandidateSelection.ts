@@ -16,8 +16,6 @@ export const JAEGER_SLICES = 3;
 
 export interface JaegerCandidates {
   traces: Trace[];
-  /** The services searched. */
-  services: string[];
   /** What the caps left out, for the page to say so; undefined when nothing was. */
   truncated?: string;
 }
@@ -85,7 +83,6 @@ export function selectJaegerCandidates(searches: JaegerSearchesCandidate): Jaege
   ].filter(Boolean);
   return {
     traces: ranked.slice(0, maxTraces),
-    services: [...services],
     truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
   };
 }

@@ -2,12 +2,13 @@ import { jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../../an
 import { type TransportResponse, createJaegerClient } from '../../clients';
 import { ALL_SERVICES, scopeOf } from '../../queries';
 import {
+  type JaegerCandidatesQuery,
   JAEGER_MIN_SEARCH_LIMIT,
   JAEGER_SEARCH_LIMIT,
   anomalousPerSlice,
-  findJaegerCandidates,
+  fetchJaegerCandidates,
 } from './jaegerCandidates';
-import { JAEGER_SLICES } from './jaegerCandidateSelection';
+import { JAEGER_SLICES, selectJaegerCandidates } from './jaegerCandidateSelection';
 import { JAEGER_MAX_SERVICES, servicesInScope } from './jaegerSearches';
 
 const START = Date.parse('2024-12-31T23:30:00Z') / 1000;
@@ -126,7 +127,13 @@ describe('anomalousPerSlice', () => {
   });
 });
 
-describe('findJaegerCandidates', () => {
+/** The page's searches, then the selection the analysis makes of them, with the services searched. */
+async function findJaegerCandidates(q: JaegerCandidatesQuery) {
+  const searches = await fetchJaegerCandidates(q);
+  return { ...selectJaegerCandidates(searches), services: searches.services };
+}
+
+describe('Jaeger candidates', () => {
   it('searches each service for slow and failing traces and a sample per slice of the range, de-duplicated', async () => {
     const { client, sent } = jaeger(['fraud']);
     const found = await findJaegerCandidates({

@@ -12,12 +12,7 @@
  */
 import type { JaegerClient, JaegerSearch } from '../../clients';
 import type { Scope, TraceAttributeFilter } from '../../queries';
-import {
-  type JaegerCandidates,
-  type JaegerSearchesCandidate,
-  JAEGER_SLICES,
-  selectJaegerCandidates,
-} from './jaegerCandidateSelection';
+import { type JaegerSearchesCandidate, JAEGER_SLICES } from './jaegerCandidateSelection';
 import { fetchScopeAnswers } from './jaegerSearches';
 
 /** Traces analysed per load, after de-duplication. */
@@ -101,9 +96,4 @@ export async function fetchJaegerCandidates(q: JaegerCandidatesQuery): Promise<J
     end: q.end,
     maxTraces: q.maxTraces ?? JAEGER_MAX_TRACES,
   };
-}
-
-/** Both parts on the page, as the tests and a caller without a worker want them. */
-export async function findJaegerCandidates(q: JaegerCandidatesQuery): Promise<JaegerCandidates> {
-  return selectJaegerCandidates(await fetchJaegerCandidates(q));
 }
