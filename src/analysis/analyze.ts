@@ -5,7 +5,7 @@
 import type { Baselines } from './baselines';
 import { RULES, type Finding, type Severity, excess, siblingGroupsOf } from './rules';
 import { type AnalysisSettings, DEFAULT_ANALYSIS_SETTINGS } from './settings';
-import { type Trace, buildTrace } from './trace';
+import { type Trace, buildTrace, tableOf } from './trace';
 
 export interface AnalyzeOptions {
   /** Validated settings (see `resolveAnalysisSettings`); defaults when omitted. */
@@ -32,15 +32,17 @@ const EMPTY_BASELINES: Baselines = new Map();
 const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 100, warning: 10, info: 1 };
 const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 
-/** Analyses a built `Trace`, or trace JSON in any accepted shape (see `buildTrace`). */
+/** Analyses a `Trace` made by `buildTrace`, or trace JSON in any accepted shape (see `buildTrace`). */
 export function analyzeTrace(input: Trace | unknown, options: AnalyzeOptions = {}): TraceAnalysis {
   const trace = isTrace(input) ? input : buildTrace(input);
   const settings = options.settings ?? DEFAULT_ANALYSIS_SETTINGS;
+  const table = tableOf(trace);
   const context = {
     trace,
+    table,
     settings,
     baselines: options.baselines ?? EMPTY_BASELINES,
-    siblingGroups: siblingGroupsOf(trace),
+    siblingGroups: siblingGroupsOf(table),
   };
 
   const findings: Finding[] = [];

@@ -1,12 +1,15 @@
 import {
   AnalysisSettingsError,
   DEFAULT_ANALYSIS_SETTINGS,
+  DEFAULT_REDACTION_SETTINGS,
   RULES,
   analyzeTrace,
   baselineKey,
   baselinesFromPrometheus,
   buildTrace,
+  compileRedaction,
   rankTraces,
+  redactTrace,
   resolveAnalysisSettings,
   type Finding,
   type RuleId,
@@ -257,6 +260,11 @@ describe('findings', () => {
   it('accept a trace that was already built', () => {
     const trace = buildTrace(plainError());
     expect(analyzeTrace(trace).trace).toBe(trace);
+  });
+
+  it('refuse a trace that buildTrace did not make: the rules read its span table', () => {
+    const displayCopy = redactTrace(buildTrace(plainError()), compileRedaction(DEFAULT_REDACTION_SETTINGS));
+    expect(() => analyzeTrace(displayCopy)).toThrow(TypeError);
   });
 });
 

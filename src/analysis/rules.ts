@@ -6,7 +6,7 @@
  */
 import { type Baselines, baselineKey } from './baselines';
 import type { AnalysisSettings } from './settings';
-import type { Span, Trace } from './trace';
+import { NO_SPAN, type SpanTable, type Trace } from './trace';
 
 export type RuleId = 'error' | 'swallowed-error' | 'slow' | 'long' | 'wide' | 'deep' | 'bottleneck' | 'retry-storm';
 export type Severity = 'critical' | 'warning' | 'info';
@@ -25,15 +25,18 @@ export interface Finding {
 
 export interface RuleContext {
   readonly trace: Trace;
+  /** The trace's spans by position (`tableOf(trace)`): the rules read them without a `Span` object per span. */
+  readonly table: SpanTable;
   readonly settings: AnalysisSettings;
   readonly baselines: Baselines;
   /** Children of one parent that share service and name, for groups of at least two. */
   readonly siblingGroups: readonly SiblingGroup[];
 }
 
+/** Spans as positions in the trace's `SpanTable`. */
 export interface SiblingGroup {
-  readonly parent: Span;
-  readonly spans: readonly Span[];
+  readonly parent: number;
+  readonly spans: readonly number[];
   readonly errors: number;
 }
 
@@ -50,16 +53,17 @@ export function excess(finding: Finding): number {
 
 const EVIDENCE_LIMIT = 10;
 
-// The loops over every span are indexed: a rule runs once per trace, and on one large trace a `for…of` loop ran
-// before it was optimised and made an iterator result per span (a tenth of the garbage of a 100,000-span analysis).
-
-function label(span: Span): string {
-  return `\`${span.service} ${span.name}\``;
+function label(t: SpanTable, span: number): string {
+  return `\`${t.service(span)} ${t.names[span]}\``;
 }
 
 /** The callee's label, without the service when caller and callee share it. */
-function calleeLabel(parent: Span, child: Span): string {
-  return child.service === parent.service ? `\`${child.name}\`` : label(child);
+function calleeLabel(t: SpanTable, parent: number, child: number): string {
+  return t.serviceIds[child] === t.serviceIds[parent] ? `\`${t.names[child]}\`` : label(t, child);
+}
+
+function ids(t: SpanTable, spans: readonly number[]): string[] {
+  return spans.map((span) => t.id(span));
 }
 
 /**
@@ -69,8 +73,16 @@ function calleeLabel(parent: Span, child: Span): string {
 const SAME_DURATION_MS = 0.001;
 
 /** Earlier first, then by id: an order that does not depend on the order the backend sent the spans in. */
-function byStart(a: Span, b: Span): number {
-  return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+function byStartIn(t: SpanTable): (a: number, b: number) => number {
+  return (a, b) => {
+    const earlier = t.startMs(a) - t.startMs(b);
+    if (earlier !== 0) {
+      return earlier;
+    }
+    const idA = t.id(a);
+    const idB = t.id(b);
+    return idA < idB ? -1 : idA > idB ? 1 : 0;
+  };
 }
 
 function formatMs(ms: number): string {
@@ -80,18 +92,28 @@ function formatMs(ms: number): string {
   return ms >= 1 ? `${ms.toFixed(1)} ms` : `${Math.round(ms * 1000)} µs`;
 }
 
+function hasErrorChild(t: SpanTable, span: number): boolean {
+  const first = t.childStart[span]!;
+  const end = first + t.childCount[span]!;
+  for (let c = first; c < end; c++) {
+    if (t.statuses[t.childOrder[c]!] === 'error') {
+      return true;
+    }
+  }
+  return false;
+}
+
 const errorRule: Rule = {
   id: 'error',
   title: 'Errors, pointing at their origin',
-  evaluate({ trace }) {
+  evaluate({ table: t }) {
     let errorSpans = 0;
-    const origins: Span[] = [];
-    for (let i = 0; i < trace.spans.length; i++) {
-      const span = trace.spans[i]!;
-      if (span.status === 'error') {
+    const origins: number[] = [];
+    for (let i = 0; i < t.size; i++) {
+      if (t.statuses[i] === 'error') {
         errorSpans++;
-        if (!span.children.some((c) => c.status === 'error')) {
-          origins.push(span);
+        if (!hasErrorChild(t, i)) {
+          origins.push(i);
         }
       }
     }
@@ -99,22 +121,24 @@ const errorRule: Rule = {
       return [];
     }
     // Ties by start, then id: backends return a trace's spans in different orders, the evidence must not differ.
-    origins.sort((a, b) => b.depth - a.depth || byStart(a, b));
+    const byStart = byStartIn(t);
+    origins.sort((a, b) => t.depths[b]! - t.depths[a]! || byStart(a, b));
     const origin = origins[0];
-    if (!origin) {
+    if (origin === undefined) {
       return []; // every error span has an error child: only possible in a cycle, already reported
     }
-    const message = origin.statusMessage ? `: ${origin.statusMessage}` : '';
+    const statusMessage = t.statusMessage(origin);
+    const message = statusMessage ? `: ${statusMessage}` : '';
     const scale = errorSpans > 1 ? ` (deepest origin of ${errorSpans} error spans)` : '';
     return [
       {
         rule: 'error',
         severity: 'critical',
-        spanIds: origins.slice(0, EVIDENCE_LIMIT).map((s) => s.id),
+        spanIds: ids(t, origins.slice(0, EVIDENCE_LIMIT)),
         measured: errorSpans,
         threshold: 1,
         unit: 'spans',
-        explanation: `${label(origin)} failed${message}${scale}`,
+        explanation: `${label(t, origin)} failed${message}${scale}`,
       },
     ];
   },
@@ -123,21 +147,21 @@ const errorRule: Rule = {
 const swallowedRule: Rule = {
   id: 'swallowed-error',
   title: 'Errors swallowed before the root',
-  evaluate({ trace }) {
-    const root = trace.root;
-    if (!root || root.status === 'error') {
+  evaluate({ table: t }) {
+    const root = t.root;
+    if (root === NO_SPAN || t.statuses[root] === 'error') {
       return [];
     }
     // An error whose parent is not in error stopped propagating there: the parent swallowed it.
-    const byParent = new Map<Span, Span[]>();
-    for (let i = 0; i < trace.spans.length; i++) {
-      const span = trace.spans[i]!;
-      const parent = span.parent;
-      if (span.status === 'error' && parent && parent.status !== 'error') {
+    const byParent = new Map<number, number[]>();
+    for (let i = 0; i < t.size; i++) {
+      const parent = t.parents[i]!;
+      if (t.statuses[i] === 'error' && parent !== NO_SPAN && t.statuses[parent] !== 'error') {
         const list = byParent.get(parent);
-        list ? list.push(span) : byParent.set(parent, [span]);
+        list ? list.push(i) : byParent.set(parent, [i]);
       }
     }
+    const byStart = byStartIn(t);
     return [...byParent]
       .sort(([a], [b]) => byStart(a, b))
       .map(([parent, unordered]) => {
@@ -147,23 +171,29 @@ const swallowedRule: Rule = {
         return {
           rule: 'swallowed-error',
           severity: 'warning',
-          spanIds: [parent.id, ...errors.slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
+          spanIds: [t.id(parent), ...ids(t, errors.slice(0, EVIDENCE_LIMIT))],
           measured: errors.length,
           threshold: 1,
           unit: 'spans',
-          explanation: `${label(parent)} swallowed${times} from ${calleeLabel(parent, first)}; the root ${label(root)} reports no error`,
+          explanation: `${label(t, parent)} swallowed${times} from ${calleeLabel(t, parent, first)}; the root ${label(t, root)} reports no error`,
         };
       });
   },
 };
 
 /** The p99 a span is slow against, or undefined when it is within `slowFactor` of it (or too short to matter). */
-function slowBaseline(span: Span, settings: AnalysisSettings, baselines: Baselines): number | undefined {
-  if (span.durationMs < settings.slowMinDurationMs) {
+function slowBaseline(
+  t: SpanTable,
+  span: number,
+  settings: AnalysisSettings,
+  baselines: Baselines
+): number | undefined {
+  const durationMs = t.durationMs(span);
+  if (durationMs < settings.slowMinDurationMs) {
     return undefined;
   }
-  const p99 = baselines.get(baselineKey(span.service, span.name));
-  return p99 === undefined || span.durationMs <= settings.slowFactor * p99 ? undefined : p99;
+  const p99 = baselines.get(baselineKey(t.service(span), t.names[span]!));
+  return p99 === undefined || durationMs <= settings.slowFactor * p99 ? undefined : p99;
 }
 
 /**
@@ -176,70 +206,79 @@ function slowBaseline(span: Span, settings: AnalysisSettings, baselines: Baselin
  * is not the callee's. Only this pair is merged: a server span that waits on one downstream call is
  * still its own operation with its own p99, so a chain of slow hops reports each hop once.
  */
-function explainedByServer(client: Span, p99: number, settings: AnalysisSettings, baselines: Baselines): boolean {
-  const server = client.children[0];
+function explainedByServer(
+  t: SpanTable,
+  client: number,
+  p99: number,
+  settings: AnalysisSettings,
+  baselines: Baselines
+): boolean {
+  if (t.kinds[client] !== 'client' || t.childCount[client] !== 1) {
+    return false;
+  }
+  const server = t.childOrder[t.childStart[client]!]!;
   return (
-    client.kind === 'client' &&
-    client.children.length === 1 &&
-    server !== undefined &&
-    server.kind === 'server' &&
-    client.selfTimeMs <= settings.slowFactor * p99 &&
-    slowBaseline(server, settings, baselines) !== undefined
+    t.kinds[server] === 'server' &&
+    t.selfTimeMs(client) <= settings.slowFactor * p99 &&
+    slowBaseline(t, server, settings, baselines) !== undefined
   );
 }
 
 const slowRule: Rule = {
   id: 'slow',
   title: 'Slower than the p99 baseline',
-  evaluate({ trace, settings, baselines }) {
+  evaluate({ table: t, settings, baselines }) {
     if (baselines.size === 0) {
       return [];
     }
-    const worst = new Map<string, { span: Span; p99: number; count: number }>();
-    for (let i = 0; i < trace.spans.length; i++) {
-      const span = trace.spans[i]!;
-      const p99 = slowBaseline(span, settings, baselines);
-      if (p99 === undefined || explainedByServer(span, p99, settings, baselines)) {
+    const byStart = byStartIn(t);
+    const worst = new Map<string, { span: number; p99: number; count: number }>();
+    for (let i = 0; i < t.size; i++) {
+      const p99 = slowBaseline(t, i, settings, baselines);
+      if (p99 === undefined || explainedByServer(t, i, p99, settings, baselines)) {
         continue;
       }
-      const key = baselineKey(span.service, span.name);
+      const key = baselineKey(t.service(i), t.names[i]!);
       const seen = worst.get(key);
       if (!seen) {
-        worst.set(key, { span, p99, count: 1 });
+        worst.set(key, { span: i, p99, count: 1 });
       } else {
         seen.count++;
-        const longer = span.durationMs - seen.span.durationMs;
-        if (longer > SAME_DURATION_MS || (longer >= -SAME_DURATION_MS && byStart(span, seen.span) < 0)) {
-          seen.span = span;
+        const longer = t.durationMs(i) - t.durationMs(seen.span);
+        if (longer > SAME_DURATION_MS || (longer >= -SAME_DURATION_MS && byStart(i, seen.span) < 0)) {
+          seen.span = i;
         }
       }
     }
-    return [...worst.values()].map(({ span, p99, count }) => ({
-      rule: 'slow',
-      severity: 'warning',
-      spanIds: [span.id],
-      measured: span.durationMs,
-      threshold: settings.slowFactor * p99,
-      unit: 'ms',
-      explanation:
-        `${label(span)} took ${formatMs(span.durationMs)}, ${(span.durationMs / p99).toFixed(1)}× its p99 of ${formatMs(p99)}` +
-        (count > 1 ? ` (${count} such spans)` : ''),
-    }));
+    return [...worst.values()].map(({ span, p99, count }) => {
+      const durationMs = t.durationMs(span);
+      return {
+        rule: 'slow',
+        severity: 'warning',
+        spanIds: [t.id(span)],
+        measured: durationMs,
+        threshold: settings.slowFactor * p99,
+        unit: 'ms',
+        explanation:
+          `${label(t, span)} took ${formatMs(durationMs)}, ${(durationMs / p99).toFixed(1)}× its p99 of ${formatMs(p99)}` +
+          (count > 1 ? ` (${count} such spans)` : ''),
+      };
+    });
   },
 };
 
 const longRule: Rule = {
   id: 'long',
   title: 'Longer than the absolute limit',
-  evaluate({ trace, settings }) {
-    if (!trace.root || trace.durationMs <= settings.longTraceMs) {
+  evaluate({ trace, table: t, settings }) {
+    if (t.root === NO_SPAN || trace.durationMs <= settings.longTraceMs) {
       return [];
     }
     return [
       {
         rule: 'long',
         severity: 'warning',
-        spanIds: [trace.root.id],
+        spanIds: [t.id(t.root)],
         measured: trace.durationMs,
         threshold: settings.longTraceMs,
         unit: 'ms',
@@ -252,17 +291,17 @@ const longRule: Rule = {
 const wideRule: Rule = {
   id: 'wide',
   title: 'Wide fan-out / N+1 calls',
-  evaluate({ siblingGroups, settings }) {
+  evaluate({ table: t, siblingGroups, settings }) {
     return siblingGroups
       .filter((g) => g.spans.length >= settings.wideMinSiblings)
       .map(({ parent, spans }) => ({
         rule: 'wide',
         severity: 'warning',
-        spanIds: [parent.id, ...spans.slice(0, EVIDENCE_LIMIT).map((s) => s.id)],
+        spanIds: [t.id(parent), ...ids(t, spans.slice(0, EVIDENCE_LIMIT))],
         measured: spans.length,
         threshold: settings.wideMinSiblings,
         unit: 'calls',
-        explanation: `${label(parent)} called ${calleeLabel(parent, spans[0]!)} ${spans.length} times under one parent`,
+        explanation: `${label(t, parent)} called ${calleeLabel(t, parent, spans[0]!)} ${spans.length} times under one parent`,
       }));
   },
 };
@@ -270,34 +309,35 @@ const wideRule: Rule = {
 const deepRule: Rule = {
   id: 'deep',
   title: 'Deep chain of service hops',
-  evaluate({ trace, settings }) {
-    let deepest: Span | undefined;
-    for (let i = 0; i < trace.spans.length; i++) {
-      const span = trace.spans[i]!;
-      if (!deepest || span.serviceHops > deepest.serviceHops) {
-        deepest = span;
+  evaluate({ table: t, settings }) {
+    let deepest = NO_SPAN;
+    for (let i = 0; i < t.size; i++) {
+      if (deepest === NO_SPAN || t.serviceHops[i]! > t.serviceHops[deepest]!) {
+        deepest = i;
       }
     }
-    if (!deepest || deepest.serviceHops <= settings.deepMaxServiceHops) {
+    if (deepest === NO_SPAN || t.serviceHops[deepest]! <= settings.deepMaxServiceHops) {
       return [];
     }
     const services: string[] = [];
-    for (let s: Span | undefined = deepest; s; s = s.parent) {
-      if (services[services.length - 1] !== s.service) {
-        services.push(s.service);
+    for (let s = deepest; s !== NO_SPAN; s = t.parents[s]!) {
+      const service = t.service(s);
+      if (services[services.length - 1] !== service) {
+        services.push(service);
       }
     }
     services.reverse();
     const path = services.length > 6 ? [...services.slice(0, 3), '…', ...services.slice(-2)] : services;
+    const hops = t.serviceHops[deepest]!;
     return [
       {
         rule: 'deep',
         severity: 'info',
-        spanIds: [deepest.id],
-        measured: deepest.serviceHops,
+        spanIds: [t.id(deepest)],
+        measured: hops,
         threshold: settings.deepMaxServiceHops,
         unit: 'hops',
-        explanation: `one call path crosses ${deepest.serviceHops} service hops: ${path.join(' → ')}`,
+        explanation: `one call path crosses ${hops} service hops: ${path.join(' → ')}`,
       },
     ];
   },
@@ -306,31 +346,32 @@ const deepRule: Rule = {
 const bottleneckRule: Rule = {
   id: 'bottleneck',
   title: 'One span dominates the critical path',
-  evaluate({ trace, settings }) {
+  evaluate({ trace, table: t, settings }) {
+    const path = t.criticalPath;
     // A single span trivially holds all of its own trace; there is nothing to compare it with.
-    if (trace.spans.length < 2 || trace.durationMs <= 0) {
+    if (t.size < 2 || trace.durationMs <= 0 || !path) {
       return [];
     }
-    let top: Span | undefined;
-    for (let i = 0; i < trace.criticalPath.length; i++) {
-      const segment = trace.criticalPath[i]!;
-      if (!top || segment.span.criticalSelfMs > top.criticalSelfMs) {
-        top = segment.span;
+    let top = NO_SPAN;
+    for (let k = 0; k < path.length; k++) {
+      const span = path.spanAt(k);
+      if (top === NO_SPAN || t.criticalSelfMs(span) > t.criticalSelfMs(top)) {
+        top = span;
       }
     }
-    const share = top ? top.criticalSelfMs / trace.durationMs : 0;
-    if (!top || share < settings.bottleneckShare) {
+    const share = top === NO_SPAN ? 0 : t.criticalSelfMs(top) / trace.durationMs;
+    if (top === NO_SPAN || share < settings.bottleneckShare) {
       return [];
     }
     return [
       {
         rule: 'bottleneck',
         severity: 'warning',
-        spanIds: [top.id],
+        spanIds: [t.id(top)],
         measured: share,
         threshold: settings.bottleneckShare,
         unit: 'share',
-        explanation: `${label(top)} spends ${formatMs(top.criticalSelfMs)} of its own time on the critical path, ${Math.round(share * 100)}% of the trace`,
+        explanation: `${label(t, top)} spends ${formatMs(t.criticalSelfMs(top))} of its own time on the critical path, ${Math.round(share * 100)}% of the trace`,
       },
     ];
   },
@@ -339,23 +380,17 @@ const bottleneckRule: Rule = {
 const retryStormRule: Rule = {
   id: 'retry-storm',
   title: 'Failing call retried under one parent',
-  evaluate({ siblingGroups, settings }) {
+  evaluate({ table: t, siblingGroups, settings }) {
     return siblingGroups
       .filter((g) => g.spans.length >= settings.retryMinAttempts && g.errors >= settings.retryMinErrors)
       .map(({ parent, spans, errors }) => ({
         rule: 'retry-storm',
         severity: 'critical',
-        spanIds: [
-          parent.id,
-          ...spans
-            .filter((s) => s.status === 'error')
-            .slice(0, EVIDENCE_LIMIT)
-            .map((s) => s.id),
-        ],
+        spanIds: [t.id(parent), ...ids(t, spans.filter((s) => t.statuses[s] === 'error').slice(0, EVIDENCE_LIMIT))],
         measured: spans.length,
         threshold: settings.retryMinAttempts,
         unit: 'calls',
-        explanation: `${label(parent)} called ${calleeLabel(parent, spans[0]!)} ${spans.length} times and ${errors} failed`,
+        explanation: `${label(t, parent)} called ${calleeLabel(t, parent, spans[0]!)} ${spans.length} times and ${errors} failed`,
       }));
   },
 };
@@ -373,8 +408,8 @@ export const RULES: readonly Rule[] = [
 ];
 
 interface MutableGroup {
-  readonly parent: Span;
-  readonly spans: Span[];
+  readonly parent: number;
+  readonly spans: number[];
   errors: number;
 }
 
@@ -388,34 +423,37 @@ const SCANNED_GROUPS = 8;
  * arrays (with a map by name only for parents with many distinct groups), a second fills the groups
  * of two or more.
  */
-export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
+export function siblingGroupsOf(t: SpanTable): SiblingGroup[] {
+  const { names, serviceIds, childStart, childCount, childOrder } = t;
   const groups: SiblingGroup[] = [];
   /** Per group of the current parent: its first child, then how many children it has. */
-  const firsts: Span[] = [];
+  const firsts: number[] = [];
   const sizes: number[] = [];
   /** Per child of the current parent: the number of its group. */
   const groupOf: number[] = [];
   const made: Array<MutableGroup | undefined> = [];
-  for (let i = 0; i < trace.spans.length; i++) {
-    const parent = trace.spans[i]!;
-    const children = parent.children;
-    if (children.length < 2) {
+  for (let parent = 0; parent < t.size; parent++) {
+    const count = childCount[parent]!;
+    if (count < 2) {
       continue;
     }
+    const from = childStart[parent]!;
     let groupCount = 0;
     let byName: Map<string, number[]> | undefined;
-    for (let c = 0; c < children.length; c++) {
-      const child = children[c]!;
+    for (let c = 0; c < count; c++) {
+      const child = childOrder[from + c]!;
+      const name = names[child]!;
+      const service = serviceIds[child]!;
       let group = -1;
       if (byName) {
-        const named = byName.get(child.name);
+        const named = byName.get(name);
         for (let n = 0; named && n < named.length && group < 0; n++) {
-          group = firsts[named[n]!]!.service === child.service ? named[n]! : -1;
+          group = serviceIds[firsts[named[n]!]!] === service ? named[n]! : -1;
         }
       } else {
         for (let g = 0; g < groupCount && group < 0; g++) {
           const first = firsts[g]!;
-          group = first.name === child.name && first.service === child.service ? g : -1;
+          group = names[first] === name && serviceIds[first] === service ? g : -1;
         }
       }
       if (group < 0) {
@@ -423,11 +461,11 @@ export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
         firsts[group] = child;
         sizes[group] = 0;
         if (byName) {
-          addByName(byName, child.name, group);
+          addByName(byName, name, group);
         } else if (groupCount > SCANNED_GROUPS) {
           byName = new Map();
           for (let g = 0; g < groupCount; g++) {
-            addByName(byName, firsts[g]!.name, g);
+            addByName(byName, names[firsts[g]!]!, g);
           }
         }
       }
@@ -435,17 +473,17 @@ export function siblingGroupsOf(trace: Trace): SiblingGroup[] {
       groupOf[c] = group;
     }
     for (let g = 0; g < groupCount; g++) {
-      made[g] = sizes[g]! >= 2 ? { parent, spans: new Array<Span>(sizes[g]!), errors: 0 } : undefined;
+      made[g] = sizes[g]! >= 2 ? { parent, spans: new Array<number>(sizes[g]!), errors: 0 } : undefined;
       sizes[g] = 0; // from here on, how many of the group's children are in place
     }
-    for (let c = 0; c < children.length; c++) {
+    for (let c = 0; c < count; c++) {
       const g = groupOf[c]!;
       const group = made[g];
       if (group) {
-        const child = children[c]!;
+        const child = childOrder[from + c]!;
         group.spans[sizes[g]!] = child;
         sizes[g] = sizes[g]! + 1;
-        if (child.status === 'error') {
+        if (t.statuses[child] === 'error') {
           group.errors++;
         }
       }

@@ -1,6 +1,7 @@
 /**
- * The normalised trace model: built in one pass over Tempo or OTLP JSON, with spans indexed by
- * id, parent/children links, depth, service hops, self time and the critical path. Every step is
+ * The normalised trace model: built in one pass over Tempo or OTLP JSON into a table of columns by span position
+ * (`SpanTable`), with spans indexed by id, parent/children links, depth, service hops, self time and the critical
+ * path; the `Span` objects of the public model are made from the table when read. Every step is
  * iterative and at most O(n log n), so a 100,000-span trace neither overflows the stack nor goes
  * quadratic, and bad data (missing parents, cycles, duplicate ids, clock skew) is recorded as
  * `TraceIssue`s instead of thrown.
@@ -97,11 +98,11 @@ export class TraceFormatError extends Error {
 const MAX_EXAMPLES = 5;
 /** Depth before the breadth-first walk reaches a span; cheaper than a visited set. */
 const UNVISITED = -1;
-/** `parents` of a root. */
-const NO_PARENT = -1;
+/** No span: the parent of a root, the root of an empty trace. */
+export const NO_SPAN = -1;
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/** Slots per span in `SpanColumns.times`: a span's five numbers side by side, read together by every pass. */
+/** Slots per span in `SpanTable.times`: a span's five numbers side by side, read together by every pass. */
 const TIMES = 5;
 const START = 0;
 const END = 1;
@@ -109,25 +110,55 @@ const DURATION = 2;
 const SELF = 3;
 const CRITICAL_SELF = 4;
 
+/** A span as parsed from the JSON, read again only for what few spans show (ids, status message, attributes). */
+interface ParsedSpan {
+  readonly spanId?: unknown;
+  readonly parentSpanId?: unknown;
+  readonly status?: { readonly message?: unknown };
+  readonly attributes?: unknown;
+}
+
 /**
- * The numbers and links of every span of one trace, by the span's position in `spans`, in typed arrays. An object per
- * span with its five doubles (each a heap number of its own in V8) and an array of children made a 100,000-span
- * model ~35 MB of small objects that the young generation copied and promoted while it was built, a third of the
- * analysis; typed arrays live outside the JavaScript heap and hold numbers unboxed. The passes that walk the tree
- * (depth, self time, critical path) run on these arrays alone.
+ * Every span of one trace by its position, in columns: numbers and links in typed arrays, strings in arrays shared by
+ * all spans, and no object per span. The rules read this (`RuleContext.table`); a `Span` object is made only when
+ * something asks for one (`span`, `Trace.spans`). An object per span, with its children array, made a 100,000-span
+ * model ~17 MB of small objects that all stayed live until the analysis ended, and the young generation found,
+ * copied and promoted each of them: a third of the analysis (`docs/benchmarks.md`). Typed arrays live outside the
+ * JavaScript heap and hold numbers unboxed.
  */
-class SpanColumns {
+export class SpanTable {
+  /** How many spans; positions run from 0 to `size - 1`. */
+  size = 0;
+  /** The root the trace is measured from, `NO_SPAN` for a trace without spans. */
+  root = NO_SPAN;
   readonly times: Float64Array;
+  /** The parent's position, `NO_SPAN` for a root. */
   readonly parents: Int32Array;
   readonly depths: Int32Array;
   readonly serviceHops: Int32Array;
-  /** A number per distinct service name, so the depth walk compares numbers. */
+  /** A number per distinct service name (`serviceNames`), so spans compare services as numbers. */
   readonly serviceIds: Int32Array;
+  readonly serviceNames: string[] = [];
   /** The children of span `i` are `childOrder[childStart[i] … childStart[i] + childCount[i])`, ordered by start. */
   readonly childStart: Int32Array;
   readonly childCount: Int32Array;
   readonly childOrder: Int32Array;
-  readonly spans: SpanNode[] = [];
+  readonly names: string[];
+  readonly kinds: SpanKind[];
+  readonly statuses: SpanStatus[];
+  /** How the span's id is spelled (`ID_HEX` or `ID_ENCODED`), and its parent id's (`ID_NONE`: it has none). */
+  readonly idForms: Uint8Array;
+  readonly parentIdForms: Uint8Array;
+  readonly parsed: ParsedSpan[];
+  /** Which of `resourceAttributeLists` holds the span's resource attributes. */
+  readonly resources: Int32Array;
+  readonly resourceAttributeLists: Array<readonly OtlpKeyValue[]> = [];
+  criticalPath: CriticalPath | undefined;
+  /** Ids not spelled in lower-case hex, decoded on first read. */
+  private decodedIds: Array<string | undefined> | undefined;
+  private decodedParentIds: Array<string | undefined> | undefined;
+  private nodes: Array<SpanNode | undefined> | undefined;
+  private allNodes = false;
 
   constructor(capacity: number) {
     this.times = new Float64Array(capacity * TIMES);
@@ -138,101 +169,237 @@ class SpanColumns {
     this.childStart = new Int32Array(capacity);
     this.childCount = new Int32Array(capacity);
     this.childOrder = new Int32Array(capacity);
+    this.names = new Array<string>(capacity);
+    this.kinds = new Array<SpanKind>(capacity);
+    this.statuses = new Array<SpanStatus>(capacity);
+    this.idForms = new Uint8Array(capacity);
+    this.parentIdForms = new Uint8Array(capacity);
+    this.parsed = new Array<ParsedSpan>(capacity);
+    this.resources = new Int32Array(capacity);
+  }
+
+  /** Lower-case hex. */
+  id(position: number): string {
+    const written = this.parsed[position]!.spanId as string;
+    if (this.idForms[position] === ID_HEX) {
+      return written;
+    }
+    const decoded = (this.decodedIds ??= new Array<string | undefined>(this.size));
+    // The id was read as an id when the span was added, so it decodes.
+    return (decoded[position] ??= decodeId(written) ?? '');
+  }
+
+  parentId(position: number): string | undefined {
+    const form = this.parentIdForms[position];
+    if (form === ID_NONE) {
+      return undefined;
+    }
+    const written = this.parsed[position]!.parentSpanId as string;
+    if (form === ID_HEX) {
+      return written;
+    }
+    const decoded = (this.decodedParentIds ??= new Array<string | undefined>(this.size));
+    return (decoded[position] ??= decodeId(written));
+  }
+
+  service(position: number): string {
+    return this.serviceNames[this.serviceIds[position]!]!;
+  }
+
+  statusMessage(position: number): string {
+    const message = this.parsed[position]!.status?.message;
+    return typeof message === 'string' ? message : '';
+  }
+
+  startMs(position: number): number {
+    return this.times[position * TIMES + START]!;
+  }
+
+  endMs(position: number): number {
+    return this.times[position * TIMES + END]!;
+  }
+
+  durationMs(position: number): number {
+    return this.times[position * TIMES + DURATION]!;
+  }
+
+  selfTimeMs(position: number): number {
+    return this.times[position * TIMES + SELF]!;
+  }
+
+  criticalSelfMs(position: number): number {
+    return this.times[position * TIMES + CRITICAL_SELF]!;
+  }
+
+  /** The span at `position` as an object; the same object on every call. */
+  span(position: number): Span {
+    const nodes = (this.nodes ??= new Array<SpanNode | undefined>(this.size));
+    return (nodes[position] ??= new SpanNode(this, position));
+  }
+
+  /** Every span as an object, in position order. */
+  spans(): readonly Span[] {
+    const nodes = (this.nodes ??= new Array<SpanNode | undefined>(this.size));
+    if (!this.allNodes) {
+      for (let i = 0; i < this.size; i++) {
+        nodes[i] ??= new SpanNode(this, i);
+      }
+      this.allNodes = true;
+    }
+    return nodes as SpanNode[];
   }
 
   /** The children of the span at `position` as spans, in order. */
-  childrenOf(position: number): readonly SpanNode[] {
+  childrenOf(position: number): readonly Span[] {
     const count = this.childCount[position]!;
     if (count === 0) {
       return EMPTY;
     }
     const first = this.childStart[position]!;
-    const children = new Array<SpanNode>(count);
+    const children = new Array<Span>(count);
     for (let c = 0; c < count; c++) {
-      children[c] = this.spans[this.childOrder[first + c]!]!;
+      children[c] = this.span(this.childOrder[first + c]!);
     }
     return children;
   }
 }
 
-/**
- * The model's span: its strings, and its numbers and links read from the trace's `SpanColumns`. Ids are kept as
- * written and decoded to hex on first read: building a trace compares ids as numbers (`SpanIndex`) and few are ever
- * shown, while decoding Tempo's two base64 ids per span costs about as much as building the rest of the span.
- */
+/** The `Span` of a table's position: every field is read from the table. */
 class SpanNode implements Span {
-  /** The hex id once decoded; lower-case hex ids are their own hex. */
-  private hexId: string | undefined;
-  private hexParentId: string | undefined = undefined;
-  /** Made on first read: the passes over the tree use `SpanColumns.childOrder`. */
-  private childList: readonly SpanNode[] | undefined = undefined;
+  /** Made on first read. */
+  private childList: readonly Span[] | undefined = undefined;
 
   constructor(
-    private readonly columns: SpanColumns,
-    /** Where this span's numbers are in `columns`. */
-    readonly position: number,
-    /** The id as written in the JSON. */
-    readonly encodedId: string,
-    /** Whether `encodedId` is lower-case hex (`ID_HEX`). */
-    hexSpelled: boolean,
-    /** The parent id as written, undefined when there is none (`ID_NONE`). */
-    readonly encodedParentId: string | undefined,
-    readonly name: string,
-    readonly service: string,
-    readonly kind: SpanKind,
-    readonly status: SpanStatus,
-    readonly statusMessage: string,
-    readonly rawAttributes: readonly OtlpKeyValue[],
-    readonly rawResourceAttributes: readonly OtlpKeyValue[]
-  ) {
-    this.hexId = hexSpelled ? encodedId : undefined;
-  }
+    private readonly table: SpanTable,
+    private readonly position: number
+  ) {}
 
   get id(): string {
-    // `encodedId` was read as an id, so it decodes.
-    return (this.hexId ??= decodeId(this.encodedId) ?? '');
+    return this.table.id(this.position);
   }
 
   get parentId(): string | undefined {
-    return this.encodedParentId === undefined ? undefined : (this.hexParentId ??= decodeId(this.encodedParentId));
+    return this.table.parentId(this.position);
+  }
+
+  get name(): string {
+    return this.table.names[this.position]!;
+  }
+
+  get service(): string {
+    return this.table.service(this.position);
+  }
+
+  get kind(): SpanKind {
+    return this.table.kinds[this.position]!;
+  }
+
+  get status(): SpanStatus {
+    return this.table.statuses[this.position]!;
+  }
+
+  get statusMessage(): string {
+    return this.table.statusMessage(this.position);
   }
 
   get startMs(): number {
-    return this.columns.times[this.position * TIMES + START]!;
+    return this.table.startMs(this.position);
   }
 
   get endMs(): number {
-    return this.columns.times[this.position * TIMES + END]!;
+    return this.table.endMs(this.position);
   }
 
   get durationMs(): number {
-    return this.columns.times[this.position * TIMES + DURATION]!;
+    return this.table.durationMs(this.position);
   }
 
   get selfTimeMs(): number {
-    return this.columns.times[this.position * TIMES + SELF]!;
+    return this.table.selfTimeMs(this.position);
   }
 
   get criticalSelfMs(): number {
-    return this.columns.times[this.position * TIMES + CRITICAL_SELF]!;
+    return this.table.criticalSelfMs(this.position);
   }
 
   get depth(): number {
-    return this.columns.depths[this.position]!;
+    return this.table.depths[this.position]!;
   }
 
   get serviceHops(): number {
-    return this.columns.serviceHops[this.position]!;
+    return this.table.serviceHops[this.position]!;
   }
 
-  get parent(): SpanNode | undefined {
-    const parent = this.columns.parents[this.position]!;
-    return parent === NO_PARENT ? undefined : this.columns.spans[parent];
+  get parent(): Span | undefined {
+    const parent = this.table.parents[this.position]!;
+    return parent === NO_SPAN ? undefined : this.table.span(parent);
   }
 
-  get children(): readonly SpanNode[] {
-    return (this.childList ??= this.columns.childrenOf(this.position));
+  get children(): readonly Span[] {
+    return (this.childList ??= this.table.childrenOf(this.position));
   }
+
+  get rawAttributes(): readonly OtlpKeyValue[] {
+    return asArray(this.table.parsed[this.position]!.attributes) as readonly OtlpKeyValue[];
+  }
+
+  get rawResourceAttributes(): readonly OtlpKeyValue[] {
+    return this.table.resourceAttributeLists[this.table.resources[this.position]!]!;
+  }
+}
+
+/** A trace from `buildTrace`: its spans, roots and critical path are made from its table when first read. */
+class BuiltTrace implements Trace {
+  private rootList: readonly Span[] | undefined;
+  private segments: readonly CriticalSegment[] | undefined;
+  private readonly query = new Int32Array(ID_STRIDE);
+
+  constructor(
+    readonly table: SpanTable,
+    private readonly index: SpanIndex | undefined,
+    /** Positions of the spans without a parent in the trace, the root first. */
+    private readonly rootPositions: readonly number[],
+    readonly traceId: string,
+    readonly startUnixMs: number,
+    readonly durationMs: number,
+    readonly services: readonly string[],
+    readonly issues: readonly TraceIssue[]
+  ) {}
+
+  get spans(): readonly Span[] {
+    return this.table.spans();
+  }
+
+  get root(): Span | undefined {
+    return this.table.root === NO_SPAN ? undefined : this.table.span(this.table.root);
+  }
+
+  get roots(): readonly Span[] {
+    return (this.rootList ??= this.rootPositions.map((position) => this.table.span(position)));
+  }
+
+  get criticalPath(): readonly CriticalSegment[] {
+    return (this.segments ??= this.table.criticalPath?.segments() ?? EMPTY);
+  }
+
+  spanById(id: string): Span | undefined {
+    if (!this.index || !isHexId(id) || readId(id, this.query, 0) === ID_NONE) {
+      return undefined;
+    }
+    const position = this.index.find(this.query, 0);
+    return position === NOT_FOUND ? undefined : this.table.span(position);
+  }
+}
+
+/**
+ * The table of a trace made by `buildTrace`. The rules read spans through it; a `Trace` put together another way
+ * (such as `redactTrace`'s display copy) has none and is not analysed.
+ */
+export function tableOf(trace: Trace): SpanTable {
+  if (!(trace instanceof BuiltTrace)) {
+    throw new TypeError('only a trace made by buildTrace can be analysed');
+  }
+  return trace.table;
 }
 
 class Issues {
@@ -297,8 +464,8 @@ export function buildTrace(input: unknown): Trace {
   const issues = new Issues();
   const resourceSpans = resourceSpansOf(input);
   const capacity = countSpans(resourceSpans);
-  const columns = new SpanColumns(capacity);
-  const { spans, times, serviceIds } = columns;
+  const table = new SpanTable(capacity);
+  const { times, serviceIds, names, kinds, statuses, idForms, parentIdForms, parsed, resources } = table;
   const serviceNumbers = new Map<string, number>();
   // The id and the parent id of the span at position i, as numbers (see `readId`).
   const ids = new Int32Array(capacity * ID_STRIDE);
@@ -307,12 +474,14 @@ export function buildTrace(input: unknown): Trace {
   let minStart = Number.POSITIVE_INFINITY;
   let maxEnd = Number.NEGATIVE_INFINITY;
   let traceId = '';
+  let size = 0;
 
   for (let r = 0; r < resourceSpans.length; r++) {
     const rs = resourceSpans[r] as { resource?: { attributes?: unknown } } | null;
     const resourceAttributes = asArray(rs?.resource?.attributes) as readonly OtlpKeyValue[];
+    table.resourceAttributeLists.push(resourceAttributes);
     const service = stringAttribute(resourceAttributes, 'service.name') ?? 'unknown_service';
-    const spansBefore = spans.length;
+    const spansBefore = size;
     const serviceId = serviceNumbers.get(service) ?? serviceNumbers.size;
     const scopes = asArray(
       (rs as { scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null)?.scopeSpans ??
@@ -322,7 +491,7 @@ export function buildTrace(input: unknown): Trace {
       const raws = asArray((scopes[c] as { spans?: unknown } | null)?.spans);
       for (let k = 0; k < raws.length; k++) {
         const s = raws[k] as Record<string, unknown> | null;
-        const position = spans.length;
+        const position = size;
         const at = position * ID_STRIDE;
         const encodedId = s?.spanId;
         const form = readId(encodedId, ids, at);
@@ -340,23 +509,14 @@ export function buildTrace(input: unknown): Trace {
           issues.add('invalid-span', decodeId(encodedId) ?? '');
           end = start;
         }
-        const encodedParentId = s.parentSpanId;
-        const hasParent = readId(encodedParentId, parentIds, at) !== ID_NONE;
-        const status = s.status as { code?: unknown; message?: unknown } | undefined;
-        const span = new SpanNode(
-          columns,
-          position,
-          encodedId,
-          form === ID_HEX,
-          hasParent ? (encodedParentId as string) : undefined,
-          typeof s.name === 'string' ? s.name : '',
-          service,
-          decodeKind(s.kind),
-          decodeStatus(status?.code),
-          typeof status?.message === 'string' ? status.message : '',
-          asArray(s.attributes) as readonly OtlpKeyValue[],
-          resourceAttributes
-        );
+        const status = s.status as { code?: unknown } | undefined;
+        parsed[position] = s;
+        idForms[position] = form;
+        parentIdForms[position] = readId(s.parentSpanId, parentIds, at);
+        names[position] = typeof s.name === 'string' ? s.name : '';
+        kinds[position] = decodeKind(s.kind);
+        statuses[position] = decodeStatus(status?.code);
+        resources[position] = r;
         times[t + END] = end;
         times[t + DURATION] = end - start;
         serviceIds[position] = serviceId;
@@ -364,10 +524,11 @@ export function buildTrace(input: unknown): Trace {
           // One trace per input: the first span's trace id names it.
           traceId = decodeId(s.traceId) ?? '';
         }
+        size++;
+        table.size = size;
         if (index.add(position) !== position) {
-          issues.add('duplicate-span-id', span.id);
+          issues.add('duplicate-span-id', table.id(position));
         }
-        spans.push(span);
         if (start < minStart) {
           minStart = start;
         }
@@ -376,132 +537,107 @@ export function buildTrace(input: unknown): Trace {
         }
       }
     }
-    if (spans.length > spansBefore) {
+    if (size > spansBefore) {
       serviceNumbers.set(service, serviceId);
+      table.serviceNames[serviceId] = service;
     }
   }
 
-  if (spans.length === 0) {
-    return emptyTrace(issues.list());
+  if (size === 0) {
+    return new BuiltTrace(new SpanTable(0), undefined, EMPTY, '', 0, 0, EMPTY, issues.list());
   }
 
-  const roots = link(columns, index, parentIds, issues);
-  for (let t = 0; t < spans.length * TIMES; t += TIMES) {
+  const roots = link(table, index, parentIds, issues);
+  for (let t = 0; t < size * TIMES; t += TIMES) {
     times[t + START] = times[t + START]! - minStart;
     times[t + END] = times[t + END]! - minStart;
   }
-  const root = pickRoot(roots);
-  computeSelfTimes(columns, issues);
-  const criticalPath = root ? computeCriticalPath(columns, root.position) : [];
-  const query = new Int32Array(ID_STRIDE);
-
-  return {
+  const root = pickRoot(table, roots);
+  table.root = root;
+  computeSelfTimes(table, issues);
+  table.criticalPath = computeCriticalPath(table, root);
+  return new BuiltTrace(
+    table,
+    index,
+    [root, ...roots.filter((r) => r !== root)],
     traceId,
-    spans,
-    root,
-    roots: root ? [root, ...roots.filter((r) => r !== root)] : roots,
-    startUnixMs: minStart,
-    durationMs: maxEnd - minStart,
-    services: [...serviceNumbers.keys()],
-    criticalPath,
-    issues: issues.list(),
-    spanById: (id) => {
-      if (!isHexId(id) || readId(id, query, 0) === ID_NONE) {
-        return undefined;
-      }
-      const position = index.find(query, 0);
-      return position === NOT_FOUND ? undefined : spans[position];
-    },
-  };
-}
-
-function emptyTrace(issues: TraceIssue[]): Trace {
-  return {
-    traceId: '',
-    spans: [],
-    root: undefined,
-    roots: [],
-    startUnixMs: 0,
-    durationMs: 0,
-    services: [],
-    criticalPath: [],
-    issues,
-    spanById: () => undefined,
-  };
+    minStart,
+    maxEnd - minStart,
+    [...serviceNumbers.keys()],
+    issues.list()
+  );
 }
 
 /**
  * Parent/child links (children in document order, as positions in `childOrder`), then depth and service hops
- * breadth-first; spans caught in cycles become roots.
+ * breadth-first; spans caught in cycles become roots. Returns the roots' positions.
  */
-function link(columns: SpanColumns, index: SpanIndex, parentIds: Int32Array, issues: Issues): SpanNode[] {
-  const { spans, parents, childStart, childCount, childOrder, depths, serviceHops } = columns;
-  const roots: SpanNode[] = [];
-  for (let i = 0; i < spans.length; i++) {
-    const position = spans[i]!.encodedParentId === undefined ? NOT_FOUND : index.find(parentIds, i * ID_STRIDE);
+function link(table: SpanTable, index: SpanIndex, parentIds: Int32Array, issues: Issues): number[] {
+  const { size, parentIdForms, parents, childStart, childCount, childOrder, depths, serviceHops } = table;
+  const roots: number[] = [];
+  for (let i = 0; i < size; i++) {
+    const position = parentIdForms[i] === ID_NONE ? NOT_FOUND : index.find(parentIds, i * ID_STRIDE);
     if (position !== NOT_FOUND && position !== i) {
       parents[i] = position;
       childCount[position] = childCount[position]! + 1;
     } else {
-      parents[i] = NO_PARENT;
+      parents[i] = NO_SPAN;
     }
   }
   let next = 0;
-  for (let i = 0; i < spans.length; i++) {
+  for (let i = 0; i < size; i++) {
     childStart[i] = next;
     next += childCount[i]!;
     childCount[i] = 0;
   }
-  for (let i = 0; i < spans.length; i++) {
+  for (let i = 0; i < size; i++) {
     const parent = parents[i]!;
-    if (parent !== NO_PARENT) {
+    if (parent !== NO_SPAN) {
       childOrder[childStart[parent]! + childCount[parent]!++] = i;
     } else {
-      const span = spans[i]!;
-      if (span.encodedParentId !== undefined) {
-        issues.add('missing-parent', span.id);
+      if (parentIdForms[i] !== ID_NONE) {
+        issues.add('missing-parent', table.id(i));
       }
-      roots.push(span);
+      roots.push(i);
     }
   }
 
-  depths.fill(UNVISITED, 0, spans.length);
+  depths.fill(UNVISITED, 0, size);
   let visited = 0;
-  const queue = new Int32Array(spans.length);
+  const queue = new Int32Array(size);
   for (let i = 0; i < roots.length; i++) {
-    visited += walk(columns, roots[i]!.position, queue);
+    visited += walk(table, roots[i]!, queue);
   }
-  if (visited < spans.length) {
-    for (let i = 0; i < spans.length; i++) {
+  if (visited < size) {
+    for (let i = 0; i < size; i++) {
       if (depths[i] !== UNVISITED) {
         continue;
       }
       // Unreached means every ancestor chain loops; cut this span loose and walk from it.
-      const span = spans[i]!;
-      issues.add('cycle', span.id);
-      detach(columns, i);
+      issues.add('cycle', table.id(i));
+      detach(table, i);
       serviceHops[i] = 0;
-      roots.push(span);
-      walk(columns, i, queue);
+      roots.push(i);
+      walk(table, i, queue);
     }
   }
   return roots;
 }
 
 /** Removes the span at `position` from its parent's children. */
-function detach({ parents, childStart, childCount, childOrder }: SpanColumns, position: number): void {
+function detach({ parents, childStart, childCount, childOrder }: SpanTable, position: number): void {
   const parent = parents[position]!;
   const first = childStart[parent]!;
   const last = first + --childCount[parent]!;
   for (let c = childOrder.indexOf(position, first); c < last; c++) {
     childOrder[c] = childOrder[c + 1]!;
   }
-  parents[position] = NO_PARENT;
+  parents[position] = NO_SPAN;
 }
 
 /** Sets depth and service hops below `start`, breadth-first; returns how many spans it reached. */
-function walk(columns: SpanColumns, start: number, queue: Int32Array): number {
-  const { depths, serviceHops, serviceIds, childStart, childCount, childOrder } = columns;
+function walk(table: SpanTable, start: number, queue: Int32Array): number {
+  const { depths, serviceHops, serviceIds, childStart, childCount, childOrder } = table;
   queue[0] = start;
   let queued = 1;
   depths[start] = 0;
@@ -522,12 +658,14 @@ function walk(columns: SpanColumns, start: number, queue: Int32Array): number {
   return queued;
 }
 
-function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
-  let best: SpanNode | undefined;
-  for (const r of roots) {
-    const trueRoot = r.encodedParentId === undefined;
-    const bestTrue = best?.encodedParentId === undefined;
-    if (!best || (trueRoot && !bestTrue) || (trueRoot === bestTrue && r.startMs < best.startMs)) {
+/** A root without a parent id before an orphan, then the earliest; `roots` is not empty. */
+function pickRoot(table: SpanTable, roots: readonly number[]): number {
+  let best = roots[0]!;
+  for (let i = 1; i < roots.length; i++) {
+    const r = roots[i]!;
+    const trueRoot = table.parentIdForms[r] === ID_NONE;
+    const bestTrue = table.parentIdForms[best] === ID_NONE;
+    if ((trueRoot && !bestTrue) || (trueRoot === bestTrue && table.startMs(r) < table.startMs(best))) {
       best = r;
     }
   }
@@ -572,9 +710,9 @@ function sortByStart(times: Float64Array, childOrder: Int32Array, first: number,
  * the span: a child that starts early or ends late (clock skew between hosts) is counted as a
  * `clock-skew` issue and does not push self time below zero.
  */
-function computeSelfTimes(columns: SpanColumns, issues: Issues): void {
-  const { spans, times, childStart, childCount, childOrder } = columns;
-  for (let i = 0; i < spans.length; i++) {
+function computeSelfTimes(table: SpanTable, issues: Issues): void {
+  const { size, times, childStart, childCount, childOrder } = table;
+  for (let i = 0; i < size; i++) {
     const first = childStart[i]!;
     const last = first + childCount[i]!;
     if (last - first > 1 && !sortedByStart(times, childOrder, first, last)) {
@@ -590,7 +728,7 @@ function computeSelfTimes(columns: SpanColumns, issues: Issues): void {
       const childStart = times[child * TIMES + START]!;
       const childEnd = times[child * TIMES + END]!;
       if (childStart < spanStart || childEnd > spanEnd) {
-        issues.add('clock-skew', spans[child]!.id);
+        issues.add('clock-skew', table.id(child));
       }
       const s = Math.max(childStart, spanStart);
       const e = Math.min(childEnd, spanEnd);
@@ -622,17 +760,17 @@ function computeSelfTimes(columns: SpanColumns, issues: Issues): void {
 const SEQUENTIAL_OVERLAP_MS = 1;
 
 /**
- * The segments of a critical path: the span and the bounds of segment `k` in typed arrays, and one small object per
- * segment that reads them (an object literal held its two bounds as heap numbers).
+ * The segments of a critical path: the span and the bounds of each segment in typed arrays, added latest first, and
+ * one small object per segment that reads them when `Trace.criticalPath` is read.
  */
-class CriticalPath {
-  readonly positions: Int32Array;
-  readonly bounds: Float64Array;
+export class CriticalPath {
+  private readonly positions: Int32Array;
+  private readonly bounds: Float64Array;
   length = 0;
 
   /** Each span on the path adds at most one segment before each child it descends into, and one after. */
   constructor(
-    readonly spans: readonly SpanNode[],
+    readonly table: SpanTable,
     maxSegments: number
   ) {
     this.positions = new Int32Array(maxSegments);
@@ -646,11 +784,24 @@ class CriticalPath {
     this.bounds[2 * k + 1] = endMs;
   }
 
-  /** The segments in time order; they were added latest first. */
+  /** The position of the span of the `k`-th segment in time order. */
+  spanAt(k: number): number {
+    return this.positions[this.length - 1 - k]!;
+  }
+
+  startMsAt(k: number): number {
+    return this.bounds[2 * (this.length - 1 - k)]!;
+  }
+
+  endMsAt(k: number): number {
+    return this.bounds[2 * (this.length - 1 - k) + 1]!;
+  }
+
+  /** The segments in time order. */
   segments(): CriticalSegment[] {
     const segments = new Array<CriticalSegment>(this.length);
     for (let k = 0; k < this.length; k++) {
-      segments[this.length - 1 - k] = new PathSegment(this, k);
+      segments[k] = new PathSegment(this, k);
     }
     return segments;
   }
@@ -663,15 +814,15 @@ class PathSegment implements CriticalSegment {
   ) {}
 
   get span(): Span {
-    return this.path.spans[this.path.positions[this.k]!]!;
+    return this.path.table.span(this.path.spanAt(this.k));
   }
 
   get startMs(): number {
-    return this.path.bounds[2 * this.k]!;
+    return this.path.startMsAt(this.k);
   }
 
   get endMs(): number {
-    return this.path.bounds[2 * this.k + 1]!;
+    return this.path.endMsAt(this.k);
   }
 }
 
@@ -680,10 +831,7 @@ class PathSegment implements CriticalSegment {
  * strictly in start order (the common case: calls made one after the other): then the critical path takes them in
  * reverse, with nothing to sort.
  */
-function sortedByEndDesc(
-  { times, childStart, childCount, childOrder }: SpanColumns,
-  span: number
-): number[] | undefined {
+function sortedByEndDesc({ times, childStart, childCount, childOrder }: SpanTable, span: number): number[] | undefined {
   const first = childStart[span]!;
   const end = first + childCount[span]!;
   let endsRise = true;
@@ -703,9 +851,9 @@ function sortedByEndDesc(
  * recursion) of parallel arrays: a span's gaps and its chosen children's subtrees come out latest
  * first, so the segments, which partition the root's interval, need one reversal instead of a sort.
  */
-function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegment[] {
-  const { spans: spanNodes, times, childStart, childCount, childOrder } = columns;
-  const path = new CriticalPath(spanNodes, 2 * spanNodes.length);
+function computeCriticalPath(table: SpanTable, root: number): CriticalPath {
+  const { size, times, childStart, childCount, childOrder } = table;
+  const path = new CriticalPath(table, 2 * size);
   const spans: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
@@ -718,7 +866,7 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
     starts.push(startMs);
     ends.push(endMs);
     cursors.push(endMs);
-    orders.push(sortedByEndDesc(columns, span));
+    orders.push(sortedByEndDesc(table, span));
     next.push(0);
   };
   enter(root, times[root * TIMES + START]!, times[root * TIMES + END]!);
@@ -732,7 +880,7 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
     const last = childStart[span]! + count - 1;
     let cursor = cursors[top]!;
     let i = next[top]!;
-    let descend = NO_PARENT;
+    let descend = NO_SPAN;
     let descendStart = 0;
     let descendEnd = 0;
     for (; i < count; i++) {
@@ -759,7 +907,7 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
       i++;
       break;
     }
-    if (descend !== NO_PARENT) {
+    if (descend !== NO_SPAN) {
       next[top] = i;
       cursors[top] = cursor;
       enter(descend, descendStart, descendEnd);
@@ -776,7 +924,7 @@ function computeCriticalPath(columns: SpanColumns, root: number): CriticalSegmen
     orders.pop();
     next.pop();
   }
-  return path.segments();
+  return path;
 }
 
 /** Span attributes merged over resource attributes, decoded on demand for display. */
