@@ -1,12 +1,17 @@
 /**
- * Sampling-endpoint throughput: the controller with 1,000 known services and 100 active overrides, under autocannon
- * on loopback, next to a bare `node:http` server returning a fixed body of the same size, in the same run, and —
- * when a Jaeger v2 binary is available (`scripts/build-jaeger.sh`) — Jaeger's own remote-sampling endpoint on the
- * same strategies file, with its default `Connection: close` and with keep-alive. Every server runs in its own
- * process (the load generator runs here), each is warmed up, then all are loaded in alternating rounds, because
- * the shared machine's load drifts during a run; every figure is the median over the rounds with its spread.
+ * Sampling-endpoint throughput and latency: the controller with 1,000 known services and 100 active overrides, on
+ * loopback, next to a bare `node:http` server returning a fixed body of the same size, in the same run, and — when
+ * a Jaeger v2 binary is available (`scripts/build-jaeger.sh`) — Jaeger's own remote-sampling endpoint on the same
+ * strategies file, with its default `Connection: close` and with keep-alive. Every server runs in its own process,
+ * each is warmed up, then all are loaded in alternating rounds, because the shared machine's load drifts during a
+ * run; every figure is the median over the rounds with its spread. Two loads, both over 50 connections:
+ * - closed loop (autocannon, in this process): each connection sends its next request when the last is answered,
+ *   as fast as the server goes; throughput and CPU per request;
+ * - open loop (vegeta, `scripts/build-vegeta.sh`): a fixed rate, whether or not earlier requests were answered;
+ *   the latency a sampler sees at that load. A closed-loop p99 at saturation is 50 / throughput by Little's law
+ *   plus jitter, a throughput figure in disguise, and a generator that waits hides the queue (coordinated omission).
  * Run with `npm run bench` (or `npx tsx bench/controller.bench.ts`). `BENCH_SECONDS` sets the round length,
- * `BENCH_JAEGER=0` skips Jaeger.
+ * `BENCH_RATE` the open-loop rate, `BENCH_JAEGER=0` skips Jaeger.
  */
 import autocannon from 'autocannon';
 import { buildSync } from 'esbuild';
@@ -26,6 +31,11 @@ const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP_SECONDS = 2;
 const ROUNDS = 5;
 const CONNECTIONS = 50;
+/**
+ * Requests per second of the open-loop load. jaegerremote samplers poll once a minute by default, so 5,000 req/s is
+ * some 300,000 sampler processes, and about a third of what one core of this machine serves at saturation.
+ */
+const OPEN_LOOP_RATE = Number(process.env.BENCH_RATE ?? 5000);
 
 const service = (i: number) => `service-${String(i).padStart(4, '0')}`;
 
@@ -166,18 +176,12 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The Jaeger v2 binary, or undefined (with the reason printed) when it cannot be had. */
-function jaegerBinary(): string | undefined {
-  if (process.env.BENCH_JAEGER === '0') {
-    return undefined;
-  }
-  console.log('Jaeger v2: scripts/build-jaeger.sh (waits for a build under way; the first build takes minutes)');
-  const built = spawnSync(join(ROOT, 'scripts/build-jaeger.sh'), {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A Go program built by `scripts/<script>` (cached by version), or undefined with the reason printed. */
+function goProgram(name: string, script: string): string | undefined {
+  console.log(`${name}: scripts/${script} (waits for a build under way; a first build takes seconds to minutes)`);
+  const built = spawnSync(join(ROOT, 'scripts', script), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (built.status !== 0) {
-    console.log(`Jaeger v2 not available (build-jaeger.sh exit ${built.status}); measuring without it`);
+    console.log(`${name} not available (${script} exit ${built.status}); measuring without it`);
     return undefined;
   }
   return built.stdout.trim();
@@ -268,25 +272,81 @@ async function load(server: Server, seconds: number): Promise<Figures> {
   };
 }
 
+interface Latency {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Requests not answered with a 2xx. */
+  failed: number;
+}
+
+/** The part of `vegeta report -type=json` read here; latencies in nanoseconds. */
+interface VegetaReport {
+  readonly requests: number;
+  readonly success: number;
+  readonly latencies: { readonly '50th': number; readonly '99th': number; readonly max: number };
+}
+
+/** One open-loop round: `vegeta attack` at `OPEN_LOOP_RATE` over `CONNECTIONS` connections, then `vegeta report`. */
+async function openLoop(vegeta: string, server: Server, seconds: number): Promise<Latency> {
+  const targets = join(dir, `targets-${new URL(server.url).port}.txt`);
+  writeFileSync(targets, requests.map((r) => `GET ${server.url}${r.path}\n`).join(''));
+  // On the load generator's cores: a child inherits this process's affinity.
+  const attack = spawn(
+    vegeta,
+    [
+      'attack',
+      `-targets=${targets}`,
+      `-rate=${OPEN_LOOP_RATE}`,
+      `-duration=${seconds}s`,
+      `-connections=${CONNECTIONS}`,
+      `-max-connections=${CONNECTIONS}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
+  const report = spawn(vegeta, ['report', '-type=json'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  attack.stdout.pipe(report.stdin);
+  let out = '';
+  report.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise<void>((resolve, reject) =>
+    report.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vegeta report exited with ${code}`))))
+  );
+  const r = JSON.parse(out) as VegetaReport;
+  return {
+    p50Ms: r.latencies['50th'] / 1e6,
+    p99Ms: r.latencies['99th'] / 1e6,
+    maxMs: r.latencies.max / 1e6,
+    failed: r.requests - Math.round(r.success * r.requests),
+  };
+}
+
 interface Contender {
   readonly name: string;
   readonly server: Server;
   readonly rounds: Figures[];
+  /**
+   * Open-loop rounds; none for a server that closes every connection: at a fixed rate that opens thousands of
+   * connections a second and measures the loopback's port reuse more than the server.
+   */
+  readonly openLoopRounds?: Latency[];
 }
 
 async function main(): Promise<void> {
   const contenders: Contender[] = [];
-  const add = (name: string, server: Server) => contenders.push({ name, server, rounds: [] });
+  const add = (name: string, server: Server, keepsConnections = true) =>
+    contenders.push({ name, server, rounds: [], ...(keepsConnections ? { openLoopRounds: [] } : {}) });
+  let vegeta: string | undefined;
   try {
     const controller = await startController();
     add('controller `/sampling`', controller);
     const sample = await (await fetch(`${controller.url}/sampling?service=${service(7)}`)).text();
     add('bare node:http, fixed body', await startBareServer(sample));
-    const jaeger = jaegerBinary();
+    const jaeger = process.env.BENCH_JAEGER === '0' ? undefined : goProgram('Jaeger v2', 'build-jaeger.sh');
     if (jaeger) {
-      add('Jaeger v2 remote_sampling, default (Connection: close)', await startJaeger(jaeger, false));
+      add('Jaeger v2 remote_sampling, default (Connection: close)', await startJaeger(jaeger, false), false);
       add('Jaeger v2 remote_sampling, keep_alives_enabled', await startJaeger(jaeger, true));
     }
+    vegeta = goProgram('vegeta (open-loop load)', 'build-vegeta.sh');
     console.log(
       `sampling endpoint, ${SERVICES} known services, ${OVERRIDES} active overrides, ${CONNECTIONS} connections, ` +
         `${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} alternating ${DURATION_SECONDS} s rounds; Node ${process.version}; ` +
@@ -301,6 +361,11 @@ async function main(): Promise<void> {
         c.rounds.push(await load(c.server, DURATION_SECONDS));
       }
     }
+    for (let round = 0; vegeta && round < ROUNDS; round++) {
+      for (const c of contenders) {
+        c.openLoopRounds?.push(await openLoop(vegeta, c.server, DURATION_SECONDS));
+      }
+    }
   } finally {
     for (const c of contenders) {
       c.server.child.kill('SIGTERM');
@@ -308,6 +373,7 @@ async function main(): Promise<void> {
   }
   console.log('figures: median (interquartile range, full range) over the rounds');
   const cpu = (f: Figures) => f.cpuMicrosPerRequest ?? Number.NaN;
+  console.log(`closed loop (autocannon), ${CONNECTIONS} connections:`);
   console.log('| server | req/s | p99 | server CPU per request | errors |');
   console.log('|---|---|---|---|---|');
   for (const c of contenders) {
@@ -330,8 +396,20 @@ async function main(): Promise<void> {
         `${formatSpread(spread(cpuRatios))} by CPU per request`
     );
   }
+  if (vegeta) {
+    console.log(`open loop (vegeta), ${OPEN_LOOP_RATE} req/s over ${CONNECTIONS} connections:`);
+    console.log('| server | p50 | p99 | max | failed |');
+    console.log('|---|---|---|---|---|');
+    for (const c of contenders.filter((c) => c.openLoopRounds)) {
+      const of = (pick: (l: Latency) => number) => formatSpread(spread(c.openLoopRounds!.map(pick)), 2, ' ms');
+      const failed = c.openLoopRounds!.reduce((n, l) => n + l.failed, 0);
+      console.log(`| ${c.name} | ${of((l) => l.p50Ms)} | ${of((l) => l.p99Ms)} | ${of((l) => l.maxMs)} | ${failed} |`);
+    }
+  }
   console.log(`${machineLoad()} at the end`);
-  const failed = controller!.rounds.reduce((n, f) => n + f.errors, 0);
+  const failed =
+    controller!.rounds.reduce((n, f) => n + f.errors, 0) +
+    (controller!.openLoopRounds ?? []).reduce((n, l) => n + l.failed, 0);
   if (failed > 0) {
     throw new Error(`${failed} controller requests failed`);
   }
