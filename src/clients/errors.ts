@@ -82,6 +82,15 @@ export function invalidAnswer(source: AnswerSource, detail: string, cause?: unkn
   );
 }
 
+/** The JSON of an answer's bytes; an answer that is not JSON is `invalidAnswer` with `notJson` as its detail. */
+export function answerJson(source: AnswerSource, bytes: ArrayBuffer, notJson: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw invalidAnswer(source, notJson, cause);
+  }
+}
+
 function summary(kind: DataSourceErrorKind): string {
   switch (kind) {
     case 'timeout':

@@ -5,7 +5,7 @@
  * as in Jaeger before 1.x's v3 gateway. Search returns whole traces in both APIs, so a search needs
  * no second round trip per trace.
  */
-import { type AnswerSource, invalidAnswer } from './errors';
+import { type AnswerSource, answerJson, invalidAnswer } from './errors';
 import { type ClientOptions, type RequestOptions, createHttp } from './http';
 
 /** Which of Jaeger's query APIs answered. */
@@ -189,12 +189,7 @@ export function readJaegerSearchAnswer({ format, source, bytes }: JaegerSearchAn
   if (bytes.byteLength === 0 && format === 'otlp') {
     return [];
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (cause) {
-    throw invalidAnswer(source, 'the body is not JSON', cause);
-  }
+  const body = answerJson(source, bytes, 'the body is not JSON');
   const invalid = (detail: string) => invalidAnswer(source, detail);
   return format === 'otlp' ? readOtlpTraces(body, invalid) : readUiTraces(body, invalid);
 }

@@ -3,7 +3,7 @@
  * normalised (padded lower-case hex ids, numbers for times); traces are returned as the raw
  * OTLP-ish JSON for `buildTrace` in `src/analysis`, which understands both of Tempo's shapes.
  */
-import { type AnswerSource, invalidAnswer } from './errors';
+import { type AnswerSource, answerJson, invalidAnswer } from './errors';
 import { type ClientOptions, type RequestOptions, createHttp } from './http';
 
 export interface TempoSearch {
@@ -118,12 +118,7 @@ function readTempoTrace(body: unknown): TempoTrace {
 
 /** The trace in a trace-by-id answer, decoded and read wherever it is; its errors are `getTrace`'s. */
 export function readTempoTraceAnswer({ traceId, source, bytes }: TempoTraceAnswer): TempoTrace {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (cause) {
-    throw invalidAnswer(source, `the answer for trace ${traceId} is not JSON`, cause);
-  }
+  const body = answerJson(source, bytes, `the answer for trace ${traceId} is not JSON`);
   try {
     return readTempoTrace(body);
   } catch (cause) {
