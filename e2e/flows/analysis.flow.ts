@@ -17,6 +17,7 @@ import { analyzeTrace } from '../../src/analysis';
 import { hexToBase64, syntheticTrace, toTempoJson } from '../../src/analysis/fixtures';
 import { eventually } from '../stack/backends';
 import type { Environment } from './environment';
+import { ANALYSIS_WORKER_URL, watchWorkers } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 const PLUGIN_SETTINGS = '/api/plugins/seed-tracingops-app/settings';
@@ -193,14 +194,11 @@ export function analysisFlows(env: () => Environment) {
       host.addDataSource({ uid: 'generated-tempo', type: 'tempo', name: 'Tempo (generated traces)', url: tempo.url });
       const original = { ...host.settings().jsonData };
       await saveSettings(env(), { ...original, tracesDatasourceUid: 'generated-tempo', maxCandidates: TRACES });
-      const workers: string[] = [];
-      const onWorker = (worker: { url(): string }) => workers.push(worker.url());
+      const workers = watchWorkers(browser.context);
       // Observers in every page of the context from now on; they only watch.
       await browser.context.addInitScript(observeTimeline);
       try {
         const page = await browser.open('editor', `${INCIDENT}?from=now-1h&to=now`);
-        // The worker starts with the analysis, after the search's delay.
-        page.on('worker', onWorker);
         const endTrace = TRACE_FILE ? await startTrace(page, TRACE_FILE) : undefined;
         await page.waitForFunction(
           () => (window as unknown as { __timeline: Timeline }).__timeline.complete !== undefined,
@@ -244,9 +242,7 @@ export function analysisFlows(env: () => Environment) {
         // No task held the page while the traces were analysed.
         expect(during).toEqual([]);
         // The work happened in the plugin's worker, loaded from next to module.js.
-        expect(workers).toEqual([
-          expect.stringMatching(/\/public\/plugins\/seed-tracingops-app\/tracingops-analysis\.js/),
-        ]);
+        expect(workers.urls).toEqual([expect.stringMatching(ANALYSIS_WORKER_URL)]);
         // Every candidate was fetched and analysed, and the list holds every trace the engine flags.
         expect(tempo.served()).toBe(TRACES);
         const more = page.getByRole('button', { name: /^Show \d+ more of \d+$/ });
@@ -256,6 +252,7 @@ export function analysisFlows(env: () => Environment) {
         // Streaming: the first row was on screen before the list was complete.
         expect(timeline.firstRow!).toBeLessThan(timeline.complete!);
       } finally {
+        workers.stop();
         await saveSettings(env(), original);
         await tempo.close();
       }

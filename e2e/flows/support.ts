@@ -1,4 +1,8 @@
-/** Small helpers the flows share: waiting for a backend to reach a state, the demo's services polling, customers' checkouts. */
+/**
+ * Small helpers the flows share: waiting for a backend to reach a state, the demo's services polling, customers'
+ * checkouts, the analysis workers a page starts.
+ */
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { eventually } from '../stack/backends';
 import type { Environment } from './environment';
 
@@ -67,4 +71,30 @@ export async function checkouts(
     })
   );
   return failed;
+}
+
+/** Where the plugin's analysis worker is served from: next to `module.js`. */
+export const ANALYSIS_WORKER_URL = /\/public\/plugins\/seed-tracingops-app\/tracingops-analysis\.js/;
+
+/**
+ * The URLs of the workers started on the context's pages from now on, until `stop`. A worker started by the incident
+ * page means its candidates were analysed in it: the page uses its own thread only when no worker can be started
+ * (`src/app/data/analysisWorker.ts`).
+ */
+export function watchWorkers(context: BrowserContext): { readonly urls: string[]; stop(): void } {
+  const urls: string[] = [];
+  const onWorker = (worker: Worker) => urls.push(worker.url());
+  const onPage = (page: Page) => page.on('worker', onWorker);
+  const pages = context.pages();
+  pages.forEach(onPage);
+  context.on('page', onPage);
+  return {
+    urls,
+    stop() {
+      context.off('page', onPage);
+      for (const page of [...pages, ...context.pages()]) {
+        page.off('worker', onWorker);
+      }
+    },
+  };
 }

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { type JaegerTrace, controllerCall } from '../stack/backends';
 import type { FrameSummary } from '../host/page/PanelFrames';
 import type { Environment } from './environment';
-import { checkouts } from './support';
+import { ANALYSIS_WORKER_URL, checkouts, watchWorkers } from './support';
 
 const INCIDENT = '/a/seed-tracingops-app/incident';
 
@@ -40,9 +40,17 @@ export function traceFlows(env: () => Environment) {
         await controllerCall(stack, 'POST', `/overrides/${spike.id}/revert`, { body: { reason: 'e2e done' } });
         await stack.setFaults([]);
       }
+      const workers = watchWorkers(env().browser.context);
       const page = await env().browser.open('editor', `${INCIDENT}?from=now-5m&to=now`);
       const table = page.getByRole('table', { name: 'Anomalous traces, worst first' });
-      await table.waitFor({ timeout: 60_000 });
+      try {
+        await table.waitFor({ timeout: 60_000 });
+      } finally {
+        workers.stop();
+      }
+      // Jaeger's search answers were read, capped and analysed in the plugin's worker, not on the page.
+      expect(workers.urls).not.toEqual([]);
+      expect(workers.urls.filter((url) => !ANALYSIS_WORKER_URL.test(url))).toEqual([]);
       const findings = (await table.getByRole('row').allTextContents()).join('\n');
       expect(findings).toContain('Bottleneck'); // pool exhaustion: the wait in db.pool.acquire
       expect(findings).toContain('N+1'); // one ledger query per row

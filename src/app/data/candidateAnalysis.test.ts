@@ -345,22 +345,14 @@ describe('the batch loop shared by the worker and the page', () => {
     expect(seen.events.some((e) => e.type !== 'rows')).toBe(false);
   });
 
-  it('reads every shape a client hands on: Tempo’s answer, Tempo’s parsed resource spans, Jaeger’s JSON', async () => {
+  it('reads both of Tempo’s answer envelopes: v2’s `trace` and v1’s `batches`', async () => {
     const seen = recorder();
     const analysis = startCandidateAnalysis(request, seen.emit);
-    const { batches } = toTempoJson(connectionPoolWait(), { envelope: 'v1' }) as { batches: unknown[] };
-    analysis.add([
-      tempo(plainError()),
-      { resourceSpans: batches },
-      {
-        format: 'otlp',
-        traceId: traceIdOf(nPlusOneAfterRelease()),
-        resourceSpans: nPlusOneAfterRelease().resourceSpans,
-      },
-    ]);
+    const v1 = JSON.stringify(toTempoJson(connectionPoolWait(), { envelope: 'v1' }));
+    analysis.add([tempo(plainError()), tempoAnswer(traceIdOf(connectionPoolWait()), v1)]);
     analysis.end();
     await seen.next('settled');
-    expect(shown(seen.rows())).toEqual(expectedRows([plainError(), connectionPoolWait(), nPlusOneAfterRelease()]));
+    expect(shown(seen.rows())).toEqual(expectedRows([plainError(), connectionPoolWait()]));
   });
 
   it('names the trace whose answer from Tempo is not JSON', async () => {
@@ -374,12 +366,15 @@ describe('the batch loop shared by the worker and the page', () => {
     });
   });
 
-  it('fails the load with the engine’s reason when a candidate is not a trace', async () => {
+  it('fails the load in Tempo’s words when an answer is JSON but not a trace', async () => {
     const seen = recorder();
     const analysis = startCandidateAnalysis(request, seen.emit);
-    analysis.add([{ format: 'jaeger-ui', traceId: 'ab', trace: { data: [] } }]);
+    analysis.add([tempoAnswer('abc123', '{"batches": 5}')]);
     analysis.end();
-    expect(await seen.next('settled')).toEqual({ type: 'failed', message: expect.stringContaining('`spans` array') });
+    expect(await seen.next('settled')).toEqual({
+      type: 'failed',
+      message: expect.stringContaining('trace abc123: `resourceSpans` / `batches` is not an array'),
+    });
   });
 
   it('expands a load’s Jaeger searches into the traces they select, and says what the caps left out', async () => {

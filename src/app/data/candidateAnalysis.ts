@@ -19,9 +19,8 @@ import {
   type Redactor,
   redactFindings,
 } from '../../analysis';
-import { type JaegerTrace, type TempoTrace, type TempoTraceAnswer, readTempoTraceAnswer } from '../../clients';
+import { type TempoTraceAnswer, readTempoTraceAnswer } from '../../clients';
 import { type JaegerSearchesCandidate, selectJaegerCandidates } from './jaegerCandidateSelection';
-import { buildJaegerTrace } from './jaegerTraces';
 import { baselineRatioOf } from './baselineRatio';
 
 /** One row of the anomalous-traces list; all a row needs, so no trace crosses from the worker. */
@@ -52,10 +51,10 @@ export interface TempoCandidate {
 }
 
 /**
- * A candidate as the trace client returned it: Tempo's answer (bytes or resource spans), a Jaeger trace, or a load's
- * Jaeger searches, which the analysis expands into the candidates they select (`selectJaegerCandidates`).
+ * A candidate as the page hands it on: one of Tempo's trace-by-id answers, or a load's Jaeger searches, which the
+ * analysis expands into the traces they select (`selectJaegerCandidates`). Both carry undecoded bytes.
  */
-export type CandidateJson = TempoCandidate | TempoTrace | JaegerTrace | JaegerSearchesCandidate;
+export type CandidateJson = TempoCandidate | JaegerSearchesCandidate;
 
 export interface CandidateAnalysisRequest {
   settings: AnalysisSettings;
@@ -92,17 +91,14 @@ function yieldToHost(): Promise<void> {
   return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** What the queue holds: a candidate, or a trace its Jaeger searches selected (built to be checked and ranked). */
-type Queued = Exclude<CandidateJson, JaegerSearchesCandidate> | Trace;
+/** What the queue holds: a Tempo answer, or a trace its Jaeger searches selected (built to be checked and ranked). */
+type Queued = TempoCandidate | Trace;
 
 const isJaegerSearches = (c: Queued | JaegerSearchesCandidate): c is JaegerSearchesCandidate =>
   'format' in c && c.format === 'jaeger-searches';
 
 function modelOf(candidate: Queued): Trace | unknown {
-  if (!('format' in candidate)) {
-    return candidate;
-  }
-  return candidate.format === 'tempo-answer' ? readTempoTraceAnswer(candidate.answer) : buildJaegerTrace(candidate);
+  return 'format' in candidate ? readTempoTraceAnswer(candidate.answer) : candidate;
 }
 
 /** The list's row for an analysed trace: redacted as the Trace page's display copy is (`forDisplay`). */

@@ -52,15 +52,9 @@ export interface AnalysisWorker extends MessageEndpoint<CandidateAnalysisEvent, 
 
 /** What posting `candidates` moves to the worker rather than copying: the bytes of Tempo's and Jaeger's answers. */
 export function candidateTransfers(candidates: readonly CandidateJson[]): ArrayBuffer[] {
-  return candidates.flatMap((c) => {
-    if (!('format' in c)) {
-      return [];
-    }
-    if (c.format === 'tempo-answer') {
-      return [c.answer.bytes];
-    }
-    return c.format === 'jaeger-searches' ? c.answers.map(({ answer }) => answer.bytes) : [];
-  });
+  return candidates.flatMap((c) =>
+    c.format === 'tempo-answer' ? [c.answer.bytes] : c.answers.map(({ answer }) => answer.bytes)
+  );
 }
 
 /** The page's end: the same `CandidateAnalysis` as the in-thread one, with the work done in `worker`. */

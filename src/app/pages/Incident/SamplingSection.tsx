@@ -4,7 +4,6 @@
  * Extend. Write controls stay visible but disabled, with the reason, for viewers who may not write.
  */
 import React from 'react';
-import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 

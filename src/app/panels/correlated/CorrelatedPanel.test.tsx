@@ -10,7 +10,6 @@ import { FakeBackend, fail } from '../../testing/fakeBackend';
 import { CorrelatedPanel } from './CorrelatedPanel';
 import { type CorrelatedOptions, DEFAULT_TRACE_ID } from './options';
 import {
-  DATA_SOURCES,
   lastPanels,
   mockPanelRenderer,
   proxy,
