@@ -124,7 +124,7 @@ interface ParsedSpan {
  * something asks for one (`span`, `Trace.spans`). An object per span, with its children array, made a 100,000-span
  * model ~17 MB of small objects that all stayed live until the analysis ended, and the young generation found,
  * copied and promoted each of them: a third of the analysis (`docs/benchmarks.md`). Typed arrays live outside the
- * JavaScript heap and hold numbers unboxed.
+ * JavaScript heap and hold numbers unboxed. `buildTrace` fills it in; the rules only read it.
  */
 export class SpanTable {
   /** How many spans; positions run from 0 to `size - 1`. */
@@ -149,6 +149,7 @@ export class SpanTable {
   /** How the span's id is spelled (`ID_HEX` or `ID_ENCODED`), and its parent id's (`ID_NONE`: it has none). */
   readonly idForms: Uint8Array;
   readonly parentIdForms: Uint8Array;
+  /** The span as parsed, for what is read only when shown. */
   readonly parsed: ParsedSpan[];
   /** Which of `resourceAttributeLists` holds the span's resource attributes. */
   readonly resources: Int32Array;
@@ -184,7 +185,7 @@ export class SpanTable {
     if (this.idForms[position] === ID_HEX) {
       return written;
     }
-    const decoded = (this.decodedIds ??= new Array<string | undefined>(this.size));
+    const decoded = (this.decodedIds ??= new Array<string | undefined>(this.parsed.length));
     // The id was read as an id when the span was added, so it decodes.
     return (decoded[position] ??= decodeId(written) ?? '');
   }
@@ -198,7 +199,7 @@ export class SpanTable {
     if (form === ID_HEX) {
       return written;
     }
-    const decoded = (this.decodedParentIds ??= new Array<string | undefined>(this.size));
+    const decoded = (this.decodedParentIds ??= new Array<string | undefined>(this.parsed.length));
     return (decoded[position] ??= decodeId(written));
   }
 
@@ -525,7 +526,6 @@ export function buildTrace(input: unknown): Trace {
           traceId = decodeId(s.traceId) ?? '';
         }
         size++;
-        table.size = size;
         if (index.add(position) !== position) {
           issues.add('duplicate-span-id', table.id(position));
         }
@@ -543,6 +543,7 @@ export function buildTrace(input: unknown): Trace {
     }
   }
 
+  table.size = size;
   if (size === 0) {
     return new BuiltTrace(new SpanTable(0), undefined, EMPTY, '', 0, 0, EMPTY, issues.list());
   }
