@@ -124,6 +124,6 @@ console.log(
 );
 run({ label: '1,000-span traces, OTLP JSON', jsons: otlpJson, warmupRounds: 5, rounds: 30 });
 run({ label: '1,000-span traces, Tempo JSON', jsons: tempoJson, warmupRounds: 5, rounds: 30 });
-run({ label: '1 × 100,000 spans, OTLP JSON', jsons: hugeOtlp, warmupRounds: 2, rounds: 11 });
-run({ label: '1 × 100,000 spans, Tempo JSON', jsons: hugeTempo, warmupRounds: 2, rounds: 11 });
+run({ label: '1 × 100,000 spans, OTLP JSON', jsons: hugeOtlp, warmupRounds: 3, rounds: 21 });
+run({ label: '1 × 100,000 spans, Tempo JSON', jsons: hugeTempo, warmupRounds: 3, rounds: 21 });
 console.log(`${machineLoad()} at the end`);

@@ -29,7 +29,7 @@ const SERVICES = 1000;
 const OVERRIDES = 100;
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP_SECONDS = 2;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const CONNECTIONS = 50;
 /**
  * Requests per second of the open-loop load. jaegerremote samplers poll once a minute by default, so 5,000 req/s is
