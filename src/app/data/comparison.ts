@@ -230,7 +230,7 @@ function jaegerBackend(jaeger: JaegerClient, q: ComparisonQuery): Backend {
           baselineSample:
             [
               evenSampleNote(candidates.length, sampled.length),
-              full > 0 &&
+              full.length > 0 &&
                 `at most ${JAEGER_BASELINE_PER_SLICE} per service in each of ${JAEGER_BASELINE_SLICES} slices of the range`,
             ]
               .filter(Boolean)

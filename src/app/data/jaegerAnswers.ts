@@ -5,22 +5,22 @@
  * comparison on the page.
  */
 import type { Trace } from '../../analysis';
-import { type JaegerSearchAnswer, type JaegerTrace, readJaegerSearchAnswer } from '../../clients';
+import { type JaegerSearch, type JaegerSearchAnswer, type JaegerTrace, readJaegerSearchAnswer } from '../../clients';
 import type { TraceAttributeFilter } from '../../queries';
 import { buildJaegerTrace } from './jaegerTraces';
 import { matchesFilters } from './traceFilterMatch';
 
-/** One search's answer, undecoded, with the traces it asked for. */
+/** One search's answer, undecoded, with the search it answers. */
 export interface ScopeSearchAnswer {
   readonly answer: JaegerSearchAnswer;
-  readonly limit: number;
+  readonly search: JaegerSearch;
 }
 
 export interface ScopeSelection {
   /** Each trace once, in the order the searches found them, carrying every filter value. */
   traces: Trace[];
-  /** Searches that returned as many traces as they asked for: Jaeger may hold more. */
-  full: number;
+  /** Searches that returned as many traces as they asked for: Jaeger, which answers with the newest, may hold more. */
+  full: JaegerSearch[];
   /** Answers that could not be read (a search that failed after all), and the first such error. */
   failed: number;
   firstError?: Error;
@@ -31,12 +31,12 @@ export function selectScopeTraces(
   answers: readonly ScopeSearchAnswer[],
   filters: readonly TraceAttributeFilter[] = []
 ): ScopeSelection {
-  let full = 0;
+  const full: JaegerSearch[] = [];
   let failed = 0;
   let firstError: Error | undefined;
   const seen = new Set<string>();
   const traces: Trace[] = [];
-  for (const { answer, limit } of answers) {
+  for (const { answer, search } of answers) {
     let found: JaegerTrace[];
     try {
       found = readJaegerSearchAnswer(answer);
@@ -45,7 +45,9 @@ export function selectScopeTraces(
       firstError ??= error as Error;
       continue;
     }
-    full += found.length >= limit ? 1 : 0;
+    if (found.length >= search.limit) {
+      full.push(search);
+    }
     for (const trace of found) {
       if (seen.has(trace.traceId)) {
         continue;

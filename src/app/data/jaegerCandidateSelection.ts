@@ -5,6 +5,7 @@
  * on the answers the page transferred (or the page itself, where no worker starts).
  */
 import type { Trace } from '../../analysis';
+import type { JaegerSearch } from '../../clients';
 import type { TraceAttributeFilter } from '../../queries';
 import { type ScopeSearchAnswer, selectScopeTraces } from './jaegerAnswers';
 
@@ -69,6 +70,13 @@ function rankedForCap(traces: readonly Trace[], q: JaegerSearchesCandidate): Tra
   return ranked.map(({ model }) => model);
 }
 
+const LIST = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** A search for failing traces (`error=true`) or slow ones, as opposed to a sample of a slice. */
+function isAnomalousSearch(search: JaegerSearch): boolean {
+  return search.tags?.error === 'true' || search.minDurationMs !== undefined;
+}
+
 /** The candidates in the answers, ranked and capped: pure, so it runs in the analysis worker as well as on the page. */
 export function selectJaegerCandidates(searches: JaegerSearchesCandidate): JaegerCandidates {
   const selected = selectScopeTraces(searches.answers, searches.filters);
@@ -76,13 +84,20 @@ export function selectJaegerCandidates(searches: JaegerSearchesCandidate): Jaege
     throw selected.firstError;
   }
   const ranked = rankedForCap(selected.traces, searches);
-  const { services, servicesInScope, maxTraces } = searches;
+  const { answers, services, servicesInScope, maxTraces } = searches;
+  const anomalous = answers.filter(({ search }) => isAnomalousSearch(search)).length;
+  const anomalousFull = selected.full.filter(isAnomalousSearch).length;
   const truncated = [
     servicesInScope > services.length ? `${servicesInScope - services.length} of ${servicesInScope} services` : '',
     ranked.length > maxTraces ? `${ranked.length - maxTraces} of ${ranked.length} traces` : '',
+    // Jaeger answers with the newest traces: a search for failing or slow ones at its limit may have missed older
+    // ones. A sample search at its limit is the rule on a busy service, and misses no anomaly the others find.
+    anomalousFull > 0
+      ? `the older traces of ${anomalousFull} of ${anomalous} searches for failing or slow traces (at their limit)`
+      : '',
   ].filter(Boolean);
   return {
     traces: ranked.slice(0, maxTraces),
-    truncated: truncated.length > 0 ? `Left out ${truncated.join(' and ')}` : undefined,
+    truncated: truncated.length > 0 ? `Left out ${LIST.format(truncated)}` : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../../analysis/fixtures';
-import { type TransportResponse, createJaegerClient } from '../../clients';
+import { type JaegerSearch, type TransportResponse, createJaegerClient } from '../../clients';
 import { ALL_SERVICES, scopeOf } from '../../queries';
 import {
   type JaegerCandidatesQuery,
@@ -195,7 +195,11 @@ describe('Jaeger candidates', () => {
     expect(ids).toHaveLength(5);
     // The busy end yields its newest few, the start its one failure.
     const failures = anomalousPerSlice(1, 5) + 1;
-    expect(found.truncated).toBe(`Left out ${failures - 5} of ${failures} traces`);
+    // The busy end's failing search returned its limit, so it may hold older failures, and the note says so. Each
+    // slice has a search for failing and one for slow traces (and a sample, which the note leaves out).
+    expect(found.truncated).toBe(
+      `Left out ${failures - 5} of ${failures} traces and the older traces of 1 of ${2 * JAEGER_SLICES} searches for failing or slow traces (at their limit)`
+    );
   });
 
   it('searches at most the first services alphabetically and says how many it left out', async () => {
@@ -221,5 +225,40 @@ describe('Jaeger candidates', () => {
     expect(new Set(failing.map((u) => u.searchParams.get('limit')))).toEqual(
       new Set([String(JAEGER_MIN_SEARCH_LIMIT)])
     );
+  });
+});
+
+describe('the note of what the caps left out', () => {
+  /** One search of `checkout` over the range, answered with one failed trace: its limit of one reached. */
+  const answeredAtLimit = (search: Partial<JaegerSearch>) =>
+    selectJaegerCandidates({
+      format: 'jaeger-searches',
+      answers: [
+        {
+          search: { service: 'checkout', start: START, end: END, limit: 1, ...search },
+          answer: {
+            format: 'jaeger-ui',
+            source: { dataSource: 'Jaeger', name: 'Jaeger', url: '/api/traces' },
+            bytes: new TextEncoder().encode(JSON.stringify({ data: [failedTrace(1, 2)] })).buffer,
+          },
+        },
+      ],
+      services: ['checkout'],
+      servicesInScope: 1,
+      filters: [],
+      slowSpanMs: 500,
+      start: START,
+      end: END,
+      maxTraces: 10,
+    }).truncated;
+
+  it('says when a search for failing or slow traces returned its limit: older ones may have been missed', () => {
+    const note = 'Left out the older traces of 1 of 1 searches for failing or slow traces (at their limit)';
+    expect(answeredAtLimit({ tags: { error: 'true' } })).toBe(note);
+    expect(answeredAtLimit({ minDurationMs: 500 })).toBe(note);
+  });
+
+  it('does not count a sample search at its limit, the rule on a busy service', () => {
+    expect(answeredAtLimit({})).toBeUndefined();
   });
 });

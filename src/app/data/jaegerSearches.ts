@@ -138,7 +138,7 @@ export async function fetchScopeAnswers(q: ScopeSearch): Promise<ScopeAnswers> {
   let firstError: Error | undefined;
   const answers = await mapLimited(searches, SEARCH_CONCURRENCY, async (search) => {
     try {
-      return [{ answer: await q.jaeger.searchAnswer(search, { signal: q.signal }), limit: search.limit }];
+      return [{ answer: await q.jaeger.searchAnswer(search, { signal: q.signal }), search }];
     } catch (error) {
       if (q.signal?.aborted) {
         throw error;
