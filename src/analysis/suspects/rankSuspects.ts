@@ -188,7 +188,12 @@ function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineProfile, pres
   const incomplete = trace.issues.some((i) => i.kind === 'missing-parent' || i.kind === 'cycle');
   const candidates: CallCandidate[] = [];
   let unjudgedSpans = 0;
+  // A span whose children were lost looks like one that did their work itself: an incomplete trace says nothing
+  // about own time or calls.
   forEachOwnTime(t, (entry, ownMs) => {
+    if (incomplete) {
+      return;
+    }
     const sample = profile.selfTime.get(operationKey(t, entry));
     if (!sample) {
       unjudgedSpans++;
@@ -217,8 +222,7 @@ function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineProfile, pres
         wire.set(link, (wire.get(link) ?? 0) + gap - sample.p99);
       }
     }
-    // A lost child is what a lost span looks like too: an incomplete trace says nothing about calls. A call span's
-    // call is its parent's.
+    // A call span's call is its parent's.
     if (!incomplete && callee === NO_SPAN) {
       callCandidates(t, i, profile, presence, candidates);
     }
@@ -534,7 +538,7 @@ export function rankSuspects(
   }
   const incomplete = readings.filter((r) => r.incomplete).length;
   if (incomplete > 0) {
-    notes.push(`${incomplete} traces have spans with missing parents; their calls were not compared`);
+    notes.push(`${incomplete} traces have spans with missing parents; their own time and calls were not judged`);
   }
 
   const suspects: Suspect[] = [];
