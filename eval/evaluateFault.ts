@@ -16,6 +16,7 @@ import {
   rankSuspects,
 } from '../src/analysis';
 import { type Fault, RowCounts, readMinute, type LogRow, type SpanRow } from './nezhaData';
+import { servicesByFindings } from './naiveRanking';
 import { type NezhaTrace, nezhaTraces } from './nezhaOtlp';
 
 /**
@@ -36,6 +37,8 @@ export interface FaultResult {
   readonly ranking: SuspectRanking | undefined;
   /** 1-based rank of the true service among the suspects; undefined when absent or not ranked. */
   readonly rank: number | undefined;
+  /** The same with the ranking this one replaced (`servicesByFindings`), for comparison. */
+  readonly findingsRank: number | undefined;
   readonly rangeTraces: number;
   readonly baselineTraces: number;
   /** Range traces in which the true service takes part: the denominator of each rule's recall. */
@@ -100,8 +103,10 @@ export function evaluateFault({ dir, fault, window, faultFreeMinute, counts }: E
       rules.set(rule, tally);
     }
   }
+  const byFindings = servicesByFindings(analyses).indexOf(fault.service);
   const common = {
     fault,
+    findingsRank: byFindings >= 0 ? byFindings + 1 : undefined,
     rangeTraces: range.length,
     baselineTraces: before.length,
     tracesWithTruth,

@@ -39,7 +39,8 @@ for (const fault of chosen) {
   const result = evaluateFault({ dir, fault, window, faultFreeMinute: file.faultFreeMinutes[fault.day], counts });
   results.push(result);
   const rank = result.rank === undefined ? 'not in the top suspects' : `rank ${result.rank}`;
-  console.log(`## ${fault.id} ${fault.inject_type} in ${fault.service}: ${rank}`);
+  const byFindings = result.findingsRank === undefined ? 'not ranked' : `rank ${result.findingsRank}`;
+  console.log(`## ${fault.id} ${fault.inject_type} in ${fault.service}: ${rank} (by findings: ${byFindings})`);
   console.log(`   ${result.rangeTraces} traces in the range, ${result.baselineTraces} in the baseline`);
   if (result.unusable || !result.ranking) {
     console.log(`   ${result.unusable ?? 'not ranked'}\n`);
@@ -68,6 +69,12 @@ for (const [type, a] of accuracyByType(results)) {
   console.log(row(type, a));
 }
 console.log(row('all', accuracy(results)));
+console.log(
+  row(
+    'all, ranked by findings per service (before issue 27)',
+    accuracy(results, (r) => r.findingsRank)
+  )
+);
 
 console.log('\n## Per-trace rules on the range (correct: evidence involves the true service)\n');
 console.log('| rule | flagged traces | correct | precision | recall |');

@@ -11,11 +11,15 @@ export interface Accuracy {
   readonly hits: Readonly<Record<(typeof K)[number], number>>;
 }
 
-export function accuracy(results: readonly FaultResult[]): Accuracy {
+export function accuracy(
+  results: readonly FaultResult[],
+  rankOf: (r: FaultResult) => number | undefined = (r) => r.rank
+): Accuracy {
   const hits = { 1: 0, 3: 0, 5: 0 };
   for (const r of results) {
+    const rank = rankOf(r);
     for (const k of K) {
-      hits[k] += r.rank !== undefined && r.rank <= k ? 1 : 0;
+      hits[k] += rank !== undefined && rank <= k ? 1 : 0;
     }
   }
   const n = results.length;
