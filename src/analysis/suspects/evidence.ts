@@ -129,16 +129,49 @@ function coveredMs(pairs: number[] | undefined, from: number, to: number): numbe
   return covered;
 }
 
-/** The span's operation as the profile keys it. */
+/**
+ * Keys already made, by service and name: the ranking looks up every span's operation several times, and one string
+ * per operation (its hash computed once) is much cheaper than a new concatenation per span. Bounded, so names of
+ * unbounded cardinality cannot grow it for ever; the cache has no effect on results.
+ */
+const internedKeys = new Map<string, Map<string, string>>();
+let internedCount = 0;
+const MAX_INTERNED = 50_000;
+
+/** The span's operation as the profile keys it (`baselineKey`). */
 export function operationKey(t: SpanTable, span: number): string {
-  return baselineKey(t.service(span), t.names[span]!);
+  const service = t.service(span);
+  const name = t.names[span]!;
+  let byName = internedKeys.get(service);
+  if (!byName) {
+    byName = new Map();
+    internedKeys.set(service, byName);
+  }
+  let key = byName.get(name);
+  if (key === undefined) {
+    if (internedCount >= MAX_INTERNED) {
+      internedKeys.clear();
+      internedCount = 0;
+      internedKeys.set(service, byName);
+      byName.clear();
+    }
+    key = baselineKey(service, name);
+    byName.set(name, key);
+    internedCount++;
+  }
+  return key;
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set();
 
 /**
  * The distinct operations a span calls directly: its children's keys, and for a child that calls another service,
  * the operation it reached — a client span's name (`HTTP POST`) says nothing of what was called.
  */
-export function childKeys(t: SpanTable, span: number): Set<string> {
+export function childKeys(t: SpanTable, span: number): ReadonlySet<string> {
+  if (t.childCount[span] === 0) {
+    return NO_KEYS;
+  }
   const keys = new Set<string>();
   const from = t.childStart[span]!;
   const end = from + t.childCount[span]!;

@@ -26,11 +26,18 @@ export interface Sample {
   readonly max: number;
 }
 
+/** A call an operation made in at least this share of its baseline spans is usual; leaving it out is a change. */
+export const USUAL_CALL_SHARE = 0.9;
+/** An operation seen fewer times than this in the baseline has no usual calls. */
+export const MIN_CALL_SAMPLES = 5;
+
 export interface CallPresence {
   /** Spans of the calling operation in the window. */
   readonly spans: number;
   /** Per called operation, in how many of those spans it was called at least once. */
   readonly called: ReadonlyMap<string, number>;
+  /** The operations it called in at least `USUAL_CALL_SHARE` of `MIN_CALL_SAMPLES` or more spans. */
+  readonly usual: readonly string[];
 }
 
 export interface BaselineProfile {
@@ -128,7 +135,19 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
     selfTime: samples(selfTimes),
     duration: samples(durations),
     wire: samples(wires),
-    calls,
+    calls: new Map(
+      [...calls].map(([key, { spans, called }]) => [
+        key,
+        {
+          spans,
+          called,
+          usual:
+            spans < MIN_CALL_SAMPLES
+              ? []
+              : [...called].filter(([, count]) => count >= USUAL_CALL_SHARE * spans).map(([child]) => child),
+        },
+      ])
+    ),
     errorOrigins,
     withLogs,
   };

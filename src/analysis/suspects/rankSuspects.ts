@@ -32,10 +32,6 @@ export const MIN_EXTRA_MS = 1;
  * operation is always over its p99 somewhere.
  */
 export const MATERIAL_SHARE = 0.1;
-/** A call an operation made in at least this share of its baseline spans is usual; leaving it out is a change. */
-export const USUAL_CALL_SHARE = 0.9;
-/** An operation seen fewer times than this in the baseline has no usual calls. */
-export const MIN_CALL_SAMPLES = 5;
 /**
  * Errors and calls have a background (chronic errors, calls that depend on the request): their share in the range
  * must differ from the baseline's by this many standard errors (two-proportion z test) to count as a change.
@@ -136,7 +132,10 @@ interface CallCandidate {
   readonly childKey: string;
 }
 
-/** How often each operation of the range calls each other operation, to test call changes against the baseline. */
+/**
+ * How often each operation of the range that has usual calls makes each call, to test call changes against the
+ * baseline.
+ */
 type Presence = Map<string, { spans: number; called: Map<string, number> }>;
 
 /**
@@ -152,6 +151,10 @@ function callCandidates(
   out: CallCandidate[]
 ): void {
   const parentKey = operationKey(t, span);
+  const usual = profile.calls.get(parentKey)?.usual;
+  if (!usual || usual.length === 0) {
+    return; // only a usual call can be left out
+  }
   const made = childKeys(t, span);
   let seen = presence.get(parentKey);
   if (!seen) {
@@ -162,21 +165,10 @@ function callCandidates(
   for (const key of made) {
     seen.called.set(key, (seen.called.get(key) ?? 0) + 1);
   }
-  const before = profile.calls.get(parentKey);
-  if (!before || before.spans < MIN_CALL_SAMPLES) {
-    return;
-  }
-  const candidate = (childKey: string) =>
-    out.push({
-      depth: t.depths[span]!,
-      service: t.service(span),
-      operation: t.names[span]!,
-      parentKey,
-      childKey,
-    });
-  for (const [key, count] of before.called) {
-    if (count >= USUAL_CALL_SHARE * before.spans && !made.has(key)) {
-      candidate(key);
+  for (let u = 0; u < usual.length; u++) {
+    const childKey = usual[u]!;
+    if (!made.has(childKey)) {
+      out.push({ depth: t.depths[span]!, service: t.service(span), operation: t.names[span]!, parentKey, childKey });
     }
   }
 }
@@ -508,7 +500,7 @@ export function rankSuspects(
   baselineTraces: readonly RangeTrace[]
 ): SuspectRanking {
   const notes: string[] = [];
-  const usable = range.filter((r) => r.trace.spans.length > 0);
+  const usable = range.filter((r) => tableOf(r.trace).size > 0);
   const base = { rangeTraces: usable.length, baselineTraces: baseline.traces };
   if (baseline.traces < MIN_BASELINE_TRACES) {
     notes.push(
@@ -525,7 +517,7 @@ export function rankSuspects(
   settleCallChanges(readings, baseline, presence);
   const beforePresence: Presence = new Map();
   const beforeReadings = baselineTraces
-    .filter((r) => r.trace.spans.length > 0)
+    .filter((r) => tableOf(r.trace).size > 0)
     .map((r) => readTrace(r.trace, r.logs ?? NO_LOGS, baseline, beforePresence));
   settleCallChanges(beforeReadings, baseline, beforePresence);
   const creditOf = wireCredit(readings);
