@@ -535,9 +535,12 @@ export function rankSuspects(
 
   const suspects: Suspect[] = [];
   for (const [service, tallied] of now) {
-    const signals = signalsOf(service, tallied, before.get(service), readings.length, beforeReadings.length).filter(
+    const changed = signalsOf(service, tallied, before.get(service), readings.length, beforeReadings.length).filter(
       (s) => excessOf(s) > 0
     );
+    // A usual call left out is also what the end of an earlier failure looks like (an error handler no longer
+    // called): it corroborates a service that changed otherwise, and does not make a suspect on its own.
+    const signals = changed.some((s) => s.kind !== 'calls') ? changed : [];
     const score = signals.reduce((sum, s) => sum + excessOf(s), 0);
     if (signals.length === 0) {
       continue;
