@@ -7,6 +7,7 @@ import { afterAll, beforeAll, jest } from '@jest/globals';
 import { analysisFlows } from './analysis.flow';
 import { comparisonFlows } from './compare.flow';
 import { type Environment, startEnvironment } from './environment';
+import { firstVisitFlows } from './firstVisit.flow';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
 import { samplingFlows } from './sampling.flow';
@@ -35,6 +36,7 @@ afterAll(async () => {
 }, 60_000);
 
 settingsFlows(env);
+firstVisitFlows(env);
 permissionFlows(env);
 samplingFlows(env);
 traceFlows(env);
