@@ -124,6 +124,9 @@ describe('rankSuspects', () => {
     expect(ranking.suspects[0]).toMatchObject({ service: 'stock', operation: 'GET /items', traces: 6 });
     expect(ranking.suspects[0]!.reason).toMatch(/^own time over 2× its baseline p99 in 6 traces/);
     expect(ranking.suspects.map((s) => s.service)).not.toContain('frontend');
+    expect(ranking.notes[0]).toMatch(
+      /^compared with 30 baseline traces that start \d+ s to \d+ s before the range; no logs, so errors are read from span status alone$/
+    );
   });
 
   it('charges time between a call and the server span it reached to the callee, not to the caller', () => {

@@ -524,6 +524,13 @@ export function rankSuspects(
   const now = tally(readings, creditOf);
   const before = tally(beforeReadings, creditOf);
 
+  const rangeStart = Math.min(...usable.map((r) => r.trace.startUnixMs));
+  const ago = (ms: number) => `${Math.round((rangeStart - ms) / 1000)} s`;
+  notes.push(
+    `compared with ${baseline.traces} baseline traces that start ${ago(baseline.fromUnixMs)} to ${ago(baseline.toUnixMs)} ` +
+      `before the range` +
+      (baseline.withLogs ? '' : '; no logs, so errors are read from span status alone')
+  );
   const unjudged = readings.reduce((n, r) => n + r.unjudgedSpans, 0);
   if (unjudged > 0) {
     notes.push(`${unjudged} spans had no baseline for their operation or link; their time was not judged`);
