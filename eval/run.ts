@@ -25,7 +25,13 @@ const dir = values.nezha;
 const window = values.baseline as BaselineWindow;
 
 const started = performance.now();
-const file = readFaults(dir);
+let file: ReturnType<typeof readFaults>;
+try {
+  file = readFaults(dir);
+} catch (error) {
+  console.error(`cannot read ${dir}/faults.json: ${(error as Error).message}`);
+  process.exit(2);
+}
 const counts = new RowCounts();
 const chosen = values.fault ? file.faults.filter((f) => values.fault!.includes(f.id)) : file.faults;
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
