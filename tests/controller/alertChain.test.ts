@@ -3,7 +3,8 @@
  * exporter, Debian's Alertmanager sends the webhook to the controller, the spike is served at `/sampling`, and
  * it ends once Prometheus' span metrics show the goal's traces recorded. Measures and prints the time from the
  * alert firing to the new rate served, and from the goal's traces being exposed to the rate reverted
- * (docs/benchmarks.md has the figures).
+ * (docs/benchmarks.md has the figures). And a group holding an alert over the webhook's bounds (a 3,000-character
+ * annotation): its sibling is still spiked, and the sibling's resolution still ends the spike.
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -153,5 +154,113 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
     };
     process.stdout.write(`alert chain timings: ${JSON.stringify(figures)}\n`);
     expect(figures.alertFiredToServedMs).toBeGreaterThan(0);
+  }, 150_000);
+});
+
+const SIBLING_RULES = `
+groups:
+  - name: demo
+    interval: 1s
+    rules:
+      - alert: HighErrorRate
+        expr: demo_error_ratio > 0.05
+        labels: { service: checkout, severity: page }
+        annotations: { summary: error ratio above 5% }
+      - alert: HighErrorRate
+        expr: demo_retry_ratio > 0.05
+        labels: { service: checkout, severity: page, cause: retries }
+        annotations: { description: ${'x'.repeat(3000)} }
+`;
+
+describeWithPrometheus('an oversized alert in a group, through the real Alertmanager', () => {
+  const exporter = new SpanMetricsExporter();
+  let c: TestController;
+  let alertmanager: RunningProcess;
+  let prometheus: RunningProcess;
+
+  beforeAll(async () => {
+    await exporter.start();
+    exporter.setGauge('demo_error_ratio', 0);
+    exporter.setGauge('demo_retry_ratio', 0);
+    const dir = tempDir();
+    const port = await freePort();
+    alertmanager = await startAlertmanager(
+      (amDir) =>
+        alertmanagerConfig({
+          controllerUrl: `http://127.0.0.1:${port}`,
+          tokenFile: join(amDir, 'token'),
+          groupBy: ['alertname', 'service'],
+          groupWaitSeconds: 1,
+        }),
+      { token: ALERTMANAGER_TOKEN }
+    );
+    prometheus = await startPrometheus({
+      targets: [exporter.target],
+      rules: SIBLING_RULES,
+      alertmanager: alertmanager.url,
+    });
+    c = await startController(
+      {
+        STRATEGIES_FILE: writeJson(dir, 's.json', {
+          service_strategies: [{ service: 'checkout', type: 'probabilistic', param: BASE_RATE }],
+        }),
+        ALERTMANAGER_TOKEN,
+        ALERT_POLICY_FILE: writeJson(dir, 'policies.yaml', {
+          limits: { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 },
+          policies: [
+            {
+              name: 'error-rate',
+              match: { alertname: 'HighErrorRate', severity: 'page' },
+              serviceLabel: 'service',
+              samplingRate: SPIKE_RATE,
+              durationSeconds: 600,
+            },
+          ],
+        }),
+        CONTROLLER_PORT: String(port),
+      },
+      { dir }
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await alertmanager?.stop();
+    await c?.stop();
+    await exporter.stop();
+  });
+
+  const POLL = { timeoutMs: 60_000, intervalMs: 100 };
+  const served = async () =>
+    (await call(c.url, 'GET', '/sampling?service=checkout', { token: null })).body.probabilisticSampling.samplingRate;
+  const events = async () => (await call(c.url, 'GET', '/api/v1/audit')).body.events as Array<Record<string, any>>;
+
+  it("spikes the sibling and ends its spike on the sibling's resolution, denying the oversized alert", async () => {
+    exporter.setGauge('demo_retry_ratio', 0.3);
+    exporter.setGauge('demo_error_ratio', 0.3);
+    await eventually('the spike at /sampling', async () => ((await served()) === SPIKE_RATE ? true : undefined), POLL);
+    const denied = await eventually(
+      'the oversized alert denied',
+      async () => (await events()).find((e) => e.type === 'denied'),
+      POLL
+    );
+    expect(denied).toMatchObject({
+      service: '',
+      actor: 'alertmanager',
+      details: {
+        labels: { cause: 'retries', service: 'checkout' },
+        annotations: { description: 'x'.repeat(256) },
+        message: expect.stringMatching(/^invalid alert: annotations\.description: Too big/),
+      },
+    });
+
+    // The sibling resolves while the oversized alert keeps firing in the same group.
+    exporter.setGauge('demo_error_ratio', 0);
+    await eventually('the revert at /sampling', async () => ((await served()) === BASE_RATE ? true : undefined), POLL);
+    const [spike] = (await call(c.url, 'GET', '/api/v1/overrides?state=all')).body.overrides;
+    expect(spike).toMatchObject({ active: false, revokedBy: 'alertmanager', alert: { name: 'HighErrorRate' } });
+    expect(spike.revokeReason).toContain('resolved');
+    // Alertmanager's repeats of the group did not audit the oversized alert again.
+    expect((await events()).map((e) => e.type).sort()).toEqual(['created', 'denied', 'reverted']);
   }, 150_000);
 });
