@@ -47,52 +47,92 @@ const POLICIES = goalPolicyFile(
   { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 }
 );
 
+interface Chain {
+  controller: TestController;
+  prometheus: RunningProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Alertmanager, Prometheus (evaluating `rules` on the exporter's metrics) and the controller (with `policies`, the
+ * base rate for `service`). The three point at each other: the controller's port is picked first and it starts
+ * last, once Prometheus is known. Alertmanager has the route this project recommends (docs/controller.md), with
+ * intervals shortened for the test.
+ */
+async function startChain(
+  exporter: SpanMetricsExporter,
+  o: { rules: string; policies: string; service: string; env?: Record<string, string> }
+): Promise<Chain> {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'policies.yaml'), o.policies);
+  const port = await freePort();
+  const alertmanager = await startAlertmanager(
+    (amDir) =>
+      alertmanagerConfig({
+        controllerUrl: `http://127.0.0.1:${port}`,
+        tokenFile: join(amDir, 'token'),
+        groupBy: ['alertname', 'service'],
+        groupWaitSeconds: 1,
+      }),
+    { token: ALERTMANAGER_TOKEN }
+  );
+  const started: Array<{ stop(): Promise<void> }> = [alertmanager];
+  try {
+    const prometheus = await startPrometheus({
+      targets: [exporter.target],
+      rules: o.rules,
+      alertmanager: alertmanager.url,
+    });
+    started.unshift(prometheus);
+    const controller = await startController(
+      {
+        STRATEGIES_FILE: writeJson(dir, 's.json', {
+          service_strategies: [{ service: o.service, type: 'probabilistic', param: BASE_RATE }],
+        }),
+        ALERTMANAGER_TOKEN,
+        ALERT_POLICY_FILE: join(dir, 'policies.yaml'),
+        PROMETHEUS_URL: prometheus.url,
+        CONTROLLER_PORT: String(port),
+        ...o.env,
+      },
+      { dir }
+    );
+    started.push(controller);
+    return { controller, prometheus, stop: () => stopAll(started) };
+  } catch (err) {
+    await stopAll(started);
+    throw err;
+  }
+}
+
+/** In order: Prometheus first, so it sends no more alerts; the controller last. */
+async function stopAll(started: Array<{ stop(): Promise<void> }>): Promise<void> {
+  for (const p of started) {
+    await p.stop();
+  }
+}
+
 describeWithPrometheus('from an alert to a bounded spike, with the real Prometheus and Alertmanager', () => {
   const exporter = new SpanMetricsExporter();
+  let chain: Chain;
   let c: TestController;
-  let alertmanager: RunningProcess;
   let prometheus: RunningProcess;
 
   beforeAll(async () => {
     await exporter.start();
     exporter.add({ service: 'payments', spanName: 'POST /charge' }, 100);
     exporter.setGauge('demo_error_ratio', 0);
-    // The three point at each other: pick the controller's port first, start it last, once Prometheus is known.
-    const dir = tempDir();
-    writeFileSync(join(dir, 'policies.yaml'), POLICIES);
-    const port = await freePort();
-    // The route this project recommends (docs/controller.md), with intervals shortened for the test.
-    alertmanager = await startAlertmanager(
-      (amDir) =>
-        alertmanagerConfig({
-          controllerUrl: `http://127.0.0.1:${port}`,
-          tokenFile: join(amDir, 'token'),
-          groupBy: ['alertname', 'service'],
-          groupWaitSeconds: 1,
-        }),
-      { token: ALERTMANAGER_TOKEN }
-    );
-    prometheus = await startPrometheus({ targets: [exporter.target], rules: RULES, alertmanager: alertmanager.url });
-    c = await startController(
-      {
-        STRATEGIES_FILE: writeJson(dir, 's.json', {
-          service_strategies: [{ service: 'payments', type: 'probabilistic', param: BASE_RATE }],
-        }),
-        ALERTMANAGER_TOKEN,
-        ALERT_POLICY_FILE: join(dir, 'policies.yaml'),
-        PROMETHEUS_URL: prometheus.url,
-        GOAL_CHECK_MS: '500',
-        OVERRIDE_CACHE_MS: '1000',
-        CONTROLLER_PORT: String(port),
-      },
-      { dir }
-    );
+    chain = await startChain(exporter, {
+      rules: RULES,
+      policies: POLICIES,
+      service: 'payments',
+      env: { GOAL_CHECK_MS: '500', OVERRIDE_CACHE_MS: '1000' },
+    });
+    ({ controller: c, prometheus } = chain);
   }, 90_000);
 
   afterAll(async () => {
-    await prometheus?.stop();
-    await alertmanager?.stop();
-    await c?.stop();
+    await chain?.stop();
     await exporter.stop();
   });
 
@@ -174,59 +214,34 @@ groups:
 
 describeWithPrometheus('an oversized alert in a group, through the real Alertmanager', () => {
   const exporter = new SpanMetricsExporter();
+  let chain: Chain;
   let c: TestController;
-  let alertmanager: RunningProcess;
-  let prometheus: RunningProcess;
 
   beforeAll(async () => {
     await exporter.start();
     exporter.setGauge('demo_error_ratio', 0);
     exporter.setGauge('demo_retry_ratio', 0);
-    const dir = tempDir();
-    const port = await freePort();
-    alertmanager = await startAlertmanager(
-      (amDir) =>
-        alertmanagerConfig({
-          controllerUrl: `http://127.0.0.1:${port}`,
-          tokenFile: join(amDir, 'token'),
-          groupBy: ['alertname', 'service'],
-          groupWaitSeconds: 1,
-        }),
-      { token: ALERTMANAGER_TOKEN }
-    );
-    prometheus = await startPrometheus({
-      targets: [exporter.target],
+    chain = await startChain(exporter, {
       rules: SIBLING_RULES,
-      alertmanager: alertmanager.url,
+      policies: JSON.stringify({
+        limits: { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 },
+        policies: [
+          {
+            name: 'error-rate',
+            match: { alertname: 'HighErrorRate', severity: 'page' },
+            serviceLabel: 'service',
+            samplingRate: SPIKE_RATE,
+            durationSeconds: 600,
+          },
+        ],
+      }),
+      service: 'checkout',
     });
-    c = await startController(
-      {
-        STRATEGIES_FILE: writeJson(dir, 's.json', {
-          service_strategies: [{ service: 'checkout', type: 'probabilistic', param: BASE_RATE }],
-        }),
-        ALERTMANAGER_TOKEN,
-        ALERT_POLICY_FILE: writeJson(dir, 'policies.yaml', {
-          limits: { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 },
-          policies: [
-            {
-              name: 'error-rate',
-              match: { alertname: 'HighErrorRate', severity: 'page' },
-              serviceLabel: 'service',
-              samplingRate: SPIKE_RATE,
-              durationSeconds: 600,
-            },
-          ],
-        }),
-        CONTROLLER_PORT: String(port),
-      },
-      { dir }
-    );
+    c = chain.controller;
   }, 90_000);
 
   afterAll(async () => {
-    await prometheus?.stop();
-    await alertmanager?.stop();
-    await c?.stop();
+    await chain?.stop();
     await exporter.stop();
   });
 
