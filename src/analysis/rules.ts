@@ -297,7 +297,8 @@ const wideRule: Rule = {
       .map(({ parent, spans }) => ({
         rule: 'wide',
         severity: 'warning',
-        spanIds: [t.id(parent), ...ids(t, spans.slice(0, EVIDENCE_LIMIT))],
+        // The repeated call first: it is where the list's link lands and what a responder has to look at.
+        spanIds: [...ids(t, spans.slice(0, EVIDENCE_LIMIT)), t.id(parent)],
         measured: spans.length,
         threshold: settings.wideMinSiblings,
         unit: 'calls',
@@ -343,10 +344,29 @@ const deepRule: Rule = {
   },
 };
 
+/**
+ * The floor under `bottleneck`: a span that holds most of a fast trace (a 15 ms model call in a 15 ms request) is the
+ * trace's normal shape, not something a responder can act on. Its own time must be long enough to matter, and, where
+ * its operation has a p99, above it: a span within its usual time is not what made the trace anomalous.
+ */
+function bottleneckMatters(
+  t: SpanTable,
+  span: number,
+  selfMs: number,
+  settings: AnalysisSettings,
+  baselines: Baselines
+): boolean {
+  if (selfMs < settings.bottleneckMinSelfMs) {
+    return false;
+  }
+  const p99 = baselines.get(baselineKey(t.service(span), t.names[span]!));
+  return p99 === undefined || selfMs > p99;
+}
+
 const bottleneckRule: Rule = {
   id: 'bottleneck',
   title: 'One span dominates the critical path',
-  evaluate({ trace, table: t, settings }) {
+  evaluate({ trace, table: t, settings, baselines }) {
     const path = t.criticalPath;
     // A single span trivially holds all of its own trace; there is nothing to compare it with.
     if (t.size < 2 || trace.durationMs <= 0 || !path) {
@@ -359,8 +379,13 @@ const bottleneckRule: Rule = {
         top = span;
       }
     }
-    const share = top === NO_SPAN ? 0 : t.criticalSelfMs(top) / trace.durationMs;
-    if (top === NO_SPAN || share < settings.bottleneckShare) {
+    const selfMs = top === NO_SPAN ? 0 : t.criticalSelfMs(top);
+    const share = selfMs / trace.durationMs;
+    if (
+      top === NO_SPAN ||
+      share < settings.bottleneckShare ||
+      !bottleneckMatters(t, top, selfMs, settings, baselines)
+    ) {
       return [];
     }
     return [

@@ -252,6 +252,7 @@ const THRESHOLDS: Array<{ key: keyof AnalysisSettings; label: string; unit?: str
   { key: 'wideMinSiblings', label: 'N+1: same-name children under one parent', unit: 'spans' },
   { key: 'deepMaxServiceHops', label: 'Deep: service hops allowed on one path', unit: 'hops' },
   { key: 'bottleneckShare', label: 'Bottleneck: share of the trace on one span', unit: '0–1' },
+  { key: 'bottleneckMinSelfMs', label: 'Bottleneck: ignore spans whose own time is under', unit: 'ms' },
   { key: 'retryMinAttempts', label: 'Retry storm: calls of one operation', unit: 'calls' },
   { key: 'retryMinErrors', label: 'Retry storm: of which failed', unit: 'calls' },
   { key: 'maxFindingsPerRule', label: 'Findings shown per rule and trace' },
