@@ -65,7 +65,7 @@ export function comparisonFlows(env: () => Environment) {
       );
 
       // A Viewer of the payments team: reading is all the comparison needs.
-      const page = await env().browser.open('viewer', `${INCIDENT}?from=${from}&to=${Date.now()}&why=1`);
+      const page = await env().browser.open('viewer', `${INCIDENT}?from=${from}&to=${Date.now()}&why=1&list=traces`);
       const view = page.getByRole('region', { name: 'Why these traces?' });
       const table = view.getByRole('table', { name: 'Attribute values that stand out, most first' });
       await table.waitFor({ timeout: 90_000 });

@@ -172,7 +172,7 @@ describe('Why these traces? on Jaeger', () => {
     // Like v1.76's memory store with `error=true`: the tags are not applied at all.
     jaegerHolds(mockBackend, JAEGER, [...HEALTHY, ...FAILING], { ignoresTags: true });
     const where = encodeURIComponent(JSON.stringify([{ scope: 'span', key: 'feature.flag', value: 'beta-checkout' }]));
-    renderInApp(<IncidentPage />, { url: `/incident?${RANGE}&where=${where}`, meta });
+    renderInApp(<IncidentPage />, { url: `/incident?${RANGE}&where=${where}&list=traces`, meta });
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' }, LOADED);
     // Two failing checkouts carry the flag (`failingCheckouts`), ten do not.

@@ -1,6 +1,7 @@
 import { analyzeTrace } from '../../../analysis';
 import { connectionPoolWait, healthyTrace } from '../../../analysis/fixtures';
-import { explanationParts, raiseTarget } from './raiseTarget';
+import { explanationParts } from '../../components/Explanation';
+import { raiseTarget } from './raiseTarget';
 
 describe('raiseTarget', () => {
   it('is the service of the worst finding’s evidence', () => {
