@@ -76,7 +76,9 @@ export function comparisonFlows(env: () => Environment) {
       await expect(view.getByText(/^Too many distinct values to compare:/).textContent()).resolves.toContain(
         'span.request.id'
       );
-      const caps = /Compared (\d+) anomalous with (\d+) normal traces/.exec((await view.textContent()) ?? '');
+      const caps = /Compared (\d+) anomalous with (\d+) normal traces of the same root operations/.exec(
+        (await view.textContent()) ?? ''
+      );
       expect(caps).not.toBeNull();
       expect(Number(caps![1])).toBeGreaterThanOrEqual(slow.length);
       expect(Number(caps![2])).toBeGreaterThan(0);

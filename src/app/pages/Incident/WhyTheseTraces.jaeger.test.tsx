@@ -107,7 +107,7 @@ describe('Why these traces? on Jaeger', () => {
     expect(within(first!).getByText(EU_WEST)).toBeInTheDocument();
     expect(first).toHaveTextContent('12 (100%) vs 12 (25%)');
     expect(others).toHaveLength(0);
-    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces.');
+    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces of the same root operations.');
     expect(document.body).not.toHaveTextContent(/sess-vip|vip\.customer|example\.org|req-/);
 
     // Per service in scope, four slices of the range, the newest 25 of each, no tags: Jaeger's v3 API.
@@ -193,7 +193,7 @@ describe('Why these traces? on Jaeger', () => {
     );
     // payments takes part in every checkout: its searches alone find the same normal traces.
     expect(within(view).getByText(EU_WEST)).toBeInTheDocument();
-    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces.');
+    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces of the same root operations.');
   });
 
   it('says which data source failed, with its status, when every search for normal traces fails', async () => {

@@ -330,6 +330,24 @@ export function RedactionSection({ draft, update, problems }: SectionProps) {
   );
 }
 
+export function ComparisonSection({ draft, update }: SectionProps) {
+  return (
+    <FieldSet label="Why these traces?">
+      <Field
+        label="Attributes left out of the comparison"
+        description="Attribute keys, one per line, * for any characters: what describes the instrumentation (sampler, SDK, addresses and ports) rather than the request. Empty compares every attribute."
+      >
+        <TextArea
+          id="comparison-ignored-keys"
+          rows={8}
+          value={draft.comparisonIgnoredKeys}
+          onChange={(event) => update({ comparisonIgnoredKeys: event.currentTarget.value })}
+        />
+      </Field>
+    </FieldSet>
+  );
+}
+
 export function ConnectionResults({
   results,
 }: {
