@@ -3,14 +3,15 @@
  * service its label names, within the human guardrails plus the automatic-spike limits (per hour, cooldown per
  * service, services at once); a resolved alert ends its spike when the policy says so. One decision per
  * firing (fingerprint + startsAt) is recorded, so Alertmanager's repeats, and the same alert delivered to two
- * replicas, change nothing. The whole group is handled in one serialised write transaction. A group is never
- * refused for its size: Alertmanager does not retry a 4xx, so refusing a storm would also drop its resolutions;
- * the limits bound what a storm can do, and each refusal is audited.
+ * replicas, change nothing. A group is never refused for its size, nor for one bad alert: Alertmanager does not
+ * retry a 4xx, so refusing a storm would also drop its resolutions; an alert over a bound of the payload is
+ * denied alone, the limits bound what a storm can do, and each refusal is audited.
  */
 import {
   type AlertOutcome,
   type AlertWebhookResult,
   type AlertmanagerAlert,
+  type AlertmanagerAlertIdentity,
   OPERATION_NAME_PATTERN,
   SERVICE_NAME_PATTERN,
 } from '../contract';
@@ -18,6 +19,14 @@ import { type AlertLimits, type AlertPolicies, type AlertPolicy, matchPolicy } f
 import type { Clock } from './clock';
 import type { ApiError } from './errors';
 import { type Outcome, type Overrides, guardrailError } from './overrides';
+import {
+  type ReceivedAlert,
+  alertNameOf,
+  alertReason,
+  boundedLabels,
+  oneLine,
+  refusedAlertDetails,
+} from './receivedAlert';
 import type { ReloadingFile } from './reloadingFile';
 import { type AlertRef, type Storage, type StorageWrite, isActive } from './storage';
 
@@ -35,34 +44,13 @@ interface Bounds {
   known: Set<string>;
 }
 
-/** Labels kept in audit details: enough to recognise the alert, bounded so a storm cannot bloat the log. */
-const MAX_AUDIT_LABELS = 32;
-const MAX_AUDIT_LABEL_CHARS = 256;
-
-/** Control characters (PostgreSQL refuses NUL in text and JSONB; a line break would split a log line). */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
-
-function boundedLabels(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(labels)
-      .slice(0, MAX_AUDIT_LABELS)
-      .map(([k, v]) => [oneLine(k.slice(0, MAX_AUDIT_LABEL_CHARS)), oneLine(v.slice(0, MAX_AUDIT_LABEL_CHARS))])
-  );
+interface AlertResult {
+  outcome: AlertOutcome;
+  overrideId?: string;
 }
 
-/** The audit reason: alert name, fingerprint and labels, on one line of at most 500 characters. */
-function reasonFor(alert: AlertmanagerAlert, verb: string): string {
-  const labels = Object.entries(alert.labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(', ');
-  const text = `alert ${nameOf(alert)} (fingerprint ${alert.fingerprint}) ${verb}: ${labels}`;
-  return oneLine(text).slice(0, 500);
-}
-
-const nameOf = (alert: AlertmanagerAlert) => oneLine((alert.labels.alertname ?? '').slice(0, 256)) || '(no alertname)';
-
-const refOf = (alert: AlertmanagerAlert): AlertRef => ({
-  name: nameOf(alert),
+const refOf = (alert: AlertmanagerAlertIdentity): AlertRef => ({
+  name: alertNameOf(alert.labels),
   fingerprint: alert.fingerprint,
   startsAt: alert.startsAt,
 });
@@ -77,7 +65,7 @@ export class AlertSpikes {
     private readonly clock: Clock
   ) {}
 
-  async handle(alerts: AlertmanagerAlert[]): Promise<AlertWebhookResult> {
+  async handle(alerts: ReceivedAlert[]): Promise<AlertWebhookResult> {
     const policies = this.policies.value;
     const known = await this.knownServices();
     const outcomes: Partial<Record<AlertOutcome, number>> = {};
@@ -89,12 +77,9 @@ export class AlertSpikes {
         lastHour: await tx.countAlertSpikesSince(now - 3600_000),
         spiked: new Set(await tx.alertSpikedServices(now)),
       };
-      for (const alert of alerts) {
-        const policy = matchPolicy(policies, alert.labels);
-        const result =
-          alert.status === 'resolved'
-            ? await this.resolve(tx, now, alert, policy)
-            : await this.fire(tx, now, alert, policy, { limits: policies.limits, usage, known });
+      const bounds = { limits: policies.limits, usage, known };
+      for (const received of alerts) {
+        const result = await this.decideOne(tx, now, received, policies, bounds);
         outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
         if (result.overrideId !== undefined) {
           created.push(result.overrideId);
@@ -107,13 +92,81 @@ export class AlertSpikes {
     return { received: alerts.length, outcomes, created };
   }
 
+  private async decideOne(
+    tx: StorageWrite,
+    now: number,
+    received: ReceivedAlert,
+    policies: AlertPolicies,
+    bounds: Bounds
+  ): Promise<AlertResult> {
+    if (received.ok) {
+      const { alert } = received;
+      const policy = matchPolicy(policies, alert.labels);
+      return alert.status === 'resolved'
+        ? this.resolve(tx, now, alert, policy)
+        : this.fire(tx, now, alert, policy, bounds);
+    }
+    if (received.labels && matchPolicy(policies, received.labels) === undefined) {
+      return { outcome: 'unmatched' };
+    }
+    if (received.resolution) {
+      // Ending a spike needs only the firing and the policy; an oversized annotation must not keep it running.
+      return this.resolve(tx, now, received.resolution, matchPolicy(policies, received.resolution.labels));
+    }
+    return this.refuse(tx, now, received);
+  }
+
+  /** An alert over a bound of the payload: denied and audited, once per firing when its firing can be read. */
+  private async refuse(
+    tx: StorageWrite,
+    now: number,
+    received: Extract<ReceivedAlert, { ok: false }>
+  ): Promise<AlertResult> {
+    const { firing, problems, raw } = received;
+    const details = refusedAlertDetails(raw);
+    if (firing) {
+      const recorded = await tx.insertAlertReceipt({
+        ...firing,
+        alertName: details.alert.name,
+        receivedAt: now,
+        outcome: 'denied',
+        overrideId: null,
+        resolvedAt: null,
+      });
+      if (!recorded) {
+        return { outcome: 'duplicate' };
+      }
+    }
+    const [first] = problems;
+    const problem = `${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}`;
+    const { name, fingerprint } = details.alert;
+    await tx.appendAudit({
+      at: now,
+      type: 'denied',
+      // Nothing of a refused alert is trusted as a service name.
+      service: '',
+      operation: null,
+      overrideId: null,
+      actor: ALERT_ACTOR,
+      reason: oneLine(`alert ${name} (fingerprint ${fingerprint ?? '?'}) refused: ${problem}`).slice(0, 500),
+      details: {
+        attempted: 'alert',
+        ...details,
+        code: 'bad_request',
+        message: oneLine(`invalid alert: ${problem}`),
+        issues: problems,
+      },
+    });
+    return { outcome: 'denied' };
+  }
+
   private async fire(
     tx: StorageWrite,
     now: number,
     alert: AlertmanagerAlert,
     policy: AlertPolicy | undefined,
     bounds: Bounds
-  ): Promise<{ outcome: AlertOutcome; overrideId?: string }> {
+  ): Promise<AlertResult> {
     if (policy === undefined) {
       return { outcome: 'unmatched' };
     }
@@ -129,7 +182,7 @@ export class AlertSpikes {
     await tx.insertAlertReceipt({
       fingerprint: alert.fingerprint,
       startsAt: alert.startsAt,
-      alertName: nameOf(alert),
+      alertName: alertNameOf(alert.labels),
       receivedAt: now,
       outcome: decision.ok ? 'created' : 'denied',
       overrideId: decision.ok ? decision.value : null,
@@ -147,7 +200,7 @@ export class AlertSpikes {
       operation: null,
       overrideId: null,
       actor: ALERT_ACTOR,
-      reason: reasonFor(alert, 'firing'),
+      reason: alertReason(alert, 'firing'),
       details: {
         attempted: 'create',
         policy: policy.name,
@@ -234,7 +287,7 @@ export class AlertSpikes {
         samplingRate: policy.samplingRate,
         durationSeconds: policy.durationSeconds,
         ...(policy.stopAfterTraces === undefined ? {} : { stopAfterTraces: policy.stopAfterTraces }),
-        reason: reasonFor(alert, 'firing'),
+        reason: alertReason(alert, 'firing'),
         alert: refOf(alert),
       },
       ALERT_ACTOR
@@ -245,9 +298,9 @@ export class AlertSpikes {
   private async resolve(
     tx: StorageWrite,
     now: number,
-    alert: AlertmanagerAlert,
+    alert: AlertmanagerAlertIdentity,
     policy: AlertPolicy | undefined
-  ): Promise<{ outcome: AlertOutcome; overrideId?: string }> {
+  ): Promise<AlertResult> {
     const receipt = await tx.getAlertReceipt(alert.fingerprint, alert.startsAt);
     if (receipt === undefined) {
       return { outcome: policy === undefined ? 'unmatched' : 'resolved' };
@@ -260,7 +313,7 @@ export class AlertSpikes {
     if (o === undefined || !isActive(o, now) || !policy?.endOnResolve) {
       return { outcome: 'resolved' };
     }
-    await this.overrides.revertIn(tx, now, o, ALERT_ACTOR, reasonFor(alert, 'resolved'), {
+    await this.overrides.revertIn(tx, now, o, ALERT_ACTOR, alertReason(alert, 'resolved'), {
       policy: policy.name,
       alert: refOf(alert),
     });
