@@ -131,9 +131,11 @@ export const INSTRUMENTATION_ATTRIBUTE_KEYS: readonly string[] = Object.freeze([
   'process.runtime.*',
   'process.executable.*',
   'process.command*',
+  // Process tags of Jaeger's SDKs.
   'ip',
   'hostname',
   'client-uuid',
+  'jaeger.version',
 ]);
 
 /** One test for a list of key globs; `*` matches any run of characters, everything else itself. */
