@@ -73,6 +73,10 @@ export function comparisonFlows(env: () => Environment) {
       const ranked = (await rows.allTextContents()).slice(1);
       expect(ranked[0]).toContain(`span.ledger.region = "${SLOW_SHARD}"`);
       expect(ranked.join('\n')).not.toContain('request.id');
+      // Nothing that describes the instrumentation rather than the request: sampler, SDK, addresses, ports.
+      expect(
+        ranked.filter((row) => /sampler|telemetry\.|\.port\b|\.address\b|net\.peer|host\.|\bip\b/.test(row))
+      ).toEqual([]);
       await expect(view.getByText(/^Too many distinct values to compare:/).textContent()).resolves.toContain(
         'span.request.id'
       );
