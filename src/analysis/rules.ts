@@ -344,31 +344,13 @@ const deepRule: Rule = {
   },
 };
 
-/**
- * The floor under `bottleneck`: a span that holds most of a fast trace (a 15 ms model call in a 15 ms request) is the
- * trace's normal shape, not something a responder can act on. Its own time must be long enough to matter, and, where
- * its operation has a p99, above it: a span within its usual time is not what made the trace anomalous.
- */
-function bottleneckMatters(
-  t: SpanTable,
-  span: number,
-  selfMs: number,
-  settings: AnalysisSettings,
-  baselines: Baselines
-): boolean {
-  if (selfMs < settings.bottleneckMinSelfMs) {
-    return false;
-  }
-  const p99 = baselines.get(baselineKey(t.service(span), t.names[span]!));
-  return p99 === undefined || selfMs > p99;
-}
-
 const bottleneckRule: Rule = {
   id: 'bottleneck',
   title: 'One span dominates the critical path',
-  evaluate({ trace, table: t, settings, baselines }) {
+  evaluate({ trace, table: t, settings }) {
     const path = t.criticalPath;
-    // A single span trivially holds all of its own trace; there is nothing to compare it with.
+    // A single span trivially holds all of its own trace; there is nothing to compare it with. A span holding most
+    // of a fast trace (a 15 ms model call in a 15 ms request) is its normal shape: its own time must matter too.
     if (t.size < 2 || trace.durationMs <= 0 || !path) {
       return [];
     }
@@ -381,11 +363,7 @@ const bottleneckRule: Rule = {
     }
     const selfMs = top === NO_SPAN ? 0 : t.criticalSelfMs(top);
     const share = selfMs / trace.durationMs;
-    if (
-      top === NO_SPAN ||
-      share < settings.bottleneckShare ||
-      !bottleneckMatters(t, top, selfMs, settings, baselines)
-    ) {
+    if (top === NO_SPAN || share < settings.bottleneckShare || selfMs < settings.bottleneckMinSelfMs) {
       return [];
     }
     return [

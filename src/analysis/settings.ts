@@ -17,7 +17,7 @@ export interface AnalysisSettings {
   readonly deepMaxServiceHops: number;
   /** `bottleneck`: one span's own time on the critical path at or above this share of the trace. Default 0.8. */
   readonly bottleneckShare: number;
-  /** `bottleneck`: … and that span's own time is at least this long (and above its operation's p99, if known). Default 100 ms. */
+  /** `bottleneck`: … and that span's own time on it is at least this long. Default 100 ms. */
   readonly bottleneckMinSelfMs: number;
   /** `retry-storm`: at least this many calls of the same operation under one parent … Default 3. */
   readonly retryMinAttempts: number;
