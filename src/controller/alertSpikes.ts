@@ -6,7 +6,12 @@
  * replicas, change nothing. A group is never refused for its size, nor for one bad alert: Alertmanager does not
  * retry a 4xx, so refusing a storm would also drop its resolutions; an alert over a bound of the payload is
  * denied alone, the limits bound what a storm can do, and each refusal is audited.
+ *
+ * A group is written in batches, each its own serialised write transaction that holds the write lock for about
+ * `ALERT_BATCH_MS` and reads the limits' usage afresh, so a person's write waits for one batch, not for a storm,
+ * and the limits still hold exactly (whatever commits between two batches is counted by the next).
  */
+import { setImmediate } from 'node:timers/promises';
 import {
   type AlertOutcome,
   type AlertWebhookResult,
@@ -32,7 +37,13 @@ import { type AlertRef, type Storage, type StorageWrite, isActive } from './stor
 
 export const ALERT_ACTOR = 'alertmanager';
 
-/** Automatic spikes in the last hour and services spiked now, kept current while a group is handled. */
+/**
+ * How long one batch of a group may hold the write lock before it commits and lets a waiting writer in. A time,
+ * not a count of alerts: what an alert costs depends on its outcome and on the machine (docs/benchmarks.md).
+ */
+export const ALERT_BATCH_MS = 50;
+
+/** Automatic spikes in the last hour and services spiked now, kept current while a batch is handled. */
 interface AutomaticUsage {
   lastHour: number;
   spiked: Set<string>;
@@ -70,24 +81,36 @@ export class AlertSpikes {
     const known = await this.knownServices();
     const outcomes: Partial<Record<AlertOutcome, number>> = {};
     const created: string[] = [];
-    await this.storage.write(async (tx) => {
-      const now = this.clock.now();
-      // Read once per group: the write lock is held, so only this loop changes them.
-      const usage: AutomaticUsage = {
-        lastHour: await tx.countAlertSpikesSince(now - 3600_000),
-        spiked: new Set(await tx.alertSpikedServices(now)),
-      };
-      const bounds = { limits: policies.limits, usage, known };
-      for (const received of alerts) {
-        const result = await this.decideOne(tx, now, received, policies, bounds);
+    let next = 0;
+    while (next < alerts.length) {
+      const results = await this.storage.write(async (tx) => {
+        const startedAt = performance.now();
+        const now = this.clock.now();
+        // Read once per batch: the write lock is held, so only this loop changes them until it commits.
+        const usage: AutomaticUsage = {
+          lastHour: await tx.countAlertSpikesSince(now - 3600_000),
+          spiked: new Set(await tx.alertSpikedServices(now)),
+        };
+        const bounds = { limits: policies.limits, usage, known };
+        const out: AlertResult[] = [];
+        // At least one alert per batch, so a group always moves on.
+        do {
+          out.push(await this.decideOne(tx, now, alerts[next + out.length]!, policies, bounds));
+        } while (next + out.length < alerts.length && performance.now() - startedAt < ALERT_BATCH_MS);
+        return out;
+      });
+      next += results.length;
+      for (const result of results) {
         outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
         if (result.overrideId !== undefined) {
           created.push(result.overrideId);
         }
       }
-    });
-    if (created.length > 0 || (outcomes.ended ?? 0) > 0) {
-      this.overrides.changed();
+      if (results.some((r) => r.outcome === 'created' || r.outcome === 'ended')) {
+        this.overrides.changed();
+      }
+      // SQLite's statements never wait on I/O: let a person's request be read and queue its write here.
+      await setImmediate();
     }
     return { received: alerts.length, outcomes, created };
   }
