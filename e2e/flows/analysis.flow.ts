@@ -238,7 +238,7 @@ export function analysisFlows(env: () => Environment) {
       // Observers in every page of the context from now on; they only watch.
       await browser.context.addInitScript(observeTimeline);
       try {
-        const page = await browser.open('editor', `${INCIDENT}?from=now-1h&to=now`);
+        const page = await browser.open('editor', `${INCIDENT}?from=now-1h&to=now&list=traces`);
         const endTrace = TRACE_FILE ? await startTrace(page, TRACE_FILE) : undefined;
         await page.waitForFunction(
           () => (window as unknown as { __timeline: Timeline }).__timeline.complete !== undefined,
@@ -315,7 +315,7 @@ export function analysisFlows(env: () => Environment) {
       const requested: string[] = [];
       const settledInWorker: unknown[] = [];
       try {
-        const page = await browser.open('editor', `${grafana.url}${INCIDENT}?from=now-1h&to=now`);
+        const page = await browser.open('editor', `${grafana.url}${INCIDENT}?from=now-1h&to=now&list=traces`);
         page.on('request', (request) => request.url().startsWith(origin) && requested.push(request.url()));
         const worker = await page.waitForEvent('worker', { timeout: 60_000 });
         // From next to module.js, under the sub-path.

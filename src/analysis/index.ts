@@ -80,7 +80,9 @@ export {
   type IntrinsicKey,
   type SetSize,
   type ValueShare,
+  INSTRUMENTATION_ATTRIBUTE_KEYS,
   attributeName,
   compareAttributes,
+  keyGlobs,
   twoProportionZ,
 } from './compare';
