@@ -16,7 +16,7 @@ const ALLOWED: Record<Package, Package[]> = {
   app: ['queries', 'analysis', 'clients', 'contract'],
   analysis: [],
   queries: [],
-  clients: [],
+  clients: ['queries'],
   contract: [],
   controller: ['contract', 'queries'],
 };
@@ -114,6 +114,15 @@ describe('dependency direction', () => {
           .filter((imported) => imported !== layer && imported in APP_LAYERS && !APP_LAYERS[layer]!.includes(imported))
           .map((imported) => `${path.relative(src, file)} → app/${imported}`)
       );
+    expect(violations).toEqual([]);
+  });
+
+  it('lets clients take types only from queries (a Jaeger search names a ServiceName), no builder code', () => {
+    const valueImport = /^import\s+(?!type\s)[^;]*?from\s+['"]\.\.\/queries[^'"]*['"]/m;
+    const violations = sourceFiles(path.join(src, 'clients'))
+      .filter((file) => !isTest(file))
+      .filter((file) => valueImport.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(src, file));
     expect(violations).toEqual([]);
   });
 
