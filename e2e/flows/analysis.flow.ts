@@ -243,7 +243,8 @@ export function analysisFlows(env: () => Environment) {
         await page.waitForFunction(
           () => (window as unknown as { __timeline: Timeline }).__timeline.complete !== undefined,
           undefined,
-          { timeout: 300_000, polling: 1000 }
+          // Generous: 10–25 s here on a quiet machine; a starved one is slower, not wrong.
+          { timeout: 600_000, polling: 1000 }
         );
         await endTrace?.();
         const timeline = await page.evaluate(() => (window as unknown as { __timeline: Timeline }).__timeline);
@@ -301,7 +302,7 @@ export function analysisFlows(env: () => Environment) {
         await saveSettings(env(), original);
         await tempo.close();
       }
-    }, 420_000);
+    }, 720_000);
 
     it('under a Grafana sub-path, loads the worker from the sub-path and analyses the traces in it', async () => {
       const count = 40;
