@@ -1,7 +1,8 @@
 /**
  * Prometheus (Debian's /usr/bin/prometheus) as a stack component: a generated configuration that scrapes Jaeger's
- * span metrics (keeping the exporter's own `job` label, as deploy/prometheus.yml does) and the controller's
- * /metrics every `scrapeIntervalSeconds`, storage in the stack's work directory; with alerting, it also evaluates
+ * span metrics (keeping the exporter's own `job` label, as deploy/prometheus.yml does), the controller's /metrics
+ * and the demo services' HTTP server metrics (the JS services' and the Go fraud's /metrics) every
+ * `scrapeIntervalSeconds`, storage in the stack's work directory; with alerting, it also evaluates
  * a rule file and sends its alerts to the stack's Alertmanager.
  */
 import { writeFileSync } from 'node:fs';
@@ -43,6 +44,11 @@ ${rules}scrape_configs:
   - job_name: tracingops-controller
     static_configs:
       - targets: ['127.0.0.1:${ports.controller}']
+  - job_name: demo
+    static_configs:
+      - targets: [${Object.values(ports.demo)
+        .map((port) => `'127.0.0.1:${port}'`)
+        .join(', ')}]
 `;
 }
 
