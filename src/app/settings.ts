@@ -99,6 +99,17 @@ export interface SettingsProblems {
 
 // A Prometheus metric-name prefix: what the connector's namespace becomes with dots as underscores.
 const METRIC_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// What a missing value prints as in a template or a YAML file; a valid prefix, but never a connector's namespace.
+const MISSING_VALUE_TEXT = /^(undefined|null)$/i;
+
+function namespaceProblem(namespace: unknown): string | undefined {
+  if (typeof namespace === 'string' && MISSING_VALUE_TEXT.test(namespace)) {
+    return `"${namespace}" is how a missing value prints, not a namespace: enter the connector's namespace, such as traces_span_metrics`;
+  }
+  return typeof namespace === 'string' && METRIC_PREFIX.test(namespace)
+    ? undefined
+    : "A metric-name prefix such as traces_span_metrics (letters, digits and _; the connector's dots become _)";
+}
 
 function controllerUrlProblem(url: string | undefined): string | undefined {
   if (!url) {
@@ -177,9 +188,9 @@ export function settingsProblems(settings: AppSettings): SettingsProblems {
     problems.ownership = ownership;
   }
   const spanMetrics = settings.spanMetrics;
-  if (spanMetrics?.flavour === 'otel' && !METRIC_PREFIX.test(spanMetrics.namespace)) {
-    problems.spanMetricsNamespace =
-      "A metric-name prefix such as traces_span_metrics (letters, digits and _; the connector's dots become _)";
+  const namespace = spanMetrics?.flavour === 'otel' ? namespaceProblem(spanMetrics.namespace) : undefined;
+  if (namespace) {
+    problems.spanMetricsNamespace = namespace;
   }
   const maxCandidates = maxCandidatesProblem(settings.maxCandidates);
   if (maxCandidates) {

@@ -150,6 +150,27 @@ describe('AppConfig', () => {
     expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
   });
 
+  it.each(['undefined', 'null'])('refuses the connector namespace %s, what a missing value prints as', async (text) => {
+    renderConfig(appMeta({ ...saved, spanMetrics: { flavour: 'otel', namespace: 'traces_span_metrics', unit: 'ms' } }));
+    const namespace = screen.getByRole('textbox', { name: /^Connector namespace/ });
+    await userEvent.clear(namespace);
+    await fill(namespace, text);
+
+    expect(
+      screen.getByText(`"${text}" is how a missing value prints, not a namespace`, { exact: false })
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  });
+
+  it('opens a provisioned connector flavour without a namespace and asks for one', () => {
+    const missing = { flavour: 'otel', namespace: null, unit: 'ms' } as unknown as AppSettings['spanMetrics'];
+    renderConfig(appMeta({ ...saved, spanMetrics: missing }));
+
+    expect(screen.getByRole('textbox', { name: /^Connector namespace/ })).toHaveValue('');
+    expect(screen.getByText(/A metric-name prefix such as traces_span_metrics/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  });
+
   it('refuses to save invalid values and says what is wrong with each', async () => {
     renderConfig();
     await userEvent.clear(screen.getByRole('textbox', { name: /^Sampling controller URL/ }));

@@ -66,7 +66,8 @@ export function draftFromMeta(meta: AppPluginMeta<AppSettings>): SettingsDraft {
     prometheusDatasourceUid: settings.prometheusDatasourceUid ?? '',
     lokiDatasourceUid: settings.lokiDatasourceUid ?? '',
     spanMetricsFlavour: spanMetrics?.flavour ?? 'auto',
-    spanMetricsNamespace: spanMetrics?.flavour === 'otel' ? spanMetrics.namespace : 'traces_span_metrics',
+    // A provisioned file may leave the namespace out; the field then starts empty and says what it needs.
+    spanMetricsNamespace: spanMetrics?.flavour === 'otel' ? (spanMetrics.namespace ?? '') : 'traces_span_metrics',
     spanMetricsUnit: spanMetrics?.flavour === 'otel' ? spanMetrics.unit : 'ms',
     controllerUrl: settings.controllerUrl ?? '',
     controllerToken: '',
