@@ -17,7 +17,6 @@ import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
 import { formatDurationMs } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import type { AnomalousTrace } from '../../data/anomalousTraces';
-import { type IncidentRange, baselineParam } from '../../data/baselineWindow';
 import { AppPage, appUrl } from '../../routes';
 
 interface Column {
@@ -30,9 +29,8 @@ interface Column {
   cell: (t: AnomalousTrace, href: string) => React.ReactNode;
 }
 
-/** The Trace page, at the evidence span, judged against the baselines this list used. */
-const traceHref = (t: AnomalousTrace, listedIn: IncidentRange) =>
-  appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId, baseline: baselineParam(listedIn) });
+/** The Trace page, at the evidence span. */
+const traceHref = (t: AnomalousTrace) => appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId });
 const rootName = (t: AnomalousTrace) => `${t.rootService}: ${t.rootOperation}`;
 
 const COLUMNS: Column[] = [
@@ -142,13 +140,11 @@ export const PAGE_ROWS = 50;
 
 export interface AnomalousTracesTableProps {
   traces: AnomalousTrace[];
-  /** The range the traces were found in; their pages keep its baselines. */
-  listedIn: IncidentRange;
   rule?: RuleId;
   onRuleChange: (rule: RuleId | undefined) => void;
 }
 
-export function AnomalousTracesTable({ traces, listedIn, rule, onRuleChange }: AnomalousTracesTableProps) {
+export function AnomalousTracesTable({ traces, rule, onRuleChange }: AnomalousTracesTableProps) {
   const styles = useStyles2(getStyles);
   const [sort, setSort] = useState<Sort>();
   const [rows, setRows] = useState(PAGE_ROWS);
@@ -207,7 +203,7 @@ export function AnomalousTracesTable({ traces, listedIn, rule, onRuleChange }: A
         </thead>
         <tbody>
           {shown.slice(0, rows).map((t) => (
-            <TraceRow key={t.traceId} trace={t} href={traceHref(t, listedIn)} className={styles.row} />
+            <TraceRow key={t.traceId} trace={t} href={traceHref(t)} className={styles.row} />
           ))}
         </tbody>
       </table>
