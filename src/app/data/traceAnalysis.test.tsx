@@ -217,6 +217,9 @@ describe('the same verdict however the trace is opened', () => {
     const href = new URL(within(row).getByRole('link').getAttribute('href')!, 'http://grafana');
     expect(href.searchParams.get('spanId')).toBe(trace.root!.id);
     expect(askedForAnchorOf(trace)).toBe(true);
+    expect(screen.getByText(/^Slow vs p99 judges each trace against/)).toHaveTextContent(
+      'the median of the 5-minute p99s over the 24 hours before its start, per service and operation (1 operation in scope has one now).'
+    );
   });
 
   it('by its id: the same finding and evidence, against the same anchor', async () => {

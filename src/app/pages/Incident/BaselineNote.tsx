@@ -34,9 +34,11 @@ export function BaselineNote({ baselines }: { baselines: LatencyBaselines | unde
     <Stack direction="column" gap={0}>
       <Text color="secondary">
         Slow vs p99 judges each trace against {BASELINE_RULE_TEXT} its start, per service and operation
-        {entries.length > 0
-          ? ` (${entries.length} operations in scope have one now).`
-          : '; no operation in scope has one now, so the rule is silent.'}
+        {entries.length === 0
+          ? '; no operation in scope has one now, so the rule is silent.'
+          : entries.length === 1
+            ? ' (1 operation in scope has one now).'
+            : ` (${entries.length} operations in scope have one now).`}
       </Text>
       {slower && (
         <Text color="warning">
