@@ -4,6 +4,8 @@
  * the controller's own team check). Plus why a write control is disabled, in words.
  */
 import { type Guardrails, type KnownService, type Me, type Override, serviceMatches } from '../../contract';
+import type { Scope } from '../../queries';
+import { scopeIncludes } from '../scope/scope';
 import type { Viewer } from '../scope/viewer';
 import type { ControllerClient } from './controller';
 
@@ -14,10 +16,9 @@ export interface SamplingState {
   me: Me;
 }
 
-/** `globs` undefined means all services. */
 export async function loadSampling(
   controller: ControllerClient,
-  globs: readonly string[] | undefined,
+  scope: Scope,
   signal?: AbortSignal
 ): Promise<SamplingState> {
   const [services, overrides, guardrails, me] = await Promise.all([
@@ -26,7 +27,7 @@ export async function loadSampling(
     controller.guardrails(signal),
     controller.me(signal),
   ]);
-  const inScope = (name: string) => !globs || serviceMatches(globs, name);
+  const inScope = (name: string) => scopeIncludes(scope, name);
   return {
     services: services.services.filter((s) => inScope(s.name)),
     overrides: overrides.overrides.filter((o) => o.active && inScope(o.service)),

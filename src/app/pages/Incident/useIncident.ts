@@ -73,13 +73,13 @@ export function useIncident() {
     return loadServiceOverview(clients.prometheus, resolved.scope, start, end, signal, flavour);
   }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}`);
 
-  const globsKey = resolved ? JSON.stringify(resolved.globs ?? null) : 'no-scope';
+  const scopeKey = resolved ? JSON.stringify(resolved.scope) : 'no-scope';
   const sampling = useLoad(async (signal) => {
     if (!resolved || !settings.controllerUrl) {
       return undefined;
     }
-    return loadSampling(controller, resolved.globs, signal);
-  }, `${globsKey}|${settings.controllerUrl}|${refreshes}`);
+    return loadSampling(controller, resolved.scope, signal);
+  }, `${scopeKey}|${settings.controllerUrl}|${refreshes}`);
 
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
