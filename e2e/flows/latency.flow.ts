@@ -55,7 +55,7 @@ function steadyCheckouts(gateway: string): { stop(): Promise<number> } {
   };
 }
 
-/** The trace ids the incident page lists once it has loaded, on the page as it is. */
+/** The trace ids the incident page lists once it has loaded, one row per trace (`list=traces`), on the page as it is. */
 async function listedTraceIds(page: Page): Promise<string[]> {
   const section = page.getByRole('region', { name: 'Anomalous traces' });
   const table = section.getByRole('table', { name: 'Anomalous traces, worst first' });
@@ -93,7 +93,7 @@ async function slowTraceFindings(
 ): Promise<{ listed: number; findings: string; list: string }> {
   const deadline = Date.now() + 4 * 60_000;
   for (;;) {
-    const page = await env.browser.open('viewer', `${INCIDENT}?rule=slow${range}`);
+    const page = await env.browser.open('viewer', `${INCIDENT}?rule=slow&list=traces${range}`);
     const ids = await listedTraceIds(page);
     if (ids.length > 0) {
       const region = page.getByRole('region', { name: 'Anomalous traces' });
@@ -180,7 +180,7 @@ export function latencyFlows(env: () => Environment) {
         // Spans take a few seconds to be exported; the range starts after the last slow statement can have ended.
         const page = await env().browser.open(
           'viewer',
-          `${INCIDENT}?from=${offAt + 10_000}&to=${Date.now()}&rule=slow`
+          `${INCIDENT}?from=${offAt + 10_000}&to=${Date.now()}&rule=slow&list=traces`
         );
         const ids = await listedTraceIds(page);
         await page

@@ -58,6 +58,23 @@ export {
   p99sOf,
 } from './baselines';
 export { redactTrace, redactFindings } from './redactTrace';
+export { type TraceLogs, NO_LOGS } from './suspects/evidence';
+export {
+  type BaselineProfile,
+  type BaselineTrace,
+  type CallPresence,
+  type Sample,
+  latencyBaselinesOf,
+  profileBaseline,
+} from './suspects/profile';
+export {
+  type RangeTrace,
+  type Signal,
+  type SignalKind,
+  type Suspect,
+  type SuspectRanking,
+  rankSuspects,
+} from './suspects/rankSuspects';
 export {
   type RedactionSettings,
   type Redactor,
@@ -77,7 +94,9 @@ export {
   type IntrinsicKey,
   type SetSize,
   type ValueShare,
+  INSTRUMENTATION_ATTRIBUTE_KEYS,
   attributeName,
   compareAttributes,
+  keyGlobs,
   twoProportionZ,
 } from './compare';

@@ -13,7 +13,7 @@ import {
   promLatencyBaseline,
   promLatencyQuantile,
   promRequestRate,
-  promServerSpansSince,
+  promRootSpansSince,
   promServiceGraphRate,
   traceqlBaseline,
   traceqlCandidates,
@@ -42,8 +42,8 @@ const spanMetricsBuilders = (label: string, flavour: SpanMetricsFlavour): Builde
     (scope) => promLatencyBaseline({ scope, lookbackSeconds: 86400, windowSeconds: 300, stepSeconds: 60, flavour }),
   ],
   [
-    `promServerSpansSince (${label})`,
-    (scope) => promServerSpansSince({ scope, elapsedMs: 600_000, spanName: 'GET /x', flavour }),
+    `promRootSpansSince (${label})`,
+    (scope) => promRootSpansSince({ scope, elapsedMs: 600_000, spanName: 'GET /x', flavour }),
   ],
 ];
 

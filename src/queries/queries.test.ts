@@ -8,7 +8,7 @@ import {
   promLatencyQuantile,
   promLatencyBaseline,
   promRequestRate,
-  promServerSpansSince,
+  promRootSpansSince,
   promServiceGraphRate,
   ownershipScope,
   scopeOf,
@@ -261,6 +261,14 @@ describe('PromQL builders', () => {
         /label name|identifier/
       );
     });
+
+    it.each([['undefined'], ['null'], ['NULL'], [undefined], [null]])(
+      'refuses the namespace %p, what a missing setting prints as, instead of querying undefined_calls_total',
+      (namespace) => {
+        const flavour = { kind: 'otel', namespace: namespace as string, unit: 'ms' } as const;
+        expect(() => promRequestRate({ scope, rangeSeconds: 60, flavour })).toThrow(/missing value, not a namespace/);
+      }
+    );
   });
 
   it('covers service-graph edges where the scope is the caller or the callee', () => {
@@ -277,18 +285,18 @@ describe('PromQL builders', () => {
 });
 
 describe('trace counts for goal-bounded spikes', () => {
-  it('counts server spans of one service as the growth of their counters since the spike started, to the millisecond', () => {
-    const calls = 'traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}';
-    expect(promServerSpansSince({ scope: scopeOf(['payments']), elapsedMs: 754_250 })).toBe(
+  it('counts root spans of one service (traces it started) as the growth of their counters since the spike started, to the millisecond', () => {
+    const calls = 'traces_spanmetrics_calls_total{service="payments", jaeger_sampler_type!=""}';
+    expect(promRootSpansSince({ scope: scopeOf(['payments']), elapsedMs: 754_250 })).toBe(
       `sum(${calls}) - (sum(${calls} offset 754250ms) or vector(0))`
     );
   });
 
   it("narrows to one operation and reads the connector's service_name label", () => {
     const calls =
-      'traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", span_kind="SPAN_KIND_SERVER"}';
+      'traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", jaeger_sampler_type!=""}';
     expect(
-      promServerSpansSince({
+      promRootSpansSince({
         scope: scopeOf(['payments']),
         spanName: 'POST /charge',
         elapsedMs: 3_600_000,
@@ -298,10 +306,10 @@ describe('trace counts for goal-bounded spikes', () => {
   });
 
   it('keeps a hostile operation name inside its literals', () => {
-    const benign = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: 'op', elapsedMs: 60_000 }));
+    const benign = queryShape(promRootSpansSince({ scope: scopeOf(['a']), spanName: 'op', elapsedMs: 60_000 }));
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (op) => {
-        const shape = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: op, elapsedMs: 60_000 }));
+        const shape = queryShape(promRootSpansSince({ scope: scopeOf(['a']), spanName: op, elapsedMs: 60_000 }));
         expect(shape.skeleton).toBe(benign.skeleton);
         expect(shape.literals[1]).toBe(op);
         expect(shape.literals[4]).toBe(op);
@@ -311,8 +319,8 @@ describe('trace counts for goal-bounded spikes', () => {
   });
 
   it('refuses a fractional or empty time since the start', () => {
-    expect(() => promServerSpansSince({ scope: scopeOf(['a']), elapsedMs: 0 })).toThrow(QueryBuildError);
-    expect(() => promServerSpansSince({ scope: scopeOf(['a']), elapsedMs: 2.5 })).toThrow(QueryBuildError);
+    expect(() => promRootSpansSince({ scope: scopeOf(['a']), elapsedMs: 0 })).toThrow(QueryBuildError);
+    expect(() => promRootSpansSince({ scope: scopeOf(['a']), elapsedMs: 2.5 })).toThrow(QueryBuildError);
   });
 });
 

@@ -95,31 +95,24 @@ describe('operations endpoints', () => {
       },
       { dir }
     );
-    const readiness = async () => (await call(c.url, 'GET', '/readyz', { token: null })).body;
-    const POLL = { timeoutMs: 10_000, intervalMs: 50 };
+    const readinessBecomes = (status: string) =>
+      eventually(
+        `readiness ${status}`,
+        async () => {
+          const r = (await call(c.url, 'GET', '/readyz', { token: null })).body;
+          return r.status === status ? r : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 50 }
+      );
     try {
       for (const [check, file] of Object.entries(files)) {
         const text = readFileSync(file, 'utf8');
         rmSync(file);
-        const degraded = await eventually(
-          'readiness degraded',
-          async () => {
-            const r = await readiness();
-            return r.status === 'degraded' ? r : undefined;
-          },
-          POLL
-        );
+        const degraded = await readinessBecomes('degraded');
         expect(degraded.checks[check].error).toMatch(/cannot read .*ENOENT/);
 
         writeFileSync(file, text);
-        const ready = await eventually(
-          'readiness back',
-          async () => {
-            const r = await readiness();
-            return r.status === 'ready' ? r : undefined;
-          },
-          POLL
-        );
+        const ready = await readinessBecomes('ready');
         expect(ready.checks[check]).toEqual({ ok: true, file, loadedAt: degraded.checks[check].loadedAt });
         expect(c.logs).toContainEqual(
           expect.objectContaining({ level: 30, file, previousError: expect.stringMatching(/ENOENT/) })

@@ -151,7 +151,7 @@ function expectNothingPrivate() {
 
 describe('one trace pipeline for every view', () => {
   it('lists the trace for slow vs p99 alone, without private values', async () => {
-    renderInApp(<IncidentPage />, { url: '/incident', meta: appMeta(settings) });
+    renderInApp(<IncidentPage />, { url: '/incident?list=traces', meta: appMeta(settings) });
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
     const row = within(table).getAllByRole('row')[1]!;
@@ -208,7 +208,7 @@ describe('the same verdict however the trace is opened', () => {
     )?.[1];
 
   it('from the incident list: slow vs p99, at the root, against the baselines of its anchor', async () => {
-    renderInApp(<IncidentPage />, { url: '/incident?from=now-30m&to=now', meta: appMeta(settings) });
+    renderInApp(<IncidentPage />, { url: '/incident?from=now-30m&to=now&list=traces', meta: appMeta(settings) });
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
     const row = within(table).getAllByRole('row')[1]!;

@@ -162,8 +162,11 @@ export function IncidentPage() {
                   ) : (
                     <AnomalousTracesTable
                       traces={result.traces}
+                      listedIn={{ start: page.start, end: page.end }}
                       rule={page.url.rule}
                       onRuleChange={(rule) => page.setUrl({ rule })}
+                      view={page.url.list ?? 'groups'}
+                      onViewChange={(view) => page.setUrl({ list: view === 'traces' ? 'traces' : undefined })}
                     />
                   )}
                   {page.traceFilters.comparing && scope?.resolved.ok ? (
