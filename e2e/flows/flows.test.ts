@@ -8,6 +8,7 @@ import { analysisFlows } from './analysis.flow';
 import { comparisonFlows } from './compare.flow';
 import { type Environment, startEnvironment } from './environment';
 import { firstVisitFlows } from './firstVisit.flow';
+import { latencyFlows } from './latency.flow';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
 import { samplingFlows } from './sampling.flow';
@@ -41,5 +42,8 @@ samplingFlows(env);
 traceFlows(env);
 comparisonFlows(env);
 outageFlows(env);
+// After the comparison: its own slow-shard traffic is a short burst, while this flow's fault runs for minutes and,
+// until the lookback forgets it, is a slower stretch in the baselines of the flows after it.
+latencyFlows(env);
 // Last: it adds a data source and an init script to the shared browser context.
 analysisFlows(env);

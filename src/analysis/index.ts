@@ -42,7 +42,21 @@ export {
   DEFAULT_ANALYSIS_SETTINGS,
   resolveAnalysisSettings,
 } from './settings';
-export { type Baselines, type PrometheusVectorSample, baselineKey, baselinesFromPrometheus } from './baselines';
+export {
+  type Baselines,
+  type BaselineCaveat,
+  type LatencyBaseline,
+  type LatencyBaselines,
+  type PrometheusMatrixSeries,
+  BASELINE_RULE,
+  THIN_BASELINE_REQUESTS,
+  THIN_BASELINE_WINDOWS,
+  baselineAnchor,
+  baselineCaveats,
+  baselineKey,
+  baselinesFromPrometheus,
+  p99sOf,
+} from './baselines';
 export { redactTrace, redactFindings } from './redactTrace';
 export { type TraceLogs, NO_LOGS } from './suspects/evidence';
 export {

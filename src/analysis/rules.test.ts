@@ -5,7 +5,6 @@ import {
   RULES,
   analyzeTrace,
   baselineKey,
-  baselinesFromPrometheus,
   buildTrace,
   compileRedaction,
   rankTraces,
@@ -336,17 +335,5 @@ describe('resolveAnalysisSettings', () => {
   ])('rejects %j naming the field', (overrides, message) => {
     expect(() => resolveAnalysisSettings(overrides)).toThrow(AnalysisSettingsError);
     expect(() => resolveAnalysisSettings(overrides)).toThrow(message);
-  });
-});
-
-describe('baselinesFromPrometheus', () => {
-  it('reads p99 seconds by service and span name as milliseconds, skipping NaN and unlabelled series', () => {
-    const b = baselinesFromPrometheus([
-      { metric: { service: 'payments', span_name: 'POST /charge' }, value: [1700000000, '0.25'] },
-      { metric: { service: 'payments', span_name: 'idle' }, value: [1700000000, 'NaN'] },
-      { metric: { service: 'payments' }, value: [1700000000, '1'] },
-      { metric: { service: 'fraud', span_name: 'POST /score' }, value: [1700000000, '+Inf'] },
-    ]);
-    expect([...b]).toEqual([[baselineKey('payments', 'POST /charge'), 250]]);
   });
 });

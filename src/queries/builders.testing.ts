@@ -39,7 +39,7 @@ const spanMetricsBuilders = (label: string, flavour: SpanMetricsFlavour): Builde
   ],
   [
     `promLatencyBaseline (${label})`,
-    (scope) => promLatencyBaseline({ scope, rangeSeconds: 300, quantile: 0.99, flavour }),
+    (scope) => promLatencyBaseline({ scope, lookbackSeconds: 86400, windowSeconds: 300, stepSeconds: 60, flavour }),
   ],
   [
     `promRootSpansSince (${label})`,

@@ -91,17 +91,18 @@ function groupLabels(q: SpanMetricsQuery): readonly string[] {
 }
 
 /**
- * `rate(metric{…}[range])`, with the connector's `service_name` copied to `service` so that grouping and
- * results read the same in both flavours.
+ * `rate(metric{…}[range])` (or `increase`), with the connector's `service_name` copied to `service` so that grouping
+ * and results read the same in both flavours.
  */
 function rateOf(
   q: SpanMetricsQuery,
   metric: (names: ReturnType<typeof spanMetricNames>) => string,
-  extra: Matcher[] = []
+  extra: Matcher[] = [],
+  fn: 'rate' | 'increase' = 'rate'
 ) {
   const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
   const offset = q.offsetSeconds === undefined ? '' : ` offset ${rangeSeconds(q.offsetSeconds)}`;
-  const rate = `rate(${selector(metric(names), [...spanMatchers(q), ...extra])}[${rangeSeconds(q.rangeSeconds)}]${offset})`;
+  const rate = `${fn}(${selector(metric(names), [...spanMatchers(q), ...extra])}[${rangeSeconds(q.rangeSeconds)}]${offset})`;
   return names.serviceLabel === 'service'
     ? rate
     : `label_replace(${rate}, "service", "$1", ${quote(names.serviceLabel)}, "(.*)")`;
@@ -135,15 +136,45 @@ export function promLatencyQuantile(q: SpanMetricsQuery & { readonly quantile: L
   return toSeconds === 1 ? quantile : `${quantile} * ${toSeconds}`;
 }
 
+/** The label `promLatencyBaseline` puts each of its statistics under, and their names. */
+export const BASELINE_STATISTIC_LABEL = 'baseline';
+export type BaselineStatistic = 'p99' | 'worst' | 'windows' | 'requests';
+
+export interface LatencyBaselineQuery {
+  readonly scope: Scope;
+  readonly flavour?: SpanMetricsFlavour;
+  /** How far back from the evaluation time the baseline looks, in seconds (e.g. 86400 for a day). */
+  readonly lookbackSeconds: number;
+  /** The length of the windows whose p99s are taken, in seconds (e.g. 300). */
+  readonly windowSeconds: number;
+  /** How often, in seconds, a window's p99 is sampled over the lookback (e.g. 60). */
+  readonly stepSeconds: number;
+}
+
 /**
- * The latency a trace of an incident is judged against: the quantile over the window just before the range
- * (`rangeSeconds` long, ending `rangeSeconds` before the evaluation time), so that a slow incident does not raise
- * its own baseline; for a service and operation with no data then (new, or idle before the incident), the
- * quantile over the range itself. `or` keeps each series of the window before and adds only the series it lacks.
+ * The latency baseline a trace is judged against, per service and span name, evaluated at the trace's anchor
+ * (`src/analysis/baselines.ts`): the p99 of each `windowSeconds` window, sampled every `stepSeconds` over the
+ * lookback, and of those
+ * - `p99`: the median — a slow stretch (an incident) raises it only once it covers half the lookback;
+ * - `worst`: the highest, to say when the lookback holds a slower stretch;
+ * - `windows`: how many of the sampled windows had traffic (those without have no p99 and are left out);
+ * - `requests`: the histogram's `_count` increase over the lookback.
+ * Each comes back as its own series with the statistic's name under `BASELINE_STATISTIC_LABEL`, in seconds.
  */
-export function promLatencyBaseline(q: SpanMetricsQuery & { readonly quantile: LatencyQuantile }): string {
-  const before = promLatencyQuantile({ ...q, offsetSeconds: q.rangeSeconds });
-  return `(${before}) or (${promLatencyQuantile({ ...q, offsetSeconds: undefined })})`;
+export function promLatencyBaseline(q: LatencyBaselineQuery): string {
+  const window: SpanMetricsQuery = { scope: q.scope, flavour: q.flavour, rangeSeconds: q.windowSeconds };
+  const p99s = `(${promLatencyQuantile({ ...window, quantile: 0.99 })}) > 0`;
+  const sampled = `(${p99s})[${rangeSeconds(q.lookbackSeconds)}:${rangeSeconds(q.stepSeconds)}]`;
+  const lookback = { ...window, rangeSeconds: q.lookbackSeconds };
+  const requests = `${grouping(groupLabels(window))} (${rateOf(lookback, (n) => n.latencyCount, [], 'increase')})`;
+  const named = (statistic: BaselineStatistic, expression: string) =>
+    `label_replace(${expression}, ${quote(BASELINE_STATISTIC_LABEL)}, ${quote(statistic)}, "", "")`;
+  return [
+    named('p99', `quantile_over_time(0.5, ${sampled})`),
+    named('worst', `max_over_time(${sampled})`),
+    named('windows', `count_over_time(${sampled})`),
+    named('requests', requests),
+  ].join(' or ');
 }
 
 /**

@@ -188,14 +188,21 @@ describe('PromQL builders', () => {
     );
   });
 
-  it('judges an incident against the window before it, and against itself only where nothing came before', () => {
+  it('takes the median, the highest and the count of the windowed p99s over the lookback, and the requests in it', () => {
     const bucket = 'traces_spanmetrics_latency_bucket{service="payments"}';
-    expect(promLatencyBaseline({ scope, rangeSeconds: 900, quantile: 0.99 })).toBe(
-      `(histogram_quantile(0.99, sum by (service, span_name, le) (rate(${bucket}[15m] offset 15m))))` +
-        ` or (histogram_quantile(0.99, sum by (service, span_name, le) (rate(${bucket}[15m]))))`
+    const sampled = `((histogram_quantile(0.99, sum by (service, span_name, le) (rate(${bucket}[5m])))) > 0)[24h:1m]`;
+    const q = { scope, lookbackSeconds: 86400, windowSeconds: 300, stepSeconds: 60 };
+    expect(promLatencyBaseline(q)).toBe(
+      `label_replace(quantile_over_time(0.5, ${sampled}), "baseline", "p99", "", "")` +
+        ` or label_replace(max_over_time(${sampled}), "baseline", "worst", "", "")` +
+        ` or label_replace(count_over_time(${sampled}), "baseline", "windows", "", "")` +
+        ' or label_replace(sum by (service, span_name) (increase(traces_spanmetrics_latency_count{service="payments"}[24h])), "baseline", "requests", "", "")'
     );
-    const connector = promLatencyBaseline({ scope, rangeSeconds: 60, quantile: 0.99, flavour: OTEL_SPAN_METRICS });
-    expect(connector).toContain('[1m] offset 1m), "service", "$1", "service_name", "(.*)"))) * 0.001) or (');
+    const connector = promLatencyBaseline({ ...q, flavour: OTEL_SPAN_METRICS });
+    expect(connector).toContain('"service_name", "(.*)"))) * 0.001) > 0)[24h:1m]');
+    expect(connector).toContain(
+      '(increase(traces_span_metrics_duration_milliseconds_count{service_name="payments"}[24h])'
+    );
   });
 
   it('restricts the request rate, error ratio and latency to one span kind', () => {

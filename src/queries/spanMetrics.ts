@@ -31,6 +31,8 @@ export const OTEL_SPAN_METRICS: SpanMetricsFlavour = Object.freeze({
 export interface SpanMetricNames {
   readonly calls: string;
   readonly latencyBucket: string;
+  /** The latency histogram's count of observations (one per span). */
+  readonly latencyCount: string;
   /** The label that holds the service name in this flavour. */
   readonly serviceLabel: string;
   /** Multiply a histogram value by this to get seconds. */
@@ -42,6 +44,7 @@ export function spanMetricNames(flavour: SpanMetricsFlavour): SpanMetricNames {
     return {
       calls: 'traces_spanmetrics_calls_total',
       latencyBucket: 'traces_spanmetrics_latency_bucket',
+      latencyCount: 'traces_spanmetrics_latency_count',
       serviceLabel: 'service',
       toSeconds: 1,
     };
@@ -59,6 +62,7 @@ export function spanMetricNames(flavour: SpanMetricsFlavour): SpanMetricNames {
   return {
     calls: `${namespace}_calls_total`,
     latencyBucket: `${namespace}_duration_${flavour.unit === 'ms' ? 'milliseconds' : 'seconds'}_bucket`,
+    latencyCount: `${namespace}_duration_${flavour.unit === 'ms' ? 'milliseconds' : 'seconds'}_count`,
     serviceLabel: 'service_name',
     toSeconds: flavour.unit === 'ms' ? 0.001 : 1,
   };

@@ -6,7 +6,7 @@
  * display), and ranked. The rows found so far are reported while the rest is fetched and analysed.
  * Baselines are optional: without Prometheus the `slow` rule stays silent and the page says why.
  */
-import type { AnalysisSettings, RedactionSettings } from '../../analysis';
+import { type AnalysisSettings, type LatencyBaselines, type RedactionSettings, baselineAnchor } from '../../analysis';
 import type { PrometheusClient, TempoClient, JaegerClient } from '../../clients';
 import { type Scope, type SpanMetricsFlavour, type TraceAttributeFilter, traceqlCandidates } from '../../queries';
 import { openCandidateAnalysis } from './analysisWorker';
@@ -19,7 +19,6 @@ import {
 } from './candidateAnalysis';
 import { fetchJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
-import { incidentBaseline } from './baselineWindow';
 import { loadBaselines } from './traceAnalysis';
 
 export { type AnomalousTrace, rankRows } from './candidateAnalysis';
@@ -29,8 +28,16 @@ export const CANDIDATE_SLOW_SPAN_MS = 500;
 /** Candidates fetched and analysed per load on Tempo unless the settings say otherwise; Tempo returns the most recent first. */
 export const CANDIDATE_LIMIT = 40;
 const FETCH_CONCURRENCY = 4;
+/** Baselines are loaded from this long before the range too: a candidate may have started before it. */
+const EARLY_START_SECONDS = 3600;
 /** The list is re-rendered at most this often while traces arrive; the first rows are shown at once. */
 export const PROGRESS_INTERVAL_MS = 1000;
+
+/** An incident page's range, in Unix seconds. */
+export interface IncidentRange {
+  readonly start: number;
+  readonly end: number;
+}
 
 export interface AnomalousTraces {
   /** Ranked, worst first. */
@@ -39,6 +46,8 @@ export interface AnomalousTraces {
   candidates: number;
   /** Why the `slow` rule could not run, if it could not. */
   baselineProblem?: string;
+  /** The baselines of the range's last anchor, to say what the traces were judged against. */
+  latestBaselines?: LatencyBaselines;
   /** What the candidate caps left out (Jaeger), if anything. */
   truncated?: string;
 }
@@ -107,11 +116,12 @@ export function findAnomalousTraces(
   if (!q.jaeger && !q.tempo) {
     return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
   }
+  const anchors = { first: baselineAnchor((q.start - EARLY_START_SECONDS) * 1000), last: baselineAnchor(q.end * 1000) };
   const baselines = loadBaselines({
     prometheus: q.prometheus,
     flavour: q.flavour,
     scope: q.scope,
-    window: incidentBaseline(q),
+    anchors,
     signal: q.signal,
   });
 
@@ -119,12 +129,18 @@ export function findAnomalousTraces(
     const rows: AnomalousTrace[] = [];
     let analysed = 0;
     let baselineProblem: string | undefined;
+    let latestBaselines: LatencyBaselines | undefined;
     let settled = false;
     let analysis: CandidateAnalysis | undefined;
     let lastProgress = 0;
     let progressTimer: ReturnType<typeof setTimeout> | undefined;
 
-    const snapshot = (): AnomalousTraces => ({ traces: rankRows(rows), candidates: analysed, baselineProblem });
+    const snapshot = (): AnomalousTraces => ({
+      traces: rankRows(rows),
+      candidates: analysed,
+      baselineProblem,
+      latestBaselines,
+    });
     const report = () => {
       progressTimer = undefined;
       lastProgress = performance.now();
@@ -166,8 +182,9 @@ export function findAnomalousTraces(
     // Traces that arrive before the baselines wait for them: the `slow` rule needs them.
     const started = baselines.then((baseline) => {
       baselineProblem = baseline.problem;
+      latestBaselines = baseline.byAnchor.get(anchors.last);
       if (!settled) {
-        const request = { settings: q.settings, redaction: q.redaction, baselines: baseline.baselines };
+        const request = { settings: q.settings, redaction: q.redaction, baselines: baseline.byAnchor };
         analysis = openCandidateAnalysis(request, onEvent);
       }
       return analysis;

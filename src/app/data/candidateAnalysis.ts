@@ -9,14 +9,18 @@ import {
   type AnalysisSettings,
   type Baselines,
   type Finding,
+  type LatencyBaselines,
   type RedactionSettings,
   type RuleId,
   type Severity,
   type Trace,
   type TraceAnalysis,
   analyzeTrace,
+  baselineAnchor,
+  buildTrace,
   compileRedaction,
   type Redactor,
+  p99sOf,
   redactFindings,
 } from '../../analysis';
 import { type TempoTraceAnswer, readTempoTraceAnswer } from '../../clients';
@@ -78,7 +82,8 @@ export interface CandidateAnalysisRequest {
   settings: AnalysisSettings;
   /** The settings, not a compiled redactor: functions cannot be posted to a worker. */
   redaction: RedactionSettings;
-  baselines: Baselines;
+  /** By anchor: each trace is judged against the baselines of its own (`baselineAnchor`). */
+  baselines: ReadonlyMap<number, LatencyBaselines>;
 }
 
 export type CandidateAnalysisEvent =
@@ -115,8 +120,8 @@ type Queued = TempoCandidate | Trace;
 const isJaegerSearches = (c: Queued | JaegerSearchesCandidate): c is JaegerSearchesCandidate =>
   'format' in c && c.format === 'jaeger-searches';
 
-function modelOf(candidate: Queued): Trace | unknown {
-  return 'format' in candidate ? readTempoTraceAnswer(candidate.answer) : candidate;
+function modelOf(candidate: Queued): Trace {
+  return 'format' in candidate ? buildTrace(readTempoTraceAnswer(candidate.answer)) : candidate;
 }
 
 /** The list's row for an analysed trace: redacted as the Trace page's display copy is (`forDisplay`). */
@@ -156,7 +161,16 @@ export function startCandidateAnalysis(
   now: () => number = () => performance.now()
 ): CandidateAnalysis {
   const redactor = compileRedaction(request.redaction);
-  const options = { settings: request.settings, baselines: request.baselines };
+  const p99sByAnchor = new Map<number, Baselines>();
+  const p99sAt = (trace: Trace): Baselines => {
+    const anchor = baselineAnchor(trace.startUnixMs);
+    let p99s = p99sByAnchor.get(anchor);
+    if (!p99s) {
+      p99s = p99sOf(request.baselines.get(anchor) ?? new Map());
+      p99sByAnchor.set(anchor, p99s);
+    }
+    return p99s;
+  };
   const queue: Array<Queued | JaegerSearchesCandidate> = [];
   let analysed = 0;
   let found = 0;
@@ -187,10 +201,12 @@ export function startCandidateAnalysis(
           queue.unshift(...selected.traces);
           continue;
         }
-        const analysis = analyzeTrace(modelOf(candidate), options);
+        const trace = modelOf(candidate);
+        const baselines = p99sAt(trace);
+        const analysis = analyzeTrace(trace, { settings: request.settings, baselines });
         analysed += 1;
         if (analysis.findings.length > 0) {
-          rows.push(listRow(analysis, request.baselines, redactor));
+          rows.push(listRow(analysis, baselines, redactor));
         }
       } while (queue.length > 0 && now() < deadline);
       emit({ type: 'rows', rows, analysed });

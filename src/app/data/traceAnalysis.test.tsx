@@ -1,14 +1,16 @@
 /**
- * The one trace pipeline, seen from every view: a trace the incident list flags only as "slow vs p99" shows the
- * same finding on the Trace page and in the dashboard panel, and a value the redaction settings hide (an e-mail in
- * a span name and an attribute, a card number) appears on none of them: not in the list, the findings, the span
+ * The one trace pipeline, seen from every view: a trace the incident list flags only as "slow vs p99" gets the same
+ * findings, judged against the same baselines (those of its own anchor), however it is opened — from the list, by
+ * its id, through the Trace ID box, in the dashboard panel — and a value the redaction settings hide (an e-mail in a
+ * span name and an attribute, a card number) appears on none of them: not in the list, the findings, the span
  * picker, nor the frames handed to Grafana's trace panel.
  */
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import React from 'react';
 import type { PanelProps } from '@grafana/data';
 
-import { buildTrace } from '../../analysis';
+import { type Trace, baselineAnchor, buildTrace } from '../../analysis';
 import { type OtlpTraceJson, call, recordTrace, toTempoJson } from '../../analysis/fixtures';
 import { mockPanelRenderer, renderedPanels } from '../features/correlated/testing/correlatedBackend';
 import { IncidentPage } from '../pages/Incident/IncidentPage';
@@ -17,7 +19,7 @@ import { CorrelatedPanel } from '../panels/correlated/CorrelatedPanel';
 import type { CorrelatedOptions } from '../panels/correlated/options';
 import { PLUGIN_ID } from '../routes';
 import type { AppSettings } from '../settings';
-import { FakeBackend, ok, signInAs } from '../testing/fakeBackend';
+import { FakeBackend, type RecordedRequest, ok, signInAs } from '../testing/fakeBackend';
 import { appMeta, renderInApp } from '../testing/renderInApp';
 
 const mockBackend = new FakeBackend();
@@ -48,7 +50,8 @@ const slowCheckout: OtlpTraceJson = recordTrace(
       call('gateway', 'pricing', 'GET /price', 590, 300),
     ],
   },
-  { seed: 41 }
+  // Ten minutes ago, so the incident page's default range lists it.
+  { seed: 41, startUnixMs: Date.now() - 600_000 }
 );
 const trace = buildTrace(slowCheckout);
 
@@ -60,14 +63,52 @@ const settings: AppSettings = {
 const TEMPO = '/api/datasources/proxy/uid/tempo';
 const PROM = '/api/datasources/proxy/uid/prom';
 
-/** Prometheus' p99 of gateway's GET /checkout: 100 ms, so the 900 ms trace is nine times over it. */
-const p99 = ok({
-  status: 'success',
-  data: {
-    resultType: 'vector',
-    result: [{ metric: { service: 'gateway', span_name: 'GET /checkout' }, value: [0, '0.1'] }],
-  },
-});
+/**
+ * Prometheus' answer to the latency-baseline query at every anchor asked for: gateway's GET /checkout at a p99 of
+ * 100 ms over a day of traffic at the trace's anchor, so the 900 ms trace is nine times over it — and at 1 s at every
+ * other anchor, so a view that judged the trace at another one would not flag it. The charts' queries get nothing.
+ */
+function baselines(request: RecordedRequest) {
+  const params = new URL(request.url, 'http://grafana').searchParams;
+  const [start, end, step] = ['start', 'end', 'step'].map((name) => Number(params.get(name)));
+  if (!params.get('query')?.includes('quantile_over_time') || !(step! > 0)) {
+    return ok({ status: 'success', data: { resultType: 'matrix', result: [] } });
+  }
+  const anchors: number[] = [];
+  for (let anchor = start!; anchor <= end!; anchor += step!) {
+    anchors.push(anchor);
+  }
+  const series = (baseline: string, value: (anchor: number) => string) => ({
+    metric: { service: 'gateway', span_name: 'GET /checkout', baseline },
+    values: anchors.map((anchor) => [anchor, value(anchor)]),
+  });
+  const p99 = (anchor: number) => (anchor === baselineAnchor(trace.startUnixMs) ? '0.1' : '1');
+  const result = [
+    series('p99', p99),
+    series('worst', () => '1.2'),
+    series('windows', () => '1440'),
+    series('requests', () => '86400'),
+  ];
+  return ok({ status: 'success', data: { resultType: 'matrix', result } });
+}
+
+/** The baseline requests sent, each as the anchors it asked for. */
+const baselineRequests = () =>
+  mockBackend
+    .sent(`${PROM}/api/v1/query_range`)
+    .map((r) => new URL(r.url, 'http://grafana').searchParams)
+    .filter((params) => params.get('query')?.includes('quantile_over_time'))
+    .map((params) => ({
+      start: Number(params.get('start')),
+      end: Number(params.get('end')),
+      step: Number(params.get('step')),
+    }));
+
+/** Whether a baseline request asked for the baselines at the trace's anchor. */
+const askedForAnchorOf = (t: Trace) => {
+  const anchor = baselineAnchor(t.startUnixMs);
+  return baselineRequests().some((r) => r.start <= anchor && anchor <= r.end && (anchor - r.start) % r.step === 0);
+};
 
 beforeEach(() => {
   mockBackend.reset();
@@ -78,8 +119,8 @@ beforeEach(() => {
     .on('GET', `/api/plugins/${PLUGIN_ID}/settings`, ok({ id: PLUGIN_ID, enabled: true, jsonData: settings }))
     .on('GET', `${TEMPO}/api/search`, ok({ traces: [{ traceID: trace.traceId, rootServiceName: 'gateway' }] }))
     .on('GET', `${TEMPO}/api/v2/traces/${trace.traceId}`, ok(toTempoJson(slowCheckout, { envelope: 'v2' })))
-    .on('GET', `${PROM}/api/v1/query`, p99)
-    .on('GET', `${PROM}/api/v1/query_range`, ok({ status: 'success', data: { resultType: 'matrix', result: [] } }))
+    .on('GET', `${PROM}/api/v1/query`, ok({ status: 'success', data: { resultType: 'vector', result: [] } }))
+    .on('GET', `${PROM}/api/v1/query_range`, baselines)
     .on(
       'GET',
       `${PROM}/api/v1/label/__name__/values`,
@@ -136,56 +177,107 @@ describe('one trace pipeline for every view', () => {
     expectNothingPrivate();
   });
 
-  it('judges the list and the trace opened from it against the window before the range, the trace alone against its last hour', async () => {
-    const baselineQueries = () =>
-      mockBackend.sent(`${PROM}/api/v1/query`).map((r) => {
-        const params = new URL(r.url, 'http://grafana').searchParams;
-        return { query: params.get('query') ?? '', time: Number(params.get('time')) };
-      });
-    const { unmount } = renderInApp(<IncidentPage />, {
-      url: '/incident?from=now-30m&to=now&list=traces',
-      meta: appMeta(settings),
-    });
-    const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
-    const href = new URL(within(table).getAllByRole('link')[0]!.getAttribute('href')!, 'http://grafana');
-    const [start, end] = href.searchParams.get('baseline')!.split('-').map(Number);
-    expect(end! - start!).toBe(1800);
-    const listed = baselineQueries().find((q) => q.query.startsWith('(histogram_quantile(0.99'));
-    expect(listed).toEqual({ query: expect.stringContaining('[30m] offset 30m'), time: end });
-    unmount();
-
-    mockBackend.requests.length = 0;
-    renderInApp(<TracePage />, { url: `/trace${href.search}`, meta: appMeta(settings) });
-    const findings = await screen.findByRole('list', { name: 'Findings' });
-    expect(within(findings).getByText('Slow vs p99')).toBeInTheDocument();
-    expect(baselineQueries()).toContainEqual({ query: expect.stringContaining('[30m] offset 30m'), time: end });
-  });
-
-  it('judges a trace opened on its own against the hour before it ended, and ignores a malformed baseline range', async () => {
-    renderInApp(<TracePage />, {
-      url: `/trace?traceId=${trace.traceId}&baseline=9-1`,
-      meta: appMeta(settings),
-    });
-    await screen.findByRole('list', { name: 'Findings' });
-    const sent = mockBackend.sent(`${PROM}/api/v1/query`).map((r) => new URL(r.url, 'http://grafana').searchParams);
-    expect(sent.map((p) => p.get('query'))).toContainEqual(
-      expect.stringMatching(/^histogram_quantile\(0\.99, .*\[1h\]\)\)\)$/)
-    );
-    expect(sent.map((p) => Number(p.get('time')))).toContain(Math.ceil((trace.startUnixMs + trace.durationMs) / 1000));
-  });
-
-  it('takes the dashboard panel through the same pipeline, baselines included, and keeps its frames redacted', async () => {
+  it('takes the dashboard panel through the same pipeline, and keeps its frames redacted', async () => {
     renderInApp(<CorrelatedPanel {...panelProps({ traceId: trace.traceId, dataSourceChoice: 'app' })} />, {
       url: '/d/incident',
       meta: appMeta(settings),
     });
 
     await screen.findByTestId('panel-traces', {});
-    const baselineQueries = mockBackend
-      .sent(`${PROM}/api/v1/query`)
-      .map((r) => new URL(r.url, 'http://grafana').searchParams.get('query'));
-    expect(baselineQueries).toContainEqual(expect.stringMatching(/^histogram_quantile\(0\.99, .*service=~"\^\(/));
     expect(shown()).toContain('GET /accounts/[REDACTED]');
     expectNothingPrivate();
+  });
+});
+
+/** The slow finding on gateway's GET /checkout, as the list's Why column and the Trace page word it. */
+const SLOW_CHECKOUT = /^gateway GET \/checkout took 900 ms, 9\.0× its p99 of 100 ms/;
+
+describe('the same verdict however the trace is opened', () => {
+  /** The Trace page's findings: each one's rule and explanation. */
+  async function traceFindings() {
+    const findings = await screen.findByRole('list', { name: 'Findings' });
+    return within(findings)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent ?? '');
+  }
+
+  /** The evidence span the Trace page's first finding points at. */
+  const firstEvidence = () =>
+    /\(([0-9a-f]{16})\)$/.exec(
+      screen.getAllByRole('button', { name: /^Select evidence span/ })[0]!.getAttribute('aria-label')!
+    )?.[1];
+
+  it('from the incident list: slow vs p99, at the root, against the baselines of its anchor', async () => {
+    renderInApp(<IncidentPage />, { url: '/incident?from=now-30m&to=now&list=traces', meta: appMeta(settings) });
+
+    const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
+    const row = within(table).getAllByRole('row')[1]!;
+    expect(row).toHaveTextContent('Slow vs p99');
+    expect(row.textContent).toMatch(/`?gateway GET \/checkout`? took 900 ms, 9\.0× its p99 of 100 ms/);
+    const href = new URL(within(row).getByRole('link').getAttribute('href')!, 'http://grafana');
+    expect(href.searchParams.get('spanId')).toBe(trace.root!.id);
+    expect(askedForAnchorOf(trace)).toBe(true);
+    expect(screen.getByText(/^Slow vs p99 judges each trace against/)).toHaveTextContent(
+      'the median of the 5-minute p99s over the 24 hours before its start, per service and operation (1 operation in scope has one now).'
+    );
+  });
+
+  it('by its id: the same finding and evidence, against the same anchor', async () => {
+    renderInApp(<TracePage />, { url: `/trace?traceId=${trace.traceId}`, meta: appMeta(settings) });
+
+    const findings = await traceFindings();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(/^Slow vs p99/);
+    expect(findings[0]!.replace(/^Slow vs p99/, '')).toMatch(SLOW_CHECKOUT);
+    expect(firstEvidence()).toBe(trace.root!.id);
+    expect(baselineRequests()).toEqual([
+      { start: baselineAnchor(trace.startUnixMs), end: baselineAnchor(trace.startUnixMs), step: 300 },
+    ]);
+  });
+
+  it('through the Trace ID box: the same finding and evidence, against the same anchor', async () => {
+    renderInApp(<TracePage />, { url: '/trace', meta: appMeta(settings) });
+
+    await userEvent.type(screen.getByRole('textbox'), trace.traceId);
+    await userEvent.click(screen.getByRole('button', { name: 'Open trace' }));
+    const findings = await traceFindings();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.replace(/^Slow vs p99/, '')).toMatch(SLOW_CHECKOUT);
+    expect(firstEvidence()).toBe(trace.root!.id);
+    expect(askedForAnchorOf(trace)).toBe(true);
+  });
+
+  it('in the dashboard panel: against the same anchor', async () => {
+    // The panel shows no findings, only evidence marks in its span picker, whose virtualised menu jsdom does not draw.
+    renderInApp(<CorrelatedPanel {...panelProps({ traceId: trace.traceId, dataSourceChoice: 'app' })} />, {
+      url: '/d/incident',
+      meta: appMeta(settings),
+    });
+    await screen.findByTestId('panel-traces');
+
+    expect(baselineRequests()).toEqual([
+      { start: baselineAnchor(trace.startUnixMs), end: baselineAnchor(trace.startUnixMs), step: 300 },
+    ]);
+  });
+
+  it('shows what the trace was judged against on the Trace page', async () => {
+    renderInApp(<TracePage />, { url: `/trace?traceId=${trace.traceId}`, meta: appMeta(settings) });
+
+    const table = await screen.findByRole('table', { name: 'Latency baselines of the trace’s operations' });
+    const rows = within(table)
+      .getAllByRole('row')
+      .map((row) => row.textContent);
+    expect(rows[1]).toBe(
+      'gateway · GET /checkout100 ms86,40024 hthe lookback holds a slower stretch (5-minute p99 up to 1.20 s)'
+    );
+    expect(
+      rows
+        .slice(2)
+        .every((text) => text?.endsWith('no baseline: no span metrics for it in the lookback, so it is not judged'))
+    ).toBe(true);
+    const anchor = new Date(baselineAnchor(trace.startUnixMs) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(screen.getByText(/^Slow vs p99 compares each span with/)).toHaveTextContent(
+      `the median of the 5-minute p99s over the 24 hours before ${anchor} UTC`
+    );
   });
 });

@@ -10,7 +10,6 @@ import { LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import type { AnalysisSettings, Redactor, Trace } from '../../../analysis';
 import { traceBackend, useDataClients } from '../../data/clients';
-import type { IncidentRange } from '../../data/baselineWindow';
 import { type AnalysedTrace, loadAnalysedTrace } from '../../data/traceAnalysis';
 import { useLoad } from '../../data/useLoad';
 import { identityKey } from '../../data/identityKey';
@@ -136,8 +135,6 @@ interface LoadedTraceProps {
   analysisSettings: AnalysisSettings;
   redactor: Redactor;
   configuredIn: ConfiguredIn;
-  /** The incident range the trace was listed in, whose baselines it is judged against (`baselineWindow.ts`). */
-  listedIn?: IncidentRange;
   children: (analysed: AnalysedTrace, tracesUid: string) => ReactNode;
 }
 
@@ -151,16 +148,14 @@ export function LoadedTrace({
   analysisSettings,
   redactor,
   configuredIn,
-  listedIn,
   children,
 }: LoadedTraceProps) {
   const clients = useDataClients(dataSources);
   const tracesUid = dataSources.tempoDatasourceUid;
   const load = useLoad(
-    (signal) => loadAnalysedTrace(clients, traceId, analysisSettings, redactor, listedIn, signal),
+    (signal) => loadAnalysedTrace(clients, traceId, analysisSettings, redactor, signal),
     // The clients and the settings objects are stable per settings; they identify the load with the trace.
-    `${tracesUid}/${traceId}/${identityKey(clients)}/${identityKey(analysisSettings)}/${identityKey(redactor)}/` +
-      `${listedIn?.start}-${listedIn?.end}`
+    `${tracesUid}/${traceId}/${identityKey(clients)}/${identityKey(analysisSettings)}/${identityKey(redactor)}`
   ).load;
   if ((!clients.tempo && !clients.jaeger) || !tracesUid) {
     return <DataSourceMissing kind="Tempo or Jaeger" what="trace, its metrics and logs" configuredIn={configuredIn} />;

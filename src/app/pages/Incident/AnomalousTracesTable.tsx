@@ -19,8 +19,7 @@ import { Explanation } from '../../components/Explanation';
 import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
 import { formatDurationMs } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
-import type { AnomalousTrace } from '../../data/anomalousTraces';
-import { type IncidentRange, baselineParam } from '../../data/baselineWindow';
+import type { AnomalousTrace, IncidentRange } from '../../data/anomalousTraces';
 import { groupAnomalousTraces, quietWindowMs } from '../../data/traceGroups';
 import { AppPage, appUrl } from '../../routes';
 import { TraceGroupsTable } from './TraceGroupsTable';
@@ -35,9 +34,8 @@ interface Column {
   cell: (t: AnomalousTrace, href: string) => React.ReactNode;
 }
 
-/** The Trace page, at the evidence span, judged against the baselines this list used. */
-const traceHref = (t: AnomalousTrace, listedIn: IncidentRange) =>
-  appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId, baseline: baselineParam(listedIn) });
+/** The Trace page, at the evidence span. */
+const traceHref = (t: AnomalousTrace) => appUrl(AppPage.Trace, { traceId: t.traceId, spanId: t.evidenceSpanId });
 const rootName = (t: AnomalousTrace) => `${t.rootService}: ${t.rootOperation}`;
 
 const COLUMNS: Column[] = [
@@ -147,12 +145,11 @@ export const PAGE_ROWS = 50;
 
 interface TracesTableProps {
   traces: readonly AnomalousTrace[];
-  listedIn: IncidentRange;
   label: string;
 }
 
 /** Every trace on its own row, sortable by column. */
-function TracesTable({ traces, listedIn, label }: TracesTableProps) {
+function TracesTable({ traces, label }: TracesTableProps) {
   const styles = useStyles2(getStyles);
   const [sort, setSort] = useState<Sort>();
   const [rows, setRows] = useState(PAGE_ROWS);
@@ -193,7 +190,7 @@ function TracesTable({ traces, listedIn, label }: TracesTableProps) {
         </thead>
         <tbody>
           {shown.slice(0, rows).map((t) => (
-            <TraceRow key={t.traceId} trace={t} href={traceHref(t, listedIn)} className={styles.row} />
+            <TraceRow key={t.traceId} trace={t} href={traceHref(t)} className={styles.row} />
           ))}
         </tbody>
       </table>
@@ -215,7 +212,7 @@ const VIEWS = [
 
 export interface AnomalousTracesTableProps {
   traces: AnomalousTrace[];
-  /** The range the traces were found in; their pages keep its baselines. */
+  /** The range the traces were found in: whether a group is still going on is judged against its end. */
   listedIn: IncidentRange;
   rule?: RuleId;
   onRuleChange: (rule: RuleId | undefined) => void;
@@ -264,18 +261,17 @@ export function AnomalousTracesTable({
       {view === 'groups' ? (
         <TraceGroupsTable
           groups={groups}
-          hrefOf={(t) => traceHref(t, listedIn)}
+          hrefOf={traceHref}
           quietMs={quietWindowMs(listedIn)}
           renderTraces={(group) => (
             <TracesTable
               traces={group.traces}
-              listedIn={listedIn}
               label={`Traces of ${group.rootService}: ${group.rootOperation}, worst first`}
             />
           )}
         />
       ) : (
-        <TracesTable traces={filtered} listedIn={listedIn} label="Anomalous traces, worst first" />
+        <TracesTable traces={filtered} label="Anomalous traces, worst first" />
       )}
     </Stack>
   );

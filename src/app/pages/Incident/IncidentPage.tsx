@@ -7,6 +7,7 @@ import type { AnomalousTraces } from '../../data/anomalousTraces';
 import { type Load, type Progress, useProgress } from '../../data/useLoad';
 import { SETTINGS_URL } from '../../routes';
 import { AnomalousTracesTable } from './AnomalousTracesTable';
+import { BaselineNote } from './BaselineNote';
 import { IncidentToolbar } from './IncidentToolbar';
 import { RaiseSamplingDialog } from './RaiseSamplingDialog';
 import { SamplingSection } from './SamplingSection';
@@ -126,10 +127,12 @@ export function IncidentPage() {
               }}
               render={(result) => (
                 <Stack direction="column" gap={1}>
-                  {result.baselineProblem && (
+                  {result.baselineProblem ? (
                     <Alert severity="warning" title="No latency baselines">
                       The slow-vs-p99 rule is off: {result.baselineProblem}
                     </Alert>
+                  ) : (
+                    <BaselineNote baselines={result.latestBaselines} />
                   )}
                   {result.truncated && (
                     <Text color="secondary">

@@ -82,7 +82,8 @@ describe('TracePage on Jaeger', () => {
       .on('GET', `${JAEGER}/api/v3/traces/${traceId}`, ok(jaegerRecording('v3-trace-pool-wait').body));
     openTrace();
 
-    await waitFor(() => expect(queriesSent(mockBackend, '/api/v1/query_range')).toHaveLength(3));
+    // The three charts and the trace's latency baselines.
+    await waitFor(() => expect(queriesSent(mockBackend, '/api/v1/query_range')).toHaveLength(4));
     for (const query of queriesSent(mockBackend, '/api/v1/query_range')) {
       expect(query).toMatch(/traces_span_metrics_(calls_total|duration_milliseconds_bucket)\{service_name=~/);
     }

@@ -1,8 +1,9 @@
 /**
- * The Trace page: one trace opened by id (`?traceId=`, optionally `&spanId=`, and `&baseline=` when opened from
- * the incident list, whose latency baselines it keeps: `data/baselineWindow.ts`), taken through the app's one
- * trace pipeline (the same baselines, analysis and redaction as the incident list), its findings with their
- * evidence spans, and the correlated view shared with the dashboard panel. The selected span lives in the URL so a link opens the same view.
+ * The Trace page: one trace opened by id (`?traceId=`, optionally `&spanId=`), taken through the app's one trace
+ * pipeline (the same baselines, analysis and redaction as the incident list: a trace's baselines depend on the
+ * trace alone, so it gets the same verdict however it was opened), its findings with their evidence spans and the
+ * baselines they were judged against, and the correlated view shared with the dashboard panel. The selected span
+ * lives in the URL so a link opens the same view.
  */
 import React, { SyntheticEvent, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -10,7 +11,6 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { Redactor, RuleId } from '../../../analysis';
-import { parseBaselineParam } from '../../data/baselineWindow';
 import { traceBackend } from '../../data/clients';
 import { exploreTraceUrl } from '../../data/explore';
 import type { AnalysedTrace } from '../../data/traceAnalysis';
@@ -20,6 +20,7 @@ import { type DataSourceSettings, dataSourceSettings } from '../../features/corr
 import { parseTraceId } from '../../features/correlated/traceId';
 import { AppPage, SETTINGS_URL, appUrl } from '../../routes';
 import { raiseTarget } from './raiseTarget';
+import { TraceBaselines } from './TraceBaselines';
 import { TraceFindings } from './TraceFindings';
 import { useElementWidth } from './useElementWidth';
 
@@ -33,7 +34,6 @@ export function TracePage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const traceId = parseTraceId(searchParams.get('traceId') ?? '');
   const spanId = searchParams.get('spanId') || undefined;
-  const listedIn = parseBaselineParam(searchParams.get('baseline'));
   const { settings, analysis, redactor } = useAppSettings();
   const dataSources = useMemo(() => dataSourceSettings(settings), [settings]);
 
@@ -60,13 +60,13 @@ export function TracePage() {
             analysisSettings={analysis}
             redactor={redactor}
             configuredIn="app"
-            listedIn={listedIn}
           >
             {(analysed, tracesUid) => (
               <TraceDetails
                 analysed={analysed}
                 dataSources={{ ...dataSources, tempoDatasourceUid: tracesUid }}
                 redactor={redactor}
+                slowFactor={analysis.slowFactor}
                 selectedSpanId={spanId}
                 onSelectSpan={selectSpan}
               />
@@ -124,11 +124,13 @@ interface DetailsProps {
   analysed: AnalysedTrace;
   dataSources: DataSourceSettings & { tempoDatasourceUid: string };
   redactor: Redactor;
+  /** The `slow` rule's factor over the p99, to say what the baselines mean. */
+  slowFactor: number;
   selectedSpanId: string | undefined;
   onSelectSpan: (spanId: string | undefined) => void;
 }
 
-function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelectSpan }: DetailsProps) {
+function TraceDetails({ analysed, dataSources, redactor, slowFactor, selectedSpanId, onSelectSpan }: DetailsProps) {
   const { trace, findings } = analysed;
   const evidence = useMemo(() => evidenceOf(analysed), [analysed]);
   const viewRef = useRef<HTMLDivElement>(null);
@@ -174,6 +176,9 @@ function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelec
       </Stack>
       <section aria-label="Findings of the analysis">
         <TraceFindings trace={trace} findings={findings} selectedSpanId={selected?.id} onSelectSpan={onSelectSpan} />
+      </section>
+      <section aria-label="Latency baselines">
+        <TraceBaselines analysed={analysed} slowFactor={slowFactor} />
       </section>
       <div ref={viewRef}>
         <CorrelatedView
