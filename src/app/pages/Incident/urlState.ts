@@ -1,7 +1,8 @@
 /**
  * The incident page's state in the URL, so a link pasted in the incident channel opens the same
- * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, and the
- * service whose Raise sampling dialog is open (`raise`, so the Trace page can link straight to it).
+ * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, the list's view
+ * (`list=traces` for one row per trace; grouped otherwise), and the service whose Raise sampling dialog is open
+ * (`raise`, so the Trace page can link straight to it).
  */
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -17,6 +18,7 @@ export interface IncidentUrlState {
   scope: ScopeChoice;
   service?: string;
   rule?: RuleId;
+  list?: 'traces';
   raise?: string;
 }
 
@@ -25,6 +27,7 @@ type Change = Partial<{
   scope: ScopeChoice;
   service: string | undefined;
   rule: RuleId | undefined;
+  list: 'traces' | undefined;
   raise: string | undefined;
 }>;
 
@@ -43,6 +46,7 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
     scope: parseScopeChoice(params.get('scope')),
     service: params.get('service') || undefined,
     rule: (params.get('rule') as RuleId | null) || undefined,
+    list: params.get('list') === 'traces' ? 'traces' : undefined,
     raise: params.get('raise') || undefined,
   };
   const update = (change: Change) =>
@@ -63,6 +67,9 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
       }
       if ('rule' in change) {
         set('rule', change.rule);
+      }
+      if ('list' in change) {
+        set('list', change.list);
       }
       if ('raise' in change) {
         set('raise', change.raise);

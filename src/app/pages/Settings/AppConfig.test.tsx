@@ -204,6 +204,21 @@ describe('AppConfig', () => {
     await waitFor(() => expect(savedBody()).toMatchObject({ jsonData: { maxCandidates: 800 } }));
   });
 
+  it('shows the attributes "Why these traces?" leaves out, the defaults until edited, and saves the edit', async () => {
+    renderConfig();
+    const keys = screen.getByRole('textbox', { name: /^Attributes left out of the comparison/ });
+    expect((keys as HTMLTextAreaElement).value.split('\n')).toEqual(
+      expect.arrayContaining(['jaeger.sampler.*', 'telemetry.sdk.*', 'net.peer.*', 'server.port'])
+    );
+
+    await userEvent.clear(keys);
+    await fill(keys, 'sampler.*\n\n  k8s.pod.uid  ');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(savedBody()).toMatchObject({ jsonData: { comparisonIgnoredKeys: ['sampler.*', 'k8s.pod.uid'] } })
+    );
+  });
+
   it('asks for a token before saving a controller URL without one', async () => {
     renderConfig(appMeta({}, {}));
     await fill(screen.getByRole('textbox', { name: /^Sampling controller URL/ }), 'http://controller:8080');

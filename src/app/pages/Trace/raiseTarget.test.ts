@@ -1,6 +1,6 @@
 import { analyzeTrace } from '../../../analysis';
 import { connectionPoolWait, healthyTrace } from '../../../analysis/fixtures';
-import { explanationParts, raiseTarget } from './raiseTarget';
+import { raiseTarget } from './raiseTarget';
 
 describe('raiseTarget', () => {
   it('is the service of the worst finding’s evidence', () => {
@@ -15,14 +15,5 @@ describe('raiseTarget', () => {
 
   it('is the entry service of a trace without findings', () => {
     expect(raiseTarget(analyzeTrace(healthyTrace()), undefined)).toBe('gateway');
-  });
-});
-
-describe('explanationParts', () => {
-  it('separates the quoted span labels from the prose', () => {
-    expect(explanationParts('`payments pool.acquire` holds 91% of the trace')).toEqual([
-      { text: 'payments pool.acquire', quoted: true },
-      { text: ' holds 91% of the trace', quoted: false },
-    ]);
   });
 });

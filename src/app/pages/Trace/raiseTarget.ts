@@ -14,11 +14,3 @@ export function raiseTarget(
   const evidence = analysis.findings[0]?.spanIds[0];
   return (evidence ? analysis.trace.spanById(evidence)?.service : undefined) ?? analysis.trace.root?.service;
 }
-
-/** Explanations quote span labels in backticks; these are the plain and quoted parts in order. */
-export function explanationParts(explanation: string): Array<{ text: string; quoted: boolean }> {
-  return explanation
-    .split('`')
-    .map((text, index) => ({ text, quoted: index % 2 === 1 }))
-    .filter((part) => part.text !== '');
-}
