@@ -52,4 +52,13 @@ describe('spikeVerdict', () => {
         'If its traces start upstream, raise sampling there.'
     );
   });
+
+  it('names both causes when no trace starts at the service at all: upstream traffic or unmarked root spans', () => {
+    const verdict = spikeVerdict({ lastPoll: secondsAfterRaise(20), checkedAt: later }, spike, settlesAt);
+    expect(verdict).toBe(
+      'No traces starting at payments in span metrics, though payments has polled since the spike (last poll 100 s ' +
+        'ago). If its traces start upstream, raise sampling there; if not, its root spans need the ' +
+        'jaeger.sampler.type and jaeger.sampler.param dimensions (docs/backends.md).'
+    );
+  });
 });

@@ -33,6 +33,14 @@ export function spikeVerdict(check: SpikeCheck, spike: Override, settlesAt: Date
   if (lastPoll < new Date(spike.createdAt)) {
     return `No change yet (${rates}) — is ${service} polling? Last poll ${ago}, before the spike.`;
   }
+  if (before === undefined && after === undefined) {
+    // No root span at all: either every trace starts upstream, or the roots are not marked in span metrics.
+    return (
+      `No traces starting at ${startedAt} in span metrics, though ${service} has polled since the spike (last poll ` +
+      `${ago}). If its traces start upstream, raise sampling there; if not, its root spans need the ` +
+      'jaeger.sampler.type and jaeger.sampler.param dimensions (docs/backends.md).'
+    );
+  }
   // Parent-based samplers keep the caller's decision, so a service called from upstream sees no change.
   return (
     `No change yet (${rates}), though ${service} has polled since the spike (last poll ${ago}). ` +
