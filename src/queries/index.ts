@@ -21,6 +21,7 @@ export {
   type SpanKind,
   type LatencyQuantile,
   SERVICE_GRAPH_REQUESTS,
+  REQUEST_SPAN_KINDS,
   promRequestRate,
   promErrorRatio,
   promLatencyQuantile,

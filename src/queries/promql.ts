@@ -4,7 +4,7 @@
  * Tempo's label names (`service`, `span_name`, `status_code`) and latencies in seconds: for the OpenTelemetry
  * connector the service label is renamed inside the query, before aggregation.
  */
-import { QueryBuildError, labelName, offsetMs, quote, rangeSeconds } from './literal';
+import { QueryBuildError, escapeRegex, labelName, offsetMs, quote, rangeSeconds } from './literal';
 import { type Scope, scopeMatcher } from './scope';
 import { type SpanMetricsFlavour, TEMPO_SPAN_METRICS, spanMetricNames } from './spanMetrics';
 
@@ -22,6 +22,13 @@ export type SpanKind =
   | 'SPAN_KIND_INTERNAL'
   | 'SPAN_KIND_UNSPECIFIED';
 
+/**
+ * The spans that serve a service's requests, one per request it receives: server spans, and consumer spans for
+ * messages. A service's RED comes from these, as in Jaeger's monitor tab, not from its client, internal and database
+ * spans, which would count one request several times and mix outgoing calls into its latency and errors.
+ */
+export const REQUEST_SPAN_KINDS: readonly SpanKind[] = Object.freeze(['SPAN_KIND_SERVER', 'SPAN_KIND_CONSUMER']);
+
 export interface SpanMetricsQuery {
   readonly scope: Scope;
   /** Which span metrics Prometheus holds; Tempo's metrics-generator when left out. */
@@ -33,10 +40,10 @@ export interface SpanMetricsQuery {
   /** Restrict to one span name (operation). */
   readonly spanName?: string;
   /**
-   * Restrict to one span kind. Server spans count requests a service receives once, where the
-   * client, internal and database spans of the same request would count it again.
+   * Restrict to one span kind, or to any of several (`REQUEST_SPAN_KINDS`). Server spans count requests a service
+   * receives once, where the client, internal and database spans of the same request would count it again.
    */
-  readonly spanKind?: SpanKind;
+  readonly spanKind?: SpanKind | readonly SpanKind[];
   /** Shift the rate window this many seconds into the past (PromQL `offset`). */
   readonly offsetSeconds?: number;
 }
@@ -71,8 +78,13 @@ function spanMatchers(q: Pick<SpanMetricsQuery, 'scope' | 'flavour' | 'spanName'
   if (q.spanName !== undefined) {
     matchers.push({ label: 'span_name', op: '=', value: q.spanName });
   }
-  if (q.spanKind !== undefined) {
+  if (typeof q.spanKind === 'string') {
     matchers.push({ label: 'span_kind', op: '=', value: q.spanKind });
+  } else if (q.spanKind !== undefined) {
+    if (q.spanKind.length === 0) {
+      throw new QueryBuildError('the span kinds list is empty; nothing would match');
+    }
+    matchers.push({ label: 'span_kind', op: '=~', value: q.spanKind.map(escapeRegex).join('|') });
   }
   return matchers;
 }

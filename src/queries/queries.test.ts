@@ -3,11 +3,13 @@ import {
   ALL_SERVICES,
   OTEL_SPAN_METRICS,
   QueryBuildError,
+  escapeRegex,
   logqlTraceLogs,
   promErrorRatio,
   promLatencyQuantile,
   promLatencyBaseline,
   promRequestRate,
+  REQUEST_SPAN_KINDS,
   promServerSpansSince,
   promServiceGraphRate,
   scopeOf,
@@ -202,6 +204,21 @@ describe('PromQL builders', () => {
       'histogram_quantile(0.95, sum by (service, le) ' +
         '(rate(traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER"}[1m])))'
     );
+  });
+
+  it("restricts a service's RED to the spans that serve its requests: server and consumer spans", () => {
+    expect(promRequestRate({ scope, rangeSeconds: 60, by: ['service'], spanKind: REQUEST_SPAN_KINDS })).toBe(
+      'sum by (service) (rate(traces_spanmetrics_calls_total{service="payments", span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"}[1m]))'
+    );
+    expect(() => promRequestRate({ scope, rangeSeconds: 60, spanKind: [] })).toThrow(/span kinds list is empty/);
+  });
+
+  it.each(HOSTILE)('keeps each of several span kinds a literal, even %j from untyped callers', (hostile) => {
+    const build = (kind: string) =>
+      promRequestRate({ scope, rangeSeconds: 60, spanKind: ['SPAN_KIND_SERVER', kind as 'SPAN_KIND_SERVER'] });
+    const shape = queryShape(build(hostile));
+    expect(shape.skeleton).toBe(queryShape(build('SPAN_KIND_CONSUMER')).skeleton);
+    expect(shape.literals).toEqual(['payments', `SPAN_KIND_SERVER|${escapeRegex(hostile)}`]);
   });
 
   it.each(HOSTILE)('keeps a span kind inside its literal, even %j from untyped callers', (hostile) => {
