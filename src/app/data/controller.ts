@@ -57,7 +57,8 @@ export function createControllerClient(transport: Transport) {
     services: (signal?: AbortSignal) => call(ServiceListSchema, '/services', undefined, signal),
     strategy: (name: string, signal?: AbortSignal) =>
       call(EffectiveStrategySchema, `/services/${service(name)}/strategy`, undefined, signal),
-    activeOverrides: (signal?: AbortSignal) => call(OverrideListSchema, '/overrides?state=active', undefined, signal),
+    /** Every spike the controller keeps, running and ended (`state=all`), newest first. */
+    overrides: (signal?: AbortSignal) => call(OverrideListSchema, '/overrides?state=all', undefined, signal),
     audit: (name: string, signal?: AbortSignal) =>
       call(AuditListSchema, `/audit?service=${service(name)}&limit=20`, undefined, signal),
     createOverride: (body: CreateOverrideBody) => call(OverrideSchema, '/overrides', body),

@@ -681,7 +681,7 @@ describe('IncidentPage: spikes raised by alerts and suggested spikes', () => {
     const spikes = await screen.findByRole('table', { name: 'Active spikes' });
     const automatic = within(spikes).getByRole('row', { name: /^gateway/ });
     expect(automatic).toHaveTextContent('raised by alert HighErrorRate');
-    expect(automatic).toHaveTextContent('or after 37 / 200 traces');
+    expect(automatic).toHaveTextContent(/(9|10)m \d\ds left, or once 200 traces are recorded \(37 so far\)/);
     expect(within(spikes).getByRole('row', { name: /payments-api/ })).toHaveTextContent(
       /bob.*goal 50 traces: cannot count, runs to its limit/
     );
@@ -724,4 +724,110 @@ describe('IncidentPage: spikes raised by alerts and suggested spikes', () => {
     await screen.findByRole('table', { name: 'Active spikes' });
     expect(screen.queryByRole('region', { name: 'Suggested spikes' })).not.toBeInTheDocument();
   }, 30_000);
+});
+
+describe('IncidentPage: a spike lifecycle the page keeps current', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  const goalSpike = {
+    ...spike,
+    id: 'ovr-9',
+    service: 'payments-fraud',
+    samplingRate: 0.5,
+    reason: 'INC-9 fraud timeouts',
+    goal: { stopAfterTraces: 100, traces: 12 },
+  };
+
+  it('shows a spike its goal ended as ended, with the count, within one poll interval and without a reload', async () => {
+    tempoServes([]);
+    let overrides: unknown[] = [goalSpike];
+    mockBackend.on('GET', `${CONTROLLER}/overrides`, () => ok({ overrides }));
+    renderPage();
+
+    const running = await screen.findByRole('table', { name: 'Active spikes' });
+    expect(within(running).getByRole('row', { name: /payments-fraud/ })).toHaveTextContent(
+      'or once 100 traces are recorded (12 so far)'
+    );
+    expect(mockBackend.sent(`${CONTROLLER}/overrides`)[0]!.url).toBe(`${CONTROLLER}/overrides?state=all`);
+
+    const endedAt = new Date(Date.now() + 10_000).toISOString();
+    overrides = [
+      {
+        ...goalSpike,
+        active: false,
+        revokedAt: endedAt,
+        revokedBy: 'controller',
+        goal: { stopAfterTraces: 100, traces: 104, reachedAt: endedAt },
+      },
+    ];
+    await act(async () => jest.advanceTimersByTime(guardrails.pollIntervalHintSeconds * 1000));
+
+    const ended = await screen.findByRole('table', { name: 'Ended spikes' });
+    expect(within(ended).getByRole('row', { name: /payments-fraud/ })).toHaveTextContent(
+      /50%bobINC-9 fraud timeouts\d\d:\d\d:\d\d–\d\d:\d\d:\d\dgoal reached: 104 traces \(goal 100\)/
+    );
+    expect(screen.getByText('No active spikes in this scope.')).toBeInTheDocument();
+    // Read in the background: the section never went back to its loading state.
+    expect(screen.queryByText('Loading sampling…')).not.toBeInTheDocument();
+  });
+
+  it('keeps an open Raise sampling dialog and what was typed while the state refreshes', async () => {
+    tempoServes([]);
+    const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+    renderPage('/incident?raise=gateway');
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    await user.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-10');
+    const reads = mockBackend.sent(`${CONTROLLER}/overrides`).length;
+
+    await act(async () => jest.advanceTimersByTime(guardrails.pollIntervalHintSeconds * 1000));
+
+    await waitFor(() => expect(mockBackend.sent(`${CONTROLLER}/overrides`).length).toBeGreaterThan(reads));
+    expect(
+      within(screen.getByRole('dialog', { name: 'Raise sampling' })).getByRole('textbox', { name: /^Reason/ })
+    ).toHaveValue('INC-10');
+  });
+
+  it('says how each spike of the range ended: expired, reverted by whom, alert resolved', async () => {
+    tempoServes([]);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    controllerServes({
+      overrides: [
+        { ...spike, id: 'a', createdAt: minutesAgo(30), expiresAt: minutesAgo(20), active: false },
+        {
+          ...spike,
+          id: 'b',
+          service: 'payments-api',
+          createdAt: minutesAgo(15),
+          revokedAt: minutesAgo(12),
+          revokedBy: 'carol',
+          active: false,
+        },
+        {
+          ...spike,
+          id: 'c',
+          service: 'payments-ledger',
+          createdBy: 'alertmanager',
+          alert: { name: 'HighErrorRate', fingerprint: '0123456789abcdef', startsAt: minutesAgo(10) },
+          createdAt: minutesAgo(10),
+          revokedAt: minutesAgo(5),
+          revokedBy: 'alertmanager',
+          active: false,
+        },
+        // Before the page's hour: not shown.
+        { ...spike, id: 'd', service: 'payments-old', createdAt: minutesAgo(200), expiresAt: minutesAgo(190) },
+        // Out of scope: not shown.
+        { ...spike, id: 'e', service: 'auth', createdAt: minutesAgo(10), expiresAt: minutesAgo(5) },
+      ],
+    });
+    renderPage();
+
+    const ended = await screen.findByRole('table', { name: 'Ended spikes' });
+    const rows = within(ended).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/^gateway100%bob.*expired$/),
+      expect.stringMatching(/^payments-api100%bob.*reverted by carol$/),
+      expect.stringMatching(/^payments-ledger100%raised by alert HighErrorRate.*alert HighErrorRate resolved$/),
+    ]);
+  });
 });

@@ -208,6 +208,7 @@ export function IncidentPage() {
                     onExtend={page.extend}
                     busy={page.busy}
                     actionError={page.actionError}
+                    refreshError={page.samplingRefreshError}
                   />
                   {page.raiseFor !== undefined && (
                     <RaiseSamplingDialog

@@ -14,12 +14,15 @@ import { loadSampling, writeBlockedReason } from '../../data/sampling';
 import { loadServiceOverview } from '../../data/serviceOverview';
 import { backendSrvTransport } from '../../data/transport';
 import { useLoad } from '../../data/useLoad';
+import { usePolledLoad } from '../../data/usePolledLoad';
 import { useScope } from '../../data/useScope';
 import { missingSettings, tracesDatasourceUid } from '../../settings';
 import { useTraceFilters } from './traceFilters';
 import { toTimeRange, useIncidentUrlState } from './urlState';
 
 const controller = createControllerClient(backendSrvTransport);
+/** However short the controller's poll interval, the page reads the sampling state at most this often. */
+const SAMPLING_REFRESH_MIN_MS = 5000;
 
 export function useIncident() {
   const { settings, analysis, redaction, maxCandidates, ignored } = useAppSettings();
@@ -74,12 +77,20 @@ export function useIncident() {
   }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}`);
 
   const globsKey = resolved ? JSON.stringify(resolved.globs ?? null) : 'no-scope';
-  const sampling = useLoad(async (signal) => {
-    if (!resolved || !settings.controllerUrl) {
-      return undefined;
-    }
-    return loadSampling(controller, resolved.globs, signal);
-  }, `${globsKey}|${settings.controllerUrl}|${refreshes}`);
+  // A range that ends now keeps ending now for the spikes: one raised and ended after the page loaded is shown.
+  const endsNow = String(url.raw.to).startsWith('now');
+  const sampling = usePolledLoad(
+    async (signal) => {
+      if (!resolved || !settings.controllerUrl) {
+        return undefined;
+      }
+      const range = { fromMs: start * 1000, toMs: endsNow ? Number.POSITIVE_INFINITY : end * 1000 };
+      return loadSampling(controller, resolved.globs, range, signal);
+    },
+    `${globsKey}|${settings.controllerUrl}|${start}|${end}|${refreshes}`,
+    // Spikes start, reach their goals and end on the controller: read them again at least once a poll interval.
+    (state) => (state ? Math.max(SAMPLING_REFRESH_MIN_MS, state.guardrails.pollIntervalHintSeconds * 1000) : undefined)
+  );
 
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
@@ -96,7 +107,7 @@ export function useIncident() {
     try {
       const result = await action();
       after?.(result);
-      sampling.reload();
+      sampling.refresh();
     } catch (error) {
       setActionError((error as Error).message);
     } finally {
@@ -122,6 +133,7 @@ export function useIncident() {
     tracesProgress: traces.progress,
     overview: overview.load,
     sampling: sampling.load,
+    samplingRefreshError: sampling.refreshError,
     spikeCheckSources: { prometheus: clients.prometheus, controller, spanMetricsFlavour: clients.spanMetricsFlavour },
     blockedReason: (service?: string) =>
       viewer && samplingState ? writeBlockedReason(viewer, samplingState.me, service) : 'Loading permissions…',
