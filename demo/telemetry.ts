@@ -20,6 +20,7 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 import type { ServiceName } from './faults';
+import { RootSamplingAttributes } from './rootSamplingAttributes';
 
 /** W3C `traceparent`/`tracestate` propagation between the services, over real HTTP. */
 export const traceContext = new W3CTraceContextPropagator();
@@ -56,16 +57,19 @@ export interface RemoteSamplingOptions {
 
 /**
  * The production set-up: the Jaeger remote sampler asking the controller, and OTLP/HTTP export.
- * The sampler wraps its strategies in ParentBased, so only the service that starts a trace decides.
+ * The sampler wraps its strategies in ParentBased, so only the service that starts a trace decides; the root
+ * spans it samples are marked with the rate, as the Go sampler marks them.
  */
 export function remoteTelemetry(sampling: RemoteSamplingOptions, otlpEndpoint: string): TelemetryFactory {
   return (service) => ({
-    sampler: new JaegerRemoteSampler({
-      endpoint: sampling.endpoint,
-      serviceName: service,
-      poolingInterval: sampling.pollMs,
-      initialSampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampling.initialRate) }),
-    }),
+    sampler: new RootSamplingAttributes(
+      new JaegerRemoteSampler({
+        endpoint: sampling.endpoint,
+        serviceName: service,
+        poolingInterval: sampling.pollMs,
+        initialSampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampling.initialRate) }),
+      })
+    ),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint}/v1/traces` }))],
   });
 }

@@ -70,28 +70,28 @@ afterAll(async () => {
 const overrides = async () =>
   (await controllerCall<{ overrides: Override[] }>(stack, 'GET', '/overrides?state=all')).overrides;
 
-/** Server spans of `service` in the raw counters Prometheus had scraped by `atMs`. */
-async function serverSpans(service: Spiked, atMs: number): Promise<number> {
-  const expr = `sum(traces_span_metrics_calls_total{service_name="${service}", span_kind="SPAN_KIND_SERVER"})`;
+/** Root spans of `service` (traces it started) in the raw counters Prometheus had scraped by `atMs`. */
+async function rootSpans(service: Spiked, atMs: number): Promise<number> {
+  const expr = `sum(traces_span_metrics_calls_total{service_name="${service}", jaeger_sampler_type!=""})`;
   return (await promQuery(stack.urls.prometheus, expr, atMs))[0]?.value ?? 0;
 }
 
 /**
  * When the goal's traces were recorded and visible: the first moment, to 100 ms, at which Prometheus' counters had
- * grown by GOAL since the spike started — the controller's own measure (`promServerSpansSince`), so from then on
+ * grown by GOAL since the spike started — the controller's own measure (`promRootSpansSince`), so from then on
  * its next goal check ends the spike.
  */
 async function goalRecordedAt(o: Override): Promise<number> {
   const service = o.service as Spiked;
   const start = Date.parse(o.createdAt);
-  const base = await serverSpans(service, start);
+  const base = await rootSpans(service, start);
   const until = Date.parse(o.revokedAt!) + 10_000;
   for (let t = start + 100; t <= until; t += 100) {
-    if ((await serverSpans(service, t)) - base >= GOAL) {
+    if ((await rootSpans(service, t)) - base >= GOAL) {
       return t;
     }
   }
-  throw new Error(`Prometheus' counters never grew by ${GOAL} server spans of ${service} after its spike started`);
+  throw new Error(`Prometheus' counters never grew by ${GOAL} root spans of ${service} after its spike started`);
 }
 
 /**

@@ -24,6 +24,8 @@ import {
   AuditEventSchema,
   AlertmanagerPayloadSchema,
   AlertWebhookResultSchema,
+  SamplingHistoryQuerySchema,
+  SamplingHistorySchema,
 } from '../contract';
 
 type JsonObject = Record<string, unknown>;
@@ -138,6 +140,17 @@ export function buildOpenApiDocument(): JsonObject {
           responses: { '200': { description: 'Audit events', content: json('AuditList') }, ...errors(400, 401) },
         },
       },
+      '/sampling/history': {
+        get: {
+          summary:
+            'The sampling probability of a service and each of its operations over a range (at most 31 days), piece by piece, with the spikes that made the pieces and how each ended. Base rates are those of the strategies file in use now. An answer holds at most 200 spikes and 2,000 segments; a fuller range is answered up to `to` with `complete: false`.',
+          parameters: queryParameters(SamplingHistoryQuerySchema),
+          responses: {
+            '200': { description: 'Sampling history', content: json('SamplingHistory') },
+            ...errors(400, 401),
+          },
+        },
+      },
       '/guardrails': {
         get: {
           summary: 'Limits the UI should apply to its dialog',
@@ -199,6 +212,7 @@ export function buildOpenApiDocument(): JsonObject {
             Me: MeSchema,
             ApiError: ApiErrorSchema,
             AlertWebhookResult: AlertWebhookResultSchema,
+            SamplingHistory: SamplingHistorySchema,
           },
           'output'
         ),

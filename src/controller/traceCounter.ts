@@ -1,17 +1,21 @@
 /**
- * Counts recorded traces of a service (and operation) since a time, from Prometheus span metrics, for
- * goal-bounded spikes. The PromQL comes from `src/queries` (`promServerSpansSince`): server spans from the
- * span-metrics pipeline, which sees only sampled spans, so the count is of traces that were kept. Which
- * flavour of span metrics Prometheus holds (Tempo's metrics-generator or the OpenTelemetry spanmetrics
- * connector) is configured or probed once. A count that cannot be read says why, in words for the API.
+ * Counts the traces a service (and operation) started and kept since a time, from Prometheus span metrics, for
+ * goal-bounded spikes. The PromQL comes from `src/queries` (`promRootSpansSince`): root spans, marked by the root
+ * sampler's `jaeger.sampler.type` dimension, from the span-metrics pipeline, which sees only sampled spans — so the
+ * count is of the traces the spike itself kept, not of the service's spans in traces kept upstream. Which flavour
+ * of span metrics Prometheus holds (Tempo's metrics-generator or the OpenTelemetry spanmetrics connector) is
+ * configured or probed once; whether its series carry the root marker is probed until they do. A count that
+ * cannot be read says why, in words for the API.
  */
 import { z } from 'zod';
 import {
   SPAN_METRICS_NAMES_SELECTOR,
   type SpanMetricsFlavour,
   detectSpanMetricsFlavours,
-  promServerSpansSince,
+  ROOT_SPAN_LABEL,
+  promRootSpansSince,
   scopeOf,
+  spanMetricNames,
 } from '../queries';
 
 export type TraceCount = { ok: true; traces: number } | { ok: false; reason: string };
@@ -36,6 +40,7 @@ const NamesResponse = z.object({ status: z.literal('success'), data: z.array(z.s
 
 export class TraceCounter {
   private flavour?: SpanMetricsFlavour;
+  private rootsMarked = false;
 
   constructor(
     private readonly config: TraceCounterConfig,
@@ -50,7 +55,7 @@ export class TraceCounter {
     return this.config.url !== undefined;
   }
 
-  /** Server spans of `service` (and `operation`) recorded in [sinceMs, nowMs], rounded down. */
+  /** Root spans of `service` (and `operation`) recorded in [sinceMs, nowMs], rounded down. */
   async count(service: string, operation: string | null, sinceMs: number, nowMs: number): Promise<TraceCount> {
     if (this.config.url === undefined) {
       return {
@@ -66,11 +71,18 @@ export class TraceCounter {
           reason: `Prometheus at ${this.config.url} has no span metrics (neither traces_spanmetrics_calls_total with its latency histogram nor a spanmetrics connector's <namespace>_calls_total with its duration histogram); the spike runs to its time limit`,
         };
       }
+      if (!(await this.resolveRootMarker(flavour))) {
+        const calls = spanMetricNames(flavour).calls;
+        return {
+          ok: false,
+          reason: `the span metrics in Prometheus at ${this.config.url} (${calls}) have no ${ROOT_SPAN_LABEL} label, so the traces a service started cannot be told from its spans in traces started upstream: add the dimensions jaeger.sampler.type and jaeger.sampler.param to span metrics (docs/backends.md); the spike runs to its time limit`,
+        };
+      }
       const elapsedMs = Math.round(nowMs - sinceMs);
       if (elapsedMs <= 0) {
         return { ok: true, traces: 0 };
       }
-      const query = promServerSpansSince({
+      const query = promRootSpansSince({
         scope: scopeOf([service]),
         flavour,
         ...(operation === null ? {} : { spanName: operation }),
@@ -96,6 +108,20 @@ export class TraceCounter {
       this.flavour = detectSpanMetricsFlavours(names)[0];
     }
     return this.flavour;
+  }
+
+  /** Whether any span-metrics series carries the root marker; asked again until one does (a new pipeline). */
+  private async resolveRootMarker(flavour: SpanMetricsFlavour): Promise<boolean> {
+    if (!this.rootsMarked) {
+      const values = NamesResponse.parse(
+        await this.get(
+          `api/v1/label/${ROOT_SPAN_LABEL}/values`,
+          new URLSearchParams({ 'match[]': spanMetricNames(flavour).calls })
+        )
+      ).data;
+      this.rootsMarked = values.length > 0;
+    }
+    return this.rootsMarked;
   }
 
   private async query(promql: string, atMs: number) {

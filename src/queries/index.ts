@@ -27,7 +27,9 @@ export {
   promLatencyQuantile,
   promLatencyBaseline,
   promServiceGraphRate,
-  promServerSpansSince,
+  promRootSpansSince,
+  ROOT_SPAN_LABEL,
+  ROOT_SAMPLING_RATE_LABEL,
 } from './promql';
 export {
   type SpanMetricsFlavour,

@@ -46,6 +46,8 @@ export interface SpanMetricsQuery {
   readonly spanKind?: SpanKind | readonly SpanKind[];
   /** Shift the rate window this many seconds into the past (PromQL `offset`). */
   readonly offsetSeconds?: number;
+  /** Only root spans (`ROOT_SPAN_LABEL`): one per trace the service started. */
+  readonly roots?: boolean;
 }
 
 interface Matcher {
@@ -73,7 +75,7 @@ function scopeMatchers(label: string, scope: Scope): Matcher[] {
   }
 }
 
-function spanMatchers(q: Pick<SpanMetricsQuery, 'scope' | 'flavour' | 'spanName' | 'spanKind'>): Matcher[] {
+function spanMatchers(q: Pick<SpanMetricsQuery, 'scope' | 'flavour' | 'spanName' | 'spanKind' | 'roots'>): Matcher[] {
   const matchers = scopeMatchers(spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS).serviceLabel, q.scope);
   if (q.spanName !== undefined) {
     matchers.push({ label: 'span_name', op: '=', value: q.spanName });
@@ -85,6 +87,9 @@ function spanMatchers(q: Pick<SpanMetricsQuery, 'scope' | 'flavour' | 'spanName'
       throw new QueryBuildError('the span kinds list is empty; nothing would match');
     }
     matchers.push({ label: 'span_kind', op: '=~', value: q.spanKind.map(escapeRegex).join('|') });
+  }
+  if (q.roots) {
+    matchers.push({ label: ROOT_SPAN_LABEL, op: '!=', value: '' });
   }
   return matchers;
 }
@@ -169,12 +174,22 @@ export function promServiceGraphRate(q: { readonly scope: Scope; readonly rangeS
 }
 
 /**
- * Server spans of the scope (and span name) recorded in the last `elapsedMs` before the query's evaluation time, as
- * the difference of the counters then and now:
+ * The span-metrics label that marks a trace's root span: `jaeger.sampler.type`, the attribute a Jaeger remote
+ * sampler writes on the spans it decided itself — only root spans, since a parent-based sampler follows the parent
+ * everywhere else — once span metrics are configured to keep it as a dimension (docs/backends.md). Its companion
+ * `jaeger.sampler.param` carries the probability the root was sampled at.
+ */
+export const ROOT_SPAN_LABEL = 'jaeger_sampler_type';
+export const ROOT_SAMPLING_RATE_LABEL = 'jaeger_sampler_param';
+
+/**
+ * Traces the scope started (its root spans, of the span name when given) recorded in the last `elapsedMs` before the
+ * query's evaluation time, as the difference of the counters then and now:
  * `sum(C) - (sum(C offset 754000ms) or vector(0))` with
- * `C = traces_spanmetrics_calls_total{service="x", span_kind="SPAN_KIND_SERVER"}`.
- * Span metrics are computed from exported, i.e. sampled, spans, so this counts recorded traces that reached
- * the service (one server span each, in the usual case of one server span per service per trace).
+ * `C = traces_spanmetrics_calls_total{service="x", jaeger_sampler_type!=""}`.
+ * Span metrics are computed from exported, i.e. sampled, spans, so this counts traces that were kept; root spans
+ * only, because sampling is parent-based: a spike of a service changes only the traces that start there, and its
+ * spans inside traces started upstream were kept (or not) by the upstream's sampling.
  *
  * Exact for what Prometheus has scraped, up to its last scrape: not `increase`, which stretches the growth it sees
  * to the edges of its window — a burst of 50 spans read as 100 over a window two scrapes long, so a goal-bounded
@@ -182,13 +197,13 @@ export function promServiceGraphRate(q: { readonly scope: Scope; readonly rangeS
  * then). A counter reset (a collector restart) makes the difference too small, even negative — the caller reads
  * that as 0, and the spike runs to its time limit rather than ending early.
  */
-export function promServerSpansSince(q: {
+export function promRootSpansSince(q: {
   readonly scope: Scope;
   readonly flavour?: SpanMetricsFlavour;
   readonly spanName?: string;
   readonly elapsedMs: number;
 }): string {
   const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
-  const calls = selector(names.calls, spanMatchers({ ...q, spanKind: 'SPAN_KIND_SERVER' }));
+  const calls = selector(names.calls, spanMatchers({ ...q, roots: true }));
   return `sum(${calls}) - (sum(${calls} offset ${offsetMs(q.elapsedMs)}) or vector(0))`;
 }

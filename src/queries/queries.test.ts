@@ -10,7 +10,7 @@ import {
   promLatencyBaseline,
   promRequestRate,
   REQUEST_SPAN_KINDS,
-  promServerSpansSince,
+  promRootSpansSince,
   promServiceGraphRate,
   scopeOf,
   traceqlAttributeFilter,
@@ -278,18 +278,18 @@ describe('PromQL builders', () => {
 });
 
 describe('trace counts for goal-bounded spikes', () => {
-  it('counts server spans of one service as the growth of their counters since the spike started, to the millisecond', () => {
-    const calls = 'traces_spanmetrics_calls_total{service="payments", span_kind="SPAN_KIND_SERVER"}';
-    expect(promServerSpansSince({ scope: scopeOf(['payments']), elapsedMs: 754_250 })).toBe(
+  it('counts root spans of one service (traces it started) as the growth of their counters since the spike started, to the millisecond', () => {
+    const calls = 'traces_spanmetrics_calls_total{service="payments", jaeger_sampler_type!=""}';
+    expect(promRootSpansSince({ scope: scopeOf(['payments']), elapsedMs: 754_250 })).toBe(
       `sum(${calls}) - (sum(${calls} offset 754250ms) or vector(0))`
     );
   });
 
   it("narrows to one operation and reads the connector's service_name label", () => {
     const calls =
-      'traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", span_kind="SPAN_KIND_SERVER"}';
+      'traces_span_metrics_calls_total{service_name="payments", span_name="POST /charge", jaeger_sampler_type!=""}';
     expect(
-      promServerSpansSince({
+      promRootSpansSince({
         scope: scopeOf(['payments']),
         spanName: 'POST /charge',
         elapsedMs: 3_600_000,
@@ -299,10 +299,10 @@ describe('trace counts for goal-bounded spikes', () => {
   });
 
   it('keeps a hostile operation name inside its literals', () => {
-    const benign = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: 'op', elapsedMs: 60_000 }));
+    const benign = queryShape(promRootSpansSince({ scope: scopeOf(['a']), spanName: 'op', elapsedMs: 60_000 }));
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (op) => {
-        const shape = queryShape(promServerSpansSince({ scope: scopeOf(['a']), spanName: op, elapsedMs: 60_000 }));
+        const shape = queryShape(promRootSpansSince({ scope: scopeOf(['a']), spanName: op, elapsedMs: 60_000 }));
         expect(shape.skeleton).toBe(benign.skeleton);
         expect(shape.literals[1]).toBe(op);
         expect(shape.literals[4]).toBe(op);
@@ -312,8 +312,8 @@ describe('trace counts for goal-bounded spikes', () => {
   });
 
   it('refuses a fractional or empty time since the start', () => {
-    expect(() => promServerSpansSince({ scope: scopeOf(['a']), elapsedMs: 0 })).toThrow(QueryBuildError);
-    expect(() => promServerSpansSince({ scope: scopeOf(['a']), elapsedMs: 2.5 })).toThrow(QueryBuildError);
+    expect(() => promRootSpansSince({ scope: scopeOf(['a']), elapsedMs: 0 })).toThrow(QueryBuildError);
+    expect(() => promRootSpansSince({ scope: scopeOf(['a']), elapsedMs: 2.5 })).toThrow(QueryBuildError);
   });
 });
 
@@ -372,10 +372,10 @@ const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
     (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95, flavour: OTEL_SPAN_METRICS }),
   ],
   ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
-  ['promServerSpansSince', (scope) => promServerSpansSince({ scope, elapsedMs: 600_000 })],
+  ['promRootSpansSince', (scope) => promRootSpansSince({ scope, elapsedMs: 600_000 })],
   [
-    'promServerSpansSince (OpenTelemetry connector)',
-    (scope) => promServerSpansSince({ scope, elapsedMs: 600_000, spanName: 'GET /x', flavour: OTEL_SPAN_METRICS }),
+    'promRootSpansSince (OpenTelemetry connector)',
+    (scope) => promRootSpansSince({ scope, elapsedMs: 600_000, spanName: 'GET /x', flavour: OTEL_SPAN_METRICS }),
   ],
 ];
 

@@ -1,7 +1,9 @@
 /**
- * Whether a sampling spike reached its service: the server-span rate the trace backend ingested before the spike
- * and now, from span metrics (they count sampled spans, so the rate rises once the service samples
- * more), with the service's last poll of the controller to tell "not polling" from "not yet".
+ * Whether a sampling spike reached its service: the rate of traces the service (and operation) started that the
+ * trace backend ingested before the spike and now, from span metrics (they count sampled spans, so the rate rises
+ * once the service samples more), with the service's last poll of the controller to tell "not polling" from "not
+ * yet". Root spans only: sampling is parent-based, so the spike changes only the traces that start there, and the
+ * service's spans in traces started upstream move with the upstream's sampling (another spike, say).
  */
 import type { PrometheusClient } from '../../clients';
 import type { Override } from '../../contract';
@@ -12,7 +14,7 @@ import type { ControllerClient } from './controller';
 export const SPIKE_RATE_WINDOW_SECONDS = 60;
 
 export interface SpikeCheck {
-  /** Server spans per second in the window before the spike; undefined when there were none. */
+  /** Root spans (traces started) per second in the window before the spike; undefined when there were none. */
   before?: number;
   /** The same at `checkedAt`. */
   after?: number;
@@ -30,23 +32,21 @@ export function spikeSettlesAt(spike: Override, pollIntervalSeconds: number): Da
   return new Date(new Date(spike.createdAt).getTime() + (pollIntervalSeconds + SPIKE_RATE_WINDOW_SECONDS) * 1000);
 }
 
-/**
- * Server-span request rate of `service` at `time` (unix seconds). Server spans only: each request
- * the service receives counts once, where its client and internal spans would count it again.
- */
-async function ingestedServerRate(
+/** Ingested traces per second that the spike's service (and operation) started, at `time` (unix seconds). */
+async function ingestedRootRate(
   prometheus: PrometheusClient,
-  service: string,
+  spike: Override,
   time: number,
   signal?: AbortSignal,
   flavour?: SpanMetricsFlavour
 ): Promise<number | undefined> {
   const query = promRequestRate({
     flavour,
-    scope: scopeOf([service]),
+    scope: scopeOf([spike.service]),
     rangeSeconds: SPIKE_RATE_WINDOW_SECONDS,
     by: ['service'],
-    spanKind: 'SPAN_KIND_SERVER',
+    roots: true,
+    ...(spike.operation === undefined ? {} : { spanName: spike.operation }),
   });
   const result = await prometheus.query(query, { time }, { signal });
   const series = result.resultType === 'vector' ? result.result[0] : undefined;
@@ -63,8 +63,8 @@ export async function checkSpike(
   const checkedAt = new Date();
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
   const [before, after, known] = await Promise.all([
-    ingestedServerRate(prometheus, spike.service, seconds(new Date(spike.createdAt)), signal, flavour),
-    ingestedServerRate(prometheus, spike.service, seconds(checkedAt), signal, flavour),
+    ingestedRootRate(prometheus, spike, seconds(new Date(spike.createdAt)), signal, flavour),
+    ingestedRootRate(prometheus, spike, seconds(checkedAt), signal, flavour),
     controller.services(signal),
   ]);
   const lastSeen = known.services.find((s) => s.name === spike.service)?.lastSeen;

@@ -14,7 +14,10 @@ import {
   type KnownService,
   ListOverridesQuerySchema,
   type Me,
+  MAX_HISTORY_SPIKES,
   RevertOverrideBodySchema,
+  type SamplingHistory,
+  SamplingHistoryQuerySchema,
   ServiceNameSchema,
 } from '../../contract';
 import { listAudit } from '../audit';
@@ -26,6 +29,7 @@ import type { Identity, IdentityResolver } from '../identity';
 import type { ControllerMetrics } from '../metrics';
 import { type ActiveOverrides, type Overrides, toApiOverride } from '../overrides';
 import type { PollRecorder } from '../polls';
+import { samplingHistory } from '../samplingHistory';
 import type { Storage } from '../storage';
 import type { StrategiesSource } from '../strategiesFile';
 import { resolveStrategy } from '../strategy';
@@ -192,6 +196,18 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         };
       }
     );
+
+    api.get('/api/v1/sampling/history', async (request): Promise<SamplingHistory> => {
+      const q = parse(SamplingHistoryQuerySchema, request.query, 'query');
+      return samplingHistory({
+        ...q,
+        now: clock.now(),
+        base: deps.strategies.strategies,
+        strategiesLoadedAt: deps.strategies.status.loadedAt,
+        // One more than an answer carries, to know where a fuller range must be cut.
+        overrides: await storage.listOverridesDuring(q.service, q.from, q.to, MAX_HISTORY_SPIKES + 1),
+      });
+    });
 
     api.get('/api/v1/audit', async (request) => {
       const q = parse(AuditQuerySchema, request.query, 'query');

@@ -117,6 +117,16 @@ export class PostgresStorage implements Storage {
     return rows.map(overrideFromRow);
   }
 
+  async listOverridesDuring(service: string, from: number, to: number, limit: number): Promise<OverrideRecord[]> {
+    const { rows } = await this.pool.query<OverrideRow>(
+      `SELECT ${OVERRIDE_COLUMNS} FROM overrides
+       WHERE service = $1 AND created_at < $2 AND expires_at > $3 AND (revoked_at IS NULL OR revoked_at > $3)
+       ORDER BY created_at, id LIMIT $4`,
+      [service, to, from, limit]
+    );
+    return rows.map(overrideFromRow);
+  }
+
   async listAudit(q: AuditQuery): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];

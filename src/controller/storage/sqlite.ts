@@ -209,6 +209,13 @@ export class SqliteStorage implements Storage {
     return (this.db.prepare(sql).all(...params) as OverrideRow[]).map(overrideFromRow);
   }
 
+  async listOverridesDuring(service: string, from: number, to: number, limit: number): Promise<OverrideRecord[]> {
+    const sql = `SELECT ${OVERRIDE_COLUMNS} FROM overrides
+       WHERE service = ? AND created_at < ? AND expires_at > ? AND (revoked_at IS NULL OR revoked_at > ?)
+       ORDER BY created_at, id LIMIT ?`;
+    return (this.db.prepare(sql).all(service, to, from, from, limit) as OverrideRow[]).map(overrideFromRow);
+  }
+
   async listAudit(q: AuditQuery): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];

@@ -119,6 +119,8 @@ export interface Storage {
   getOverride(id: string): Promise<OverrideRecord | undefined>;
   /** Newest first. */
   listOverrides(q: OverrideQuery): Promise<OverrideRecord[]>;
+  /** Overrides of `service` in effect at some time in [from, to), oldest first, at most `limit`. */
+  listOverridesDuring(service: string, from: number, to: number, limit: number): Promise<OverrideRecord[]>;
   /** Newest first. */
   listAudit(q: AuditQuery): Promise<AuditRecord[]>;
   /** Adds poll counts and moves lastSeen forward, one statement for the whole batch. */

@@ -12,6 +12,11 @@ export interface SpanSeries {
   spanName: string;
   spanKind?: 'SPAN_KIND_SERVER' | 'SPAN_KIND_CLIENT';
   statusCode?: 'STATUS_CODE_UNSET' | 'STATUS_CODE_ERROR';
+  /**
+   * Root spans: a Jaeger remote sampler decided them and wrote `jaeger.sampler.type` and `jaeger.sampler.param`,
+   * which span metrics configured as in docs/backends.md keep as labels. Left out: spans of traces started upstream.
+   */
+  rootSampledAt?: number;
 }
 
 const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -39,7 +44,13 @@ export class SpanMetricsExporter {
 
   /** Adds `n` spans to a series (creating it at 0 first, so a scrape before this one sees it). */
   add(series: SpanSeries, n: number): void {
-    const key = JSON.stringify([series.service, series.spanName, series.spanKind, series.statusCode]);
+    const key = JSON.stringify([
+      series.service,
+      series.spanName,
+      series.spanKind,
+      series.statusCode,
+      series.rootSampledAt,
+    ]);
     const entry = this.calls.get(key) ?? { series, count: 0 };
     entry.count += n;
     this.calls.set(key, entry);
@@ -58,6 +69,9 @@ export class SpanMetricsExporter {
         `span_name="${escape(series.spanName)}"`,
         `span_kind="${series.spanKind ?? 'SPAN_KIND_SERVER'}"`,
         `status_code="${series.statusCode ?? 'STATUS_CODE_UNSET'}"`,
+        ...(series.rootSampledAt === undefined
+          ? []
+          : ['jaeger_sampler_type="probabilistic"', `jaeger_sampler_param="${series.rootSampledAt}"`]),
       ];
       lines.push(`${this.flavour.metric}{${labels.join(',')}} ${count}`);
       buckets.push(`${this.flavour.histogram}{${[...labels, 'le="+Inf"'].join(',')}} ${count}`);

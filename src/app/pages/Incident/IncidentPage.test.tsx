@@ -64,9 +64,9 @@ function tempoServes(traces: OtlpTraceJson[]) {
   }
 }
 
-/** The ingested server-span rate of gateway that tells whether a spike took effect. */
+/** The ingested rate of traces gateway started (its root spans) that tells whether a spike took effect. */
 const SERVER_RATE =
-  'sum by (service) (rate(traces_spanmetrics_calls_total{service="gateway", span_kind="SPAN_KIND_SERVER"}[1m]))';
+  'sum by (service) (rate(traces_spanmetrics_calls_total{service="gateway", jaeger_sampler_type!=""}[1m]))';
 const emptyVector = ok({ status: 'success', data: { resultType: 'vector', result: [] } });
 const emptyMatrix = ok({ status: 'success', data: { resultType: 'matrix', result: [] } });
 const guardrails = {
@@ -626,7 +626,7 @@ describe('IncidentPage: whether a spike took effect', () => {
     await act(async () => jest.advanceTimersByTime(SETTLE_MS));
 
     expect(
-      await screen.findByText('Ingested trace rate of gateway went up ×18: 0.5/s before, 9/s now.')
+      await screen.findByText('Rate of traces starting at gateway went up ×18: 0.5/s before, 9/s now.')
     ).toBeInTheDocument();
     const [before, now] = serverRateTimes().slice(2);
     expect(before).toBe(raisedAt);

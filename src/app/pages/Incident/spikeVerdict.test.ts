@@ -17,15 +17,21 @@ const later = new Date(raisedAt.getTime() + 120_000);
 const secondsAfterRaise = (s: number) => new Date(raisedAt.getTime() + s * 1000);
 
 describe('spikeVerdict', () => {
-  it('gives the factor by which the ingested rate went up', () => {
+  it('gives the factor by which the rate of traces starting at the service went up', () => {
     expect(spikeVerdict({ before: 0.2, after: 4, checkedAt: later }, spike, settlesAt)).toBe(
-      'Ingested trace rate of payments went up ×20: 0.2/s before, 4/s now.'
+      'Rate of traces starting at payments went up ×20: 0.2/s before, 4/s now.'
     );
+  });
+
+  it('names the operation of an operation spike', () => {
+    expect(
+      spikeVerdict({ before: 0.2, after: 4, checkedAt: later }, { ...spike, operation: 'POST /charge' }, settlesAt)
+    ).toBe('Rate of traces starting at payments (POST /charge) went up ×20: 0.2/s before, 4/s now.');
   });
 
   it('says the rate went up from nothing without a factor', () => {
     expect(spikeVerdict({ after: 3, checkedAt: later }, spike, settlesAt)).toBe(
-      'Ingested trace rate of payments went up: none before, 3/s now.'
+      'Rate of traces starting at payments went up: none before, 3/s now.'
     );
   });
 

@@ -1,5 +1,5 @@
 /**
- * The spike check in words: whether the ingested trace rate went up and by how much, or, when it
+ * The spike check in words: whether the rate of ingested traces the service started went up and by how much, or, when it
  * did not, the likeliest reason the responder can act on (too early, a service that does not poll,
  * traces that start upstream).
  */
@@ -14,10 +14,11 @@ const perSecond = (rate: number | undefined) => (rate === undefined ? 'none' : f
 export function spikeVerdict(check: SpikeCheck, spike: Override, settlesAt: Date): string {
   const { before, after, lastPoll, checkedAt } = check;
   const service = spike.service;
+  const startedAt = spike.operation === undefined ? service : `${service} (${spike.operation})`;
   const rates = `${perSecond(before)} before, ${perSecond(after)} now`;
   if (after !== undefined && after > (before ?? 0)) {
     const factor = before ? ` ×${Number((after / before).toPrecision(2))}` : '';
-    return `Ingested trace rate of ${service} went up${factor}: ${rates}.`;
+    return `Rate of traces starting at ${startedAt} went up${factor}: ${rates}.`;
   }
   if (checkedAt < settlesAt) {
     return (
