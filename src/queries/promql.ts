@@ -1,6 +1,7 @@
 /**
  * PromQL builders over span metrics — request rate, error ratio and latency quantiles by service and span
- * name — in either flavour (`spanMetrics.ts`), and edge rates of Tempo's service graph. Results always carry
+ * name — in either flavour (`spanMetrics.ts`), edge rates of Tempo's service graph, and the request rate from the
+ * services' own (unsampled) HTTP server metrics. Results always carry
  * Tempo's label names (`service`, `span_name`, `status_code`) and latencies in seconds: for the OpenTelemetry
  * connector the service label is renamed inside the query, before aggregation.
  */
@@ -206,4 +207,35 @@ export function promRootSpansSince(q: {
   const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
   const calls = selector(names.calls, spanMatchers({ ...q, roots: true }));
   return `sum(${calls}) - (sum(${calls} offset ${offsetMs(q.elapsedMs)}) or vector(0))`;
+}
+
+/**
+ * The OpenTelemetry SDKs' HTTP server histogram (`http.server.request.duration`, in seconds) as Prometheus holds it:
+ * its `_count` counts every request the service served, sampled or not. The name is the exporter's (with or without
+ * the unit suffix); the service is in `service_name` (the SDK's Prometheus exporter with the resource's
+ * `service.name` as a constant label, or a collector's `resource_to_telemetry_conversion`) or in the scrape `job`.
+ */
+export const SDK_REQUEST_COUNTS = ['http_server_request_duration_seconds_count', 'http_server_request_duration_count'];
+
+export interface SdkRequestMetrics {
+  /** One of `SDK_REQUEST_COUNTS`. */
+  readonly count: string;
+  /** The label holding the service name. */
+  readonly serviceLabel: 'service_name' | 'job';
+}
+
+/** Requests per second by service from SDK metrics: `sum by (service) (label_replace(rate(…_count{…}[5m]), …))`. */
+export function promSdkRequestRate(q: {
+  readonly scope: Scope;
+  readonly metrics: SdkRequestMetrics;
+  readonly rangeSeconds: number;
+}): string {
+  if (!SDK_REQUEST_COUNTS.includes(q.metrics.count)) {
+    throw new QueryBuildError(`${JSON.stringify(q.metrics.count)} is not an HTTP server request count`);
+  }
+  if (q.metrics.serviceLabel !== 'service_name' && q.metrics.serviceLabel !== 'job') {
+    throw new QueryBuildError(`${JSON.stringify(q.metrics.serviceLabel)} is not a service label`);
+  }
+  const rate = `rate(${selector(q.metrics.count, scopeMatchers(q.metrics.serviceLabel, q.scope))}[${rangeSeconds(q.rangeSeconds)}])`;
+  return `sum by (service) (label_replace(${rate}, "service", "$1", ${quote(q.metrics.serviceLabel)}, "(.*)"))`;
 }

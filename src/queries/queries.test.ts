@@ -9,6 +9,7 @@ import {
   promLatencyQuantile,
   promLatencyBaseline,
   promRequestRate,
+  promSdkRequestRate,
   REQUEST_SPAN_KINDS,
   promRootSpansSince,
   promServiceGraphRate,
@@ -213,6 +214,19 @@ describe('PromQL builders', () => {
     expect(() => promRequestRate({ scope, rangeSeconds: 60, spanKind: [] })).toThrow(/span kinds list is empty/);
   });
 
+  it("computes the request rate from the services' own HTTP server metrics, under either service label", () => {
+    const count = 'http_server_request_duration_seconds_count';
+    expect(promSdkRequestRate({ scope, rangeSeconds: 300, metrics: { count, serviceLabel: 'service_name' } })).toBe(
+      `sum by (service) (label_replace(rate(${count}{service_name="payments"}[5m]), "service", "$1", "service_name", "(.*)"))`
+    );
+    expect(promSdkRequestRate({ scope: ALL_SERVICES, rangeSeconds: 60, metrics: { count, serviceLabel: 'job' } })).toBe(
+      `sum by (service) (label_replace(rate(${count}[1m]), "service", "$1", "job", "(.*)"))`
+    );
+    expect(() =>
+      promSdkRequestRate({ scope, rangeSeconds: 60, metrics: { count: 'up or vector(1)', serviceLabel: 'job' } })
+    ).toThrow(QueryBuildError);
+  });
+
   it.each(HOSTILE)('keeps each of several span kinds a literal, even %j from untyped callers', (hostile) => {
     const build = (kind: string) =>
       promRequestRate({ scope, rangeSeconds: 60, spanKind: ['SPAN_KIND_SERVER', kind as 'SPAN_KIND_SERVER'] });
@@ -361,6 +375,15 @@ const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
   ['traceqlErrorsBelow', (scope) => traceqlErrorsBelow(scope)],
   ['promRequestRate', (scope) => promRequestRate({ scope, rangeSeconds: 300 })],
   ['promErrorRatio', (scope) => promErrorRatio({ scope, rangeSeconds: 300 })],
+  [
+    'promSdkRequestRate',
+    (scope) =>
+      promSdkRequestRate({
+        scope,
+        rangeSeconds: 300,
+        metrics: { count: 'http_server_request_duration_seconds_count', serviceLabel: 'service_name' },
+      }),
+  ],
   ['promLatencyQuantile', (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95 })],
   ['promServiceGraphRate', (scope) => promServiceGraphRate({ scope, rangeSeconds: 300 })],
   [

@@ -63,3 +63,12 @@ export function spikesDuring(spikes: readonly Override[], fromMs: number, toMs: 
     .filter((s) => new Date(s.createdAt).getTime() <= toMs && spikeEnd(s, now).getTime() >= fromMs)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
+
+/** Spikes grouped by service, each group in the given order. */
+export function spikesByService(spikes: readonly Override[]): Map<string, Override[]> {
+  const out = new Map<string, Override[]>();
+  for (const spike of spikes) {
+    out.set(spike.service, [...(out.get(spike.service) ?? []), spike]);
+  }
+  return out;
+}

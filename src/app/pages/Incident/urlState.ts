@@ -1,7 +1,8 @@
 /**
  * The incident page's state in the URL, so a link pasted in the incident channel opens the same
  * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, and the
- * service whose Raise sampling dialog is open (`raise`, so the Trace page can link straight to it).
+ * Raise sampling dialog when open (`raise`: its service, `raiseOperation`, and `raiseFor`: the service whose trouble
+ * the raise is for when that is another, so the Trace page can link straight to it and the dialog can say why).
  */
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -17,7 +18,15 @@ export interface IncidentUrlState {
   scope: ScopeChoice;
   service?: string;
   rule?: RuleId;
-  raise?: string;
+  raise?: RaiseLink;
+}
+
+/** The Raise sampling dialog as a link opens it. */
+export interface RaiseLink {
+  service: string;
+  operation?: string;
+  /** The service the trouble is in, when it is not the one to raise. */
+  troubleIn?: string;
 }
 
 type Change = Partial<{
@@ -25,7 +34,7 @@ type Change = Partial<{
   scope: ScopeChoice;
   service: string | undefined;
   rule: RuleId | undefined;
-  raise: string | undefined;
+  raise: RaiseLink | undefined;
 }>;
 
 export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => void] {
@@ -43,7 +52,7 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
     scope: parseScopeChoice(params.get('scope')),
     service: params.get('service') || undefined,
     rule: (params.get('rule') as RuleId | null) || undefined,
-    raise: params.get('raise') || undefined,
+    raise: raiseLink(params),
   };
   const update = (change: Change) =>
     setParams((current) => {
@@ -65,11 +74,25 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
         set('rule', change.rule);
       }
       if ('raise' in change) {
-        set('raise', change.raise);
+        set('raise', change.raise?.service);
+        set('raiseOperation', change.raise?.operation);
+        set('raiseFor', change.raise?.troubleIn);
       }
       return next;
     });
   return [state, update];
+}
+
+function raiseLink(params: URLSearchParams): RaiseLink | undefined {
+  const service = params.get('raise');
+  if (!service) {
+    return undefined;
+  }
+  return {
+    service,
+    operation: params.get('raiseOperation') || undefined,
+    troubleIn: params.get('raiseFor') || undefined,
+  };
 }
 
 /** Grafana's URL convention: relative times as written (`now-1h`), absolute ones as epoch milliseconds. */

@@ -12,13 +12,15 @@ import { createControllerClient } from '../../data/controller';
 import { type AnomalousTraces, findAnomalousTraces } from '../../data/anomalousTraces';
 import { loadSampling, writeBlockedReason } from '../../data/sampling';
 import { loadServiceOverview } from '../../data/serviceOverview';
+import { sdkRequestMetrics } from '../../data/sdkRequestMetrics';
 import { backendSrvTransport } from '../../data/transport';
 import { useLoad } from '../../data/useLoad';
 import { usePolledLoad } from '../../data/usePolledLoad';
+import type { SourcedRate } from '../../data/rateSource';
 import { useScope } from '../../data/useScope';
 import { missingSettings, tracesDatasourceUid } from '../../settings';
 import { useTraceFilters } from './traceFilters';
-import { toTimeRange, useIncidentUrlState } from './urlState';
+import { type RaiseLink, toTimeRange, useIncidentUrlState } from './urlState';
 
 const controller = createControllerClient(backendSrvTransport);
 /** However short the controller's poll interval, the page reads the sampling state at most this often. */
@@ -72,9 +74,11 @@ export function useIncident() {
     if (!resolved || !clients.prometheus) {
       return undefined;
     }
-    const flavour = await clients.spanMetricsFlavour(signal);
-    return loadServiceOverview(clients.prometheus, resolved.scope, start, end, signal, flavour);
-  }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}`);
+    const { prometheus } = clients;
+    const [flavour, sdk] = await Promise.all([clients.spanMetricsFlavour(signal), sdkRequestMetrics(prometheus)]);
+    const history = settings.controllerUrl ? controller.history : undefined;
+    return loadServiceOverview({ prometheus, flavour, sdk, history }, resolved.scope, start, end, signal);
+  }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}|${settings.controllerUrl}`);
 
   const globsKey = resolved ? JSON.stringify(resolved.globs ?? null) : 'no-scope';
   // A range that ends now keeps ending now for the spikes: one raised and ended after the page loaded is shown.
@@ -95,10 +99,10 @@ export function useIncident() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [raisedSpike, setRaisedSpike] = useState<Override>();
-  const openRaise = (service: string | undefined) => {
+  const openRaise = (target: string | RaiseLink | undefined) => {
     // A refusal belongs to the attempt it answered, not to the next dialog.
     setActionError(undefined);
-    setUrl({ raise: service });
+    setUrl({ raise: typeof target === 'string' ? { service: target } : target });
   };
 
   const act = async (action: () => Promise<Override>, after?: (o: Override) => void) => {
@@ -133,6 +137,11 @@ export function useIncident() {
     tracesProgress: traces.progress,
     overview: overview.load,
     sampling: sampling.load,
+    /** The latest request rate of a service from the overview, with its source. */
+    requestRateOf: (service: string): SourcedRate | undefined => {
+      const row = overview.load.status === 'done' ? overview.load.value?.find((r) => r.service === service) : undefined;
+      return row?.rate.latest === undefined ? undefined : { perSecond: row.rate.latest, source: row.rate.source };
+    },
     samplingRefreshError: sampling.refreshError,
     spikeCheckSources: { prometheus: clients.prometheus, controller, spanMetricsFlavour: clients.spanMetricsFlavour },
     blockedReason: (service?: string) =>

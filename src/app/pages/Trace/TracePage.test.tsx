@@ -63,10 +63,8 @@ describe('TracePage', () => {
     expect(lastPanels('traces')[0]!.options).toMatchObject({ focusedSpanId: acquire.id });
     await waitFor(() => expect(queriesSent(mockBackend, PROMETHEUS_RANGE)).toHaveLength(3));
     expect(queriesSent(mockBackend, PROMETHEUS_RANGE)[0]).toContain('service="payments", span_name="pool.acquire"');
-    expect(screen.getByRole('link', { name: 'Raise sampling for payments' })).toHaveAttribute(
-      'href',
-      '/a/seed-tracingops-app/incident?raise=payments'
-    );
+    // Selecting a span does not move the raise: the root still decides for the whole trace.
+    expect(screen.getByRole('link', { name: 'Raise sampling for gateway' })).toBeInTheDocument();
   });
 
   it('opens with the span named in the URL selected', async () => {
@@ -77,10 +75,18 @@ describe('TracePage', () => {
     expect(screen.getByRole('heading', { name: 'RED metrics of payments · pool.acquire' })).toBeInTheDocument();
   });
 
-  it('offers to raise sampling for the service the worst finding points at', async () => {
+  it('offers to raise sampling where the trace starts, not where the trouble is, and tells the dialog why', async () => {
     openTrace();
 
-    expect(await screen.findByRole('link', { name: 'Raise sampling for payments' })).toBeInTheDocument();
+    // The bottleneck is in payments; the trace starts at gateway, whose decision payments follows.
+    const raise = await screen.findByRole('link', { name: 'Raise sampling for gateway' });
+    const href = new URL(raise.getAttribute('href')!, 'http://grafana');
+    expect(href.pathname).toBe('/a/seed-tracingops-app/incident');
+    expect(Object.fromEntries(href.searchParams)).toEqual({
+      raise: 'gateway',
+      raiseOperation: 'GET /checkout',
+      raiseFor: 'payments',
+    });
   });
 
   it('links to "Why these traces?" for traces like this one: its root service and worst rule', async () => {

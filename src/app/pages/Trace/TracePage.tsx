@@ -134,7 +134,7 @@ function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelec
   const viewRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(viewRef, FALLBACK_WIDTH);
   const selected = selectedSpanId ? trace.spanById(selectedSpanId) : undefined;
-  const service = raiseTarget(analysed, selected);
+  const raise = raiseTarget(analysed);
 
   return (
     <Stack direction="column" gap={2}>
@@ -165,9 +165,18 @@ function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelec
           >
             Open in Explore
           </LinkButton>
-          {service && (
-            <LinkButton icon="arrow-up" variant="secondary" href={appUrl(AppPage.Incident, { raise: service })}>
-              Raise sampling for {service}
+          {raise && (
+            <LinkButton
+              icon="arrow-up"
+              variant="secondary"
+              href={appUrl(AppPage.Incident, {
+                raise: raise.service,
+                raiseOperation: raise.operation,
+                raiseFor: raise.troubleIn,
+              })}
+              tooltip={`Traces like this start at ${raise.service}${raise.operation ? ` (${raise.operation})` : ''}, whose sampling decides for the whole trace`}
+            >
+              Raise sampling for {raise.service}
             </LinkButton>
           )}
         </Stack>
