@@ -135,4 +135,42 @@ describe('TracePage', () => {
     expect(screen.getByText('A trace ID is 32 (or 16) hexadecimal characters')).toBeInTheDocument();
     expect(mockBackend.requests).toEqual([]);
   });
+
+  it('shades the sampling spikes of the trace’s services on the RED charts, with who and why, and says what the charts count', async () => {
+    const at = (minutes: number) => new Date(trace.startUnixMs + minutes * 60_000).toISOString();
+    const spike = {
+      id: 'ovr-1',
+      service: 'payments',
+      samplingRate: 1,
+      reason: 'INC-7 pool waits',
+      createdBy: 'alice',
+      createdAt: at(-5),
+      expiresAt: at(55),
+      revokedAt: at(3),
+      revokedBy: 'bob',
+      active: false,
+    };
+    const elsewhere = { ...spike, id: 'ovr-2', service: 'search' };
+    mockBackend.on('GET', '/api/plugin-proxy/seed-tracingops-app/controller/api/v1/overrides', {
+      status: 200,
+      data: { overrides: [spike, elsewhere] },
+    });
+    openTrace(undefined, { ...DATA_SOURCES, controllerUrl: 'http://controller:8080' });
+
+    await waitFor(() => expect(lastPanels('timeseries')[0]?.data?.annotations).toHaveLength(2));
+    const regions = lastPanels('timeseries')[0]!.data!.annotations![1]!;
+    const field = (name: string) => regions.fields.find((f) => f.name === name)!.values;
+    expect(field('time')).toEqual([Date.parse(at(-5))]);
+    expect(field('timeEnd')).toEqual([Date.parse(at(3))]);
+    expect(field('isRegion')).toEqual([true]);
+    expect(field('title')).toEqual(['Sampling spike: payments at 100%']);
+    expect(field('text')).toEqual(['Raised by alice: INC-7 pool waits (reverted by bob)']);
+    const metrics = screen.getByRole('region', { name: /RED metrics/ });
+    expect(metrics).toHaveTextContent(
+      'From span metrics of the server and consumer spans: the requests each service receives; they count sampled spans, so rates move with sampling, as in the shaded spikes (payments).'
+    );
+    for (const query of queriesSent(mockBackend, PROMETHEUS_RANGE)) {
+      expect(query).toContain('span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"');
+    }
+  });
 });

@@ -10,7 +10,10 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { Redactor, RuleId } from '../../../analysis';
+import type { Override } from '../../../contract';
 import { parseBaselineParam } from '../../data/baselineWindow';
+import { createControllerClient } from '../../data/controller';
+import { backendSrvTransport } from '../../data/transport';
 import { traceBackend } from '../../data/clients';
 import { exploreTraceUrl } from '../../data/explore';
 import type { AnalysedTrace } from '../../data/traceAnalysis';
@@ -26,6 +29,9 @@ import { useElementWidth } from './useElementWidth';
 /** Tall enough for a readable waterfall, metrics row and logs without a second scroll bar on a laptop. */
 const VIEW_HEIGHT = 1100;
 const FALLBACK_WIDTH = 1200;
+const controller = createControllerClient(backendSrvTransport);
+const spikesOf = async (signal?: AbortSignal) => (await controller.overrides(signal)).overrides;
+
 /** Explore opens on the trace's own minutes, so the trace-by-id lookup stays within the backend's search window. */
 const EXPLORE_MARGIN_MS = 5 * 60 * 1000;
 
@@ -69,6 +75,7 @@ export function TracePage() {
                 redactor={redactor}
                 selectedSpanId={spanId}
                 onSelectSpan={selectSpan}
+                spikes={settings.controllerUrl ? spikesOf : undefined}
               />
             )}
           </LoadedTrace>
@@ -126,9 +133,10 @@ interface DetailsProps {
   redactor: Redactor;
   selectedSpanId: string | undefined;
   onSelectSpan: (spanId: string | undefined) => void;
+  spikes?: (signal?: AbortSignal) => Promise<readonly Override[]>;
 }
 
-function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelectSpan }: DetailsProps) {
+function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelectSpan, spikes }: DetailsProps) {
   const { trace, findings } = analysed;
   const evidence = useMemo(() => evidenceOf(analysed), [analysed]);
   const viewRef = useRef<HTMLDivElement>(null);
@@ -193,6 +201,7 @@ function TraceDetails({ analysed, dataSources, redactor, selectedSpanId, onSelec
           onSelectSpan={onSelectSpan}
           evidence={evidence}
           configuredIn="app"
+          spikes={spikes}
           width={width}
           height={VIEW_HEIGHT}
         />
