@@ -14,7 +14,7 @@ export interface Browser {
   context: BrowserContext;
   /**
    * A page signed in as the host user `key`, opened at `path` on the host (or at an absolute URL, e.g. the host under a
-   * sub-path); console errors are collected on it.
+   * sub-path). The same page each time; `watchPageProblems` collects what it leaves in the console.
    */
   open(key: string, path: string): Promise<Page>;
   close(): Promise<void>;

@@ -59,10 +59,8 @@ export function permissionFlows(env: () => Environment) {
       expect(answer.status).toBe(403);
       expect(answer.body).toContain('payments');
 
-      const denied = await eventually(
-        'the refusal in the audit log',
-        async () => (await auditOf(env(), 'payments')).find((e) => e.type === 'denied' && e.actor === 'ian'),
-        { timeoutMs: 5000 }
+      const denied = await eventually('the refusal in the audit log', async () =>
+        (await auditOf(env(), 'payments')).find((e) => e.type === 'denied' && e.actor === 'ian')
       );
       expect(denied.details).toMatchObject({ attempted: expect.any(String) });
       const active = await env().controllerApi<{ overrides: unknown[] }>('/overrides?service=payments');

@@ -1,6 +1,7 @@
 /**
  * The settings page as an org Admin sees it: the connections as saved, the controller token only reported as
- * configured — its value reaches the browser in no response.
+ * configured — its value reaches the browser in no response —, and Test connection green for the working Jaeger,
+ * Prometheus and controller (the host answers Grafana's data source health check).
  */
 import { expect } from '@jest/globals';
 
@@ -40,6 +41,22 @@ export function settingsFlows(env: () => Environment) {
       expect(bodies.length).toBeGreaterThan(3);
       expect(bodies.filter((body) => body.includes(env().controllerToken))).toEqual([]);
       expect(await page.content()).not.toContain(env().controllerToken);
+    });
+
+    it('says Jaeger, Prometheus and the controller work when Test connection is clicked', async () => {
+      const page = await env().browser.open('admin', '/plugins/seed-tracingops-app');
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const results = page.getByRole('list', { name: 'Connection test results' });
+      await results.waitFor();
+      const result = (name: string) => results.getByRole('listitem').filter({ hasText: new RegExp(`^${name}`) });
+      // Grafana's answers: the Jaeger plugin's and Prometheus' own health messages, through the health API.
+      expect(await result('Jaeger').innerText()).toMatch(/^Jaeger\s+ok\s+Data source is working$/);
+      expect(await result('Prometheus').innerText()).toMatch(
+        /^Prometheus\s+ok\s+Successfully queried the Prometheus API\.$/
+      );
+      expect(await result('Sampling controller').innerText()).toMatch(/^Sampling controller\s+ok\s+Connected/);
+      await results.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: env().screenshot('settings-test-connection'), fullPage: true });
     });
   });
 }

@@ -32,16 +32,12 @@ const activeSpikes = async (env: Environment, service: string) =>
 
 /** The active spike the controller holds for `service`, once it holds one. */
 export const storedSpike = (env: Environment, service: string) =>
-  eventually(`a spike of ${service} in the controller`, async () => (await activeSpikes(env, service))[0], {
-    timeoutMs: 5000,
-  });
+  eventually(`a spike of ${service} in the controller`, async () => (await activeSpikes(env, service))[0]);
 
 /** Resolves once the controller holds no active spike for `service`. */
 export const spikeGone = (env: Environment, service: string) =>
-  eventually(
-    `the spike of ${service} reverted`,
-    async () => ((await activeSpikes(env, service)).length === 0 ? true : undefined),
-    { timeoutMs: 5000 }
+  eventually(`the spike of ${service} reverted`, async () =>
+    (await activeSpikes(env, service)).length === 0 ? true : undefined
   );
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The preview host's HTTP server: serves the host page and the built plugin, and emulates only what Grafana core
- * does for this plugin — boot data for the signed-in user, the plugin settings API, the data source proxy, the
- * plugin proxy for plugin.json's routes, the user's teams. Each piece, with where Grafana does it, is described in
+ * does for this plugin — boot data for the signed-in user, the plugin settings API, the data source proxy and
+ * health check, the plugin proxy for plugin.json's routes, the user's teams. Each piece, with where Grafana does it, is described in
  * e2e/host/README.md. Not Grafana: a preview and a test fixture.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import pluginJson from '../../plugin.json';
 import { grafanaHeaders } from '../../tests/controller/support/harness';
 import type { HostBundle } from './bundle';
+import { dataSourceHealth } from './dataSourceHealth';
+import { iconSvg } from './icons';
 import { type HostUser, permissionsFor } from './users';
 
 const PLUGIN_ID = pluginJson.id;
@@ -160,7 +162,6 @@ async function forward(
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const distDir = resolve(options.distDir ?? join(root, 'dist'));
-  const iconsDir = join(root, 'node_modules/@grafana/ui/dist/public/img/icons');
   const jsonData = { ...options.jsonData };
   const secure = { ...options.secureJsonData };
   const requests: ProxiedRequest[] = [];
@@ -421,8 +422,10 @@ body { margin: 0; }
     }
     // @grafana/ui asks for its icons under the public path's build/ folder.
     const icon = /^\/public\/(?:build\/)?img\/icons\/(.+)$/.exec(url.pathname);
-    if (icon) {
-      sendFile(res, iconsDir, icon[1]!);
+    const svg = icon && iconSvg(icon[1]!);
+    if (svg) {
+      res.writeHead(200, { 'content-type': contentTypes['.svg']! });
+      res.end(svg);
       return;
     }
     if (url.pathname === `/api/plugins/${PLUGIN_ID}/settings`) {
@@ -452,6 +455,15 @@ body { margin: 0; }
     }
     if (url.pathname === '/api/user/teams') {
       sendJson(res, 200, teamsOf(user));
+      return;
+    }
+    const health = /^\/api\/datasources\/uid\/([^/]+)\/health$/.exec(url.pathname);
+    if (health) {
+      const ds = dataSources.find((d) => d.uid === decodeURIComponent(health[1]!));
+      const answer = ds
+        ? await dataSourceHealth(ds.type, ds.url)
+        : { httpStatus: 404, body: { message: 'Data source not found' } };
+      sendJson(res, answer.httpStatus, answer.body);
       return;
     }
     if (url.pathname.startsWith('/api/datasources/proxy/uid/')) {

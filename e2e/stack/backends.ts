@@ -128,6 +128,39 @@ export async function controllerCall<T>(
   return JSON.parse(text) as T;
 }
 
+/** A service as the controller's `GET /api/v1/services` lists it: when it last polled, and how many times. */
+export interface PolledService {
+  name: string;
+  lastSeen?: string;
+  pollCount?: number;
+}
+
+/**
+ * Waits until `service` has polled the controller `polls` more times than when called, and resolves to when the
+ * controller saw the last of them (ms since the epoch). The first of those polls was answered with what the
+ * controller held at the call; by the last one the sampler has had that answer for a poll interval or more. A
+ * sampler still deciding by the old strategy after the returned moment is a bug, however slow the machine: this is
+ * an ordering of events, not a duration — a machine that delays the polls delays the returned moment with them.
+ */
+export async function afterPolls(
+  listServices: () => Promise<{ services: PolledService[] }>,
+  service: string,
+  polls = 3
+): Promise<number> {
+  const countOf = async () => (await listServices()).services.find((s) => s.name === service);
+  const start = (await countOf())?.pollCount ?? 0;
+  const seen = await eventually(
+    `${polls} polls by ${service}`,
+    async () => {
+      const now = await countOf();
+      return (now?.pollCount ?? 0) >= start + polls && now?.lastSeen ? now.lastSeen : undefined;
+    },
+    // Generous: the samplers poll every few seconds; a machine under load may delay a poll, never stop it.
+    { timeoutMs: 120_000, intervalMs: 200 }
+  );
+  return Date.parse(seen);
+}
+
 /** Polls `probe` until it returns a value (not undefined); the error names `what` and the last value seen. */
 export async function eventually<T>(
   what: string,

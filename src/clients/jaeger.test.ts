@@ -1,5 +1,6 @@
 import { buildTrace } from '../analysis';
 import { type JaegerRecording, jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../analysis/fixtures';
+import { serviceName } from '../queries';
 import { createJaegerClient, readJaegerSearchAnswer } from './index';
 import { type Route, type TestServer, failure, startServer, text } from './testServer.testing';
 
@@ -71,7 +72,7 @@ describe('Jaeger client on /api/v3', () => {
     server = await jaegerV2();
     const jaeger = createJaegerClient({ baseUrl: server.origin });
 
-    const traces = await jaeger.search({ service: 'fraud', ...WINDOW, minDurationMs: 0.5, limit: 20 });
+    const traces = await jaeger.search({ service: serviceName('fraud'), ...WINDOW, minDurationMs: 0.5, limit: 20 });
 
     // fraud takes part in the healthy checkout and in the one whose fraud scoring times out.
     expect(traces.map((t) => t.traceId).sort()).toEqual([traceIds.healthy, traceIds['swallowed-errors']].sort());
@@ -94,14 +95,19 @@ describe('Jaeger client on /api/v3', () => {
   it('reads v3’s 404 “No traces found” as an empty result', async () => {
     server = await jaegerV2();
     const jaeger = createJaegerClient({ baseUrl: server.origin });
-    expect(await jaeger.search({ service: 'nobody', ...WINDOW, limit: 20 })).toEqual([]);
+    expect(await jaeger.search({ service: serviceName('nobody'), ...WINDOW, limit: 20 })).toEqual([]);
   });
 
   it('sends a search with tags to the UI API, because v3 over HTTP ignores them', async () => {
     server = await jaegerV2();
     const jaeger = createJaegerClient({ baseUrl: server.origin });
 
-    const traces = await jaeger.search({ service: 'gateway', ...WINDOW, tags: { error: 'true' }, limit: 20 });
+    const traces = await jaeger.search({
+      service: serviceName('gateway'),
+      ...WINDOW,
+      tags: { error: 'true' },
+      limit: 20,
+    });
 
     expect(traces.every((t) => t.format === 'jaeger-ui')).toBe(true);
     const sent = server.requests.find((r) => r.pathname === '/api/traces')!.searchParams;
@@ -120,7 +126,7 @@ describe('Jaeger client on /api/v3', () => {
       'db.query.text': 'SELECT *\n  FROM ledger',
     };
 
-    await jaeger.search({ service: 'payments', ...WINDOW, tags, limit: 25 });
+    await jaeger.search({ service: serviceName('payments'), ...WINDOW, tags, limit: 25 });
 
     const sent = server.requests.find((r) => r.pathname === '/api/traces')!.searchParams;
     expect(JSON.parse(sent.get('tags')!)).toEqual(tags);
@@ -137,10 +143,12 @@ describe('Jaeger client on /api/v3', () => {
     server = await jaegerV2();
     const jaeger = createJaegerClient({ baseUrl: server.origin, name: 'Jaeger' });
 
-    await expect(jaeger.search({ service: 'payments', ...WINDOW, tags, limit: 20 })).rejects.toMatchObject({
-      kind: 'invalid-request',
-      message: expect.stringContaining('Nothing was sent'),
-    });
+    await expect(jaeger.search({ service: serviceName('payments'), ...WINDOW, tags, limit: 20 })).rejects.toMatchObject(
+      {
+        kind: 'invalid-request',
+        message: expect.stringContaining('Nothing was sent'),
+      }
+    );
     expect(server.requests).toEqual([]);
   });
 
@@ -160,7 +168,7 @@ describe('Jaeger client falling back to the UI API', () => {
     const jaeger = createJaegerClient({ baseUrl: server.origin });
 
     const trace = await jaeger.getTrace(traceIds['plain-error']);
-    const found = await jaeger.search({ service: 'fraud', ...WINDOW, limit: 20 });
+    const found = await jaeger.search({ service: serviceName('fraud'), ...WINDOW, limit: 20 });
 
     expect(await jaeger.api()).toBe('ui');
     expect(trace).toMatchObject({ format: 'jaeger-ui', traceId: traceIds['plain-error'] });
@@ -180,7 +188,7 @@ describe('Jaeger search answers, undecoded', () => {
   ])('on %s: the bytes read elsewhere give what `search` gives, and name where they came from', async (_, start) => {
     server = await start();
     const jaeger = createJaegerClient({ baseUrl: server.origin });
-    const search = { service: 'fraud', ...WINDOW, limit: 20 };
+    const search = { service: serviceName('fraud'), ...WINDOW, limit: 20 };
 
     const answer = await jaeger.searchAnswer(search);
 
@@ -192,8 +200,10 @@ describe('Jaeger search answers, undecoded', () => {
   it('reads v3’s 404 as an answer of no traces, and says so when the bytes are not Jaeger’s JSON', async () => {
     server = await jaegerV2();
     const jaeger = createJaegerClient({ baseUrl: server.origin });
-    expect(readJaegerSearchAnswer(await jaeger.searchAnswer({ service: 'nobody', ...WINDOW, limit: 20 }))).toEqual([]);
-    const answer = await jaeger.searchAnswer({ service: 'fraud', ...WINDOW, limit: 20 });
+    expect(
+      readJaegerSearchAnswer(await jaeger.searchAnswer({ service: serviceName('nobody'), ...WINDOW, limit: 20 }))
+    ).toEqual([]);
+    const answer = await jaeger.searchAnswer({ service: serviceName('fraud'), ...WINDOW, limit: 20 });
     const html = { ...answer, bytes: new TextEncoder().encode('<html>login</html>').buffer };
     expect(() => readJaegerSearchAnswer(html)).toThrow(/Jaeger .*unexpected answer: the body is not JSON/);
   });
@@ -204,7 +214,7 @@ describe('Jaeger client errors', () => {
     server = await jaegerV2({ '/api/v3/traces': text('storage unavailable', 500) });
     const jaeger = createJaegerClient({ baseUrl: server.origin, name: 'Jaeger EU' });
 
-    const error = await failure(jaeger.search({ service: 'fraud', ...WINDOW, limit: 20 }));
+    const error = await failure(jaeger.search({ service: serviceName('fraud'), ...WINDOW, limit: 20 }));
 
     expect(error).toMatchObject({ dataSource: 'Jaeger', dataSourceName: 'Jaeger EU', kind: 'http', status: 500 });
     expect(error.message).toMatch(/^Jaeger \(Jaeger EU\) answered HTTP 500: storage unavailable\./);
@@ -225,13 +235,17 @@ describe('Jaeger client errors', () => {
     server = await jaegerV2();
     const jaeger = createJaegerClient({ baseUrl: server.origin });
     expect((await failure(jaeger.getTrace('not-a-trace/../../api'))).kind).toBe('invalid-request');
-    expect((await failure(jaeger.search({ service: '', ...WINDOW, limit: 1 }))).kind).toBe('invalid-request');
+    expect((await failure(jaeger.search({ service: serviceName(''), ...WINDOW, limit: 1 }))).kind).toBe(
+      'invalid-request'
+    );
     expect(server.requests).toEqual([]);
   });
 
   it('says so when a 2xx answer is not Jaeger’s JSON', async () => {
     server = await jaegerV2({ '/api/v3/traces': text('<html>login</html>', 200) });
     const jaeger = createJaegerClient({ baseUrl: server.origin });
-    expect((await failure(jaeger.search({ service: 'fraud', ...WINDOW, limit: 1 }))).kind).toBe('invalid-response');
+    expect((await failure(jaeger.search({ service: serviceName('fraud'), ...WINDOW, limit: 1 }))).kind).toBe(
+      'invalid-response'
+    );
   });
 });

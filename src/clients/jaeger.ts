@@ -7,12 +7,14 @@
  */
 import { type AnswerSource, answerJson, invalidAnswer } from './errors';
 import { type ClientOptions, type RequestOptions, createHttp } from './http';
+import type { ServiceName } from '../queries';
 
 /** Which of Jaeger's query APIs answered. */
 export type JaegerApi = 'v3' | 'ui';
 
 export interface JaegerSearch {
-  readonly service: string;
+  /** Jaeger matches the service by name; it has no patterns, and a scope's are expanded before searching. */
+  readonly service: ServiceName;
   readonly operation?: string;
   /** Unix seconds. */
   readonly start: number;

@@ -2,15 +2,31 @@
  * Alertmanager's webhook payload (version 4, as Alertmanager 0.25 sends it) and the controller's answer, as zod
  * schemas. Validated at the boundary with bounds on every size, because the sender is a machine that may relay
  * anything an alert rule put into a label; one POST carries a whole alert group, possibly a storm of a thousand.
+ * The envelope and each alert are validated apart: an alert over a bound is refused on its own, and the rest of
+ * its group is still handled (Alertmanager does not retry a 4xx, so refusing the group would lose it all).
  */
 import { z } from 'zod';
 
 /** Alertmanager's fingerprints are 16 hex digits (a 64-bit hash of the label set). */
 export const AlertFingerprintSchema = z.string().regex(/^[0-9a-f]{16}$/, 'fingerprint must be 16 hex digits');
 
+const ALERT_LABEL_VALUE_MAX_CHARS = 2048;
+const ALERT_LABELS_MAX = 128;
+const ALERT_GENERATOR_URL_MAX_CHARS = 4096;
+
 const LabelSetSchema = z
-  .record(z.string().min(1).max(256), z.string().max(2048))
-  .refine((labels) => Object.keys(labels).length <= 128, 'at most 128 labels or annotations per alert');
+  .record(z.string().min(1).max(256), z.string().max(ALERT_LABEL_VALUE_MAX_CHARS))
+  .refine(
+    (labels) => Object.keys(labels).length <= ALERT_LABELS_MAX,
+    `at most ${ALERT_LABELS_MAX} labels or annotations per alert`
+  );
+
+/**
+ * The group's labels and annotations (`groupLabels`, `commonLabels`, `commonAnnotations`) and its `groupKey` are
+ * copies of its alerts' labels, so a single oversized alert makes them oversized too; the controller reads none
+ * of them, so only their type is checked, and the request's body limit bounds their size.
+ */
+const GroupLabelSetSchema = z.record(z.string(), z.string());
 
 /** RFC 3339 as Alertmanager writes it; a firing alert's `endsAt` is Go's zero time, 0001-01-01T00:00:00Z. */
 const TimestampSchema = z
@@ -18,26 +34,39 @@ const TimestampSchema = z
   .max(64)
   .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
 
-export const AlertmanagerAlertSchema = z.object({
+/** One firing of one alert: Alertmanager's fingerprint and the firing's start (its repeats carry the same). */
+export const AlertFiringSchema = z.object({ startsAt: TimestampSchema, fingerprint: AlertFingerprintSchema });
+
+/** The firing and the labels that choose its policy: all that honouring a resolution needs. */
+export const AlertmanagerAlertIdentitySchema = AlertFiringSchema.extend({
   status: z.enum(['firing', 'resolved']),
   labels: LabelSetSchema,
-  annotations: LabelSetSchema.optional(),
-  startsAt: TimestampSchema,
-  endsAt: TimestampSchema.optional(),
-  generatorURL: z.string().max(4096).optional(),
-  fingerprint: AlertFingerprintSchema,
 });
 
-export const AlertmanagerPayloadSchema = z.object({
+export const AlertmanagerAlertSchema = AlertmanagerAlertIdentitySchema.extend({
+  annotations: LabelSetSchema.optional(),
+  endsAt: TimestampSchema.optional(),
+  generatorURL: z.string().max(ALERT_GENERATOR_URL_MAX_CHARS).optional(),
+});
+
+const envelope = {
   version: z.literal('4', { error: 'only Alertmanager webhook payload version "4" is understood' }),
-  groupKey: z.string().max(8192),
+  groupKey: z.string(),
   truncatedAlerts: z.number().int().min(0).optional(),
   status: z.enum(['firing', 'resolved']),
   receiver: z.string().max(1024),
-  groupLabels: LabelSetSchema,
-  commonLabels: LabelSetSchema,
-  commonAnnotations: LabelSetSchema,
+  groupLabels: GroupLabelSetSchema,
+  commonLabels: GroupLabelSetSchema,
+  commonAnnotations: GroupLabelSetSchema,
   externalURL: z.string().max(4096),
+};
+
+/** What must hold for a delivery to be read at all; each of its alerts is then validated on its own. */
+export const AlertmanagerEnvelopeSchema = z.object({ ...envelope, alerts: z.array(z.unknown()).max(100_000) });
+
+/** A well-formed delivery, as documented (OpenAPI). */
+export const AlertmanagerPayloadSchema = z.object({
+  ...envelope,
   alerts: z.array(AlertmanagerAlertSchema).max(100_000),
 });
 
@@ -45,7 +74,10 @@ export const AlertmanagerPayloadSchema = z.object({
 export const AlertOutcomeSchema = z.enum([
   /** A spike was created. */
   'created',
-  /** Refused (guardrail, unknown service, label value outside the service alphabet); audited as `denied`. */
+  /**
+   * Refused (over a size bound of the payload, guardrail, unknown service, label value outside the service
+   * alphabet); audited as `denied`.
+   */
   'denied',
   /** Already decided for this firing (fingerprint + startsAt): Alertmanager repeats a group until it resolves. */
   'duplicate',
@@ -66,6 +98,9 @@ export const AlertWebhookResultSchema = z.object({
 });
 
 export type AlertmanagerAlert = z.infer<typeof AlertmanagerAlertSchema>;
+export type AlertFiring = z.infer<typeof AlertFiringSchema>;
+export type AlertmanagerAlertIdentity = z.infer<typeof AlertmanagerAlertIdentitySchema>;
+export type AlertmanagerEnvelope = z.infer<typeof AlertmanagerEnvelopeSchema>;
 export type AlertmanagerPayload = z.infer<typeof AlertmanagerPayloadSchema>;
 export type AlertOutcome = z.infer<typeof AlertOutcomeSchema>;
 export type AlertWebhookResult = z.infer<typeof AlertWebhookResultSchema>;

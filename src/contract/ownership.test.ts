@@ -1,26 +1,7 @@
 import fc from 'fast-check';
 import { globToRegex } from '../queries';
 import { Ownership, OwnershipTableSchema, globMatches } from './ownership';
-
-/** Names and patterns with the verdict both the app's scoping and the controller's authorization must reach. */
-const VERDICTS: ReadonlyArray<[glob: string, service: string, matches: boolean]> = [
-  ['payments', 'payments', true],
-  ['payments', 'payments-api', false],
-  ['payments-*', 'payments-api', true],
-  ['payments-*', 'payments-', true],
-  ['payments-*', 'payments', false],
-  ['pay?ents', 'payments', true],
-  ['pay?ents', 'paments', false],
-  ['*', 'anything/at:all@v1', true],
-  ['*-api', 'checkout-api', true],
-  ['*-api', 'checkout-api-v2', false],
-  ['a.b', 'a.b', true],
-  ['a.b', 'axb', false],
-  ['team/svc:1@eu', 'team/svc:1@eu', true],
-  ['team/*@eu', 'team/svc@eu', true],
-  ['team/*@eu', 'team/svc@us', false],
-  ['PAYMENTS', 'payments', false],
-];
+import { VERDICTS } from './ownershipVerdicts.testing';
 
 /** How the query builders turn the same glob into the RE2 regex they send to Prometheus, Tempo and Loki. */
 const queryVerdict = (glob: string, service: string) => new RegExp(`^(?:${globToRegex(glob)})$`, 'u').test(service);

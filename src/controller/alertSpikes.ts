@@ -3,14 +3,20 @@
  * service its label names, within the human guardrails plus the automatic-spike limits (per hour, cooldown per
  * service, services at once); a resolved alert ends its spike when the policy says so. One decision per
  * firing (fingerprint + startsAt) is recorded, so Alertmanager's repeats, and the same alert delivered to two
- * replicas, change nothing. The whole group is handled in one serialised write transaction. A group is never
- * refused for its size: Alertmanager does not retry a 4xx, so refusing a storm would also drop its resolutions;
- * the limits bound what a storm can do, and each refusal is audited.
+ * replicas, change nothing. A group is never refused for its size, nor for one bad alert: Alertmanager does not
+ * retry a 4xx, so refusing a storm would also drop its resolutions; an alert over a bound of the payload is
+ * denied alone, the limits bound what a storm can do, and each refusal is audited.
+ *
+ * A group is written in batches, each its own serialised write transaction that holds the write lock for about
+ * `ALERT_BATCH_MS` and reads the limits' usage afresh, so a person's write waits for one batch, not for a storm,
+ * and the limits still hold exactly (whatever commits between two batches is counted by the next).
  */
+import { setImmediate } from 'node:timers/promises';
 import {
   type AlertOutcome,
   type AlertWebhookResult,
   type AlertmanagerAlert,
+  type AlertmanagerAlertIdentity,
   OPERATION_NAME_PATTERN,
   SERVICE_NAME_PATTERN,
 } from '../contract';
@@ -18,12 +24,26 @@ import { type AlertLimits, type AlertPolicies, type AlertPolicy, matchPolicy } f
 import type { Clock } from './clock';
 import type { ApiError } from './errors';
 import { type Outcome, type Overrides, guardrailError } from './overrides';
+import {
+  type ReceivedAlert,
+  alertNameOf,
+  alertReason,
+  boundedLabels,
+  oneLine,
+  refusedAlertDetails,
+} from './receivedAlert';
 import type { ReloadingFile } from './reloadingFile';
 import { type AlertRef, type Storage, type StorageWrite, isActive } from './storage';
 
 export const ALERT_ACTOR = 'alertmanager';
 
-/** Automatic spikes in the last hour and services spiked now, kept current while a group is handled. */
+/**
+ * How long one batch of a group may hold the write lock before it commits and lets a waiting writer in. A time,
+ * not a count of alerts: what an alert costs depends on its outcome and on the machine (docs/benchmarks.md).
+ */
+export const ALERT_BATCH_MS = 50;
+
+/** Automatic spikes in the last hour and services spiked now, kept current while a batch is handled. */
 interface AutomaticUsage {
   lastHour: number;
   spiked: Set<string>;
@@ -35,34 +55,13 @@ interface Bounds {
   known: Set<string>;
 }
 
-/** Labels kept in audit details: enough to recognise the alert, bounded so a storm cannot bloat the log. */
-const MAX_AUDIT_LABELS = 32;
-const MAX_AUDIT_LABEL_CHARS = 256;
-
-/** Control characters (PostgreSQL refuses NUL in text and JSONB; a line break would split a log line). */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
-
-function boundedLabels(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(labels)
-      .slice(0, MAX_AUDIT_LABELS)
-      .map(([k, v]) => [oneLine(k.slice(0, MAX_AUDIT_LABEL_CHARS)), oneLine(v.slice(0, MAX_AUDIT_LABEL_CHARS))])
-  );
+interface AlertResult {
+  outcome: AlertOutcome;
+  overrideId?: string;
 }
 
-/** The audit reason: alert name, fingerprint and labels, on one line of at most 500 characters. */
-function reasonFor(alert: AlertmanagerAlert, verb: string): string {
-  const labels = Object.entries(alert.labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(', ');
-  const text = `alert ${nameOf(alert)} (fingerprint ${alert.fingerprint}) ${verb}: ${labels}`;
-  return oneLine(text).slice(0, 500);
-}
-
-const nameOf = (alert: AlertmanagerAlert) => oneLine((alert.labels.alertname ?? '').slice(0, 256)) || '(no alertname)';
-
-const refOf = (alert: AlertmanagerAlert): AlertRef => ({
-  name: nameOf(alert),
+const refOf = (alert: AlertmanagerAlertIdentity): AlertRef => ({
+  name: alertNameOf(alert.labels),
   fingerprint: alert.fingerprint,
   startsAt: alert.startsAt,
 });
@@ -77,34 +76,111 @@ export class AlertSpikes {
     private readonly clock: Clock
   ) {}
 
-  async handle(alerts: AlertmanagerAlert[]): Promise<AlertWebhookResult> {
+  async handle(alerts: ReceivedAlert[]): Promise<AlertWebhookResult> {
     const policies = this.policies.value;
     const known = await this.knownServices();
     const outcomes: Partial<Record<AlertOutcome, number>> = {};
     const created: string[] = [];
-    await this.storage.write(async (tx) => {
-      const now = this.clock.now();
-      // Read once per group: the write lock is held, so only this loop changes them.
-      const usage: AutomaticUsage = {
-        lastHour: await tx.countAlertSpikesSince(now - 3600_000),
-        spiked: new Set(await tx.alertSpikedServices(now)),
-      };
-      for (const alert of alerts) {
-        const policy = matchPolicy(policies, alert.labels);
-        const result =
-          alert.status === 'resolved'
-            ? await this.resolve(tx, now, alert, policy)
-            : await this.fire(tx, now, alert, policy, { limits: policies.limits, usage, known });
+    let next = 0;
+    while (next < alerts.length) {
+      const results = await this.storage.write(async (tx) => {
+        const startedAt = performance.now();
+        const now = this.clock.now();
+        // Read once per batch: the write lock is held, so only this loop changes them until it commits.
+        const usage: AutomaticUsage = {
+          lastHour: await tx.countAlertSpikesSince(now - 3600_000),
+          spiked: new Set(await tx.alertSpikedServices(now)),
+        };
+        const bounds = { limits: policies.limits, usage, known };
+        const out: AlertResult[] = [];
+        // At least one alert per batch, so a group always moves on.
+        do {
+          out.push(await this.decideOne(tx, now, alerts[next + out.length]!, policies, bounds));
+        } while (next + out.length < alerts.length && performance.now() - startedAt < ALERT_BATCH_MS);
+        return out;
+      });
+      next += results.length;
+      for (const result of results) {
         outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
         if (result.overrideId !== undefined) {
           created.push(result.overrideId);
         }
       }
-    });
-    if (created.length > 0 || (outcomes.ended ?? 0) > 0) {
-      this.overrides.changed();
+      if (results.some((r) => r.outcome === 'created' || r.outcome === 'ended')) {
+        this.overrides.changed();
+      }
+      // SQLite's statements never wait on I/O: let a person's request be read and queue its write here.
+      await setImmediate();
     }
     return { received: alerts.length, outcomes, created };
+  }
+
+  private async decideOne(
+    tx: StorageWrite,
+    now: number,
+    received: ReceivedAlert,
+    policies: AlertPolicies,
+    bounds: Bounds
+  ): Promise<AlertResult> {
+    if (received.ok) {
+      const { alert } = received;
+      const policy = matchPolicy(policies, alert.labels);
+      return alert.status === 'resolved'
+        ? this.resolve(tx, now, alert, policy)
+        : this.fire(tx, now, alert, policy, bounds);
+    }
+    if (received.labels && matchPolicy(policies, received.labels) === undefined) {
+      return { outcome: 'unmatched' };
+    }
+    if (received.resolution) {
+      // Ending a spike needs only the firing and the policy; an oversized annotation must not keep it running.
+      return this.resolve(tx, now, received.resolution, matchPolicy(policies, received.resolution.labels));
+    }
+    return this.refuse(tx, now, received);
+  }
+
+  /** An alert over a bound of the payload: denied and audited, once per firing when its firing can be read. */
+  private async refuse(
+    tx: StorageWrite,
+    now: number,
+    received: Extract<ReceivedAlert, { ok: false }>
+  ): Promise<AlertResult> {
+    const { firing, problems, raw } = received;
+    const details = refusedAlertDetails(raw);
+    if (firing) {
+      const recorded = await tx.insertAlertReceipt({
+        ...firing,
+        alertName: details.alert.name,
+        receivedAt: now,
+        outcome: 'denied',
+        overrideId: null,
+        resolvedAt: null,
+      });
+      if (!recorded) {
+        return { outcome: 'duplicate' };
+      }
+    }
+    const [first] = problems;
+    const problem = `${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}`;
+    const { name, fingerprint } = details.alert;
+    await tx.appendAudit({
+      at: now,
+      type: 'denied',
+      // Nothing of a refused alert is trusted as a service name.
+      service: '',
+      operation: null,
+      overrideId: null,
+      actor: ALERT_ACTOR,
+      reason: oneLine(`alert ${name} (fingerprint ${fingerprint ?? '?'}) refused: ${problem}`).slice(0, 500),
+      details: {
+        attempted: 'alert',
+        ...details,
+        code: 'bad_request',
+        message: oneLine(`invalid alert: ${problem}`),
+        issues: problems,
+      },
+    });
+    return { outcome: 'denied' };
   }
 
   private async fire(
@@ -113,7 +189,7 @@ export class AlertSpikes {
     alert: AlertmanagerAlert,
     policy: AlertPolicy | undefined,
     bounds: Bounds
-  ): Promise<{ outcome: AlertOutcome; overrideId?: string }> {
+  ): Promise<AlertResult> {
     if (policy === undefined) {
       return { outcome: 'unmatched' };
     }
@@ -129,7 +205,7 @@ export class AlertSpikes {
     await tx.insertAlertReceipt({
       fingerprint: alert.fingerprint,
       startsAt: alert.startsAt,
-      alertName: nameOf(alert),
+      alertName: alertNameOf(alert.labels),
       receivedAt: now,
       outcome: decision.ok ? 'created' : 'denied',
       overrideId: decision.ok ? decision.value : null,
@@ -147,7 +223,7 @@ export class AlertSpikes {
       operation: null,
       overrideId: null,
       actor: ALERT_ACTOR,
-      reason: reasonFor(alert, 'firing'),
+      reason: alertReason(alert, 'firing'),
       details: {
         attempted: 'create',
         policy: policy.name,
@@ -234,7 +310,7 @@ export class AlertSpikes {
         samplingRate: policy.samplingRate,
         durationSeconds: policy.durationSeconds,
         ...(policy.stopAfterTraces === undefined ? {} : { stopAfterTraces: policy.stopAfterTraces }),
-        reason: reasonFor(alert, 'firing'),
+        reason: alertReason(alert, 'firing'),
         alert: refOf(alert),
       },
       ALERT_ACTOR
@@ -245,9 +321,9 @@ export class AlertSpikes {
   private async resolve(
     tx: StorageWrite,
     now: number,
-    alert: AlertmanagerAlert,
+    alert: AlertmanagerAlertIdentity,
     policy: AlertPolicy | undefined
-  ): Promise<{ outcome: AlertOutcome; overrideId?: string }> {
+  ): Promise<AlertResult> {
     const receipt = await tx.getAlertReceipt(alert.fingerprint, alert.startsAt);
     if (receipt === undefined) {
       return { outcome: policy === undefined ? 'unmatched' : 'resolved' };
@@ -260,7 +336,7 @@ export class AlertSpikes {
     if (o === undefined || !isActive(o, now) || !policy?.endOnResolve) {
       return { outcome: 'resolved' };
     }
-    await this.overrides.revertIn(tx, now, o, ALERT_ACTOR, reasonFor(alert, 'resolved'), {
+    await this.overrides.revertIn(tx, now, o, ALERT_ACTOR, alertReason(alert, 'resolved'), {
       policy: policy.name,
       alert: refOf(alert),
     });

@@ -160,7 +160,7 @@ export function buildOpenApiDocument(): JsonObject {
       '/alerts/alertmanager': {
         post: {
           summary:
-            "Alertmanager's webhook (payload version 4): alerts matched by the policy file raise spikes within the guardrails and the automatic-spike limits; resolved alerts end them. Idempotent per fingerprint + startsAt.",
+            "Alertmanager's webhook (payload version 4): alerts matched by the policy file raise spikes within the guardrails and the automatic-spike limits; resolved alerts end them. Idempotent per fingerprint + startsAt. An alert outside the bounds of this schema is denied on its own and the rest of the group is handled; 400 is for a malformed envelope.",
           security: [{ alertmanagerBearer: [] }],
           requestBody: { required: true, content: json('AlertmanagerPayload') },
           responses: {

@@ -93,7 +93,7 @@ export class Overrides {
   /**
    * Checks the guardrails and inserts the override inside an open write transaction, auditing the creation;
    * a refusal is returned, not audited (the caller audits it with its own context). Shared by people's
-   * requests and the Alertmanager webhook, which handles a whole alert group in one transaction.
+   * requests and the Alertmanager webhook, which handles many alerts of a group in one transaction.
    */
   async createIn(tx: StorageWrite, now: number, body: SpikeRequest, actor: string): Promise<Outcome<OverrideRecord>> {
     const g = this.guardrails;

@@ -31,7 +31,10 @@ export class FileLoadError extends Error {
 
 export class ReloadingFile<T> {
   private current: T;
-  private lastText?: string;
+  /** The text `current` was parsed from. */
+  private goodText?: string;
+  /** The last text refused for its content, so an unchanged bad file is not parsed (and reported) again. */
+  private refused?: { text: string; reason: string };
   private timer?: NodeJS.Timeout;
   private statusValue: ReloadStatus;
   /** Bumped on every successful change, so caches built from the content know when to rebuild. */
@@ -106,7 +109,12 @@ export class ReloadingFile<T> {
       this.refuse(`cannot read ${kind}: ${(err as Error).message}`);
       return;
     }
-    if (text === this.lastText) {
+    if (text === this.goodText) {
+      this.recover();
+      return;
+    }
+    if (text === this.refused?.text) {
+      this.refuse(this.refused.reason);
       return;
     }
     try {
@@ -114,9 +122,21 @@ export class ReloadingFile<T> {
       this.options.onReload?.('ok');
       log.info({ file, ...this.options.summary?.(this.current) }, `reloaded ${what}`);
     } catch (err) {
-      this.lastText = text;
-      this.refuse((err as Error).message);
+      this.refused = { text, reason: (err as Error).message };
+      this.refuse(this.refused.reason);
     }
+  }
+
+  /** The file is readable again with the content in use (e.g. restored after a delete): only the error goes. */
+  private recover(): void {
+    const { file, kind, what, log } = this.options;
+    if (this.statusValue.lastError === undefined) {
+      return;
+    }
+    const { lastError, ...status } = this.statusValue;
+    this.statusValue = status;
+    this.options.onReload?.('ok');
+    log.info({ file, previousError: lastError }, `${kind} is back with the ${what} in use; reload error cleared`);
   }
 
   private apply(text: string): void {
@@ -125,7 +145,8 @@ export class ReloadingFile<T> {
       this.options.log.warn({ file: this.options.file }, w);
     }
     this.current = value;
-    this.lastText = text;
+    this.goodText = text;
+    this.refused = undefined;
     this.version += 1;
     this.statusValue = { file: this.options.file, loadedAt: Date.now() };
   }

@@ -2,8 +2,18 @@
  * Query builders for Tempo (TraceQL), Prometheus (PromQL over span metrics) and Loki (LogQL).
  * Call sites pass typed arguments and a `Scope`; they never concatenate query text.
  */
-export { QueryBuildError, quote, escapeRegex, globToRegex } from './literal';
-export { type Scope, type ScopeMatcher, ALL_SERVICES, scopeOf, scopeMatcher } from './scope';
+export { QueryBuildError, quote, escapeRegex, globToRegex, isGlob } from './literal';
+export {
+  type Scope,
+  type ScopeMatcher,
+  type ServiceName,
+  type ServicePattern,
+  ALL_SERVICES,
+  ownershipScope,
+  scopeOf,
+  scopeMatcher,
+  serviceName,
+} from './scope';
 export {
   type TraceSearch,
   type SpanStatus,

@@ -13,6 +13,7 @@ import {
   REQUEST_SPAN_KINDS,
   promRootSpansSince,
   promServiceGraphRate,
+  ownershipScope,
   scopeOf,
   traceqlAttributeFilter,
   traceqlBaseline,
@@ -21,9 +22,8 @@ import {
   traceqlSearch,
   type Scope,
 } from './index';
+import { SCOPED_BUILDERS, TRACE_ID } from './builders.testing';
 import { queryShape } from './queryShape.testing';
-
-const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
 
 const HOSTILE = [
@@ -35,8 +35,9 @@ const HOSTILE = [
   'new\nline',
   'carriage\rreturn\ttab',
   'nul\u0000byte',
-  // `*` and `?` are glob wildcards in a scope, so the metacharacter case leaves them out.
-  'regex.+()[]{}^$',
+  'regex.+()[]{}^$*?',
+  '*',
+  'ledger-?',
   "single'quote`backtick",
   'ünïcödé-服务-🚀',
   '"',
@@ -50,9 +51,17 @@ describe('TraceQL builders', () => {
     );
   });
 
-  it('turns several services and globs into one anchored regex', () => {
-    expect(traceqlSearch({ scope: scopeOf(['payments', 'fraud-*', 'auth.v?']), minSpanDurationMs: 250 })).toBe(
+  it("turns the ownership table's names and globs into one anchored regex", () => {
+    expect(traceqlSearch({ scope: ownershipScope(['payments', 'fraud-*', 'auth.v?']), minSpanDurationMs: 250 })).toBe(
       '{ resource.service.name =~ "^(payments|fraud-.*|auth\\\\.v.)$" && duration >= 250ms }'
+    );
+    expect(traceqlSearch({ scope: ownershipScope(['payments']) })).toBe('{ resource.service.name = "payments" }');
+  });
+
+  it('matches a service name as itself, even when it holds * or ?', () => {
+    expect(traceqlSearch({ scope: scopeOf(['fraud-*']) })).toBe('{ resource.service.name = "fraud-*" }');
+    expect(traceqlSearch({ scope: scopeOf(['payments', 'auth.v?', '*']) })).toBe(
+      '{ resource.service.name =~ "^(payments|auth\\\\.v\\\\?|\\\\*)$" }'
     );
   });
 
@@ -363,45 +372,6 @@ describe('LogQL builder', () => {
   });
 });
 
-/** Each builder, with the service under test as the scope. */
-const builders: ReadonlyArray<[string, (scope: Scope) => string]> = [
-  ['traceqlSearch', (scope) => traceqlSearch({ scope, status: 'error', spanName: 'GET /x' })],
-  ['traceqlCandidates', (scope) => traceqlCandidates(scope, 100)],
-  [
-    'traceqlCandidates with a filter',
-    (scope) => traceqlCandidates(scope, 100, [{ scope: 'resource', key: 'cloud.region', value: 'eu-west' }]),
-  ],
-  ['traceqlBaseline', (scope) => traceqlBaseline(scope, 100)],
-  ['traceqlErrorsBelow', (scope) => traceqlErrorsBelow(scope)],
-  ['promRequestRate', (scope) => promRequestRate({ scope, rangeSeconds: 300 })],
-  ['promErrorRatio', (scope) => promErrorRatio({ scope, rangeSeconds: 300 })],
-  [
-    'promSdkRequestRate',
-    (scope) =>
-      promSdkRequestRate({
-        scope,
-        rangeSeconds: 300,
-        metrics: { count: 'http_server_request_duration_seconds_count', serviceLabel: 'service_name' },
-      }),
-  ],
-  ['promLatencyQuantile', (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95 })],
-  ['promServiceGraphRate', (scope) => promServiceGraphRate({ scope, rangeSeconds: 300 })],
-  [
-    'promErrorRatio (OpenTelemetry connector)',
-    (scope) => promErrorRatio({ scope, rangeSeconds: 300, flavour: OTEL_SPAN_METRICS }),
-  ],
-  [
-    'promLatencyQuantile (OpenTelemetry connector)',
-    (scope) => promLatencyQuantile({ scope, rangeSeconds: 300, quantile: 0.95, flavour: OTEL_SPAN_METRICS }),
-  ],
-  ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
-  ['promRootSpansSince', (scope) => promRootSpansSince({ scope, elapsedMs: 600_000 })],
-  [
-    'promRootSpansSince (OpenTelemetry connector)',
-    (scope) => promRootSpansSince({ scope, elapsedMs: 600_000, spanName: 'GET /x', flavour: OTEL_SPAN_METRICS }),
-  ],
-];
-
 /** The decoded literal that carries the service must match exactly the service names given. */
 function expectLiteralSelectsOnly(literal: string | undefined, names: readonly string[]): void {
   expect(literal).toBeDefined();
@@ -417,7 +387,7 @@ function expectLiteralSelectsOnly(literal: string | undefined, names: readonly s
   expect(re.test(`x${names[0]}`)).toBe(false);
 }
 
-describe.each(builders)('%s with hostile service names', (_name, build) => {
+describe.each(SCOPED_BUILDERS)('%s with hostile service names', (_name, build) => {
   const benign = queryShape(build(scopeOf(['svc'])));
   const benignPair = queryShape(build(scopeOf(['svc', 'other'])));
 
@@ -436,7 +406,7 @@ describe.each(builders)('%s with hostile service names', (_name, build) => {
   it('keeps the query structure for any service name (property)', () => {
     const serviceName = fc
       .oneof(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'binary', minLength: 1 }))
-      .filter((n) => !/[*?]/.test(n) && !/[\uD800-\uDFFF]/.test(n.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')));
+      .filter((n) => !/[\uD800-\uDFFF]/.test(n.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')));
     fc.assert(
       fc.property(serviceName, (name) => {
         expect(queryShape(build(scopeOf([name]))).skeleton).toBe(benign.skeleton);
@@ -450,7 +420,9 @@ describe.each(builders)('%s with hostile service names', (_name, build) => {
 });
 
 it('matches glob wildcards only where the glob has them', () => {
-  const { literals } = queryShape(promRequestRate({ scope: scopeOf(['pay.ments-*', 'a(b)?']), rangeSeconds: 60 }));
+  const { literals } = queryShape(
+    promRequestRate({ scope: ownershipScope(['pay.ments-*', 'a(b)?']), rangeSeconds: 60 })
+  );
   const re = new RegExp(literals[0] ?? '', 'u');
   expect(['pay.ments-eu', 'pay.ments-', 'a(b)c'].map((n) => re.test(n))).toEqual([true, true, true]);
   expect(['payXments-eu', 'a(b)', 'ab)c'].map((n) => re.test(n))).toEqual([false, false, false]);

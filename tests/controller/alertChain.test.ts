@@ -3,7 +3,8 @@
  * exporter, Debian's Alertmanager sends the webhook to the controller, the spike is served at `/sampling`, and
  * it ends once Prometheus' span metrics show the goal's traces recorded. Measures and prints the time from the
  * alert firing to the new rate served, and from the goal's traces being exposed to the rate reverted
- * (docs/benchmarks.md has the figures).
+ * (docs/benchmarks.md has the figures). And a group holding an alert over the webhook's bounds (a 3,000-character
+ * annotation): its sibling is still spiked, and the sibling's resolution still ends the spike.
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -46,52 +47,92 @@ const POLICIES = goalPolicyFile(
   { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 }
 );
 
+interface Chain {
+  controller: TestController;
+  prometheus: RunningProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Alertmanager, Prometheus (evaluating `rules` on the exporter's metrics) and the controller (with `policies`, the
+ * base rate for `service`). The three point at each other: the controller's port is picked first and it starts
+ * last, once Prometheus is known. Alertmanager has the route this project recommends (docs/controller.md), with
+ * intervals shortened for the test.
+ */
+async function startChain(
+  exporter: SpanMetricsExporter,
+  o: { rules: string; policies: string; service: string; env?: Record<string, string> }
+): Promise<Chain> {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'policies.yaml'), o.policies);
+  const port = await freePort();
+  const alertmanager = await startAlertmanager(
+    (amDir) =>
+      alertmanagerConfig({
+        controllerUrl: `http://127.0.0.1:${port}`,
+        tokenFile: join(amDir, 'token'),
+        groupBy: ['alertname', 'service'],
+        groupWaitSeconds: 1,
+      }),
+    { token: ALERTMANAGER_TOKEN }
+  );
+  const started: Array<{ stop(): Promise<void> }> = [alertmanager];
+  try {
+    const prometheus = await startPrometheus({
+      targets: [exporter.target],
+      rules: o.rules,
+      alertmanager: alertmanager.url,
+    });
+    started.unshift(prometheus);
+    const controller = await startController(
+      {
+        STRATEGIES_FILE: writeJson(dir, 's.json', {
+          service_strategies: [{ service: o.service, type: 'probabilistic', param: BASE_RATE }],
+        }),
+        ALERTMANAGER_TOKEN,
+        ALERT_POLICY_FILE: join(dir, 'policies.yaml'),
+        PROMETHEUS_URL: prometheus.url,
+        CONTROLLER_PORT: String(port),
+        ...o.env,
+      },
+      { dir }
+    );
+    started.push(controller);
+    return { controller, prometheus, stop: () => stopAll(started) };
+  } catch (err) {
+    await stopAll(started);
+    throw err;
+  }
+}
+
+/** In order: Prometheus first, so it sends no more alerts; the controller last. */
+async function stopAll(started: Array<{ stop(): Promise<void> }>): Promise<void> {
+  for (const p of started) {
+    await p.stop();
+  }
+}
+
 describeWithPrometheus('from an alert to a bounded spike, with the real Prometheus and Alertmanager', () => {
   const exporter = new SpanMetricsExporter();
+  let chain: Chain;
   let c: TestController;
-  let alertmanager: RunningProcess;
   let prometheus: RunningProcess;
 
   beforeAll(async () => {
     await exporter.start();
     exporter.add({ service: 'payments', spanName: 'POST /charge' }, 100);
     exporter.setGauge('demo_error_ratio', 0);
-    // The three point at each other: pick the controller's port first, start it last, once Prometheus is known.
-    const dir = tempDir();
-    writeFileSync(join(dir, 'policies.yaml'), POLICIES);
-    const port = await freePort();
-    // The route this project recommends (docs/controller.md), with intervals shortened for the test.
-    alertmanager = await startAlertmanager(
-      (amDir) =>
-        alertmanagerConfig({
-          controllerUrl: `http://127.0.0.1:${port}`,
-          tokenFile: join(amDir, 'token'),
-          groupBy: ['alertname', 'service'],
-          groupWaitSeconds: 1,
-        }),
-      { token: ALERTMANAGER_TOKEN }
-    );
-    prometheus = await startPrometheus({ targets: [exporter.target], rules: RULES, alertmanager: alertmanager.url });
-    c = await startController(
-      {
-        STRATEGIES_FILE: writeJson(dir, 's.json', {
-          service_strategies: [{ service: 'payments', type: 'probabilistic', param: BASE_RATE }],
-        }),
-        ALERTMANAGER_TOKEN,
-        ALERT_POLICY_FILE: join(dir, 'policies.yaml'),
-        PROMETHEUS_URL: prometheus.url,
-        GOAL_CHECK_MS: '500',
-        OVERRIDE_CACHE_MS: '1000',
-        CONTROLLER_PORT: String(port),
-      },
-      { dir }
-    );
+    chain = await startChain(exporter, {
+      rules: RULES,
+      policies: POLICIES,
+      service: 'payments',
+      env: { GOAL_CHECK_MS: '500', OVERRIDE_CACHE_MS: '1000' },
+    });
+    ({ controller: c, prometheus } = chain);
   }, 90_000);
 
   afterAll(async () => {
-    await prometheus?.stop();
-    await alertmanager?.stop();
-    await c?.stop();
+    await chain?.stop();
     await exporter.stop();
   });
 
@@ -153,5 +194,88 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
     };
     process.stdout.write(`alert chain timings: ${JSON.stringify(figures)}\n`);
     expect(figures.alertFiredToServedMs).toBeGreaterThan(0);
+  }, 150_000);
+});
+
+const SIBLING_RULES = `
+groups:
+  - name: demo
+    interval: 1s
+    rules:
+      - alert: HighErrorRate
+        expr: demo_error_ratio > 0.05
+        labels: { service: checkout, severity: page }
+        annotations: { summary: error ratio above 5% }
+      - alert: HighErrorRate
+        expr: demo_retry_ratio > 0.05
+        labels: { service: checkout, severity: page, cause: retries }
+        annotations: { description: ${'x'.repeat(3000)} }
+`;
+
+describeWithPrometheus('an oversized alert in a group, through the real Alertmanager', () => {
+  const exporter = new SpanMetricsExporter();
+  let chain: Chain;
+  let c: TestController;
+
+  beforeAll(async () => {
+    await exporter.start();
+    exporter.setGauge('demo_error_ratio', 0);
+    exporter.setGauge('demo_retry_ratio', 0);
+    chain = await startChain(exporter, {
+      rules: SIBLING_RULES,
+      policies: JSON.stringify({
+        limits: { maxSpikesPerHour: 5, serviceCooldownSeconds: 60, maxServicesSpiked: 2 },
+        policies: [
+          {
+            name: 'error-rate',
+            match: { alertname: 'HighErrorRate', severity: 'page' },
+            serviceLabel: 'service',
+            samplingRate: SPIKE_RATE,
+            durationSeconds: 600,
+          },
+        ],
+      }),
+      service: 'checkout',
+    });
+    c = chain.controller;
+  }, 90_000);
+
+  afterAll(async () => {
+    await chain?.stop();
+    await exporter.stop();
+  });
+
+  const POLL = { timeoutMs: 60_000, intervalMs: 100 };
+  const served = async () =>
+    (await call(c.url, 'GET', '/sampling?service=checkout', { token: null })).body.probabilisticSampling.samplingRate;
+  const events = async () => (await call(c.url, 'GET', '/api/v1/audit')).body.events as Array<Record<string, any>>;
+
+  it("spikes the sibling and ends its spike on the sibling's resolution, denying the oversized alert", async () => {
+    exporter.setGauge('demo_retry_ratio', 0.3);
+    exporter.setGauge('demo_error_ratio', 0.3);
+    await eventually('the spike at /sampling', async () => ((await served()) === SPIKE_RATE ? true : undefined), POLL);
+    const denied = await eventually(
+      'the oversized alert denied',
+      async () => (await events()).find((e) => e.type === 'denied'),
+      POLL
+    );
+    expect(denied).toMatchObject({
+      service: '',
+      actor: 'alertmanager',
+      details: {
+        labels: { cause: 'retries', service: 'checkout' },
+        annotations: { description: 'x'.repeat(256) },
+        message: expect.stringMatching(/^invalid alert: annotations\.description: Too big/),
+      },
+    });
+
+    // The sibling resolves while the oversized alert keeps firing in the same group.
+    exporter.setGauge('demo_error_ratio', 0);
+    await eventually('the revert at /sampling', async () => ((await served()) === BASE_RATE ? true : undefined), POLL);
+    const [spike] = (await call(c.url, 'GET', '/api/v1/overrides?state=all')).body.overrides;
+    expect(spike).toMatchObject({ active: false, revokedBy: 'alertmanager', alert: { name: 'HighErrorRate' } });
+    expect(spike.revokeReason).toContain('resolved');
+    // Alertmanager's repeats of the group did not audit the oversized alert again.
+    expect((await events()).map((e) => e.type).sort()).toEqual(['created', 'denied', 'reverted']);
   }, 150_000);
 });

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestController, TOKEN, call, startController, tempDir, writeJson } from './support/harness';
-import { ALERTMANAGER_TOKEN, alert, alertGroup, postAlerts } from './support/alertmanager';
+import { ALERTMANAGER_TOKEN, type WebhookAlert, alert, alertGroup, postAlerts } from './support/alertmanager';
 import { type FreshDatabase, freshPostgresDatabase, postgresRequired, postgresUrl } from './support/postgres';
 
 const STORM = 1_000;
@@ -168,15 +168,14 @@ describe.each(backends)('the Alertmanager webhook on %s', (_name, backend) => {
     expect((await call(c.url, 'GET', '/api/v1/overrides', { token: ALERTMANAGER_TOKEN })).status).toBe(401);
   });
 
-  it('refuses malformed and oversized deliveries, stores no spike, and audits each', async () => {
+  it('refuses deliveries whose envelope is malformed or too large, stores no spike, and audits each', async () => {
     const good = alert({ labels: page('payments') });
     const bad = [
       { rawBody: 'not json' },
       { body: { ...alertGroup([good]), version: '3' } },
-      { body: alertGroup([{ ...good, fingerprint: 'zz' }]) },
-      { body: { ...alertGroup([good]), alerts: [{ ...good, status: 'pending' }] } },
       { body: { ...alertGroup([good]), alerts: undefined } },
-      { body: alertGroup([{ ...good, labels: { service: 'x'.repeat(5000) } }]) },
+      { body: { ...alertGroup([good]), alerts: 'payments' } },
+      { body: { ...alertGroup([good]), groupLabels: { alertname: 7 } } },
     ];
     for (const b of bad) {
       const r = await call(c.url, 'POST', '/api/v1/alerts/alertmanager', { ...b, token: ALERTMANAGER_TOKEN });
@@ -197,6 +196,83 @@ describe.each(backends)('the Alertmanager webhook on %s', (_name, backend) => {
       events.every((e: { type: string; actor: string }) => e.type === 'denied' && e.actor === 'alertmanager')
     ).toBe(true);
     expect(events[0].details).toMatchObject({ attempted: 'alert webhook', status: 413 });
+  });
+
+  it('denies an alert over a bound on its own, audits it truncated, and handles the rest of its group', async () => {
+    const sibling = alert({ labels: page('checkout') });
+    await postAlerts(c.url, alertGroup([sibling]));
+    const valid = alert({ labels: page('payments') });
+    const long = (n: number) => 'x'.repeat(n);
+    const oversized = [
+      { ...alert({ labels: page('payments', { variant: 'description' }) }), annotations: { description: long(2049) } },
+      alert({
+        labels: page('payments', Object.fromEntries(Array.from({ length: 126 }, (_, i) => [`l${i}`, `${i}`]))),
+      }),
+      { ...alert({ labels: page('payments', { variant: 'url' }) }), generatorURL: `http://p/${long(4088)}` },
+      alert({ labels: page('payments', { variant: long(2049) }) }),
+    ];
+    expect(Object.keys(oversized[1]!.labels)).toHaveLength(129);
+    const group = {
+      ...alertGroup([valid, ...oversized, { ...sibling, status: 'resolved' as const }]),
+      // Alertmanager copies what all alerts share into the group's labels and annotations, sizes and all.
+      groupLabels: { alertname: 'HighErrorRate', service: 'payments' },
+      commonLabels: { alertname: 'HighErrorRate', severity: 'page' },
+      commonAnnotations: { description: long(2049) },
+    };
+    const r = await postAlerts(c.url, group);
+    expect(r.status).toBe(200);
+    expect(r.body.outcomes).toEqual({ created: 1, denied: 4, ended: 1 });
+
+    const byService = Object.fromEntries((await overrides()).map((o: { service: string }) => [o.service, o]));
+    expect(byService.payments).toMatchObject({ active: true, id: r.body.created[0] });
+    expect(byService.checkout).toMatchObject({ active: false, revokedBy: 'alertmanager' });
+    const denied = (await audit()).filter((e: { type: string }) => e.type === 'denied');
+    expect(denied).toHaveLength(4);
+    for (const e of denied) {
+      expect(e).toMatchObject({ service: '', actor: 'alertmanager', details: { code: 'bad_request' } });
+      expect(e.reason).toMatch(/^alert HighErrorRate \(fingerprint [0-9a-f]{16}\) refused: /);
+      expect(JSON.stringify(e.details).length).toBeLessThan(20_000);
+      for (const value of [...Object.values(e.details.labels), ...Object.values(e.details.annotations)]) {
+        expect((value as string).length).toBeLessThanOrEqual(256);
+      }
+    }
+    const problems = denied.map((e: { details: { message: string } }) => e.details.message);
+    expect(problems).toHaveLength(4);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^invalid alert: annotations\.description: Too big/),
+        expect.stringMatching(/^invalid alert: generatorURL: Too big/),
+        expect.stringMatching(/^invalid alert: labels: at most 128 labels/),
+        expect.stringMatching(/^invalid alert: labels\.variant: Too big/),
+      ])
+    );
+    const many = denied.find((e: { details: { labelCount: number } }) => e.details.labelCount === 129);
+    expect(Object.keys(many.details.labels)).toHaveLength(32);
+
+    // Alertmanager repeats the group until it resolves: one decision per firing, the refused ones too.
+    expect((await postAlerts(c.url, group)).body.outcomes).toEqual({ duplicate: 6 });
+    expect((await audit()).filter((e: { type: string }) => e.type === 'denied')).toHaveLength(4);
+  });
+
+  it('honours a resolution whose annotations grew over a bound, and keeps a lone oversized alert its group', async () => {
+    const firing = alert({ labels: page('payments') });
+    await postAlerts(c.url, alertGroup([firing]));
+    const resolved = { ...firing, status: 'resolved' as const, annotations: { description: 'x'.repeat(3000) } };
+    const r = await postAlerts(c.url, { ...alertGroup([resolved]), commonAnnotations: resolved.annotations });
+    expect(r.status).toBe(200);
+    expect(r.body.outcomes).toEqual({ ended: 1 });
+
+    const unmatched = { ...alert({ labels: { alertname: 'DiskFull' } }), annotations: { d: 'x'.repeat(3000) } };
+    const broken = [
+      42,
+      { ...firing, fingerprint: 'zz' },
+      { ...firing, status: 'pending' },
+      { ...firing, labels: { service: 'x'.repeat(5000) }, fingerprint: '00000000000000ff' },
+    ];
+    const mixed = await postAlerts(c.url, alertGroup([unmatched, ...broken] as WebhookAlert[]));
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.outcomes).toEqual({ unmatched: 1, denied: broken.length });
+    expect((await audit()).filter((e: { type: string }) => e.type === 'denied')).toHaveLength(broken.length);
   });
 
   it('denies unknown services and label values outside the service alphabet, audited without the raw value as service', async () => {

@@ -4,11 +4,12 @@
  * flushed, the process exits cleanly on SIGTERM).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/controller/config';
-import { ADMIN, TOKEN, call, grafanaHeaders, spike, startController, tempDir } from './support/harness';
+import { eventually } from '../../e2e/stack/backends';
+import { ADMIN, TOKEN, call, grafanaHeaders, spike, startController, tempDir, writeJson } from './support/harness';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -77,6 +78,50 @@ describe('operations endpoints', () => {
       await c.stop();
     }
   });
+
+  it('is ready again when a reloaded file is deleted and restored with the same content, and logs it', async () => {
+    const dir = tempDir();
+    const files = {
+      strategies: writeJson(dir, 'strategies.json', { default_strategy: { type: 'probabilistic', param: 0.1 } }),
+      alertPolicies: writeJson(dir, 'policies.yaml', 'policies: []\n'),
+    };
+    const c = await startController(
+      {
+        STRATEGIES_FILE: files.strategies,
+        STRATEGIES_RELOAD_MS: '100',
+        ALERTMANAGER_TOKEN: 'alertmanager-token-9876543210fedcba9876543210',
+        ALERT_POLICY_FILE: files.alertPolicies,
+        ALERT_POLICY_RELOAD_MS: '100',
+      },
+      { dir }
+    );
+    const readinessBecomes = (status: string) =>
+      eventually(
+        `readiness ${status}`,
+        async () => {
+          const r = (await call(c.url, 'GET', '/readyz', { token: null })).body;
+          return r.status === status ? r : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 50 }
+      );
+    try {
+      for (const [check, file] of Object.entries(files)) {
+        const text = readFileSync(file, 'utf8');
+        rmSync(file);
+        const degraded = await readinessBecomes('degraded');
+        expect(degraded.checks[check].error).toMatch(/cannot read .*ENOENT/);
+
+        writeFileSync(file, text);
+        const ready = await readinessBecomes('ready');
+        expect(ready.checks[check]).toEqual({ ok: true, file, loadedAt: degraded.checks[check].loadedAt });
+        expect(c.logs).toContainEqual(
+          expect.objectContaining({ level: 30, file, previousError: expect.stringMatching(/ENOENT/) })
+        );
+      }
+    } finally {
+      await c.stop();
+    }
+  }, 30_000);
 
   it('exports polls by service, active overrides, API latency and denials to Prometheus', async () => {
     const c = await startController();

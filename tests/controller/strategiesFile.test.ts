@@ -3,7 +3,7 @@
  * are refused with a message naming the problem, a fuzzed parser only ever fails with that error, and the running
  * controller reloads a changed file but keeps the last good strategies when the new file is bad.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { StrategiesFileError, parseStrategiesFile } from '../../src/controller/strategiesFile';
@@ -229,7 +229,6 @@ describe('hot reload in the running controller', () => {
     const file = writeJson(dir, 'strategies.json', good);
     const c = await startController({ STRATEGIES_FILE: file, SQLITE_PATH: join(dir, 'db.sqlite') }, { dir });
     try {
-      const { rmSync } = await import('node:fs');
       rmSync(file);
       await c.controller.strategies.reload();
       expect((await call(c.url, 'GET', '/sampling?service=checkout')).body.probabilisticSampling.samplingRate).toBe(
@@ -238,6 +237,25 @@ describe('hot reload in the running controller', () => {
       expect((await call(c.url, 'GET', '/readyz', { token: null })).body.checks.strategies.error).toMatch(
         /cannot read strategies file/
       );
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it('reports the bad content again, not the missing file, when a refused file is deleted and restored', async () => {
+    const dir = tempDir();
+    const file = writeJson(dir, 'strategies.json', good);
+    const c = await startController({ STRATEGIES_FILE: file }, { dir });
+    const error = async () => (await call(c.url, 'GET', '/readyz', { token: null })).body.checks.strategies.error;
+    try {
+      writeFileSync(file, fixture('bad_probability_above_one.json'));
+      await c.controller.strategies.reload();
+      rmSync(file);
+      await c.controller.strategies.reload();
+      expect(await error()).toMatch(/cannot read strategies file/);
+      writeFileSync(file, fixture('bad_probability_above_one.json'));
+      await c.controller.strategies.reload();
+      expect(await error()).toMatch(/got 1\.5/);
     } finally {
       await c.stop();
     }

@@ -16,7 +16,7 @@ const ALLOWED: Record<Package, Package[]> = {
   app: ['queries', 'analysis', 'clients', 'contract'],
   analysis: [],
   queries: [],
-  clients: [],
+  clients: ['queries'],
   contract: [],
   controller: ['contract', 'queries'],
 };

@@ -6,6 +6,7 @@
  * inline script before this bundle runs, as Grafana's index.html does.
  */
 import * as emotionCss from '@emotion/css';
+import { CacheProvider } from '@emotion/react';
 import * as grafanaData from '@grafana/data';
 import {
   type AppPlugin,
@@ -38,6 +39,7 @@ import { HostPluginPage } from './HostPluginPage';
 import { hostBackendSrv } from './backendSrv';
 import { hostDataSourceSrv } from './dataSourceSrv';
 import { registerOptionEditors } from './optionEditors';
+import { emotionCacheWithoutFonts } from './withoutFonts';
 import { importAmdModule } from './amd';
 
 const PLUGIN_ID = 'seed-tracingops-app';
@@ -211,31 +213,35 @@ function HostBanner() {
 function Host() {
   const app = useLoaded(loadAppOnce);
   return (
-    <ThemeContext.Provider value={config.theme2}>
-      <GlobalStyles />
-      <HostBanner />
-      <main className="host-main">
-        <Routes>
-          <Route
-            path={`/a/${PLUGIN_ID}/*`}
-            element={
-              <Loading value={app}>{() => <AppRoot loaded={app as { app: AppPlugin; meta: AppPluginMeta }} />}</Loading>
-            }
-          />
-          <Route
-            path={`/plugins/${PLUGIN_ID}`}
-            element={
-              <Loading value={app}>
-                {() => <ConfigPages loaded={app as { app: AppPlugin; meta: AppPluginMeta }} />}
-              </Loading>
-            }
-          />
-          <Route path="/d/tracingops" element={<PanelRoute />} />
-          <Route path="*" element={<p>Nothing here in the preview host.</p>} />
-        </Routes>
-      </main>
-      <PortalContainer />
-    </ThemeContext.Provider>
+    <CacheProvider value={emotionCacheWithoutFonts}>
+      <ThemeContext.Provider value={config.theme2}>
+        <GlobalStyles />
+        <HostBanner />
+        <main className="host-main">
+          <Routes>
+            <Route
+              path={`/a/${PLUGIN_ID}/*`}
+              element={
+                <Loading value={app}>
+                  {() => <AppRoot loaded={app as { app: AppPlugin; meta: AppPluginMeta }} />}
+                </Loading>
+              }
+            />
+            <Route
+              path={`/plugins/${PLUGIN_ID}`}
+              element={
+                <Loading value={app}>
+                  {() => <ConfigPages loaded={app as { app: AppPlugin; meta: AppPluginMeta }} />}
+                </Loading>
+              }
+            />
+            <Route path="/d/tracingops" element={<PanelRoute />} />
+            <Route path="*" element={<p>Nothing here in the preview host.</p>} />
+          </Routes>
+        </main>
+        <PortalContainer />
+      </ThemeContext.Provider>
+    </CacheProvider>
   );
 }
 

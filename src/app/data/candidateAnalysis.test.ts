@@ -19,6 +19,7 @@ import {
   syntheticTrace,
   toTempoJson,
 } from '../../analysis/fixtures';
+import { serviceName } from '../../queries';
 import {
   type AnomalousTrace,
   type CandidateAnalysisEvent,
@@ -60,7 +61,7 @@ const tempo = (trace: OtlpTraceJson): TempoCandidate =>
 
 /** Jaeger's v3 search answer holding `traces`, as the client hands it on: the bytes undecoded. */
 const jaegerAnswer = (traces: OtlpTraceJson[]) => ({
-  search: { service: 'checkout', start: 0, end: 2_000_000_000, limit: 20 },
+  search: { service: serviceName('checkout'), start: 0, end: 2_000_000_000, limit: 20 },
   answer: {
     format: 'otlp' as const,
     source: { dataSource: 'Jaeger' as const, name: 'Jaeger (prod)', url: '/api/v3/traces' },

@@ -1,6 +1,6 @@
 import { jaegerRecording, jaegerRecordingInfo, recordedBodyText } from '../../analysis/fixtures';
 import { type JaegerSearch, type TransportResponse, createJaegerClient } from '../../clients';
-import { ALL_SERVICES, scopeOf } from '../../queries';
+import { ALL_SERVICES, ownershipScope, scopeOf, serviceName } from '../../queries';
 import {
   type JaegerCandidatesQuery,
   JAEGER_MIN_SEARCH_LIMIT,
@@ -96,9 +96,9 @@ function jaegerHolding(failed: Array<ReturnType<typeof failedTrace>>) {
 }
 
 describe('servicesInScope', () => {
-  it('keeps exact names and expands globs against Jaeger’s services with the scope’s glob semantics', async () => {
+  it('keeps exact names and expands ownership globs against Jaeger’s services with the contract’s semantics', async () => {
     const { client } = jaeger(['payments', 'payments-api', 'payments.eu', 'fraud', 'gateway']);
-    expect(await servicesInScope(client, scopeOf(['payments-*', 'pay?ents', 'auth']))).toEqual([
+    expect(await servicesInScope(client, ownershipScope(['payments-*', 'pay?ents', 'auth']))).toEqual([
       'auth',
       'payments',
       'payments-api',
@@ -207,7 +207,7 @@ describe('Jaeger candidates', () => {
     const { client, sent } = jaeger(many);
     const found = await findJaegerCandidates({
       jaeger: client,
-      scope: scopeOf(['svc-*']),
+      scope: ownershipScope(['svc-*']),
       start: START,
       end: END,
       slowSpanMs: 500,
@@ -235,7 +235,7 @@ describe('the note of what the caps left out', () => {
       format: 'jaeger-searches',
       answers: [
         {
-          search: { service: 'checkout', start: START, end: END, limit: 1, ...search },
+          search: { service: serviceName('checkout'), start: START, end: END, limit: 1, ...search },
           answer: {
             format: 'jaeger-ui',
             source: { dataSource: 'Jaeger', name: 'Jaeger', url: '/api/traces' },

@@ -1,7 +1,7 @@
 /**
  * Candidate traces from Jaeger, whose search has no TraceQL: one service per search, span duration
- * bounds, and tag equality (on the UI API only). So, per service in scope (names as given, globs
- * expanded against Jaeger's service list with the scope's glob semantics) and per slice of the range:
+ * bounds, and tag equality (on the UI API only). So, per service in scope (names as given, ownership patterns
+ * expanded against Jaeger's service list) and per slice of the range:
  * the traces with a span past the slow threshold, the traces with an `error=true` tag, and a sample
  * of recent traces for the structural rules (N+1, retry storms, depth, width), each narrowed by the
  * responder's filters (`jaegerSearches`). What a search returns is checked, not trusted: a trace
@@ -11,7 +11,7 @@
  * scope holds as it does with TraceQL.
  */
 import type { JaegerClient, JaegerSearch } from '../../clients';
-import type { Scope, TraceAttributeFilter } from '../../queries';
+import type { Scope, ServiceName, TraceAttributeFilter } from '../../queries';
 import { type JaegerSearchesCandidate, JAEGER_SLICES } from './jaegerCandidateSelection';
 import { fetchScopeAnswers } from './jaegerSearches';
 
@@ -43,7 +43,7 @@ export interface JaegerCandidatesQuery {
  * traces of a search first, so one search over the whole range would only see its last minutes.
  */
 export function recentTraceSearches(
-  service: string,
+  service: ServiceName,
   range: { start: number; end: number },
   count: number,
   perSlice: number
@@ -66,7 +66,7 @@ export function anomalousPerSlice(servicesSearched: number, maxTraces: number): 
   return Math.min(JAEGER_SEARCH_LIMIT, Math.max(JAEGER_MIN_SEARCH_LIMIT, share));
 }
 
-function searchesFor(service: string, servicesSearched: number, q: JaegerCandidatesQuery): JaegerSearch[] {
+function searchesFor(service: ServiceName, servicesSearched: number, q: JaegerCandidatesQuery): JaegerSearch[] {
   const limit = anomalousPerSlice(servicesSearched, q.maxTraces ?? JAEGER_MAX_TRACES);
   return recentTraceSearches(service, q, JAEGER_SLICES, SAMPLE_PER_SLICE).flatMap((slice) => [
     { ...slice, minDurationMs: q.slowSpanMs, limit },

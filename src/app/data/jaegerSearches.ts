@@ -1,14 +1,14 @@
 /**
  * Searching Jaeger over a team scope: Jaeger has no TraceQL, so a scope becomes one search per
- * service in it (exact names as given, globs expanded against Jaeger's service list with the scope's
- * glob semantics), and the attribute values a responder narrowed the traces to become Jaeger search
+ * service in it (names as given, ownership patterns expanded against Jaeger's service list with the
+ * ownership contract's glob semantics), and the attribute values a responder narrowed the traces to become Jaeger search
  * parameters (`tags`, `operation`, `minDuration`/`maxDuration`) where Jaeger can express them. What
  * comes back is checked, not trusted: a trace counts only if it carries every filter value
  * (`matchesFilters`, in `jaegerAnswers`). Used by the anomalous-trace candidates and by the comparison's baseline.
  */
 import type { JaegerClient, JaegerSearch } from '../../clients';
 import { serviceMatches } from '../../contract';
-import type { Scope, TraceAttributeFilter } from '../../queries';
+import { type Scope, type ServiceName, type TraceAttributeFilter, isGlob, serviceName } from '../../queries';
 import { type ScopeSearchAnswer, type ScopeSelection, selectScopeTraces } from './jaegerAnswers';
 import { mapLimited } from './mapLimited';
 
@@ -16,13 +16,20 @@ import { mapLimited } from './mapLimited';
 export const JAEGER_MAX_SERVICES = 25;
 const SEARCH_CONCURRENCY = 4;
 
-/** The services of the scope Jaeger knows: exact names as given (Jaeger may know them by then), globs expanded. */
-export async function servicesInScope(jaeger: JaegerClient, scope: Scope, signal?: AbortSignal): Promise<string[]> {
-  const entries = scope.kind === 'all' ? ['*'] : [...new Set(scope.services)];
-  const globs = entries.filter((entry) => entry.includes('*') || entry.includes('?'));
-  const names = entries.filter((entry) => !globs.includes(entry));
-  const known = globs.length > 0 ? await jaeger.services({ signal }) : [];
-  const expanded = known.filter((service) => serviceMatches(globs, service));
+/**
+ * The services of the scope Jaeger knows: names (and ownership entries without wildcards) as given, Jaeger may
+ * know them by then; patterns expanded against Jaeger's service list.
+ */
+export async function servicesInScope(
+  jaeger: JaegerClient,
+  scope: Scope,
+  signal?: AbortSignal
+): Promise<ServiceName[]> {
+  const patterns = scope.kind === 'all' ? ['*'] : scope.patterns.filter(isGlob);
+  const names =
+    scope.kind === 'all' ? [] : [...scope.names, ...scope.patterns.filter((p) => !isGlob(p)).map(serviceName)];
+  const known = patterns.length > 0 ? await jaeger.services({ signal }) : [];
+  const expanded = known.filter((service) => serviceMatches(patterns, service)).map(serviceName);
   return [...new Set([...names, ...expanded])].sort();
 }
 
@@ -106,7 +113,7 @@ export interface ScopeSearch {
   jaeger: JaegerClient;
   scope: Scope;
   /** The searches of one service of the `servicesSearched` after the cap, before the filters narrow them. */
-  searchesFor(service: string, servicesSearched: number): JaegerSearch[];
+  searchesFor(service: ServiceName, servicesSearched: number): JaegerSearch[];
   filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
 }
@@ -116,7 +123,7 @@ export interface ScopeAnswers {
   /** In the order of the searches; a failed search has none. */
   answers: ScopeSearchAnswer[];
   /** The services searched, and how many the scope held before the cap. */
-  services: string[];
+  services: ServiceName[];
   servicesInScope: number;
   searches: number;
   /** Searches that failed, and the first failure; a cancelled load throws instead. */

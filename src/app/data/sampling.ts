@@ -4,6 +4,8 @@
  * change (Grafana permission and the controller's own team check). Plus why a write control is disabled, in words.
  */
 import { type Guardrails, type KnownService, type Me, type Override, serviceMatches } from '../../contract';
+import type { Scope } from '../../queries';
+import { scopeIncludes } from '../scope/scope';
 import type { Viewer } from '../scope/viewer';
 import type { ControllerClient } from './controller';
 import { spikeState, spikesDuring } from './spikeLifecycle';
@@ -20,10 +22,10 @@ export interface SamplingState {
   me: Me;
 }
 
-/** `globs` undefined means all services; `range` is the page's, in unix milliseconds. */
+/** `range` is the page's, in unix milliseconds. */
 export async function loadSampling(
   controller: ControllerClient,
-  globs: readonly string[] | undefined,
+  scope: Scope,
   range: { fromMs: number; toMs: number },
   signal?: AbortSignal
 ): Promise<SamplingState> {
@@ -34,7 +36,7 @@ export async function loadSampling(
     controller.me(signal),
   ]);
   const readAt = new Date();
-  const inScope = (name: string) => !globs || serviceMatches(globs, name);
+  const inScope = (name: string) => scopeIncludes(scope, name);
   const spikes = overrides.overrides.filter((o) => inScope(o.service));
   const running = spikes.filter((o) => spikeState(o, readAt).kind === 'active');
   return {

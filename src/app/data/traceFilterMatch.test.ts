@@ -1,5 +1,6 @@
 import { buildTrace, compareAttributes } from '../../analysis';
 import { failingCheckouts, healthyCheckouts } from '../../analysis/fixtures';
+import { serviceName } from '../../queries';
 import { filterFor } from './comparison';
 import { jaegerNarrowing, narrowSearch } from './jaegerSearches';
 import { matchesFilters } from './traceFilterMatch';
@@ -81,13 +82,13 @@ describe('Jaeger search narrowing', () => {
       { scope: 'span', key: 'ledger.region', value: 'eu-west' },
       { scope: 'intrinsic', key: 'duration', minMs: 1, maxMs: 2 },
     ]);
-    const slow = { service: 'payments', start: 0, end: 60, minDurationMs: 500, limit: 20 };
+    const slow = { service: serviceName('payments'), start: 0, end: 60, minDurationMs: 500, limit: 20 };
     expect(narrowSearch(slow, narrowing)).toEqual({
       ...slow,
       operation: undefined,
       tags: { error: 'false', 'ledger.region': 'eu-west' },
     });
-    const failing = { service: 'payments', start: 0, end: 60, tags: { error: 'true' }, limit: 20 };
+    const failing = { service: serviceName('payments'), start: 0, end: 60, tags: { error: 'true' }, limit: 20 };
     expect(narrowSearch(failing, narrowing)).toMatchObject({
       tags: { error: 'true', 'ledger.region': 'eu-west' },
       minDurationMs: 1,

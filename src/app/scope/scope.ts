@@ -4,7 +4,7 @@
  * `Scope` every query builder takes, or into a sentence saying why there is nothing to query.
  */
 import { Ownership, type TeamOwnership, serviceMatches } from '../../contract';
-import { ALL_SERVICES, type Scope, scopeOf } from '../../queries';
+import { ALL_SERVICES, type Scope, ownershipScope, scopeOf, serviceName } from '../../queries';
 
 export type ScopeChoice = { kind: 'mine' } | { kind: 'team'; team: string } | { kind: 'all' };
 
@@ -27,31 +27,30 @@ export function formatScopeChoice(choice: ScopeChoice): string {
 
 export interface ScopeInput {
   choice: ScopeChoice;
-  /** Narrow to this one service; must lie inside the chosen scope. */
+  /** Narrow to this one service, by its exact name (`*` and `?` are characters here); must lie inside the chosen scope. */
   service?: string;
   teams: readonly string[];
   isAdmin: boolean;
   ownership: readonly TeamOwnership[];
 }
 
-export type ResolvedScope =
-  | {
-      ok: true;
-      scope: Scope;
-      /** The globs in scope; undefined means every service. */
-      globs: readonly string[] | undefined;
-    }
-  | { ok: false; reason: string };
+export type ResolvedScope = { ok: true; scope: Scope } | { ok: false; reason: string };
 
 export function resolveScope({ choice, service, teams, isAdmin, ownership }: ScopeInput): ResolvedScope {
   const wide = widestScope(choice, teams, isAdmin, ownership);
   if (!wide.ok || !service) {
     return wide;
   }
-  if (wide.globs && !serviceMatches(wide.globs, service)) {
+  if (!scopeIncludes(wide.scope, service)) {
     return { ok: false, reason: `${service} is not one of the services in this scope.` };
   }
-  return { ok: true, scope: scopeOf([service]), globs: [service] };
+  // A name, never a pattern: the team's glob `ledger-?` holds the name `ledger-*`, not the services `ledger-*` matches.
+  return { ok: true, scope: scopeOf([service]) };
+}
+
+/** Whether the service named `service` is in `scope`; the glob matcher is the ownership contract's, as the controller's. */
+export function scopeIncludes(scope: Scope, service: string): boolean {
+  return scope.kind === 'all' || scope.names.includes(serviceName(service)) || serviceMatches(scope.patterns, service);
 }
 
 function widestScope(
@@ -63,7 +62,7 @@ function widestScope(
   switch (choice.kind) {
     case 'all':
       return isAdmin
-        ? { ok: true, scope: ALL_SERVICES, globs: undefined }
+        ? { ok: true, scope: ALL_SERVICES }
         : { ok: false, reason: 'Only Admins can look at all services. Pick one of your teams instead.' };
     case 'team': {
       // Admins may look at any team's services; everyone else at their own teams only.
@@ -89,7 +88,7 @@ function widestScope(
 }
 
 function fromGlobs(globs: string[], reasonWhenEmpty: string): ResolvedScope {
-  return globs.length === 0 ? { ok: false, reason: reasonWhenEmpty } : { ok: true, scope: scopeOf(globs), globs };
+  return globs.length === 0 ? { ok: false, reason: reasonWhenEmpty } : { ok: true, scope: ownershipScope(globs) };
 }
 
 /** The teams a viewer may pick in the scope selector: all configured teams for Admins, their own otherwise. */

@@ -1,16 +1,18 @@
 /**
  * `POST /api/v1/alerts/alertmanager`: Alertmanager's webhook receiver. Authenticated by its own bearer token
  * (Alertmanager's `http_config.authorization.credentials_file`), checked before the body is read; the payload
- * (version 4) is validated with the contract's schema under its own body limit. An authenticated delivery
- * that is malformed or too large is refused and audited as `denied`; one without the token is only counted.
+ * (version 4) is read under its own body limit, its envelope validated with the contract's schema and each alert
+ * on its own (an alert over a bound is denied alone). An authenticated delivery whose envelope is malformed, or
+ * that is too large, is refused and audited as `denied`; one without the token is only counted.
  */
 import type { FastifyInstance } from 'fastify';
-import { AlertmanagerPayloadSchema } from '../../contract';
+import { AlertmanagerEnvelopeSchema } from '../../contract';
 import { ALERT_ACTOR, type AlertSpikes } from '../alertSpikes';
 import type { BearerToken } from '../bearerToken';
 import { ApiError } from '../errors';
 import type { ControllerMetrics } from '../metrics';
 import type { Overrides } from '../overrides';
+import { readAlert } from '../receivedAlert';
 
 export const ALERTMANAGER_WEBHOOK_PATH = '/api/v1/alerts/alertmanager';
 
@@ -51,7 +53,7 @@ export function registerAlertmanagerRoute(
     });
 
     scope.post(ALERTMANAGER_WEBHOOK_PATH, { bodyLimit: deps.bodyLimitBytes }, async (request) => {
-      const parsed = AlertmanagerPayloadSchema.safeParse(request.body);
+      const parsed = AlertmanagerEnvelopeSchema.safeParse(request.body);
       if (!parsed.success) {
         const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
         throw new ApiError(
@@ -61,7 +63,7 @@ export function registerAlertmanagerRoute(
           { issues }
         );
       }
-      const result = await deps.alerts.handle(parsed.data.alerts);
+      const result = await deps.alerts.handle(parsed.data.alerts.map(readAlert));
       for (const [outcome, n] of Object.entries(result.outcomes)) {
         deps.metrics.alerts.inc({ outcome }, n);
       }

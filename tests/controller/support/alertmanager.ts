@@ -21,7 +21,17 @@ export const fingerprintOf = (labels: Record<string, string>) =>
     .digest('hex')
     .slice(0, 16);
 
-export function alert(spec: AlertSpec) {
+export interface WebhookAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  fingerprint: string;
+}
+
+export function alert(spec: AlertSpec): WebhookAlert {
   const status = spec.status ?? 'firing';
   return {
     status,
@@ -34,7 +44,7 @@ export function alert(spec: AlertSpec) {
   };
 }
 
-export function alertGroup(alerts: Array<ReturnType<typeof alert>>) {
+export function alertGroup(alerts: WebhookAlert[]) {
   return {
     version: '4',
     groupKey: '{}:{alertname="HighErrorRate"}',

@@ -76,6 +76,53 @@ export async function startController(
   return { controller, url, clock: options.clock, logs, stop: () => controller.close() };
 }
 
+/**
+ * Starts the controller as its own Node process (`src/controller/main.ts` through tsx), as a second replica runs
+ * in production: what it computes does not share the test's event loop.
+ */
+export async function spawnController(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '..', '..', '..', 'src', 'controller', 'main.ts')],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        CONTROLLER_TOKEN: TOKEN,
+        CONTROLLER_HOST: '127.0.0.1',
+        CONTROLLER_PORT: '0',
+        SQLITE_PATH: join(tempDir(), 'controller.db'),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    let listening = false;
+    // Read to the end either way: a full pipe would block the child's logging.
+    child.stdout?.on('data', (d: Buffer) => {
+      if (listening) {
+        return;
+      }
+      out += d.toString();
+      const m = /"url":"(http:\/\/[^"]+)".*"msg":"sampling controller listening"/.exec(out);
+      if (m) {
+        listening = true;
+        resolve(m[1]!);
+      }
+    });
+    void exited.then(() => reject(new Error(`controller process exited before listening:\n${out}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 export interface GrafanaUser {
   login: string;
   role: 'None' | 'Viewer' | 'Editor' | 'Admin';

@@ -46,7 +46,11 @@ export function IncidentToolbar(props: IncidentToolbarProps) {
         value={formatScopeChoice(props.scope)}
         onChange={(value) => props.onScopeChange(parseScopeChoice(value))}
       />
-      <InlineField label="Service" htmlFor="incident-service" tooltip="Narrow to one service in scope; empty for all">
+      <InlineField
+        label="Service"
+        htmlFor="incident-service"
+        tooltip="Narrow to one service in scope, by its exact name; empty for all"
+      >
         <Input
           id="incident-service"
           width={28}

@@ -80,7 +80,7 @@ export function useIncident() {
     return loadServiceOverview({ prometheus, flavour, sdk, history }, resolved.scope, start, end, signal);
   }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}|${settings.controllerUrl}`);
 
-  const globsKey = resolved ? JSON.stringify(resolved.globs ?? null) : 'no-scope';
+  const scopeKey = resolved ? JSON.stringify(resolved.scope) : 'no-scope';
   // A range that ends now keeps ending now for the spikes: one raised and ended after the page loaded is shown.
   const endsNow = String(url.raw.to).startsWith('now');
   const sampling = usePolledLoad(
@@ -89,9 +89,9 @@ export function useIncident() {
         return undefined;
       }
       const range = { fromMs: start * 1000, toMs: endsNow ? Number.POSITIVE_INFINITY : end * 1000 };
-      return loadSampling(controller, resolved.globs, range, signal);
+      return loadSampling(controller, resolved.scope, range, signal);
     },
-    `${globsKey}|${settings.controllerUrl}|${start}|${end}|${refreshes}`,
+    `${scopeKey}|${settings.controllerUrl}|${start}|${end}|${refreshes}`,
     // Spikes start, reach their goals and end on the controller: read them again at least once a poll interval.
     (state) => (state ? Math.max(SAMPLING_REFRESH_MIN_MS, state.guardrails.pollIntervalHintSeconds * 1000) : undefined)
   );
