@@ -73,6 +73,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       const server: RunningServer = await startServer({
         service,
         tracer: telemetry.tracer,
+        metrics: telemetry.metrics,
         logger,
         faults: serviceFaults,
         routes: parts.routes,

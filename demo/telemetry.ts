@@ -21,6 +21,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 import type { ServiceName } from './faults';
 import { RootSamplingAttributes } from './rootSamplingAttributes';
+import { type ServerMetrics, startServerMetrics } from './serverMetrics';
 
 /** W3C `traceparent`/`tracestate` propagation between the services, over real HTTP. */
 export const traceContext = new W3CTraceContextPropagator();
@@ -34,17 +35,27 @@ export type TelemetryFactory = (service: ServiceName) => TelemetrySetup;
 
 export interface ServiceTelemetry {
   readonly tracer: Tracer;
-  /** Exports what is buffered and stops the provider. */
+  /** The service's HTTP server metrics, never sampled. */
+  readonly metrics: ServerMetrics;
+  /** Exports what is buffered and stops the providers. */
   shutdown(): Promise<void>;
 }
 
 export function startTelemetry(service: ServiceName, setup: TelemetrySetup): ServiceTelemetry {
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: service, 'service.namespace': 'tracingops-demo' });
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service, 'service.namespace': 'tracingops-demo' }),
+    resource,
     sampler: setup.sampler,
     spanProcessors: setup.spanProcessors,
   });
-  return { tracer: provider.getTracer('tracingops-demo'), shutdown: () => provider.shutdown() };
+  const metrics = startServerMetrics(resource);
+  return {
+    tracer: provider.getTracer('tracingops-demo'),
+    metrics,
+    shutdown: async () => {
+      await Promise.all([provider.shutdown(), metrics.shutdown()]);
+    },
+  };
 }
 
 export interface RemoteSamplingOptions {

@@ -1,7 +1,8 @@
 /**
  * A small traced HTTP/JSON server: each route runs in a SERVER span continued from the caller's W3C
- * `traceparent` and carrying a per-request `request.id`, every service gets `GET /healthz` and the
- * fault switch `GET|POST /faults`, and each request is logged with its trace and span ids.
+ * `traceparent` and carrying a per-request `request.id`, and counts in the service's HTTP server metrics (served
+ * at `GET /metrics`); every service gets `GET /healthz` and the fault switch `GET|POST /faults`, and each request
+ * is logged with its trace and span ids.
  */
 import { type Context, ROOT_CONTEXT, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import {
@@ -17,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 
 import { FaultRequestError, type Faults } from '../faults';
 import type { Logger } from '../log';
+import type { ServerMetrics } from '../serverMetrics';
 import { failSpan, traceContext } from '../telemetry';
 import { DownstreamError } from './client';
 
@@ -45,6 +47,7 @@ export class HttpError extends Error {
 export interface ServerOptions {
   service: string;
   tracer: Tracer;
+  metrics: ServerMetrics;
   logger: Logger;
   faults: Faults;
   routes: Routes;
@@ -87,6 +90,9 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   if (path === '/faults') {
     return handleFaults(options, req, res);
   }
+  if (route === 'GET /metrics') {
+    return options.metrics.scrape(req, res);
+  }
   const handler = options.routes[route];
   if (!handler) {
     return reply(res, 404, { error: `no route ${route}` });
@@ -126,6 +132,7 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   // The span ends before the answer is written, so a caller that has the answer also has the span.
   span.end();
+  options.metrics.record(req.method ?? 'GET', path, status, (performance.now() - started) / 1000);
   options.logger.log(status >= 500 ? 'error' : 'info', ctx, `${route} ${status}`, {
     status,
     duration_ms: Math.round(performance.now() - started),

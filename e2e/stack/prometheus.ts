@@ -1,7 +1,8 @@
 /**
  * Prometheus (Debian's /usr/bin/prometheus) as a stack component: a generated configuration that scrapes Jaeger's
- * span metrics (keeping the exporter's own `job` label, as deploy/prometheus.yml does) and the controller's
- * /metrics every `scrapeIntervalSeconds`, storage in the stack's work directory; with alerting, it also evaluates
+ * span metrics (keeping the exporter's own `job` label, as deploy/prometheus.yml does), the controller's /metrics
+ * and the demo services' HTTP server metrics (the JS services' and the Go fraud's /metrics) every
+ * `scrapeIntervalSeconds`, storage in the stack's work directory; with alerting, it also evaluates
  * a rule file and sends its alerts to the stack's Alertmanager.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +15,30 @@ import type { StackPorts } from './ports';
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
 
+/**
+ * Which flavour's names Prometheus keeps the span metrics under: the spanmetrics connector's own (`connector`), or
+ * Tempo's metrics-generator's (`tempo`: `traces_spanmetrics_calls_total`, `traces_spanmetrics_latency_*`, label
+ * `service`), relabelled at scrape from the connector's — Tempo itself is AGPL and never run here, so this is how the
+ * real stack shows the controller and the app reading the Tempo flavour's names from real spans.
+ */
+export type SpanMetricsNames = 'connector' | 'tempo';
+
+const TEMPO_RELABEL = `
+    metric_relabel_configs:
+      - source_labels: [__name__]
+        regex: traces_span_metrics_calls_total
+        target_label: __name__
+        replacement: traces_spanmetrics_calls_total
+      - source_labels: [__name__]
+        regex: traces_span_metrics_duration_milliseconds_(bucket|sum|count)
+        target_label: __name__
+        replacement: traces_spanmetrics_latency_$1
+      - source_labels: [service_name]
+        regex: (.+)
+        target_label: service
+      - regex: service_name
+        action: labeldrop`;
+
 /** A rule file to evaluate, and Alertmanager's port to send the alerts to. */
 export interface PrometheusAlerting {
   rulesFile: string;
@@ -23,7 +48,8 @@ export interface PrometheusAlerting {
 export function prometheusConfig(
   ports: StackPorts,
   scrapeIntervalSeconds: number,
-  alerting?: PrometheusAlerting
+  alerting?: PrometheusAlerting,
+  spanMetricsNames: SpanMetricsNames = 'connector'
 ): string {
   // YAML takes JSON values, so the shared `alerting` block goes in as one.
   const rules = alerting
@@ -39,10 +65,15 @@ ${rules}scrape_configs:
   - job_name: jaeger-spanmetrics
     honor_labels: true
     static_configs:
-      - targets: ['127.0.0.1:${ports.jaegerSpanMetrics}']
+      - targets: ['127.0.0.1:${ports.jaegerSpanMetrics}']${spanMetricsNames === 'tempo' ? TEMPO_RELABEL : ''}
   - job_name: tracingops-controller
     static_configs:
       - targets: ['127.0.0.1:${ports.controller}']
+  - job_name: demo
+    static_configs:
+      - targets: [${Object.values(ports.demo)
+        .map((port) => `'127.0.0.1:${port}'`)
+        .join(', ')}]
 `;
 }
 
@@ -51,10 +82,11 @@ export function prometheusSpec(
   workDir: string,
   scrapeIntervalSeconds: number,
   readyTimeoutMs: number,
-  alerting?: PrometheusAlerting
+  alerting?: PrometheusAlerting,
+  spanMetricsNames?: SpanMetricsNames
 ): ComponentSpec {
   const configFile = join(workDir, 'prometheus.yml');
-  writeFileSync(configFile, prometheusConfig(ports, scrapeIntervalSeconds, alerting));
+  writeFileSync(configFile, prometheusConfig(ports, scrapeIntervalSeconds, alerting, spanMetricsNames));
   return {
     name: 'prometheus',
     command: PROMETHEUS_BIN,

@@ -18,7 +18,7 @@ import { buildGoFraud, faultSwitches, goFraudSpec, jsDemoSpec } from './demo';
 import { jaegerBinary, jaegerSpec } from './jaeger';
 import { REPO_ROOT } from './paths';
 import { type PortOverrides, type StackPorts, pickPorts } from './ports';
-import { prometheusSpec } from './prometheus';
+import { type SpanMetricsNames, prometheusSpec } from './prometheus';
 import { Reaper } from './reaper';
 
 export interface StackOptions {
@@ -50,6 +50,8 @@ export interface StackOptions {
   alerting?: StackAlerting;
   /** How often the controller checks goal-bounded spikes (`GOAL_CHECK_MS`; default: the controller's 5 s). */
   goalCheckMs?: number;
+  /** The span-metrics flavour's names Prometheus stores (default: the connector's own; see prometheus.ts). */
+  spanMetricsNames?: SpanMetricsNames;
 }
 
 export type ComponentName = 'jaeger' | 'prometheus' | 'alertmanager' | 'controller' | 'fraud-go' | 'demo-js';
@@ -132,7 +134,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       dataDir,
       scrapeIntervalSeconds,
       readyTimeoutMs,
-      alerting && { rulesFile: alerting.files.rulesFile, alertmanagerPort: ports.alertmanager }
+      alerting && { rulesFile: alerting.files.rulesFile, alertmanagerPort: ports.alertmanager },
+      options.spanMetricsNames
     ),
     ...(alerting ? { alertmanager: alerting.spec } : {}),
     controller: controllerSpec(

@@ -13,7 +13,7 @@ export const MAX_HISTORY_SPIKES = 200;
 /** At most this many segments (service-wide and per operation together) in one answer; the range is cut before more. */
 export const MAX_HISTORY_SEGMENTS = 2000;
 
-const epochMs = (name: 'from' | 'to') =>
+const epochMs = (name: string) =>
   z
     .string({ error: `${name} is required: a time in epoch milliseconds` })
     .regex(/^\d{1,15}$/, `${name} must be a time in epoch milliseconds (digits only)`)
@@ -23,14 +23,14 @@ export const SamplingHistoryQuerySchema = z
   .object({
     service: ServiceNameSchema,
     /** Start of the range, epoch milliseconds (as Grafana's time range). */
-    from: epochMs('from'),
+    from: epochMs(`from`),
     /** End of the range, epoch milliseconds; after `from`, at most 31 days later. */
-    to: epochMs('to'),
+    to: epochMs(`to`),
   })
   .strict()
   .superRefine((q, ctx) => {
     if (q.to <= q.from) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from' });
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from, the start of the range' });
     } else if (q.to - q.from > MAX_HISTORY_RANGE_MS) {
       ctx.addIssue({
         code: 'custom',

@@ -44,7 +44,7 @@ export function spikeEnd(o: OverrideRecord, now: number): SpikeEnd | undefined {
   return o.expiresAt <= now ? { at: iso(o.expiresAt), how: 'expired' } : undefined;
 }
 
-type Piece = Omit<SamplingSegment, 'from' | 'to'>;
+type Piece = Pick<SamplingSegment, 'samplingRate' | 'maxTracesPerSecond' | 'source'>;
 
 const samePiece = (a: Piece, b: Piece) =>
   a.samplingRate === b.samplingRate && a.maxTracesPerSecond === b.maxTracesPerSecond && sameSource(a.source, b.source);

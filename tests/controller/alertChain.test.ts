@@ -120,7 +120,8 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
 
   beforeAll(async () => {
     await exporter.start();
-    exporter.add({ service: 'payments', spanName: 'POST /charge' }, 100);
+    // Root spans (traces payments started), as span metrics configured per docs/backends.md carry them.
+    exporter.add({ service: 'payments', spanName: 'POST /charge', rootSampledAt: 0.5 }, 100);
     exporter.setGauge('demo_error_ratio', 0);
     chain = await startChain(exporter, {
       rules: RULES,
@@ -171,7 +172,7 @@ describeWithPrometheus('from an alert to a bounded spike, with the real Promethe
     });
     const firedAt = Date.parse(o.alert.startsAt);
 
-    exporter.add({ service: 'payments', spanName: 'POST /charge' }, GOAL + 5);
+    exporter.add({ service: 'payments', spanName: 'POST /charge', rootSampledAt: 0.5 }, GOAL + 5);
     const goalExposedAt = Date.now();
     const revertedAt = await eventually(
       'the revert at /sampling',

@@ -8,7 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestController, TOKEN, call, startController, tempDir, writeJson } from './support/harness';
 import { ALERTMANAGER_TOKEN, type WebhookAlert, alert, alertGroup, postAlerts } from './support/alertmanager';
-import { type FreshDatabase, freshPostgresDatabase, postgresRequired, postgresUrl } from './support/postgres';
+import {
+  type FreshDatabase,
+  controllerDatabases,
+  freshPostgresDatabase,
+  postgresRequired,
+  postgresUrl,
+} from './support/postgres';
 
 const STORM = 1_000;
 const stormServices = Array.from({ length: STORM }, (_, i) => `svc-${i}`);
@@ -43,19 +49,6 @@ policies:
     endOnResolve: false
 `;
 
-const backends: Array<[string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>]> = [
-  ['SQLite', async () => ({ env: {}, drop: async () => undefined })],
-];
-if (postgresUrl || postgresRequired) {
-  backends.push([
-    'PostgreSQL',
-    async () => {
-      const db: FreshDatabase = await freshPostgresDatabase();
-      return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
-    },
-  ]);
-}
-
 const page = (service: string, extra: Record<string, string> = {}) => ({
   alertname: 'HighErrorRate',
   severity: 'page',
@@ -63,7 +56,7 @@ const page = (service: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-describe.each(backends)('the Alertmanager webhook on %s', (_name, backend) => {
+describe.each(controllerDatabases)('the Alertmanager webhook on %s', (_name, backend) => {
   let c: TestController;
   let drop: () => Promise<void>;
   let policyFile: string;

@@ -20,7 +20,7 @@ import {
   tempDir,
   writeJson,
 } from './support/harness';
-import { type FreshDatabase, freshPostgresDatabase, postgresRequired, postgresUrl } from './support/postgres';
+import { controllerDatabases } from './support/postgres';
 
 const STRATEGIES = {
   default_strategy: { type: 'probabilistic', param: 0.01 },
@@ -38,20 +38,7 @@ const STRATEGIES = {
 const S = 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const backends: Array<[string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>]> = [
-  ['SQLite', async () => ({ env: {}, drop: async () => undefined })],
-];
-if (postgresUrl || postgresRequired) {
-  backends.push([
-    'PostgreSQL',
-    async () => {
-      const db: FreshDatabase = await freshPostgresDatabase();
-      return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
-    },
-  ]);
-}
-
-describe.each(backends)('sampling history on %s', (_name, database) => {
+describe.each(controllerDatabases)('sampling history on %s', (_name, database) => {
   let c: TestController;
   let drop: () => Promise<void>;
   let clock: FakeClock;

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -23,7 +24,8 @@ type scoreRequest struct {
 
 // newHandler serves the fraud API of the JS service: POST /score in a SERVER span continued from the caller's W3C
 // traceparent (otelhttp), with the same faults — swallowedErrors answers 503, slowDownstream makes `predict risk`
-// slow — plus GET /healthz and GET|POST /faults, which are not traced.
+// slow — and in the HTTP server metrics served at GET /metrics; plus GET /healthz and GET|POST /faults, which
+// are neither traced nor counted.
 func newHandler(t *telemetry, f *faults, c config) http.Handler {
 	tracer := t.provider.Tracer("tracingops-demo-go")
 	score := func(w http.ResponseWriter, r *http.Request) {
@@ -50,10 +52,12 @@ func newHandler(t *telemetry, f *faults, c config) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /score", otelhttp.NewHandler(http.HandlerFunc(score), "fraud",
 		otelhttp.WithTracerProvider(t.provider),
+		otelhttp.WithMeterProvider(t.meters),
 		otelhttp.WithPropagators(propagation.TraceContext{}),
 		// The JS services name SERVER spans "METHOD /path"; the same names keep the span metrics comparable.
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
 	))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(t.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		reply(w, http.StatusOK, map[string]string{"status": "ok", "service": f.service})
 	})

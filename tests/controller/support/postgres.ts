@@ -48,3 +48,25 @@ export async function freshPostgresDatabase(): Promise<FreshDatabase> {
     },
   };
 }
+
+/** The environment a controller needs for one database, and how to remove that database. */
+export interface ControllerDatabase {
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** The databases a suite runs its controllers on: SQLite always, PostgreSQL when configured or required. */
+export const controllerDatabases: Array<[string, () => Promise<ControllerDatabase>]> = [
+  ['SQLite', async () => ({ env: {}, drop: async () => undefined })],
+  ...(postgresUrl || postgresRequired
+    ? [
+        [
+          'PostgreSQL',
+          async () => {
+            const db = await freshPostgresDatabase();
+            return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
+          },
+        ] as [string, () => Promise<ControllerDatabase>],
+      ]
+    : []),
+];
