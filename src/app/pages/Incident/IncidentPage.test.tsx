@@ -957,4 +957,18 @@ describe('IncidentPage: raising where it helps', () => {
     expect(expectation).toHaveTextContent('At 50%: about 4.1 traces/s');
     expect(within(dialog).getByRole('textbox', { name: /^Reason \*/ })).toHaveAttribute('aria-required', 'true');
   });
+
+  it('expects up to the request rate times the new rate where the requests are counted unsampled', async () => {
+    tempoServes([]);
+    rangeServes([[/http_server_request_duration_seconds_count/, '4.1']]);
+    mockBackend.on('GET', `${PROM}/api/v1/label/service_name/values`, ok({ status: 'success', data: ['gateway'] }));
+    renderPage();
+    await screen.findByRole('table', { name: 'Service overview' });
+
+    await userEvent.click(await raiseButton('gateway'));
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    expect(within(dialog).getByRole('status', { name: 'What to expect' })).toHaveTextContent(
+      'At 100%: up to 4.1 traces/s (4.1 requests/s to gateway × 100%, counting only requests that start their trace here).'
+    );
+  });
 });
