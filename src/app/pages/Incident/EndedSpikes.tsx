@@ -8,10 +8,9 @@ import { Text, useStyles2 } from '@grafana/ui';
 
 import type { Override } from '../../../contract';
 import { ColumnHeaders } from '../../components/ColumnHeaders';
-import { formatPercent } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import { describeEnding, spikeState } from '../../data/spikeLifecycle';
-import { RaisedBy } from './RaisedBy';
+import { SpikeCells } from './SpikeCells';
 
 const time = (date: Date) => dateTimeFormat(date.getTime(), { format: 'HH:mm:ss' });
 
@@ -33,12 +32,7 @@ export function EndedSpikes({ spikes, readAt }: { spikes: readonly Override[]; r
             }
             return (
               <tr key={o.id}>
-                <th scope="row">{o.operation ? `${o.service} ${o.operation}` : o.service}</th>
-                <td>{formatPercent(o.samplingRate)}</td>
-                <td>
-                  <RaisedBy override={o} />
-                </td>
-                <td>{o.reason}</td>
+                <SpikeCells spike={o} />
                 <td>
                   {time(new Date(o.createdAt))}–{time(state.at)}
                 </td>

@@ -16,7 +16,7 @@ import { tableStyle } from '../../components/tableStyles';
 import type { SamplingState } from '../../data/sampling';
 import { EndedSpikes } from './EndedSpikes';
 import { GoalProgress } from './GoalProgress';
-import { RaisedBy } from './RaisedBy';
+import { SpikeCells, spikeTarget } from './SpikeCells';
 
 const SOURCE_LABELS: Record<StrategySource['kind'], string> = {
   'base-default': 'default strategy',
@@ -118,16 +118,11 @@ export function SamplingSection({
           <ColumnHeaders names={['Scope', 'Rate', 'Raised by', 'Why', 'Ends']} actions />
           <tbody>
             {state.overrides.map((o) => {
-              const target = o.operation ? `${o.service} ${o.operation}` : o.service;
+              const target = spikeTarget(o);
               const reason = blockedReason(o.service);
               return (
                 <tr key={o.id}>
-                  <th scope="row">{target}</th>
-                  <td>{formatPercent(o.samplingRate)}</td>
-                  <td>
-                    <RaisedBy override={o} />
-                  </td>
-                  <td>{o.reason}</td>
+                  <SpikeCells spike={o} />
                   <td>
                     <Countdown until={new Date(o.expiresAt)} />
                     {o.goal && <GoalProgress goal={o.goal} />}
