@@ -238,12 +238,13 @@ export function analysisFlows(env: () => Environment) {
       // Observers in every page of the context from now on; they only watch.
       await browser.context.addInitScript(observeTimeline);
       try {
-        const page = await browser.open('editor', `${INCIDENT}?from=now-1h&to=now`);
+        const page = await browser.open('editor', `${INCIDENT}?from=now-1h&to=now&list=traces`);
         const endTrace = TRACE_FILE ? await startTrace(page, TRACE_FILE) : undefined;
         await page.waitForFunction(
           () => (window as unknown as { __timeline: Timeline }).__timeline.complete !== undefined,
           undefined,
-          { timeout: 300_000, polling: 1000 }
+          // Generous: 10–25 s here on a quiet machine; a starved one is slower, not wrong.
+          { timeout: 600_000, polling: 1000 }
         );
         await endTrace?.();
         const timeline = await page.evaluate(() => (window as unknown as { __timeline: Timeline }).__timeline);
@@ -301,7 +302,7 @@ export function analysisFlows(env: () => Environment) {
         await saveSettings(env(), original);
         await tempo.close();
       }
-    }, 420_000);
+    }, 720_000);
 
     it('under a Grafana sub-path, loads the worker from the sub-path and analyses the traces in it', async () => {
       const count = 40;
@@ -315,7 +316,7 @@ export function analysisFlows(env: () => Environment) {
       const requested: string[] = [];
       const settledInWorker: unknown[] = [];
       try {
-        const page = await browser.open('editor', `${grafana.url}${INCIDENT}?from=now-1h&to=now`);
+        const page = await browser.open('editor', `${grafana.url}${INCIDENT}?from=now-1h&to=now&list=traces`);
         page.on('request', (request) => request.url().startsWith(origin) && requested.push(request.url()));
         const worker = await page.waitForEvent('worker', { timeout: 60_000 });
         // From next to module.js, under the sub-path.

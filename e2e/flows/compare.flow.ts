@@ -65,7 +65,7 @@ export function comparisonFlows(env: () => Environment) {
       );
 
       // A Viewer of the payments team: reading is all the comparison needs.
-      const page = await env().browser.open('viewer', `${INCIDENT}?from=${from}&to=${Date.now()}&why=1`);
+      const page = await env().browser.open('viewer', `${INCIDENT}?from=${from}&to=${Date.now()}&why=1&list=traces`);
       const view = page.getByRole('region', { name: 'Why these traces?' });
       const table = view.getByRole('table', { name: 'Attribute values that stand out, most first' });
       await table.waitFor({ timeout: 90_000 });
@@ -73,10 +73,16 @@ export function comparisonFlows(env: () => Environment) {
       const ranked = (await rows.allTextContents()).slice(1);
       expect(ranked[0]).toContain(`span.ledger.region = "${SLOW_SHARD}"`);
       expect(ranked.join('\n')).not.toContain('request.id');
+      // Nothing that describes the instrumentation rather than the request: sampler, SDK, addresses, ports.
+      expect(
+        ranked.filter((row) => /sampler|telemetry\.|\.port\b|\.address\b|net\.peer|host\.|\bip\b/.test(row))
+      ).toEqual([]);
       await expect(view.getByText(/^Too many distinct values to compare:/).textContent()).resolves.toContain(
         'span.request.id'
       );
-      const caps = /Compared (\d+) anomalous with (\d+) normal traces/.exec((await view.textContent()) ?? '');
+      const caps = /Compared (\d+) anomalous with (\d+) normal traces of the same root operations/.exec(
+        (await view.textContent()) ?? ''
+      );
       expect(caps).not.toBeNull();
       expect(Number(caps![1])).toBeGreaterThanOrEqual(slow.length);
       expect(Number(caps![2])).toBeGreaterThan(0);

@@ -42,7 +42,7 @@ export function traceFlows(env: () => Environment) {
       }
       const workers = watchWorkers(env().browser.context);
       const page = await env().browser.open('editor', `${INCIDENT}?from=now-5m&to=now`);
-      const table = page.getByRole('table', { name: 'Anomalous traces, worst first' });
+      const table = page.getByRole('table', { name: 'Anomalous trace groups, worst first' });
       try {
         await table.waitFor({ timeout: 60_000 });
       } finally {
@@ -51,23 +51,35 @@ export function traceFlows(env: () => Environment) {
       // Jaeger's search answers were read, capped and analysed in the plugin's worker, not on the page.
       expect(workers.urls).not.toEqual([]);
       expect(workers.urls.filter((url) => !ANALYSIS_WORKER_URL.test(url))).toEqual([]);
-      const findings = (await table.getByRole('row').allTextContents()).join('\n');
+      // Traces of one root operation, rule and cause are one row with their count, not a row each.
+      const groups = table.getByRole('row', { name: /^Group of \d+ / });
+      await groups.first().waitFor({ timeout: 60_000 });
+      const counts = (await groups.evaluateAll((rows) =>
+        rows.map((row) => Number(/^Group of (\d+) /.exec(row.getAttribute('aria-label') ?? '')?.[1]))
+      )) as number[];
+      expect(Math.max(...counts)).toBeGreaterThan(1);
+      // Every rule a trace triggered, not only its worst, is in the per-trace list one click away.
+      await page.getByRole('radio', { name: 'Each trace' }).click();
+      const list = page.getByRole('table', { name: 'Anomalous traces, worst first' });
+      await list.waitFor({ timeout: 30_000 });
+      const findings = (await list.getByRole('row').allTextContents()).join('\n');
       expect(findings).toContain('Bottleneck'); // pool exhaustion: the wait in db.pool.acquire
       expect(findings).toContain('N+1'); // one ledger query per row
       expect(findings).toContain('Retry storm'); // fraud fails, payments retries it three times
+      await page.getByRole('radio', { name: 'Grouped' }).click();
       // The overview and the worst rows: the whole list would make a large image.
       await page.screenshot({ path: env().screenshot('incident'), clip: { x: 0, y: 0, width: 1280, height: 620 } });
     }, 180_000);
 
     it('opens the Trace page at the evidence span from a row, and hands that trace to the panels', async () => {
-      const page = await env().browser.open('editor', `${INCIDENT}?from=now-5m&to=now&rule=bottleneck`);
+      const page = await env().browser.open('editor', `${INCIDENT}?from=now-5m&to=now&rule=bottleneck&list=traces`);
       const row = page
         .getByRole('table', { name: 'Anomalous traces, worst first' })
         .getByRole('row', { name: /^Open the trace of/ })
         .first();
       await row.waitFor({ timeout: 60_000 });
-      // The row's explanation names its evidence span as `service operation`.
-      const named = /`(\S+) ([^`]+)`/.exec((await row.textContent()) ?? '');
+      // The row's explanation names its evidence span as `service operation`, set as code.
+      const named = /^(\S+) (.+)$/.exec((await row.locator('code').first().textContent()) ?? '');
       expect(named).not.toBeNull();
       await row.getByRole('cell').nth(2).click();
       await page.waitForURL(/\/a\/seed-tracingops-app\/trace\?traceId=[0-9a-f]{32}&spanId=[0-9a-f]{16}/);

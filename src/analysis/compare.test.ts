@@ -1,5 +1,13 @@
-import { type Trace, buildTrace, compareAttributes, compileRedaction, twoProportionZ } from '.';
-import { failingCheckouts, healthyCheckouts, recordTrace, toTempoJson } from './fixtures';
+import {
+  INSTRUMENTATION_ATTRIBUTE_KEYS,
+  type Trace,
+  buildTrace,
+  compareAttributes,
+  compileRedaction,
+  keyGlobs,
+  twoProportionZ,
+} from '.';
+import { REGIONS, failingCheckouts, healthyCheckouts, recordTrace, regionalCheckout, toTempoJson } from './fixtures';
 
 const build = (traces: readonly unknown[]): Trace[] => traces.map((t) => buildTrace(t));
 const redactor = compileRedaction();
@@ -165,5 +173,72 @@ describe('compareAttributes: guards and edges', () => {
     expect(twoProportionZ(30, 100, 10, 100)).toBeCloseTo(0.2 / Math.sqrt(0.0032), 10);
     expect(twoProportionZ(5, 5, 5, 5)).toBe(0);
     expect(twoProportionZ(1, 0, 1, 10)).toBe(0);
+  });
+});
+
+describe('compareAttributes: what is left out and what is said about it', () => {
+  const selection = build(failingCheckouts());
+
+  it('says a redacted key differs even when its values elsewhere are too many to compare', () => {
+    // Every normal checkout has its own session: the key is near-unique, but the failing ones share one.
+    const baseline = build(
+      REGIONS.flatMap((region, r) =>
+        Array.from({ length: 12 }, (_, i) =>
+          regionalCheckout({ seed: 300 + r * 12 + i, region, session: `sess-${r}-${i}`, email: 'a@example.org' })
+        )
+      )
+    );
+    const result = compareAttributes(selection, baseline, { redactor, ignore: [STATUS] });
+    expect(result.redacted).toContainEqual({ scope: 'span', key: 'session.id' });
+    expect(result.highCardinality.map((n) => n.attribute.key)).not.toContain('session.id');
+    expect(JSON.stringify(result)).not.toContain('sess-vip-0042');
+  });
+
+  it('leaves out the attribute keys matching the ignored globs', () => {
+    // The root span of each trace records its sampler and peer, as Jaeger's SDKs do.
+    const instrumented = (traces: ReturnType<typeof failingCheckouts>, sampler: string) =>
+      build(
+        traces.map((trace) => {
+          const copy = JSON.parse(JSON.stringify(trace)) as typeof trace;
+          const spans = copy.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+          const root = spans.find((span) => !span.parentSpanId) as unknown as { attributes?: readonly unknown[] };
+          root.attributes = [
+            ...(root.attributes ?? []),
+            { key: 'jaeger.sampler.type', value: { stringValue: sampler } },
+            { key: 'net.peer.name', value: { stringValue: `${sampler}.local` } },
+          ];
+          return copy;
+        })
+      );
+    const withSampler = instrumented(failingCheckouts(), 'probabilistic');
+    const others = instrumented(healthyCheckouts(), 'const');
+    const keys = (ignoreKeys: readonly string[]) =>
+      compareAttributes(withSampler, others, { ignore: [STATUS], ignoreKeys }).ranked.map((r) => r.attribute.key);
+    expect(keys([])).toEqual(expect.arrayContaining(['jaeger.sampler.type', 'net.peer.name']));
+    const left = keys(INSTRUMENTATION_ATTRIBUTE_KEYS);
+    expect(left).not.toContain('jaeger.sampler.type');
+    expect(left).not.toContain('net.peer.name');
+    expect(left).toContain('cloud.region');
+  });
+
+  it('matches a glob on whole keys, `*` for any characters, and nothing else as a pattern', () => {
+    const ignored = keyGlobs(['telemetry.sdk.*', 'server.port', 'a+b']);
+    expect(['telemetry.sdk.language', 'server.port', 'a+b'].map(ignored)).toEqual([true, true, true]);
+    expect(['telemetry.sdkX', 'xserver.port', 'server.portal', 'aab', 'http.route'].map(ignored)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('says how many values stood out beyond the listed ones', () => {
+    const all = compareAttributes(selection, build(healthyCheckouts()), { ignore: [STATUS] });
+    const top = compareAttributes(selection, build(healthyCheckouts()), { ignore: [STATUS], limit: 1 });
+    expect(all.ranked.length).toBeGreaterThan(1);
+    expect(top.ranked).toEqual(all.ranked.slice(0, 1));
+    expect(top.unlisted).toBe(all.ranked.length - 1);
+    expect(all.unlisted).toBe(0);
   });
 });

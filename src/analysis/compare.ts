@@ -66,8 +66,10 @@ export interface AttributeComparison {
   readonly unit: ComparisonUnit;
   readonly selection: SetSize;
   readonly baseline: SetSize;
-  /** Most over-represented first; empty when nothing stands out. */
+  /** Most over-represented first, at most `limit`; empty when nothing stands out. */
   readonly ranked: readonly ComparedValue[];
+  /** Values that stood out beyond `limit`, not listed. */
+  readonly unlisted: number;
   /** Attributes whose values are redacted but one of which would have ranked: only the fact is shown. */
   readonly redacted: readonly ComparedAttribute[];
   readonly highCardinality: readonly HighCardinalityNote[];
@@ -80,6 +82,11 @@ export interface CompareOptions {
   readonly redactor?: Redactor;
   /** Attributes that define the selection (say `status` for error traces) and so say nothing. */
   readonly ignore?: readonly ComparedAttribute[];
+  /**
+   * Resource and span attribute keys left out, `*` matching any characters (`telemetry.sdk.*`): attributes that
+   * describe the instrumentation rather than the request. See `INSTRUMENTATION_ATTRIBUTE_KEYS`.
+   */
+  readonly ignoreKeys?: readonly string[];
   /** Counts only these spans (say one service's); every span by default. */
   readonly spans?: (span: Span) => boolean;
   /** A value needs at least this many selected units. Default 3. */
@@ -93,6 +100,53 @@ export interface CompareOptions {
 }
 
 const DEFAULTS = { minSupport: 3, minDifference: 0.1, minZ: 3, limit: 20 };
+
+/**
+ * Attributes that say how a span was recorded, not what the request was: the sampler and its parameter (traces of
+ * different root services are sampled by different samplers, so a selection of one root "shares" its sampler), the
+ * SDK and its version, and the addresses and ports of hosts, peers and connections (a quiet minute reuses one
+ * kept-alive connection). Left out of the comparison by default; the app's settings edit the list.
+ */
+export const INSTRUMENTATION_ATTRIBUTE_KEYS: readonly string[] = Object.freeze([
+  'jaeger.sampler.*',
+  'sampler.*',
+  'telemetry.sdk.*',
+  'telemetry.distro.*',
+  'telemetry.auto.version',
+  'otel.library.*',
+  'otel.scope.*',
+  'net.peer.*',
+  'net.host.*',
+  'net.sock.*',
+  'network.peer.*',
+  'network.local.*',
+  'server.address',
+  'server.port',
+  'client.address',
+  'client.port',
+  'source.address',
+  'source.port',
+  'host.*',
+  'process.pid',
+  'process.runtime.*',
+  'process.executable.*',
+  'process.command*',
+  // Process tags of Jaeger's SDKs.
+  'ip',
+  'hostname',
+  'client-uuid',
+  'jaeger.version',
+]);
+
+/** One test for a list of key globs; `*` matches any run of characters, everything else itself. */
+export function keyGlobs(globs: readonly string[]): (key: string) => boolean {
+  if (globs.length === 0) {
+    return () => false;
+  }
+  const escape = (glob: string) => glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const pattern = new RegExp(`^(?:${globs.map(escape).join('|')})$`);
+  return (key) => pattern.test(key);
+}
 /** An attribute is near-unique when it has more distinct values than this … */
 const HIGH_CARDINALITY_MIN_VALUES = 20;
 /** … and than this share of the units carrying it. */
@@ -213,6 +267,7 @@ export function compareAttributes(
   const unit = options.unit ?? 'trace';
   const perSpan = unit === 'span';
   const ignore = options.ignore ?? [];
+  const ignoredKey = keyGlobs(options.ignoreKeys ?? []);
   const keep = options.spans;
   const resourceDims = new Map<string, Dimension>();
   const spanDims = new Map<string, Dimension>();
@@ -232,10 +287,7 @@ export function compareAttributes(
     let dim = map.get(key);
     if (dim === undefined) {
       const attribute: ComparedAttribute = { scope, key };
-      dim = new Dimension(
-        attribute,
-        ignore.some((i) => sameAttribute(i, attribute))
-      );
+      dim = new Dimension(attribute, ignoredKey(key) || ignore.some((i) => sameAttribute(i, attribute)));
       map.set(key, dim);
       dimensions.push(dim);
     }
@@ -351,10 +403,20 @@ function rank(
     if (dim.ignored) {
       continue;
     }
+    const standingOut = n1 === 0 || n2 === 0 ? [] : valuesStandingOut(dim, n1, n2, { minSupport, minDifference, minZ });
+    // Before the cardinality note: a secret key (a session id) with one value shared by the selection is worth the
+    // hint that it differs, however many values it has elsewhere.
+    const shown = standingOut.filter(({ tally }) => !isRedacted(dim.attribute, tally.value, options.redactor));
+    if (shown.length < standingOut.length) {
+      redacted.push(dim.attribute);
+    }
     if (
       dim.capped ||
       (dim.distinct > HIGH_CARDINALITY_MIN_VALUES && dim.distinct > HIGH_CARDINALITY_SHARE * dim.carriers)
     ) {
+      if (shown.length < standingOut.length) {
+        continue; // the redaction hint already says it differs
+      }
       highCardinality.push({
         attribute: dim.attribute,
         distinctValues: Math.min(dim.distinct, MAX_VALUES_PER_ATTRIBUTE),
@@ -362,25 +424,7 @@ function rank(
       });
       continue;
     }
-    if (n1 === 0 || n2 === 0) {
-      continue;
-    }
-    let hidden = false;
-    for (const tally of [...dim.strings.values(), ...dim.others.values()]) {
-      const p1 = tally.selected / n1;
-      const p2 = tally.base / n2;
-      const difference = p1 - p2;
-      if (tally.selected < minSupport || difference < minDifference) {
-        continue;
-      }
-      const z = twoProportionZ(tally.selected, n1, tally.base, n2);
-      if (z < minZ) {
-        continue;
-      }
-      if (isRedacted(dim.attribute, tally.value, options.redactor)) {
-        hidden = true;
-        continue;
-      }
+    for (const { tally, p1, p2, difference, z } of shown) {
       const isBucket = dim.attribute.key === 'duration' || dim.attribute.key === 'traceDuration';
       const bucket = isBucket && dim.attribute.scope === 'intrinsic' ? bucketOf(tally.value as number) : undefined;
       ranked.push({
@@ -393,9 +437,6 @@ function rank(
         z,
       });
     }
-    if (hidden) {
-      redacted.push(dim.attribute);
-    }
   }
 
   ranked.sort(
@@ -405,10 +446,44 @@ function rank(
       attributeName(a.attribute).localeCompare(attributeName(b.attribute)) ||
       String(a.value).localeCompare(String(b.value))
   );
-  if (ranked.length > limit) {
+  const unlisted = Math.max(0, ranked.length - limit);
+  if (unlisted > 0) {
     ranked.length = limit;
   }
-  return { unit, selection, baseline, ranked, redacted, highCardinality };
+  return { unit, selection, baseline, ranked, unlisted, redacted, highCardinality };
+}
+
+interface StandingOut {
+  readonly tally: Tally;
+  readonly p1: number;
+  readonly p2: number;
+  readonly difference: number;
+  readonly z: number;
+}
+
+/** The values of one attribute that pass the guard (support, difference, z), in no particular order. */
+function valuesStandingOut(
+  dim: Dimension,
+  n1: number,
+  n2: number,
+  guard: { minSupport: number; minDifference: number; minZ: number }
+): StandingOut[] {
+  const found: StandingOut[] = [];
+  for (const map of [dim.strings, dim.others]) {
+    for (const tally of map.values()) {
+      const p1 = tally.selected / n1;
+      const p2 = tally.base / n2;
+      const difference = p1 - p2;
+      if (tally.selected < guard.minSupport || difference < guard.minDifference) {
+        continue;
+      }
+      const z = twoProportionZ(tally.selected, n1, tally.base, n2);
+      if (z >= guard.minZ) {
+        found.push({ tally, p1, p2, difference, z });
+      }
+    }
+  }
+  return found;
 }
 
 /** Whether showing the value would reveal something the redactor hides (a secret key, or a match inside it). */

@@ -44,6 +44,23 @@ export {
 } from './settings';
 export { type Baselines, type PrometheusVectorSample, baselineKey, baselinesFromPrometheus } from './baselines';
 export { redactTrace, redactFindings } from './redactTrace';
+export { type TraceLogs, NO_LOGS } from './suspects/evidence';
+export {
+  type BaselineProfile,
+  type BaselineTrace,
+  type CallPresence,
+  type Sample,
+  latencyBaselinesOf,
+  profileBaseline,
+} from './suspects/profile';
+export {
+  type RangeTrace,
+  type Signal,
+  type SignalKind,
+  type Suspect,
+  type SuspectRanking,
+  rankSuspects,
+} from './suspects/rankSuspects';
 export {
   type RedactionSettings,
   type Redactor,
@@ -63,7 +80,9 @@ export {
   type IntrinsicKey,
   type SetSize,
   type ValueShare,
+  INSTRUMENTATION_ATTRIBUTE_KEYS,
   attributeName,
   compareAttributes,
+  keyGlobs,
   twoProportionZ,
 } from './compare';

@@ -115,6 +115,26 @@ describe('bottleneck rule', () => {
     );
   });
 
+  // The fresh stack's fast `fraud POST /score` trace: a model call holds 99% of 15 ms, which is its normal shape.
+  const fastScoring = () =>
+    recordTrace(
+      {
+        service: 'fraud',
+        name: 'POST /score',
+        kind: 'server',
+        at: 0,
+        duration: 15.1,
+        children: [{ service: 'fraud', name: 'model.predict', at: 0.05, duration: 15 }],
+      },
+      { seed: 0x51 }
+    );
+
+  it('does not flag a span that holds nearly all of a fast trace: its own time is under the floor', () => {
+    expect(analyze(fastScoring()).findings).toEqual([]);
+    const noFloor = resolveAnalysisSettings({ bottleneckMinSelfMs: 0 });
+    expect(analyzeTrace(fastScoring(), { settings: noFloor }).findings.map((f) => f.rule)).toEqual(['bottleneck']);
+  });
+
   it('does not flag a single-span trace, which trivially holds its own time', () => {
     const single = healthyTrace().resourceSpans.find((rs) => rs.scopeSpans[0]?.spans.some((s) => !s.parentSpanId));
     const root = single?.scopeSpans[0]?.spans.find((s) => !s.parentSpanId);
@@ -195,7 +215,10 @@ describe('wide rule', () => {
   it('flags an N+1: one parent calling the same query over and over', () => {
     const a = analyze(nPlusOneAfterRelease());
     const f = only(a, 'wide');
-    expect(f.spanIds[0]).toBe(spanNamed(a.trace, 'payments', 'POST /charge', 'server')?.id);
+    // The repeated call first (where the list's link lands), the parent last.
+    const queries = a.trace.spans.filter((s) => s.name === 'db.query').sort((x, y) => x.startMs - y.startMs);
+    expect(f.spanIds[0]).toBe(queries[0]?.id);
+    expect(f.spanIds.at(-1)).toBe(spanNamed(a.trace, 'payments', 'POST /charge', 'server')?.id);
     expect(f).toMatchObject({ measured: N_PLUS_ONE_QUERIES, threshold: 10, severity: 'warning' });
     expect(f.explanation).toBe('`payments POST /charge` called `db.query` 112 times under one parent');
     expect(a.findings.map((x) => x.rule)).toEqual(['wide']);
@@ -297,6 +320,7 @@ describe('resolveAnalysisSettings', () => {
       wideMinSiblings: 10,
       deepMaxServiceHops: 8,
       bottleneckShare: 0.8,
+      bottleneckMinSelfMs: 100,
       retryMinAttempts: 3,
       retryMinErrors: 2,
       maxFindingsPerRule: 5,

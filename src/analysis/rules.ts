@@ -297,7 +297,8 @@ const wideRule: Rule = {
       .map(({ parent, spans }) => ({
         rule: 'wide',
         severity: 'warning',
-        spanIds: [t.id(parent), ...ids(t, spans.slice(0, EVIDENCE_LIMIT))],
+        // The repeated call first: it is where the list's link lands and what a responder has to look at.
+        spanIds: [...ids(t, spans.slice(0, EVIDENCE_LIMIT)), t.id(parent)],
         measured: spans.length,
         threshold: settings.wideMinSiblings,
         unit: 'calls',
@@ -348,7 +349,8 @@ const bottleneckRule: Rule = {
   title: 'One span dominates the critical path',
   evaluate({ trace, table: t, settings }) {
     const path = t.criticalPath;
-    // A single span trivially holds all of its own trace; there is nothing to compare it with.
+    // A single span trivially holds all of its own trace; there is nothing to compare it with. A span holding most
+    // of a fast trace (a 15 ms model call in a 15 ms request) is its normal shape: its own time must matter too.
     if (t.size < 2 || trace.durationMs <= 0 || !path) {
       return [];
     }
@@ -359,8 +361,9 @@ const bottleneckRule: Rule = {
         top = span;
       }
     }
-    const share = top === NO_SPAN ? 0 : t.criticalSelfMs(top) / trace.durationMs;
-    if (top === NO_SPAN || share < settings.bottleneckShare) {
+    const selfMs = top === NO_SPAN ? 0 : t.criticalSelfMs(top);
+    const share = selfMs / trace.durationMs;
+    if (top === NO_SPAN || share < settings.bottleneckShare || selfMs < settings.bottleneckMinSelfMs) {
       return [];
     }
     return [

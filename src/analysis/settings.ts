@@ -17,6 +17,8 @@ export interface AnalysisSettings {
   readonly deepMaxServiceHops: number;
   /** `bottleneck`: one span's own time on the critical path at or above this share of the trace. Default 0.8. */
   readonly bottleneckShare: number;
+  /** `bottleneck`: … and that span's own time on it is at least this long. Default 100 ms. */
+  readonly bottleneckMinSelfMs: number;
   /** `retry-storm`: at least this many calls of the same operation under one parent … Default 3. */
   readonly retryMinAttempts: number;
   /** … of which at least this many failed. Default 2. */
@@ -32,6 +34,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = Object.freeze({
   wideMinSiblings: 10,
   deepMaxServiceHops: 8,
   bottleneckShare: 0.8,
+  bottleneckMinSelfMs: 100,
   retryMinAttempts: 3,
   retryMinErrors: 2,
   maxFindingsPerRule: 5,
@@ -53,6 +56,7 @@ const CHECKS: Record<keyof AnalysisSettings, [Check, string]> = {
   wideMinSiblings: [(v) => count(v) && v >= 2, 'a whole number of at least 2'],
   deepMaxServiceHops: [(v) => Number.isInteger(v) && v >= 0, 'a whole number of hops, zero or more'],
   bottleneckShare: [(v) => v > 0 && v <= 1, 'a share above 0 and at most 1'],
+  bottleneckMinSelfMs: [nonNegative, 'zero or more milliseconds'],
   retryMinAttempts: [(v) => count(v) && v >= 2, 'a whole number of at least 2'],
   retryMinErrors: [count, 'a whole number of at least 1'],
   maxFindingsPerRule: [count, 'a whole number of at least 1'],

@@ -12,6 +12,7 @@ import {
   AnalysisSettingsError,
   DEFAULT_ANALYSIS_SETTINGS,
   DEFAULT_REDACTION_SETTINGS,
+  INSTRUMENTATION_ATTRIBUTE_KEYS,
   RedactionSettingsError,
   compileRedaction,
   resolveAnalysisSettings,
@@ -41,6 +42,11 @@ export interface AppSettings {
   /** Only the thresholds that differ from the defaults are stored. */
   analysis?: Partial<AnalysisSettings>;
   redaction?: Partial<RedactionSettings>;
+  /**
+   * Attribute keys "Why these traces?" leaves out, `*` for any characters; `INSTRUMENTATION_ATTRIBUTE_KEYS` when unset
+   * (the sampler, the SDK, addresses and ports: how a span was recorded, not what the request was).
+   */
+  comparisonIgnoredKeys?: string[];
   /**
    * Candidate traces the incident page analyses per load (1–2,000): Tempo's search limit, Jaeger's cap after
    * de-duplication. Unset: 40 on Tempo, 150 on Jaeger. More costs fetches, not the page's responsiveness: the
@@ -99,6 +105,17 @@ export interface SettingsProblems {
 
 // A Prometheus metric-name prefix: what the connector's namespace becomes with dots as underscores.
 const METRIC_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// What a missing value prints as in a template or a YAML file; a valid prefix, but never a connector's namespace.
+const MISSING_VALUE_TEXT = /^(undefined|null)$/i;
+
+function namespaceProblem(namespace: unknown): string | undefined {
+  if (typeof namespace === 'string' && MISSING_VALUE_TEXT.test(namespace)) {
+    return `"${namespace}" is how a missing value prints, not a namespace: enter the connector's namespace, such as traces_span_metrics`;
+  }
+  return typeof namespace === 'string' && METRIC_PREFIX.test(namespace)
+    ? undefined
+    : "A metric-name prefix such as traces_span_metrics (letters, digits and _; the connector's dots become _)";
+}
 
 function controllerUrlProblem(url: string | undefined): string | undefined {
   if (!url) {
@@ -177,9 +194,9 @@ export function settingsProblems(settings: AppSettings): SettingsProblems {
     problems.ownership = ownership;
   }
   const spanMetrics = settings.spanMetrics;
-  if (spanMetrics?.flavour === 'otel' && !METRIC_PREFIX.test(spanMetrics.namespace)) {
-    problems.spanMetricsNamespace =
-      "A metric-name prefix such as traces_span_metrics (letters, digits and _; the connector's dots become _)";
+  const namespace = spanMetrics?.flavour === 'otel' ? namespaceProblem(spanMetrics.namespace) : undefined;
+  if (namespace) {
+    problems.spanMetricsNamespace = namespace;
   }
   const maxCandidates = maxCandidatesProblem(settings.maxCandidates);
   if (maxCandidates) {
@@ -219,6 +236,8 @@ export interface ResolvedSettings {
   redaction: RedactionSettings;
   /** Candidate traces per load; undefined for the backend's default. */
   maxCandidates?: number;
+  /** Attribute keys (globs) "Why these traces?" leaves out. */
+  comparisonIgnoredKeys: readonly string[];
   /** Says which stored values were ignored, for a warning on the page. */
   ignored: string[];
 }
@@ -245,5 +264,8 @@ export function resolveSettings(settings: AppSettings | undefined): ResolvedSett
     ignored.push(`candidate traces per load (${candidatesProblem}); using the default`);
   }
   const maxCandidates = candidatesProblem ? undefined : settings?.maxCandidates;
-  return { analysis, redactor, redaction, maxCandidates, ignored };
+  const comparisonIgnoredKeys = Array.isArray(settings?.comparisonIgnoredKeys)
+    ? settings.comparisonIgnoredKeys.filter((key) => typeof key === 'string' && key.trim() !== '')
+    : INSTRUMENTATION_ATTRIBUTE_KEYS;
+  return { analysis, redactor, redaction, maxCandidates, comparisonIgnoredKeys, ignored };
 }

@@ -241,6 +241,46 @@ describe('Jaeger client errors', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it.each([
+    ['an unpaired surrogate in the service', { service: serviceName('pay\uD800ments') }, /service .* unpaired UTF-16/],
+    ['an unpaired surrogate in the operation', { operation: 'GET \uDC00' }, /operation .* unpaired UTF-16/],
+    ['an unpaired surrogate in a tag value', { tags: { region: 'eu\uD83D' } }, /tag value .* unpaired UTF-16/],
+    ['an unpaired surrogate in a tag name', { tags: { 'reg\uDFFFion': 'eu' } }, /tag name .* unpaired UTF-16/],
+    ['a NaN minimum duration', { minDurationMs: NaN }, /minimum duration NaN ms/],
+    ['an infinite maximum duration', { maxDurationMs: Infinity }, /maximum duration Infinity ms/],
+    ['a duration past what Go parses', { minDurationMs: 1e21 }, /minimum duration 1e\+21 ms/],
+    ['a negative duration', { minDurationMs: -1 }, /minimum duration -1 ms/],
+    ['an infinite window', { end: Infinity }, /window must be finite/],
+    ['a fractional limit', { limit: 2.5 }, /limit 2\.5/],
+  ])('refuses %s and sends nothing', async (_, change, message) => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin });
+    const search = { service: serviceName('payments'), ...WINDOW, limit: 20, ...change };
+
+    const error = await failure(jaeger.search(search));
+
+    expect(error.kind).toBe('invalid-request');
+    expect(error.message).toMatch(message);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('sends a paired surrogate (an emoji) and sub-millisecond durations as they are', async () => {
+    server = await jaegerV2();
+    const jaeger = createJaegerClient({ baseUrl: server.origin, api: 'ui' });
+
+    await jaeger.search({
+      service: serviceName('pay-🚀'),
+      ...WINDOW,
+      minDurationMs: 0.0015,
+      maxDurationMs: 2e6,
+      limit: 5,
+    });
+
+    const sent = server.requests.find((r) => r.pathname === '/api/traces')!.searchParams;
+    expect(sent.get('service')).toBe('pay-🚀');
+    expect([sent.get('minDuration'), sent.get('maxDuration')]).toEqual(['2us', '2000000000us']);
+  });
+
   it('says so when a 2xx answer is not Jaeger’s JSON', async () => {
     server = await jaegerV2({ '/api/v3/traces': text('<html>login</html>', 200) });
     const jaeger = createJaegerClient({ baseUrl: server.origin });

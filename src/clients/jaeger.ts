@@ -76,9 +76,50 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const rfc3339 = (unixSeconds: number | undefined): string | undefined =>
   unixSeconds === undefined ? undefined : new Date(unixSeconds * 1000).toISOString();
-/** Go `time.ParseDuration` syntax, whole microseconds (Jaeger's precision). */
+/** Go `time.ParseDuration` syntax, whole microseconds (Jaeger's precision); `searchProblem` checked the value. */
 const goDuration = (ms: number | undefined): string | undefined =>
-  ms === undefined ? undefined : `${Math.max(0, Math.round(ms * 1000))}us`;
+  ms === undefined ? undefined : `${Math.round(ms * 1000)}us`;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What makes a search impossible to send as asked, checked before anything is sent. An unpaired UTF-16 surrogate
+ * has no UTF-8 form: URL encoding would send U+FFFD, a search for a different name. A duration must print as a
+ * whole number of microseconds that Go parses (no `NaNus`, `Infinityus` or `1e+24us`).
+ */
+function searchProblem(search: JaegerSearch): string | undefined {
+  if (search.service.length === 0) {
+    return 'Jaeger searches one service at a time; the service is empty';
+  }
+  const texts: Array<[what: string, text: string]> = [
+    ['service', search.service],
+    ['operation', search.operation ?? ''],
+    ...Object.entries(search.tags ?? {}).flatMap(([key, value]): Array<[string, string]> => [
+      ['tag name', key],
+      ['tag value', typeof value === 'string' ? value : ''],
+    ]),
+  ];
+  for (const [what, text] of texts) {
+    if (LONE_SURROGATE.test(text)) {
+      return `the ${what} ${JSON.stringify(text)} holds an unpaired UTF-16 surrogate, which cannot be sent as it is`;
+    }
+  }
+  for (const [what, ms] of [
+    ['minimum duration', search.minDurationMs],
+    ['maximum duration', search.maxDurationMs],
+  ] as const) {
+    if (ms !== undefined && !(Number.isFinite(ms) && ms >= 0 && Number.isSafeInteger(Math.round(ms * 1000)))) {
+      return `the ${what} ${ms} ms is not a finite, non-negative duration Jaeger can parse`;
+    }
+  }
+  if (!Number.isFinite(search.start) || !Number.isFinite(search.end) || !(search.end > search.start)) {
+    return 'the search window must be finite and end after it starts';
+  }
+  if (!Number.isSafeInteger(search.limit) || search.limit < 1) {
+    return `the limit ${search.limit} is not a positive whole number of traces`;
+  }
+  return undefined;
+}
 
 function hexTraceId(value: unknown): string | undefined {
   return typeof value === 'string' && /^[0-9a-fA-F]{1,32}$/.test(value)
@@ -218,11 +259,9 @@ export function createJaegerClient(options: JaegerClientOptions): JaegerClient {
   const otlpTraces = (path: string, body: unknown) => readOtlpTraces(body, (detail) => http.invalid(path, detail));
 
   const searchAnswer: JaegerClient['searchAnswer'] = async (search, request) => {
-    if (search.service.length === 0) {
-      throw http.invalidRequest('/api/traces', 'Jaeger searches one service at a time; the service is empty');
-    }
-    if (!(search.end > search.start)) {
-      throw http.invalidRequest('/api/traces', 'the search window ends before it starts');
+    const problem = searchProblem(search);
+    if (problem !== undefined) {
+      throw http.invalidRequest('/api/traces', problem);
     }
     const tags = tagsParam(search.tags);
     if (typeof tags === 'object') {

@@ -285,6 +285,14 @@ describe('PromQL builders', () => {
         /label name|identifier/
       );
     });
+
+    it.each([['undefined'], ['null'], ['NULL'], [undefined], [null]])(
+      'refuses the namespace %p, what a missing setting prints as, instead of querying undefined_calls_total',
+      (namespace) => {
+        const flavour = { kind: 'otel', namespace: namespace as string, unit: 'ms' } as const;
+        expect(() => promRequestRate({ scope, rangeSeconds: 60, flavour })).toThrow(/missing value, not a namespace/);
+      }
+    );
   });
 
   it('covers service-graph edges where the scope is the caller or the callee', () => {

@@ -49,6 +49,12 @@ export function spanMetricNames(flavour: SpanMetricsFlavour): SpanMetricNames {
   if (flavour.unit !== 'ms' && flavour.unit !== 's') {
     throw new QueryBuildError(`histogram unit ${JSON.stringify(flavour.unit)} is not ms or s`);
   }
+  // `undefined` and `null` are valid prefixes, but what a missing setting prints as: refused, not queried.
+  if (typeof flavour.namespace !== 'string' || /^(undefined|null)$/i.test(flavour.namespace)) {
+    throw new QueryBuildError(
+      `the spanmetrics connector namespace ${JSON.stringify(flavour.namespace)} is a missing value, not a namespace`
+    );
+  }
   const namespace = labelName(flavour.namespace);
   return {
     calls: `${namespace}_calls_total`,

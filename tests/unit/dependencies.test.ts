@@ -117,6 +117,15 @@ describe('dependency direction', () => {
     expect(violations).toEqual([]);
   });
 
+  it('lets clients take types only from queries (a Jaeger search names a ServiceName), no builder code', () => {
+    const valueImport = /^import\s+(?!type\s)[^;]*?from\s+['"]\.\.\/queries[^'"]*['"]/m;
+    const violations = sourceFiles(path.join(src, 'clients'))
+      .filter((file) => !isTest(file))
+      .filter((file) => valueImport.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(src, file));
+    expect(violations).toEqual([]);
+  });
+
   it('keeps the OpenTelemetry-SDK fixtures out of production code', () => {
     const violations = PACKAGES.flatMap((pkg) => sourceFiles(path.join(src, pkg)))
       .filter((file) => !isTest(file))

@@ -15,13 +15,14 @@ import {
   type CandidateAnalysis,
   type CandidateAnalysisEvent,
   type CandidateJson,
+  rankRows,
 } from './candidateAnalysis';
 import { fetchJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
 import { incidentBaseline } from './baselineWindow';
 import { loadBaselines } from './traceAnalysis';
 
-export type { AnomalousTrace } from './candidateAnalysis';
+export { type AnomalousTrace, rankRows } from './candidateAnalysis';
 
 /** Spans at least this slow are candidates even without errors; the rules decide whether they are anomalous. */
 export const CANDIDATE_SLOW_SPAN_MS = 500;
@@ -61,18 +62,6 @@ export interface AnomalousTracesQuery {
   /** Attribute values a responder narrowed the list to ("Why these traces?"): TraceQL on Tempo, search tags on Jaeger. */
   filters?: readonly TraceAttributeFilter[];
   signal?: AbortSignal;
-}
-
-/** Most anomalous first, as `rankTraces` orders analyses: worst severity, score, longer duration, trace id. */
-const SEVERITY_RANK = { critical: 3, warning: 2, info: 1 } as const;
-export function rankRows(rows: readonly AnomalousTrace[]): AnomalousTrace[] {
-  return [...rows].sort(
-    (a, b) =>
-      SEVERITY_RANK[b.worst.severity] - SEVERITY_RANK[a.worst.severity] ||
-      b.score - a.score ||
-      b.durationMs - a.durationMs ||
-      (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)
-  );
 }
 
 /** Fetches Tempo's candidates a few at a time, handing each trace on as it arrives; resolves to how many there were. */

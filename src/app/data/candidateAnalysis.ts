@@ -38,6 +38,24 @@ export interface AnomalousTrace {
   worst: Finding;
   /** The span the worst finding points at, to open the trace focused on it. */
   evidenceSpanId?: string;
+  /** That span's service and operation (redacted as text): what the list groups traces by, with root and rule. */
+  cause?: { service: string; operation: string };
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
+
+/** Most anomalous first, as `rankTraces` orders analyses: worst severity, score, longer duration, trace id. */
+export function compareRows(a: AnomalousTrace, b: AnomalousTrace): number {
+  return (
+    SEVERITY_RANK[b.worst.severity] - SEVERITY_RANK[a.worst.severity] ||
+    b.score - a.score ||
+    b.durationMs - a.durationMs ||
+    (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)
+  );
+}
+
+export function rankRows(rows: readonly AnomalousTrace[]): AnomalousTrace[] {
+  return [...rows].sort(compareRows);
 }
 
 /**
@@ -109,6 +127,7 @@ export function listRow(
 ): AnomalousTrace {
   const shown = redactFindings(findings, redactor);
   const worst = shown[0] as Finding;
+  const evidence = worst.spanIds[0] === undefined ? undefined : trace.spanById(worst.spanIds[0]);
   const rules = new Map<RuleId, Severity>();
   for (const finding of shown) {
     if (!rules.has(finding.rule)) {
@@ -127,6 +146,7 @@ export function listRow(
     rules: [...rules].map(([rule, severity]) => ({ rule, severity })),
     worst,
     evidenceSpanId: worst.spanIds[0],
+    cause: evidence && { service: evidence.service, operation: redactor.text(evidence.name) },
   };
 }
 

@@ -2,7 +2,8 @@
  * The two sets of traces "Why these traces?" compares: the anomalous traces a responder is looking
  * at, and a baseline of normal traces from the same scope, time range and filters, both with caps.
  * Normal means no failed span and no span as slow as a candidate, the same line the anomalous-trace
- * search draws. On Tempo the baseline is an even sample of what a TraceQL search finds; on Jaeger,
+ * search draws, and the baseline keeps only traces of the anomalous traces' root operations: traces of other entry
+ * points differ in everything (their services, their samplers), which says nothing about the anomaly. On Tempo the baseline is an even sample of what a TraceQL search finds; on Jaeger,
  * which has no such search, it is the recent traces of each service in scope over slices of the
  * range (the candidates' own per-service search, `jaegerSearches`), narrowed by the same filters.
  */
@@ -45,20 +46,10 @@ const DEFINED_BY_SELECTION: readonly ComparedAttribute[] = [
 ];
 
 /**
- * The ephemeral port of a connection (OpenTelemetry's names for it): requests sent one after another reuse one
- * kept-alive connection, so in a quiet minute the anomalous traces "share" a port that says nothing about the
- * cause. Seen on the real stack, where it ranked second behind the slow ledger shard. Too few distinct values
- * for the high-cardinality note to catch, so they are not compared at all.
+ * What the view leaves out of the comparison besides the instrumentation's attributes (the settings' list, by default
+ * `INSTRUMENTATION_ATTRIBUTE_KEYS`).
  */
-const CONNECTION_PORTS: readonly ComparedAttribute[] = [
-  'network.peer.port',
-  'client.port',
-  'source.port',
-  'network.local.port',
-].map((key) => ({ scope: 'span', key }));
-
-/** What the view leaves out of the comparison. */
-export const NOT_COMPARED: readonly ComparedAttribute[] = [...DEFINED_BY_SELECTION, ...CONNECTION_PORTS];
+export const NOT_COMPARED: readonly ComparedAttribute[] = DEFINED_BY_SELECTION;
 
 export interface ComparisonSets {
   selection: Trace[];
@@ -70,6 +61,8 @@ export interface ComparisonSets {
     baselineFound: number;
     /** Fetched traces that turned out to hold a failed or slow span elsewhere. */
     baselineDropped: number;
+    /** Normal traces found whose root operation none of the anomalous traces has, left out. */
+    baselineOtherRoots: number;
     /** Normal traces that could not be loaded. */
     baselineMissing: number;
     /** How the baseline was sampled from what was found, when it was: "an even sample of 1,000 found". */
@@ -99,8 +92,21 @@ type TraceById = (id: string) => Promise<Trace | null>;
 interface Backend {
   name: string;
   byId: TraceById;
-  baseline(selected: ReadonlySet<string>): Promise<Baseline>;
+  /** `roots`: the anomalous traces' root operations, once they are loaded; the baseline keeps only those. */
+  baseline(selected: ReadonlySet<string>, roots: Promise<RootOperations>): Promise<Baseline>;
 }
+
+/** Root operations as `rootKey` spells them. */
+type RootOperations = ReadonlySet<string>;
+
+const rootKey = (service: string, operation: string) => JSON.stringify([service, operation]);
+
+function rootOperationsOf(traces: readonly Trace[]): RootOperations {
+  return new Set(traces.flatMap((t) => (t.root ? [rootKey(t.root.service, t.root.name)] : [])));
+}
+
+const hasRootIn = (roots: RootOperations) => (t: Trace) =>
+  t.root !== undefined && roots.has(rootKey(t.root.service, t.root.name));
 
 interface Baseline {
   traces: Trace[];
@@ -160,7 +166,7 @@ function tempoBackend(tempo: TempoClient, q: ComparisonQuery): Backend {
       const json = await tempo.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
       return json === null ? null : buildTrace(json);
     },
-    async baseline(selected) {
+    async baseline(selected, roots) {
       const search = await tempo.search(
         {
           query: traceqlBaseline(q.scope, CANDIDATE_SLOW_SPAN_MS, q.filters),
@@ -170,7 +176,12 @@ function tempoBackend(tempo: TempoClient, q: ComparisonQuery): Backend {
         },
         { signal: q.signal }
       );
-      const candidates = search.traces.map((t) => t.traceId).filter((id) => !selected.has(id));
+      const found = search.traces.filter((t) => !selected.has(t.traceId));
+      // The search's summaries name each trace's root, so other entry points are left out before any is fetched.
+      const sameRoots = await roots;
+      const candidates = found
+        .filter((t) => sameRoots.has(rootKey(t.rootServiceName, t.rootTraceName)))
+        .map((t) => t.traceId);
       const fetched = await fetchTraces(backend, evenSample(candidates, BASELINE_FETCH_LIMIT), q.signal);
       const traces = fetched.traces.filter(isNormal);
       return {
@@ -178,6 +189,7 @@ function tempoBackend(tempo: TempoClient, q: ComparisonQuery): Backend {
         counts: {
           baselineFound: candidates.length,
           baselineDropped: fetched.traces.length - traces.length,
+          baselineOtherRoots: found.length - candidates.length,
           baselineMissing: fetched.missing,
           baselineSample: evenSampleNote(candidates.length, BASELINE_FETCH_LIMIT),
         },
@@ -206,7 +218,7 @@ function jaegerBackend(jaeger: JaegerClient, q: ComparisonQuery): Backend {
       const found = await jaeger.getTrace(id, { start: q.start, end: q.end }, { signal: q.signal });
       return found === null ? null : buildJaegerTrace(found);
     },
-    async baseline(selected) {
+    async baseline(selected, roots) {
       const search = await searchScope({
         jaeger,
         scope: q.scope,
@@ -217,7 +229,8 @@ function jaegerBackend(jaeger: JaegerClient, q: ComparisonQuery): Backend {
       if (search.firstError && search.failed === search.searches) {
         throw search.firstError;
       }
-      const candidates = search.traces.filter((t) => !selected.has(t.traceId));
+      const found = search.traces.filter((t) => !selected.has(t.traceId));
+      const candidates = found.filter(hasRootIn(await roots));
       const sampled = evenSample(candidates, BASELINE_FETCH_LIMIT);
       const traces = sampled.filter(isNormal);
       const { services, servicesInScope, searches, failed, full } = search;
@@ -226,6 +239,7 @@ function jaegerBackend(jaeger: JaegerClient, q: ComparisonQuery): Backend {
         counts: {
           baselineFound: candidates.length,
           baselineDropped: sampled.length - traces.length,
+          baselineOtherRoots: found.length - candidates.length,
           baselineMissing: 0,
           baselineSample:
             [
@@ -256,9 +270,13 @@ export async function loadComparisonSets(q: ComparisonQuery): Promise<Comparison
   if (!backend) {
     throw new Error('No trace data source (Tempo or Jaeger) is configured.');
   }
+  const selected = fetchTraces(backend, q.traceIds.slice(0, SELECTION_FETCH_LIMIT), q.signal);
   const [selection, baseline] = await Promise.all([
-    fetchTraces(backend, q.traceIds.slice(0, SELECTION_FETCH_LIMIT), q.signal),
-    backend.baseline(new Set(q.traceIds)),
+    selected,
+    backend.baseline(
+      new Set(q.traceIds),
+      selected.then((s) => rootOperationsOf(s.traces))
+    ),
   ]);
   return {
     selection: selection.traces,

@@ -110,7 +110,7 @@ function expectNothingPrivate() {
 
 describe('one trace pipeline for every view', () => {
   it('lists the trace for slow vs p99 alone, without private values', async () => {
-    renderInApp(<IncidentPage />, { url: '/incident', meta: appMeta(settings) });
+    renderInApp(<IncidentPage />, { url: '/incident?list=traces', meta: appMeta(settings) });
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
     const row = within(table).getAllByRole('row')[1]!;
@@ -143,7 +143,7 @@ describe('one trace pipeline for every view', () => {
         return { query: params.get('query') ?? '', time: Number(params.get('time')) };
       });
     const { unmount } = renderInApp(<IncidentPage />, {
-      url: '/incident?from=now-30m&to=now',
+      url: '/incident?from=now-30m&to=now&list=traces',
       meta: appMeta(settings),
     });
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });

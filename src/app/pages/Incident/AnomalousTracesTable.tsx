@@ -1,24 +1,29 @@
 /**
- * The anomalous traces, worst first: root service and operation, start, duration, ratio to the p99
- * baseline, rule badges and the explanation of the worst finding. Sortable by column, filterable by
- * rule. A row opens the Trace page focused on the evidence span, by click or Enter; the operation
- * cell stays a link for opening in a new tab. A plain table because Grafana's InteractiveTable
- * offers no row handlers. A load may analyse up to 2,000 traces, so the table renders the first
- * `PAGE_ROWS` rows and offers more on demand: rendering them all at once would hold the page.
+ * The anomalous traces, worst first. By default grouped (`groupAnomalousTraces`): one row per root operation, rule
+ * and cause with its count, first and last seen and whether it is still going on, opening to its traces; one click
+ * away, every trace on its own row: root service and operation, start, duration, the root's ratio to its p99, rule
+ * badges and the explanation of the worst finding, sortable by column. Both filter by rule. A row opens the Trace
+ * page focused on the evidence span, by click or Enter; the operation cell stays a link for opening in a new tab. A
+ * plain table because Grafana's InteractiveTable offers no row handlers. A load may analyse up to 2,000 traces, so
+ * the table renders the first `PAGE_ROWS` rows and offers more on demand: rendering them all at once would hold the
+ * page.
  */
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, dateTimeFormat } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Button, Icon, RadioButtonGroup, Stack, Text, TextLink, Tooltip, useStyles2 } from '@grafana/ui';
+import { Button, Icon, RadioButtonGroup, Stack, TextLink, Tooltip, useStyles2 } from '@grafana/ui';
 
 import type { RuleId } from '../../../analysis';
+import { Explanation } from '../../components/Explanation';
 import { RULE_LABELS, RuleBadge } from '../../components/RuleBadge';
 import { formatDurationMs } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import type { AnomalousTrace } from '../../data/anomalousTraces';
 import { type IncidentRange, baselineParam } from '../../data/baselineWindow';
+import { groupAnomalousTraces, quietWindowMs } from '../../data/traceGroups';
 import { AppPage, appUrl } from '../../routes';
+import { TraceGroupsTable } from './TraceGroupsTable';
 
 interface Column {
   header: string;
@@ -52,11 +57,11 @@ const COLUMNS: Column[] = [
   },
   { header: 'Duration', key: (t) => t.durationMs, cell: (t) => formatDurationMs(t.durationMs) },
   {
-    header: 'Trace vs p99',
+    header: 'Root vs its p99',
     about:
-      'The whole trace’s duration over the p99 of its root service and operation in the window before this ' +
-      'time range (within it, for an operation with no earlier data). A “Slow vs p99” finding ' +
-      'compares one span with its own operation’s p99, so a trace can hold a slow span and still be below 1×.',
+      'The root span’s duration over the p99 of the root’s own service and operation in the window before this ' +
+      'time range (within it, for an operation with no earlier data). Findings judge single spans against their ' +
+      'own operations’ p99, so a trace can hold a slow or long span and still be below 1× here.',
     key: (t) => t.baselineRatio ?? 0,
     cell: (t) => (t.baselineRatio === undefined ? '–' : `${t.baselineRatio.toFixed(1)}×`),
   },
@@ -71,7 +76,7 @@ const COLUMNS: Column[] = [
       </Stack>
     ),
   },
-  { header: 'Why', cell: (t) => <Text>{t.worst.explanation}</Text> },
+  { header: 'Why', cell: (t) => <Explanation text={t.worst.explanation} /> },
 ];
 
 type Sort = { column: number; descending: boolean } | undefined;
@@ -84,7 +89,7 @@ function nextSort(sort: Sort, column: number): Sort {
   return sort.descending ? undefined : { column, descending: true };
 }
 
-function sorted(traces: AnomalousTrace[], sort: Sort): AnomalousTrace[] {
+function sorted(traces: readonly AnomalousTrace[], sort: Sort): readonly AnomalousTrace[] {
   const key = sort && COLUMNS[sort.column]?.key;
   if (!sort || !key) {
     return traces;
@@ -140,40 +145,21 @@ const ALL_RULES = '';
 /** Rows rendered at first, and added by each "Show more". */
 export const PAGE_ROWS = 50;
 
-export interface AnomalousTracesTableProps {
-  traces: AnomalousTrace[];
-  /** The range the traces were found in; their pages keep its baselines. */
+interface TracesTableProps {
+  traces: readonly AnomalousTrace[];
   listedIn: IncidentRange;
-  rule?: RuleId;
-  onRuleChange: (rule: RuleId | undefined) => void;
+  label: string;
 }
 
-export function AnomalousTracesTable({ traces, listedIn, rule, onRuleChange }: AnomalousTracesTableProps) {
+/** Every trace on its own row, sortable by column. */
+function TracesTable({ traces, listedIn, label }: TracesTableProps) {
   const styles = useStyles2(getStyles);
   const [sort, setSort] = useState<Sort>();
   const [rows, setRows] = useState(PAGE_ROWS);
-  const shown = useMemo(
-    () => sorted(rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces, sort),
-    [traces, rule, sort]
-  );
-  const found = new Set(traces.flatMap((t) => t.rules.map((r) => r.rule)));
-  const options = [
-    { label: 'All rules', value: ALL_RULES },
-    ...(Object.keys(RULE_LABELS) as RuleId[])
-      .filter((id) => found.has(id) || id === rule)
-      .map((id) => ({ label: RULE_LABELS[id], value: id })),
-  ];
-
+  const shown = useMemo(() => sorted(traces, sort), [traces, sort]);
   return (
     <Stack direction="column" gap={1}>
-      <RadioButtonGroup
-        aria-label="Filter by rule"
-        size="sm"
-        options={options}
-        value={rule ?? ALL_RULES}
-        onChange={(value) => onRuleChange((value || undefined) as RuleId | undefined)}
-      />
-      <table className={styles.table} aria-label="Anomalous traces, worst first">
+      <table className={styles.table} aria-label={label}>
         <thead>
           <tr>
             {COLUMNS.map((column, index) => {
@@ -215,6 +201,81 @@ export function AnomalousTracesTable({ traces, listedIn, rule, onRuleChange }: A
         <Button variant="secondary" size="sm" onClick={() => setRows(rows + PAGE_ROWS)}>
           Show {Math.min(PAGE_ROWS, shown.length - rows)} more of {shown.length - rows}
         </Button>
+      )}
+    </Stack>
+  );
+}
+
+export type TraceListView = 'groups' | 'traces';
+
+const VIEWS = [
+  { label: 'Grouped', value: 'groups' as const, description: 'One row per root operation, finding and cause' },
+  { label: 'Each trace', value: 'traces' as const, description: 'One row per trace' },
+];
+
+export interface AnomalousTracesTableProps {
+  traces: AnomalousTrace[];
+  /** The range the traces were found in; their pages keep its baselines. */
+  listedIn: IncidentRange;
+  rule?: RuleId;
+  onRuleChange: (rule: RuleId | undefined) => void;
+  /** Grouped by default. */
+  view?: TraceListView;
+  onViewChange: (view: TraceListView) => void;
+}
+
+export function AnomalousTracesTable({
+  traces,
+  listedIn,
+  rule,
+  onRuleChange,
+  view = 'groups',
+  onViewChange,
+}: AnomalousTracesTableProps) {
+  const filtered = useMemo(
+    () => (rule ? traces.filter((t) => t.rules.some((r) => r.rule === rule)) : traces),
+    [traces, rule]
+  );
+  const { start, end } = listedIn;
+  const groups = useMemo(
+    () => (view === 'groups' ? groupAnomalousTraces(filtered, { start, end }) : []),
+    [filtered, start, end, view]
+  );
+  const found = new Set(traces.flatMap((t) => t.rules.map((r) => r.rule)));
+  const options = [
+    { label: 'All rules', value: ALL_RULES },
+    ...(Object.keys(RULE_LABELS) as RuleId[])
+      .filter((id) => found.has(id) || id === rule)
+      .map((id) => ({ label: RULE_LABELS[id], value: id })),
+  ];
+
+  return (
+    <Stack direction="column" gap={1}>
+      <Stack gap={2} wrap="wrap">
+        <RadioButtonGroup aria-label="Show" size="sm" options={VIEWS} value={view} onChange={onViewChange} />
+        <RadioButtonGroup
+          aria-label="Filter by rule"
+          size="sm"
+          options={options}
+          value={rule ?? ALL_RULES}
+          onChange={(value) => onRuleChange((value || undefined) as RuleId | undefined)}
+        />
+      </Stack>
+      {view === 'groups' ? (
+        <TraceGroupsTable
+          groups={groups}
+          hrefOf={(t) => traceHref(t, listedIn)}
+          quietMs={quietWindowMs(listedIn)}
+          renderTraces={(group) => (
+            <TracesTable
+              traces={group.traces}
+              listedIn={listedIn}
+              label={`Traces of ${group.rootService}: ${group.rootOperation}, worst first`}
+            />
+          )}
+        />
+      ) : (
+        <TracesTable traces={filtered} listedIn={listedIn} label="Anomalous traces, worst first" />
       )}
     </Stack>
   );

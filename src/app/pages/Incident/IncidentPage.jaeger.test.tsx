@@ -102,7 +102,7 @@ function renderPage(url = `/incident?${RANGE}`) {
 describe('IncidentPage on Jaeger', () => {
   it('lists the anomalous traces Jaeger holds for the team’s services, as the analysis ranks them', async () => {
     jaegerHolds(RECORDED_PATTERNS);
-    renderPage();
+    renderPage(`/incident?${RANGE}&list=traces`);
 
     const section = await screen.findByRole('region', { name: 'Anomalous traces' });
     const opened = () =>

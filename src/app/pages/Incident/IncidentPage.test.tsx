@@ -158,7 +158,7 @@ beforeEach(() => {
 describe('IncidentPage: anomalous traces', () => {
   it('lists the traces the analysis flags, worst first, each linking to its evidence span', async () => {
     tempoServes([healthyTrace(), connectionPoolWait(), plainError()]);
-    renderPage();
+    renderPage('/incident?list=traces');
 
     const section = await screen.findByRole('region', { name: 'Anomalous traces' });
     // Rows stream in as traces are analysed: read the list once both flagged traces are in; the healthy one is not.
@@ -182,7 +182,7 @@ describe('IncidentPage: anomalous traces', () => {
 
   it('opens the Trace page at the evidence span from anywhere on a row, or with Enter on it', async () => {
     tempoServes([plainError()]);
-    renderPage();
+    renderPage('/incident?list=traces');
 
     const row = await screen.findByRole('row', {
       name: /^Open the trace of gateway: GET \/checkout at its evidence span$/,
@@ -197,7 +197,7 @@ describe('IncidentPage: anomalous traces', () => {
     await userEvent.click(within(row).getAllByRole('cell')[2]!);
     expect(opened()).toBe(href);
 
-    locationService.push('/a/seed-tracingops-app/incident');
+    locationService.push('/a/seed-tracingops-app/incident?list=traces');
     row.focus();
     await userEvent.keyboard('{Enter}');
     expect(opened()).toBe(href);
@@ -205,7 +205,7 @@ describe('IncidentPage: anomalous traces', () => {
 
   it('sorts by a column when its header is clicked, and back', async () => {
     tempoServes([plainError(), connectionPoolWait()]);
-    renderPage();
+    renderPage('/incident?list=traces');
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
     const sortByDuration = within(table).getByRole('button', { name: 'Duration' });
@@ -218,19 +218,49 @@ describe('IncidentPage: anomalous traces', () => {
     expect(firstRow()).toHaveTextContent('pool.acquire');
   });
 
-  it('says the ratio column compares the whole trace, unlike the span-level "Slow vs p99" finding', async () => {
+  it('says the ratio column compares the root span with its own p99, unlike the span-level findings', async () => {
     tempoServes([plainError()]);
-    renderPage();
+    renderPage('/incident?list=traces');
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
-    const header = within(table).getByRole('columnheader', { name: /Trace vs p99/ });
-    await userEvent.hover(within(header).getByLabelText(/whole trace’s duration/));
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(/compares one span with its own operation’s p99/);
+    const header = within(table).getByRole('columnheader', { name: /Root vs its p99/ });
+    await userEvent.hover(within(header).getByLabelText(/root span’s duration/));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(/still be below 1× here/);
+  });
+
+  it('sets the span labels of an explanation as code, without backticks', async () => {
+    tempoServes([plainError()]);
+    renderPage('/incident?list=traces');
+
+    const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
+    expect(within(table).getByText('payments db.query', { selector: 'code' })).toBeInTheDocument();
+    expect(table).not.toHaveTextContent('`');
+  });
+
+  it('groups traces with the same root operation, rule and cause into one row with their count', async () => {
+    const same = [11, 12, 13].map((seed) => plainError(seed));
+    tempoServes([...same, connectionPoolWait()]);
+    renderPage();
+
+    const groups = await screen.findByRole('table', { name: 'Anomalous trace groups, worst first' });
+    await waitFor(() => expect(within(groups).getByRole('row', { name: /^Group of 3 gateway/ })).toBeInTheDocument());
+    const errors = within(groups).getByRole('row', { name: /^Group of 3 gateway/ });
+    expect(errors).toHaveTextContent('payments db.query');
+    expect(within(groups).getByRole('row', { name: /^Group of 1 gateway/ })).toHaveTextContent('Bottleneck');
+    expect(screen.queryByRole('table', { name: 'Anomalous traces, worst first' })).not.toBeInTheDocument();
+
+    await userEvent.click(within(errors).getByRole('button', { name: /^Show the 3 traces of/ }));
+    const members = screen.getByRole('table', { name: /^Traces of gateway: GET \/checkout/ });
+    expect(within(members).getAllByRole('row', { name: /^Open the trace of/ })).toHaveLength(3);
+
+    await userEvent.click(screen.getByRole('radio', { name: 'Each trace' }));
+    const all = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
+    expect(within(all).getAllByRole('row', { name: /^Open the trace of/ })).toHaveLength(4);
   });
 
   it('shows only the traces of the rule named in the URL', async () => {
     tempoServes([connectionPoolWait(), plainError()]);
-    renderPage('/incident?rule=bottleneck');
+    renderPage('/incident?rule=bottleneck&list=traces');
 
     const section = await screen.findByRole('region', { name: 'Anomalous traces' });
     const links = await within(section).findAllByRole('link');
@@ -278,7 +308,7 @@ describe('IncidentPage: anomalous traces', () => {
     const late = connectionPoolWait();
     tempoServes([plainError(), late]);
     mockBackend.on('GET', `${TEMPO}/api/v2/traces/${traceIdOf(late)}`, pending);
-    renderPage();
+    renderPage('/incident?list=traces');
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' });
     expect(within(table).getAllByRole('row', { name: /^Open the trace of/ })).toHaveLength(1);
@@ -306,7 +336,7 @@ describe('IncidentPage: a slow trace backend', () => {
     mockBackend
       .on('GET', `${PROM}/api/v1/query_range`, after(1500, emptyMatrix))
       .on('GET', `${PROM}/api/v1/query`, after(3000, emptyVector));
-    renderPage();
+    renderPage('/incident?list=traces');
 
     for (let elapsed = 0; elapsed < 8000; elapsed += 500) {
       await act(async () => jest.advanceTimersByTime(500));
@@ -720,7 +750,7 @@ describe('IncidentPage: spikes raised by alerts and suggested spikes', () => {
     controllerServes({ overrides: [spike] });
     renderPage();
 
-    await screen.findByRole('table', { name: 'Anomalous traces, worst first' }, { timeout: 10_000 });
+    await screen.findByRole('table', { name: 'Anomalous trace groups, worst first' }, { timeout: 10_000 });
     await screen.findByRole('table', { name: 'Active spikes' });
     expect(screen.queryByRole('region', { name: 'Suggested spikes' })).not.toBeInTheDocument();
   }, 30_000);

@@ -164,6 +164,8 @@ export function IncidentPage() {
                       listedIn={{ start: page.start, end: page.end }}
                       rule={page.url.rule}
                       onRuleChange={(rule) => page.setUrl({ rule })}
+                      view={page.url.list ?? 'groups'}
+                      onViewChange={(view) => page.setUrl({ list: view === 'traces' ? 'traces' : undefined })}
                     />
                   )}
                   {page.traceFilters.comparing && scope?.resolved.ok ? (

@@ -107,7 +107,7 @@ describe('Why these traces? on Jaeger', () => {
     expect(within(first!).getByText(EU_WEST)).toBeInTheDocument();
     expect(first).toHaveTextContent('12 (100%) vs 12 (25%)');
     expect(others).toHaveLength(0);
-    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces.');
+    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces of the same root operations.');
     expect(document.body).not.toHaveTextContent(/sess-vip|vip\.customer|example\.org|req-/);
 
     // Per service in scope, four slices of the range, the newest 25 of each, no tags: Jaeger's v3 API.
@@ -172,7 +172,7 @@ describe('Why these traces? on Jaeger', () => {
     // Like v1.76's memory store with `error=true`: the tags are not applied at all.
     jaegerHolds(mockBackend, JAEGER, [...HEALTHY, ...FAILING], { ignoresTags: true });
     const where = encodeURIComponent(JSON.stringify([{ scope: 'span', key: 'feature.flag', value: 'beta-checkout' }]));
-    renderInApp(<IncidentPage />, { url: `/incident?${RANGE}&where=${where}`, meta });
+    renderInApp(<IncidentPage />, { url: `/incident?${RANGE}&where=${where}&list=traces`, meta });
 
     const table = await screen.findByRole('table', { name: 'Anomalous traces, worst first' }, LOADED);
     // Two failing checkouts carry the flag (`failingCheckouts`), ten do not.
@@ -193,7 +193,7 @@ describe('Why these traces? on Jaeger', () => {
     );
     // payments takes part in every checkout: its searches alone find the same normal traces.
     expect(within(view).getByText(EU_WEST)).toBeInTheDocument();
-    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces.');
+    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces of the same root operations.');
   });
 
   it('says which data source failed, with its status, when every search for normal traces fails', async () => {

@@ -7,6 +7,7 @@ import {
   type OtlpTraceJson,
   failingCheckouts,
   healthyCheckouts,
+  healthyTrace,
   regionalCheckout,
   toTempoJson,
 } from '../../../analysis/fixtures';
@@ -49,7 +50,10 @@ const searches = () => [...new Set(mockBackend.sent(`${TEMPO}/api/search`).map(q
  */
 function tempoServes(anomalous: OtlpTraceJson[], normal: OtlpTraceJson[] | 'pending', unserved: OtlpTraceJson[] = []) {
   const summaries = (traces: OtlpTraceJson[]) => ({
-    traces: traces.map((t) => ({ traceID: idOf(t), rootServiceName: 'gateway' })),
+    traces: traces.map((t) => {
+      const root = buildTrace(t).root!;
+      return { traceID: idOf(t), rootServiceName: root.service, rootTraceName: root.name };
+    }),
   });
   mockBackend.on('GET', `${TEMPO}/api/search`, (request) => {
     if (!queryOf(request)?.startsWith(BASELINE)) {
@@ -83,8 +87,23 @@ describe('Why these traces?', () => {
     expect(within(first!).getByRole('img')).toHaveAccessibleName('100% of anomalous traces, 25% of normal traces');
     expect(first).toHaveTextContent('12 (100%) vs 12 (25%)');
     expect(others).toHaveLength(0);
-    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces.');
+    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces of the same root operations.');
     expect(searches()).toEqual([CANDIDATES, BASELINE]);
+  });
+
+  it('compares only with normal traces of the anomalous traces’ root operations, and says how many it left out', async () => {
+    const otherEntryPoint = [0x61, 0x62, 0x63].map((seed) => healthyTrace(seed));
+    tempoServes(FAILING, [...HEALTHY, ...otherEntryPoint]);
+    const view = await openComparison(meta, '/incident');
+
+    await within(view).findByRole('table', { name: 'Attribute values that stand out, most first' }, LOADED);
+    expect(view).toHaveTextContent(
+      'Compared 12 anomalous with 48 normal traces of the same root operations; 3 of other root operations left out.'
+    );
+    const fetched = mockBackend.sent(`${TEMPO}/api/v2/traces/`).map((r) => r.url);
+    for (const trace of otherEntryPoint) {
+      expect(fetched.some((url) => url.includes(idOf(trace)))).toBe(false);
+    }
   });
 
   it('names the redacted and near-unique attributes without showing a single value of them', async () => {
@@ -139,7 +158,9 @@ describe('Why these traces?', () => {
     await within(view).findByRole('table', {}, LOADED);
     await userEvent.click(within(view).getByRole('radio', { name: 'Share of spans' }));
     // 7 spans per checkout, 2 of them in payments.
-    expect(view).toHaveTextContent('Compared 12 anomalous with 48 normal traces; 84 and 336 spans.');
+    expect(view).toHaveTextContent(
+      'Compared 12 anomalous with 48 normal traces of the same root operations; 84 and 336 spans.'
+    );
     expect(within(view).getAllByRole('img')[0]).toHaveAccessibleName('29% of anomalous spans, 7.1% of normal spans');
   });
 
@@ -149,7 +170,11 @@ describe('Why these traces?', () => {
 
     const view = await screen.findByRole('region', { name: 'Why these traces?' }, LOADED);
     expect(
-      await within(view).findByText('Compared 12 anomalous with 48 normal traces.', { exact: false }, LOADED)
+      await within(view).findByText(
+        'Compared 12 anomalous with 48 normal traces of the same root operations.',
+        { exact: false },
+        LOADED
+      )
     ).toBeInTheDocument();
   });
 
@@ -201,6 +226,6 @@ describe('Why these traces?', () => {
 
     const alert = await within(view).findByRole('alert', { name: 'Partial data' }, LOADED);
     expect(alert).toHaveTextContent('1 normal traces could not be loaded.');
-    expect(view).toHaveTextContent('Compared 12 anomalous with 47 normal traces.');
+    expect(view).toHaveTextContent('Compared 12 anomalous with 47 normal traces of the same root operations.');
   });
 });

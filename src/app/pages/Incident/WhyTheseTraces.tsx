@@ -89,13 +89,25 @@ export function WhyTheseTraces(props: WhyTheseTracesProps) {
   );
 }
 
+/** Values listed at first; the rest one click away. */
+const TOP_ROWS = 8;
+
 function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: WhyTheseTracesProps['onAddFilter'] }) {
-  const { redactor } = useAppSettings();
+  const { redactor, comparisonIgnoredKeys } = useAppSettings();
   const [unit, setUnit] = useState<ComparisonUnit>('trace');
+  const [showAll, setShowAll] = useState(false);
   const result = useMemo(
-    () => compareAttributes(sets.selection, sets.baseline, { unit, redactor, ignore: NOT_COMPARED }),
-    [sets, unit, redactor]
+    () =>
+      compareAttributes(sets.selection, sets.baseline, {
+        unit,
+        redactor,
+        ignore: NOT_COMPARED,
+        ignoreKeys: comparisonIgnoredKeys,
+      }),
+    [sets, unit, redactor, comparisonIgnoredKeys]
   );
+  const rows = showAll ? result.ranked : result.ranked.slice(0, TOP_ROWS);
+  const more = result.ranked.length - rows.length + result.unlisted;
   const styles = useStyles2(getStyles);
   const { counts, partial } = sets;
   return (
@@ -103,8 +115,10 @@ function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: 
       <Stack justifyContent="space-between" alignItems="center" wrap="wrap">
         <Text color="secondary">
           Compared {result.selection.traces.toLocaleString('en-US')} anomalous with{' '}
-          {result.baseline.traces.toLocaleString('en-US')} normal traces
+          {result.baseline.traces.toLocaleString('en-US')} normal traces of the same root operations
           {counts.baselineSample && ` (${counts.baselineSample})`}
+          {counts.baselineOtherRoots > 0 &&
+            `; ${counts.baselineOtherRoots.toLocaleString('en-US')} of other root operations left out`}
           {unit === 'span' &&
             `; ${result.selection.units.toLocaleString('en-US')} and ${result.baseline.units.toLocaleString('en-US')} spans`}
           .
@@ -118,7 +132,7 @@ function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: 
       )}
       {sets.baseline.length === 0 ? (
         <Text>
-          No normal traces in this scope and range to compare with
+          No normal traces of the anomalous traces’ root operations in this scope and range to compare with
           {counts.baselineDropped > 0 && ` (the ${counts.baselineDropped} found all held a failed or slow span)`}.
         </Text>
       ) : result.ranked.length === 0 ? (
@@ -129,7 +143,7 @@ function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: 
         <table className={styles.table} aria-label="Attribute values that stand out, most first">
           <ColumnHeaders names={COLUMNS} actions />
           <tbody>
-            {result.ranked.map((value) => (
+            {rows.map((value) => (
               <ValueRow
                 key={`${attributeName(value.attribute)}=${typeof value.value}:${String(value.value)}`}
                 value={value}
@@ -140,6 +154,16 @@ function Comparison({ sets, onAddFilter }: { sets: ComparisonSets; onAddFilter: 
           </tbody>
         </table>
       )}
+      {more > 0 &&
+        (showAll ? (
+          <Text color="secondary">
+            {result.unlisted} more values stand out less than these; narrow the list with a filter to see them.
+          </Text>
+        ) : (
+          <Button size="sm" variant="secondary" fill="text" onClick={() => setShowAll(true)}>
+            {`${more} more ${more === 1 ? 'value stands' : 'values stand'} out less`}
+          </Button>
+        ))}
       {result.redacted.length > 0 && (
         <Text color="secondary">Also different, values redacted: {result.redacted.map(attributeName).join(', ')}.</Text>
       )}

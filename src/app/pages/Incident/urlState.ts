@@ -1,8 +1,9 @@
 /**
  * The incident page's state in the URL, so a link pasted in the incident channel opens the same
- * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, and the
- * Raise sampling dialog when open (`raise`: its service, `raiseOperation`, and `raiseFor`: the service whose trouble
- * the raise is for when that is another, so the Trace page can link straight to it and the dialog can say why).
+ * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, the list's view
+ * (`list=traces` for one row per trace; grouped otherwise), and the Raise sampling dialog when open (`raise`: its
+ * service, `raiseOperation`, and `raiseFor`: the service whose trouble the raise is for when that is another, so the
+ * Trace page can link straight to it and the dialog can say why).
  */
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -18,6 +19,7 @@ export interface IncidentUrlState {
   scope: ScopeChoice;
   service?: string;
   rule?: RuleId;
+  list?: 'traces';
   raise?: RaiseLink;
 }
 
@@ -34,6 +36,7 @@ type Change = Partial<{
   scope: ScopeChoice;
   service: string | undefined;
   rule: RuleId | undefined;
+  list: 'traces' | undefined;
   raise: RaiseLink | undefined;
 }>;
 
@@ -52,6 +55,7 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
     scope: parseScopeChoice(params.get('scope')),
     service: params.get('service') || undefined,
     rule: (params.get('rule') as RuleId | null) || undefined,
+    list: params.get('list') === 'traces' ? 'traces' : undefined,
     raise: raiseLink(params),
   };
   const update = (change: Change) =>
@@ -72,6 +76,9 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
       }
       if ('rule' in change) {
         set('rule', change.rule);
+      }
+      if ('list' in change) {
+        set('list', change.list);
       }
       if ('raise' in change) {
         set('raise', change.raise?.service);

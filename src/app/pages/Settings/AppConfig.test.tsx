@@ -150,6 +150,27 @@ describe('AppConfig', () => {
     expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
   });
 
+  it.each(['undefined', 'null'])('refuses the connector namespace %s, what a missing value prints as', async (text) => {
+    renderConfig(appMeta({ ...saved, spanMetrics: { flavour: 'otel', namespace: 'traces_span_metrics', unit: 'ms' } }));
+    const namespace = screen.getByRole('textbox', { name: /^Connector namespace/ });
+    await userEvent.clear(namespace);
+    await fill(namespace, text);
+
+    expect(
+      screen.getByText(`"${text}" is how a missing value prints, not a namespace`, { exact: false })
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  });
+
+  it('opens a provisioned connector flavour without a namespace and asks for one', () => {
+    const missing = { flavour: 'otel', namespace: null, unit: 'ms' } as unknown as AppSettings['spanMetrics'];
+    renderConfig(appMeta({ ...saved, spanMetrics: missing }));
+
+    expect(screen.getByRole('textbox', { name: /^Connector namespace/ })).toHaveValue('');
+    expect(screen.getByText(/A metric-name prefix such as traces_span_metrics/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  });
+
   it('refuses to save invalid values and says what is wrong with each', async () => {
     renderConfig();
     await userEvent.clear(screen.getByRole('textbox', { name: /^Sampling controller URL/ }));
@@ -181,6 +202,21 @@ describe('AppConfig', () => {
     await fill(candidates, '800');
     await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(savedBody()).toMatchObject({ jsonData: { maxCandidates: 800 } }));
+  });
+
+  it('shows the attributes "Why these traces?" leaves out, the defaults until edited, and saves the edit', async () => {
+    renderConfig();
+    const keys = screen.getByRole('textbox', { name: /^Attributes left out of the comparison/ });
+    expect((keys as HTMLTextAreaElement).value.split('\n')).toEqual(
+      expect.arrayContaining(['jaeger.sampler.*', 'telemetry.sdk.*', 'net.peer.*', 'server.port'])
+    );
+
+    await userEvent.clear(keys);
+    await fill(keys, 'sampler.*\n\n  k8s.pod.uid  ');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(savedBody()).toMatchObject({ jsonData: { comparisonIgnoredKeys: ['sampler.*', 'k8s.pod.uid'] } })
+    );
   });
 
   it('asks for a token before saving a controller URL without one', async () => {

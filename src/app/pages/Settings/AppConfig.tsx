@@ -13,6 +13,7 @@ import {
   ConnectionsSection,
   OwnershipSection,
   RedactionSection,
+  ComparisonSection,
   ThresholdsSection,
 } from './SettingsSections';
 import { useSettingsForm } from './useSettingsForm';
@@ -34,6 +35,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
       <OwnershipSection {...form} />
       <ThresholdsSection {...form} />
       <RedactionSection {...form} />
+      <ComparisonSection {...form} />
       {form.saveError && (
         <Alert severity="error" title="Not saved">
           {form.saveError}

@@ -252,6 +252,7 @@ const THRESHOLDS: Array<{ key: keyof AnalysisSettings; label: string; unit?: str
   { key: 'wideMinSiblings', label: 'N+1: same-name children under one parent', unit: 'spans' },
   { key: 'deepMaxServiceHops', label: 'Deep: service hops allowed on one path', unit: 'hops' },
   { key: 'bottleneckShare', label: 'Bottleneck: share of the trace on one span', unit: '0–1' },
+  { key: 'bottleneckMinSelfMs', label: 'Bottleneck: ignore spans whose own time is under', unit: 'ms' },
   { key: 'retryMinAttempts', label: 'Retry storm: calls of one operation', unit: 'calls' },
   { key: 'retryMinErrors', label: 'Retry storm: of which failed', unit: 'calls' },
   { key: 'maxFindingsPerRule', label: 'Findings shown per rule and trace' },
@@ -323,6 +324,24 @@ export function RedactionSection({ draft, update, problems }: SectionProps) {
           id="redact-card-numbers"
           value={draft.redactCardNumbers}
           onChange={(event) => update({ redactCardNumbers: event.currentTarget.checked })}
+        />
+      </Field>
+    </FieldSet>
+  );
+}
+
+export function ComparisonSection({ draft, update }: SectionProps) {
+  return (
+    <FieldSet label="Why these traces?">
+      <Field
+        label="Attributes left out of the comparison"
+        description="Attribute keys, one per line, * for any characters: what describes the instrumentation (sampler, SDK, addresses and ports) rather than the request. Empty compares every attribute."
+      >
+        <TextArea
+          id="comparison-ignored-keys"
+          rows={8}
+          value={draft.comparisonIgnoredKeys}
+          onChange={(event) => update({ comparisonIgnoredKeys: event.currentTarget.value })}
         />
       </Field>
     </FieldSet>

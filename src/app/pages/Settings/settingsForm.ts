@@ -6,7 +6,7 @@
  */
 import type { AppPluginMeta } from '@grafana/data';
 
-import { type AnalysisSettings, DEFAULT_REDACTION_SETTINGS } from '../../../analysis';
+import { type AnalysisSettings, DEFAULT_REDACTION_SETTINGS, INSTRUMENTATION_ATTRIBUTE_KEYS } from '../../../analysis';
 import type { HistogramUnit } from '../../../queries';
 import { type AppSecureSettings, type AppSettings, type SpanMetricsSetting, tracesDatasourceUid } from '../../settings';
 
@@ -39,6 +39,8 @@ export interface SettingsDraft {
   secretKeyPatterns: string;
   valuePatterns: string;
   redactCardNumbers: boolean;
+  /** Attribute key globs "Why these traces?" leaves out, one per line; the defaults until edited. */
+  comparisonIgnoredKeys: string;
 }
 
 const lines = (list: readonly string[]) => list.join('\n');
@@ -66,7 +68,8 @@ export function draftFromMeta(meta: AppPluginMeta<AppSettings>): SettingsDraft {
     prometheusDatasourceUid: settings.prometheusDatasourceUid ?? '',
     lokiDatasourceUid: settings.lokiDatasourceUid ?? '',
     spanMetricsFlavour: spanMetrics?.flavour ?? 'auto',
-    spanMetricsNamespace: spanMetrics?.flavour === 'otel' ? spanMetrics.namespace : 'traces_span_metrics',
+    // A provisioned file may leave the namespace out; the field then starts empty and says what it needs.
+    spanMetricsNamespace: spanMetrics?.flavour === 'otel' ? (spanMetrics.namespace ?? '') : 'traces_span_metrics',
     spanMetricsUnit: spanMetrics?.flavour === 'otel' ? spanMetrics.unit : 'ms',
     controllerUrl: settings.controllerUrl ?? '',
     controllerToken: '',
@@ -78,6 +81,7 @@ export function draftFromMeta(meta: AppPluginMeta<AppSettings>): SettingsDraft {
     secretKeyPatterns: lines(redaction.secretKeyPatterns),
     valuePatterns: lines(redaction.valuePatterns),
     redactCardNumbers: redaction.redactCardNumbers,
+    comparisonIgnoredKeys: lines(settings.comparisonIgnoredKeys ?? INSTRUMENTATION_ATTRIBUTE_KEYS),
   };
 }
 
@@ -111,6 +115,7 @@ export function settingsFromDraft(draft: SettingsDraft): AppSettings {
       valuePatterns: splitLines(draft.valuePatterns),
       redactCardNumbers: draft.redactCardNumbers,
     },
+    comparisonIgnoredKeys: splitLines(draft.comparisonIgnoredKeys),
   };
 }
 

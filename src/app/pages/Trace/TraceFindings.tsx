@@ -7,15 +7,24 @@ import React from 'react';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Button, Stack, Text, useStyles2 } from '@grafana/ui';
 
-import type { Finding, Trace } from '../../../analysis';
+import type { Finding, Span, Trace } from '../../../analysis';
+import { formatDurationMs } from '../../components/format';
 import { RuleBadge } from '../../components/RuleBadge';
-import { explanationParts } from './raiseTarget';
+import { Explanation } from '../../components/Explanation';
 
 interface Props {
   trace: Trace;
   findings: readonly Finding[];
   selectedSpanId: string | undefined;
   onSelectSpan: (spanId: string) => void;
+}
+
+/**
+ * A finding often points at many spans of one operation (eleven `SELECT ledger_entries`): when and for how long each
+ * ran is what tells them apart, and where in the trace to look.
+ */
+function evidenceLabel(span: Span): string {
+  return `${span.service} · ${span.name} · at +${formatDurationMs(span.startMs)}, ${formatDurationMs(span.durationMs)}`;
 }
 
 export function TraceFindings({ trace, findings, selectedSpanId, onSelectSpan }: Props) {
@@ -30,11 +39,7 @@ export function TraceFindings({ trace, findings, selectedSpanId, onSelectSpan }:
           <Stack direction="column" gap={1}>
             <Stack alignItems="center" gap={1}>
               <RuleBadge rule={finding.rule} severity={finding.severity} />
-              <Text>
-                {explanationParts(finding.explanation).map((part, i) =>
-                  part.quoted ? <code key={i}>{part.text}</code> : <React.Fragment key={i}>{part.text}</React.Fragment>
-                )}
-              </Text>
+              <Explanation text={finding.explanation} />
             </Stack>
             <Stack gap={1} wrap="wrap" alignItems="center">
               <Text color="secondary" variant="bodySmall">
@@ -42,7 +47,7 @@ export function TraceFindings({ trace, findings, selectedSpanId, onSelectSpan }:
               </Text>
               {finding.spanIds.map((spanId) => {
                 const span = trace.spanById(spanId);
-                const label = span ? `${span.service} · ${span.name}` : spanId;
+                const label = span ? evidenceLabel(span) : spanId;
                 return (
                   <Button
                     key={spanId}

@@ -47,7 +47,9 @@ describe('TracePage', () => {
     const bottleneck = within(findings).getByText('Bottleneck').closest('li')!;
     expect(bottleneck).toHaveTextContent(/pool\.acquire/);
     expect(
-      within(bottleneck).getByRole('button', { name: `Select evidence span payments · pool.acquire (${acquire.id})` })
+      within(bottleneck).getByRole('button', {
+        name: `Select evidence span payments · pool.acquire · at +28 ms, 2.30 s (${acquire.id})`,
+      })
     ).toHaveAttribute('aria-pressed', 'false');
     expect(screen.getByTestId('panel-traces')).toBeInTheDocument();
   });

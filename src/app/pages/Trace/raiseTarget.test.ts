@@ -1,6 +1,6 @@
 import { DEFAULT_REDACTION_SETTINGS, analyzeTrace, compileRedaction, redactTrace } from '../../../analysis';
 import { connectionPoolWait, healthyTrace } from '../../../analysis/fixtures';
-import { explanationParts, raiseTarget } from './raiseTarget';
+import { raiseTarget } from './raiseTarget';
 
 describe('raiseTarget', () => {
   it('is the root service and operation, where the sampling decision for the whole trace is made', () => {
@@ -21,14 +21,5 @@ describe('raiseTarget', () => {
     const redactor = compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, valuePatterns: ['checkout'] });
     const target = raiseTarget({ ...analysis, trace: redactTrace(analysis.trace, redactor) });
     expect(target).toEqual({ service: 'gateway', troubleIn: 'payments' });
-  });
-});
-
-describe('explanationParts', () => {
-  it('separates the quoted span labels from the prose', () => {
-    expect(explanationParts('`payments pool.acquire` holds 91% of the trace')).toEqual([
-      { text: 'payments pool.acquire', quoted: true },
-      { text: ' holds 91% of the trace', quoted: false },
-    ]);
   });
 });

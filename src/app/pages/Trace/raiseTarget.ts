@@ -26,11 +26,3 @@ export function raiseTarget(analysis: { trace: Trace; findings: readonly Finding
     ...(troubleIn && troubleIn !== root.service ? { troubleIn } : {}),
   };
 }
-
-/** Explanations quote span labels in backticks; these are the plain and quoted parts in order. */
-export function explanationParts(explanation: string): Array<{ text: string; quoted: boolean }> {
-  return explanation
-    .split('`')
-    .map((text, index) => ({ text, quoted: index % 2 === 1 }))
-    .filter((part) => part.text !== '');
-}

@@ -1,0 +1,75 @@
+/**
+ * The suspect ranking's cost: ranking 1,000 analysed traces against a baseline profile of 200, as a ratio to
+ * `JSON.parse` of the 1,000 traces' JSON measured in the same rounds (the target is at most 0.05: the ranking costs
+ * a twentieth of parsing what it ranks). The profile is built once per page load, not per range, and is shown on its
+ * own. Rounds alternate parse and ranking like `analysis.bench.ts`; figures are medians with their spread. Runs under
+ * `npm run bench` or alone with `npx tsx bench/suspects.bench.ts`.
+ */
+import { performance } from 'node:perf_hooks';
+import { syntheticTrace } from '../src/analysis/fixtures';
+import { bundledAnalysis } from './bundledAnalysis';
+import { collectGarbage, formatSpread, machineLoad, spread, threadCpuMs } from './stats';
+
+const { analyzeTrace, buildTrace, profileBaseline, rankSuspects } = bundledAnalysis();
+
+const TRACES = 1000;
+const BASELINE_TRACES = 200;
+const SPANS = 100;
+const cpuMs = threadCpuMs ?? (() => Number.NaN);
+
+const rangeJson = Array.from({ length: TRACES }, (_, i) =>
+  JSON.stringify(syntheticTrace({ spans: SPANS, seed: i + 1, errorRate: 0.02 }))
+);
+const baseline = Array.from({ length: BASELINE_TRACES }, (_, i) => ({
+  trace: buildTrace(syntheticTrace({ spans: SPANS, seed: TRACES + i + 1, errorRate: 0.01 })),
+}));
+
+interface Round {
+  readonly parseMs: number;
+  readonly parseCpuMs: number;
+  readonly profileMs: number;
+  readonly rankMs: number;
+  readonly rankCpuMs: number;
+  readonly suspects: number;
+}
+
+function round(): Round {
+  collectGarbage();
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  const parsed = rangeJson.map((json) => JSON.parse(json) as unknown);
+  const parseMs = performance.now() - t0;
+  const parseCpuMs = cpuMs() - c0;
+  const range = parsed.map((json) => ({ trace: analyzeTrace(buildTrace(json)).trace }));
+  collectGarbage();
+  const t1 = performance.now();
+  const profile = profileBaseline(baseline);
+  const profileMs = performance.now() - t1;
+  const c2 = cpuMs();
+  const t2 = performance.now();
+  const ranking = rankSuspects(range, profile, baseline);
+  const rankMs = performance.now() - t2;
+  const rankCpuMs = cpuMs() - c2;
+  return { parseMs, parseCpuMs, profileMs, rankMs, rankCpuMs, suspects: ranking.suspects.length };
+}
+
+console.log(
+  `node ${process.version}; ${TRACES} traces of ${SPANS} spans ranked against ${BASELINE_TRACES}; ` +
+    `figures are median (interquartile range, full range) over rounds; ${machineLoad()} at the start`
+);
+for (let i = 0; i < 3; i++) {
+  round();
+}
+const rounds = Array.from({ length: 15 }, round);
+console.log(`  parse              ${formatSpread(spread(rounds.map((r) => r.parseMs)), 1, ' ms')}`);
+console.log(`  baseline profile   ${formatSpread(spread(rounds.map((r) => r.profileMs)), 1, ' ms')}`);
+console.log(
+  `  ranking            ${formatSpread(spread(rounds.map((r) => r.rankMs)), 1, ' ms')}; ${rounds[0]!.suspects} suspects`
+);
+console.log(`  ranking / parse    ${formatSpread(spread(rounds.map((r) => r.rankMs / r.parseMs)))} by wall clock`);
+if (threadCpuMs) {
+  console.log(
+    `  ranking / parse    ${formatSpread(spread(rounds.map((r) => r.rankCpuMs / r.parseCpuMs)))} by CPU time of this thread`
+  );
+}
+console.log(`${machineLoad()} at the end`);

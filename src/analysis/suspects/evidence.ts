@@ -1,0 +1,184 @@
+/**
+ * What one trace says about each service, read against a baseline profile: own time over the baseline, time lost on
+ * the wire between a call and the server span it reached, where errors start, and calls its operations stopped or
+ * started making. The ranking (`rankSuspects`) adds these up over the traces of a range; the profile
+ * (`profileBaseline`) is built from the same readings of the traces before it.
+ */
+import { baselineKey } from '../baselines';
+import { NO_SPAN, type SpanTable } from '../trace';
+
+/** Error-level log lines of one trace's spans, from a logs data source (or a log bridge's span events). */
+export interface TraceLogs {
+  readonly errorLinesBySpan: ReadonlyMap<string, number>;
+}
+
+export const NO_LOGS: TraceLogs = Object.freeze({ errorLinesBySpan: new Map<string, number>() });
+
+/** Between two services: `caller → callee`. */
+export function linkKey(caller: string, callee: string): string {
+  return `${caller}\u0000${callee}`;
+}
+
+export function linkEnds(key: string): [caller: string, callee: string] {
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+/**
+ * The server span a span called, or `NO_SPAN` when it is not a call: a span that is not itself an entry (SERVER)
+ * and whose only child runs in another service. Its own time is then the time between the two — the network, the
+ * callee's queue — and belongs to the link, not to the caller's code.
+ */
+export function calleeOf(t: SpanTable, span: number): number {
+  if (t.kinds[span] === 'server' || t.childCount[span] !== 1) {
+    return NO_SPAN;
+  }
+  const child = t.childOrder[t.childStart[span]!]!;
+  return t.serviceIds[child] !== t.serviceIds[span] ? child : NO_SPAN;
+}
+
+/**
+ * Where the trace's errors start: the deepest span that failed (status error) or logged an error-level line, the
+ * earliest first among equals. A caller that logs its callee's failure sits above it, so the deeper span wins.
+ */
+export function errorOriginOf(t: SpanTable, logs: TraceLogs): number {
+  let origin = NO_SPAN;
+  const logged = logs.errorLinesBySpan;
+  for (let i = 0; i < t.size; i++) {
+    const failed = t.statuses[i] === 'error' || (logged.size > 0 && (logged.get(t.id(i)) ?? 0) > 0);
+    if (
+      failed &&
+      (origin === NO_SPAN ||
+        t.depths[i]! > t.depths[origin]! ||
+        (t.depths[i] === t.depths[origin] && t.startMs(i) < t.startMs(origin)))
+    ) {
+      origin = i;
+    }
+  }
+  return origin;
+}
+
+/**
+ * Each service's own time per request it served: for every span where a request enters a service (a root, or a span
+ * whose parent runs elsewhere), its duration less the time spent in calls out of the service, whatever span of the
+ * service made them. A chain of slow spans inside one service — controller, repository, query — is then one
+ * measurement, and a span that merely wraps the request beside the span that made the call (a web filter, a
+ * gateway handler) adds nothing of its own. Calls into other services' databases or untraced services are own time:
+ * the service waited on something only it depends on.
+ */
+export function forEachOwnTime(t: SpanTable, visit: (entry: number, ownMs: number) => void): void {
+  const entryOf = new Int32Array(t.size).fill(NO_SPAN);
+  const stack: number[] = [];
+  for (let i = 0; i < t.size; i++) {
+    if (t.parents[i] === NO_SPAN) {
+      entryOf[i] = i;
+      stack.push(i);
+    }
+  }
+  const callsOut = new Map<number, number[]>();
+  while (stack.length > 0) {
+    const span = stack.pop()!;
+    const from = t.childStart[span]!;
+    const end = from + t.childCount[span]!;
+    for (let c = from; c < end; c++) {
+      const child = t.childOrder[c]!;
+      const remote = t.serviceIds[child] !== t.serviceIds[span];
+      entryOf[child] = remote ? child : entryOf[span]!;
+      stack.push(child);
+    }
+    const entry = entryOf[span]!;
+    if (span !== entry && (calleeOf(t, span) !== NO_SPAN || hasRemoteChild(t, span))) {
+      const list = callsOut.get(entry);
+      list ? list.push(t.startMs(span), t.endMs(span)) : callsOut.set(entry, [t.startMs(span), t.endMs(span)]);
+    }
+  }
+  for (let i = 0; i < t.size; i++) {
+    if (entryOf[i] === i) {
+      visit(i, t.durationMs(i) - coveredMs(callsOut.get(i), t.startMs(i), t.endMs(i)));
+    }
+  }
+}
+
+function hasRemoteChild(t: SpanTable, span: number): boolean {
+  const from = t.childStart[span]!;
+  const end = from + t.childCount[span]!;
+  for (let c = from; c < end; c++) {
+    if (t.serviceIds[t.childOrder[c]!] !== t.serviceIds[span]) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Length of the union of `[start, end)` pairs, clipped to `[from, to)`. */
+function coveredMs(pairs: number[] | undefined, from: number, to: number): number {
+  if (!pairs) {
+    return 0;
+  }
+  const order = Array.from({ length: pairs.length / 2 }, (_, k) => k).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
+  let covered = 0;
+  let reach = from;
+  for (const k of order) {
+    const start = Math.max(pairs[2 * k]!, reach);
+    const end = Math.min(pairs[2 * k + 1]!, to);
+    if (end > start) {
+      covered += end - start;
+      reach = end;
+    }
+  }
+  return covered;
+}
+
+/**
+ * Keys already made, by service and name: the ranking looks up every span's operation several times, and one string
+ * per operation (its hash computed once) is much cheaper than a new concatenation per span. Bounded, so names of
+ * unbounded cardinality cannot grow it for ever; the cache has no effect on results.
+ */
+const internedKeys = new Map<string, Map<string, string>>();
+let internedCount = 0;
+const MAX_INTERNED = 50_000;
+
+/** The span's operation as the profile keys it (`baselineKey`). */
+export function operationKey(t: SpanTable, span: number): string {
+  const service = t.service(span);
+  const name = t.names[span]!;
+  let byName = internedKeys.get(service);
+  if (!byName) {
+    byName = new Map();
+    internedKeys.set(service, byName);
+  }
+  let key = byName.get(name);
+  if (key === undefined) {
+    if (internedCount >= MAX_INTERNED) {
+      internedKeys.clear();
+      internedCount = 0;
+      internedKeys.set(service, byName);
+      byName.clear();
+    }
+    key = baselineKey(service, name);
+    byName.set(name, key);
+    internedCount++;
+  }
+  return key;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * The distinct operations a span calls directly: its children's keys, and for a child that calls another service,
+ * the operation it reached — a client span's name (`HTTP POST`) says nothing of what was called.
+ */
+export function childKeys(t: SpanTable, span: number): ReadonlySet<string> {
+  if (t.childCount[span] === 0) {
+    return NO_KEYS;
+  }
+  const keys = new Set<string>();
+  const from = t.childStart[span]!;
+  const end = from + t.childCount[span]!;
+  for (let c = from; c < end; c++) {
+    const child = t.childOrder[c]!;
+    const callee = calleeOf(t, child);
+    keys.add(operationKey(t, callee === NO_SPAN ? child : callee));
+  }
+  return keys;
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildTrace } from '../trace';
+import { profileBaseline } from './profile';
+import { type RangeTrace, rankSuspects } from './rankSuspects';
+
+interface Spec {
+  id: string;
+  parent?: string;
+  service: string;
+  name: string;
+  kind: 'server' | 'client' | 'internal';
+  start: number;
+  end: number;
+}
+
+const KIND = { internal: 1, server: 2, client: 3 } as const;
+let traceCounter = 0;
+
+/** One trace from spans in milliseconds since its start. */
+function trace(spans: readonly Spec[]): RangeTrace {
+  traceCounter++;
+  const traceId = traceCounter.toString(16).padStart(32, '0');
+  const base = 1_700_000_000_000 + traceCounter * 10_000;
+  const nanos = (ms: number) => `${BigInt(Math.round((base + ms) * 1000)) * 1000n}`;
+  const services = [...new Set(spans.map((s) => s.service))];
+  return {
+    trace: buildTrace({
+      resourceSpans: services.map((service) => ({
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeSpans: [
+          {
+            spans: spans
+              .filter((s) => s.service === service)
+              .map((s) => ({
+                traceId,
+                spanId: s.id.padStart(16, '0'),
+                ...(s.parent ? { parentSpanId: s.parent.padStart(16, '0') } : {}),
+                name: s.name,
+                kind: KIND[s.kind],
+                startTimeUnixNano: nanos(s.start),
+                endTimeUnixNano: nanos(s.end),
+              })),
+          },
+        ],
+      })),
+    }),
+  };
+}
+
+/**
+ * `frontend GET /` calls `stock GET /items`, which runs a controller, a repository and a query; `stockOwnMs` is the
+ * time stock spends in its query, `wireMs` the time between frontend's call and stock's server span.
+ */
+function checkout({ stockOwnMs = 4, wireMs = 1 } = {}): RangeTrace {
+  const serverStart = 2 + wireMs / 2;
+  const serverEnd = serverStart + 2 + stockOwnMs;
+  return trace([
+    { id: 'a1', service: 'frontend', name: 'GET /', kind: 'server', start: 0, end: serverEnd + wireMs / 2 + 2 },
+    {
+      id: 'a2',
+      parent: 'a1',
+      service: 'frontend',
+      name: 'GET',
+      kind: 'client',
+      start: 1,
+      end: serverEnd + wireMs / 2 + 1,
+    },
+    {
+      id: 'b1',
+      parent: 'a2',
+      service: 'stock',
+      name: 'GET /items',
+      kind: 'server',
+      start: serverStart,
+      end: serverEnd,
+    },
+    {
+      id: 'b2',
+      parent: 'b1',
+      service: 'stock',
+      name: 'ItemController.list',
+      kind: 'internal',
+      start: serverStart + 0.5,
+      end: serverEnd - 0.5,
+    },
+    {
+      id: 'b3',
+      parent: 'b2',
+      service: 'stock',
+      name: 'ItemRepository.find',
+      kind: 'internal',
+      start: serverStart + 1,
+      end: serverEnd - 1,
+    },
+    {
+      id: 'b4',
+      parent: 'b3',
+      service: 'stock',
+      name: 'SELECT items',
+      kind: 'internal',
+      start: serverStart + 1,
+      end: serverEnd - 1,
+    },
+  ]);
+}
+
+/** Normal traces with a little jitter, so the baseline has a spread. */
+function normal(count: number): RangeTrace[] {
+  return Array.from({ length: count }, (_, i) =>
+    checkout({ stockOwnMs: 3 + (i % 5) * 0.25, wireMs: 1 + (i % 3) * 0.2 })
+  );
+}
+
+function rank(range: readonly RangeTrace[], baseline: readonly RangeTrace[]) {
+  return rankSuspects(range, profileBaseline(baseline), baseline);
+}
+
+describe('rankSuspects', () => {
+  it('puts the service whose own time grew first, its chain of slow spans counted once per trace', () => {
+    const baseline = normal(30);
+    const range = [...normal(10), ...Array.from({ length: 6 }, () => checkout({ stockOwnMs: 80 }))];
+    const ranking = rank(range, baseline);
+    expect(ranking.verdict).toBe('ranked');
+    expect(ranking.suspects[0]).toMatchObject({ service: 'stock', operation: 'GET /items', traces: 6 });
+    expect(ranking.suspects[0]!.reason).toMatch(/^own time over 2× its baseline p99 in 6 traces/);
+    expect(ranking.suspects.map((s) => s.service)).not.toContain('frontend');
+    expect(ranking.notes[0]).toMatch(
+      /^compared with 30 baseline traces that start \d+ s to \d+ s before the range; no logs, so errors are read from span status alone$/
+    );
+  });
+
+  it('charges time between a call and the server span it reached to the callee, not to the caller', () => {
+    const baseline = normal(30);
+    const range = Array.from({ length: 8 }, () => checkout({ wireMs: 200 }));
+    const [first] = rank(range, baseline).suspects;
+    expect(first?.service).toBe('stock');
+    expect(first?.reason).toMatch(/extra on the wire per trace in 8 traces \(calls from frontend\)/);
+  });
+
+  it('ranks where logged errors start, beside how often they started there before', () => {
+    const withError = (r: RangeTrace): RangeTrace => ({
+      trace: r.trace,
+      logs: {
+        errorLinesBySpan: new Map([
+          ['00000000000000b4', 1],
+          ['00000000000000a1', 1],
+        ]),
+      },
+    });
+    const baseline = normal(30);
+    const range = [...normal(5), ...normal(6).map(withError)];
+    const [first] = rank(range, baseline).suspects;
+    expect(first).toMatchObject({ service: 'stock', operation: 'SELECT items' });
+    expect(first?.reason).toMatch(/^errors start here in 6 traces/);
+  });
+
+  it('says a baseline without traces cannot tell what changed', () => {
+    const ranking = rank(normal(5), []);
+    expect(ranking).toMatchObject({ verdict: 'not-enough-evidence', suspects: [] });
+    expect(ranking.notes[0]).toMatch(/the baseline holds 0 traces/);
+  });
+
+  it('does not rank one anomalous trace', () => {
+    const ranking = rank([...normal(10), checkout({ stockOwnMs: 500 })], normal(30));
+    expect(ranking.verdict).toBe('not-enough-evidence');
+    expect(ranking.notes.join(' ')).toMatch(/shows in 1 traces; at least 3 are needed/);
+  });
+
+  it('leaves out the calls of traces with missing parents and says so', () => {
+    const orphaned = () =>
+      trace([
+        { id: 'a1', service: 'frontend', name: 'GET /', kind: 'server', start: 0, end: 10 },
+        { id: 'b1', parent: 'ff', service: 'stock', name: 'GET /items', kind: 'server', start: 2, end: 8 },
+      ]);
+    const ranking = rank(Array.from({ length: 5 }, orphaned), normal(30));
+    expect(ranking.verdict).toBe('not-enough-evidence');
+    expect(ranking.notes).toContain(
+      '5 traces have spans with missing parents; their own time and calls were not judged'
+    );
+  });
+
+  it('judges a child that outlives its parent (clock skew) only for the time inside it', () => {
+    const skewed = () =>
+      trace([
+        { id: 'a1', service: 'frontend', name: 'GET /', kind: 'server', start: 0, end: 10 },
+        { id: 'a2', parent: 'a1', service: 'frontend', name: 'GET', kind: 'client', start: 1, end: 9 },
+        { id: 'b1', parent: 'a2', service: 'stock', name: 'GET /items', kind: 'server', start: 1.5, end: 400 },
+      ]);
+    const ranking = rank(Array.from({ length: 5 }, skewed), normal(30));
+    expect(ranking.suspects.map((s) => s.service)).not.toContain('frontend');
+  });
+});

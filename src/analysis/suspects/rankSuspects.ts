@@ -1,0 +1,592 @@
+/**
+ * "Where to look first": ranks the services (and, where the evidence is that sharp, an operation) that changed
+ * between a baseline window and the incident's range — not those that are flagged, since a third of a busy system's
+ * traces are flagged on a good day. Every signal is counted in traces, beside how many traces of the baseline showed
+ * it, so chronic slowness and chronic errors cancel out. Thresholds and why: docs/analysis.md, "Suspects".
+ */
+import { NO_SPAN, type SpanTable, type Trace, tableOf } from '../trace';
+import { twoProportionZ } from '../compare';
+import {
+  type TraceLogs,
+  NO_LOGS,
+  calleeOf,
+  childKeys,
+  errorOriginOf,
+  forEachOwnTime,
+  linkEnds,
+  linkKey,
+  operationKey,
+} from './evidence';
+import type { BaselineProfile, Sample } from './profile';
+
+/** Own time or time on the wire counts as changed above this multiple of the baseline's p99 (the `slow` rule's 2). */
+export const CHANGE_FACTOR = 2;
+/** With fewer samples than this the nearest-rank p99 is the maximum seen; the bar is raised to this factor. */
+export const THIN_SAMPLES = 20;
+export const THIN_FACTOR = 3;
+/** Less extra time than this is jitter a responder cannot act on, however large the ratio. */
+export const MIN_EXTRA_MS = 1;
+/**
+ * Extra time counts for a trace only when it is at least this share of the trace's duration: a few milliseconds
+ * more in a query of a two-second request is noise to the request and to its user, and on a busy system some
+ * operation is always over its p99 somewhere.
+ */
+export const MATERIAL_SHARE = 0.1;
+/**
+ * Errors and calls have a background (chronic errors, calls that depend on the request): their share in the range
+ * must differ from the baseline's by this many standard errors (two-proportion z test) to count as a change.
+ */
+export const MIN_CHANGE_Z = 2.5;
+/** A suspect needs this many traces of evidence beyond what the baseline predicts; fewer is not enough evidence. */
+export const MIN_SUSPECT_TRACES = 3;
+/** A baseline needs this many traces to say what normal is. */
+export const MIN_BASELINE_TRACES = 10;
+/** The operation is named when it holds at least this share of its service's evidence. */
+const SHARP_SHARE = 0.75;
+
+export type SignalKind = 'own-time' | 'wire' | 'errors' | 'calls';
+
+export interface Signal {
+  readonly kind: SignalKind;
+  /** Range traces that show it. */
+  readonly traces: number;
+  /**
+   * How many traces' worth: a trace counts 1 for an error or call change, and for extra time the share of the
+   * trace's duration that it is — 1.9 s extra in a 2 s request weighs more than 200 ms extra in it.
+   */
+  readonly evidence: number;
+  /** What the baseline's rate predicts for as many traces, in the same unit. */
+  readonly expected: number;
+  readonly summary: string;
+}
+
+export interface Suspect {
+  readonly service: string;
+  /** Set when one operation holds most of the evidence. */
+  readonly operation?: string;
+  /** Traces of evidence beyond the baseline's expectation, summed over the signals. */
+  readonly score: number;
+  /** Range traces with evidence on this suspect. */
+  readonly traces: number;
+  /** Extra milliseconds over the baseline, summed over the range: orders suspects of equal score. */
+  readonly extraMs: number;
+  readonly reason: string;
+  readonly signals: readonly Signal[];
+  /** Range traces with evidence on this suspect (up to `EXAMPLES`), the clearest first. */
+  readonly exampleTraceIds: readonly string[];
+}
+
+export interface SuspectRanking {
+  /** `not-enough-evidence`: nothing changed clearly enough, or there is nothing to compare with; see `notes`. */
+  readonly verdict: 'ranked' | 'not-enough-evidence';
+  readonly suspects: readonly Suspect[];
+  /** What the ranking could not judge, ties and how they were ordered. */
+  readonly notes: readonly string[];
+  readonly rangeTraces: number;
+  readonly baselineTraces: number;
+}
+
+export interface RangeTrace {
+  readonly trace: Trace;
+  readonly logs?: TraceLogs;
+}
+
+const EXAMPLES = 5;
+
+interface OwnReading {
+  extraMs: number;
+  maxRatio: number;
+  thin: boolean;
+  readonly operations: Map<string, number>;
+}
+
+/** What one trace shows against the profile. */
+interface TraceReading {
+  readonly traceId: string;
+  readonly durationMs: number;
+  readonly own: Map<string, OwnReading>;
+  /** Extra time on the wire by link. */
+  readonly wire: Map<string, number>;
+  readonly errorOrigin?: { service: string; operation: string };
+  readonly candidates: readonly CallCandidate[];
+  /** Set by `settleCallChanges`. */
+  callChange?: { service: string; operation: string; change: string };
+  readonly unjudgedSpans: number;
+  readonly incomplete: boolean;
+}
+
+function thresholdOf(sample: Sample): number {
+  const factor = sample.count < THIN_SAMPLES ? THIN_FACTOR : CHANGE_FACTOR;
+  return Math.max(factor * sample.p99, sample.p99 + MIN_EXTRA_MS);
+}
+
+function nameOf(key: string): string {
+  return key.slice(key.indexOf('\u0000') + 1);
+}
+
+interface CallCandidate {
+  readonly depth: number;
+  readonly service: string;
+  readonly operation: string;
+  readonly parentKey: string;
+  readonly childKey: string;
+}
+
+/**
+ * How often each operation of the range that has usual calls makes each call, to test call changes against the
+ * baseline.
+ */
+type Presence = Map<string, { spans: number; called: Map<string, number> }>;
+
+/**
+ * Usual calls a span left out. Calls that are new are not counted: in a mixed workload which branch a request takes
+ * (and so what it calls) follows the mix of requests, while a call nearly every request made before and this one did
+ * not is what a throw or an early return looks like.
+ */
+function callCandidates(
+  t: SpanTable,
+  span: number,
+  profile: BaselineProfile,
+  presence: Presence,
+  out: CallCandidate[]
+): void {
+  const parentKey = operationKey(t, span);
+  const usual = profile.calls.get(parentKey)?.usual;
+  if (!usual || usual.length === 0) {
+    return; // only a usual call can be left out
+  }
+  const made = childKeys(t, span);
+  let seen = presence.get(parentKey);
+  if (!seen) {
+    seen = { spans: 0, called: new Map() };
+    presence.set(parentKey, seen);
+  }
+  seen.spans++;
+  for (const key of made) {
+    seen.called.set(key, (seen.called.get(key) ?? 0) + 1);
+  }
+  for (let u = 0; u < usual.length; u++) {
+    const childKey = usual[u]!;
+    if (!made.has(childKey)) {
+      out.push({ depth: t.depths[span]!, service: t.service(span), operation: t.names[span]!, parentKey, childKey });
+    }
+  }
+}
+
+function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineProfile, presence: Presence): TraceReading {
+  const t = tableOf(trace);
+  const own = new Map<string, OwnReading>();
+  const wire = new Map<string, number>();
+  const incomplete = trace.issues.some((i) => i.kind === 'missing-parent' || i.kind === 'cycle');
+  const candidates: CallCandidate[] = [];
+  let unjudgedSpans = 0;
+  // A span whose children were lost looks like one that did their work itself: an incomplete trace says nothing
+  // about own time or calls.
+  forEachOwnTime(t, (entry, ownMs) => {
+    if (incomplete) {
+      return;
+    }
+    const sample = profile.selfTime.get(operationKey(t, entry));
+    if (!sample) {
+      unjudgedSpans++;
+    } else if (ownMs > thresholdOf(sample)) {
+      const service = t.service(entry);
+      let reading = own.get(service);
+      if (!reading) {
+        reading = { extraMs: 0, maxRatio: 0, thin: false, operations: new Map() };
+        own.set(service, reading);
+      }
+      reading.extraMs += ownMs - sample.p99;
+      reading.maxRatio = Math.max(reading.maxRatio, sample.p99 > 0 ? ownMs / sample.p99 : Number.POSITIVE_INFINITY);
+      reading.thin ||= sample.count < THIN_SAMPLES;
+      reading.operations.set(t.names[entry]!, (reading.operations.get(t.names[entry]!) ?? 0) + 1);
+    }
+  });
+  for (let i = 0; i < t.size; i++) {
+    const callee = calleeOf(t, i);
+    if (callee !== NO_SPAN) {
+      const link = linkKey(t.service(i), t.service(callee));
+      const sample = profile.wire.get(link);
+      const gap = t.selfTimeMs(i);
+      if (!sample) {
+        unjudgedSpans++;
+      } else if (gap > thresholdOf(sample)) {
+        wire.set(link, (wire.get(link) ?? 0) + gap - sample.p99);
+      }
+    }
+    // A call span's call is its parent's.
+    if (!incomplete && callee === NO_SPAN) {
+      callCandidates(t, i, profile, presence, candidates);
+    }
+  }
+  const material = MATERIAL_SHARE * trace.durationMs;
+  for (const [service, reading] of own) {
+    if (reading.extraMs < material) {
+      own.delete(service);
+    }
+  }
+  for (const [link, extraMs] of wire) {
+    if (extraMs < material) {
+      wire.delete(link);
+    }
+  }
+  const origin = errorOriginOf(t, logs);
+  return {
+    traceId: trace.traceId,
+    durationMs: trace.durationMs,
+    own,
+    wire,
+    errorOrigin: origin === NO_SPAN ? undefined : { service: t.service(origin), operation: t.names[origin]! },
+    candidates,
+    unjudgedSpans,
+    incomplete,
+  };
+}
+
+/**
+ * Each trace's call change, once the range's call shares are known: the deepest of its spans whose call differs
+ * significantly from the baseline — where the behaviour changed first, not the callers that reacted to it.
+ */
+function settleCallChanges(readings: readonly TraceReading[], profile: BaselineProfile, presence: Presence): void {
+  const significant = new Map<string, boolean>();
+  const isSignificant = (c: CallCandidate) => {
+    const id = `${c.parentKey}\u0001${c.childKey}`;
+    let yes = significant.get(id);
+    if (yes === undefined) {
+      const before = profile.calls.get(c.parentKey)!;
+      const now = presence.get(c.parentKey)!;
+      const z = twoProportionZ(
+        now.called.get(c.childKey) ?? 0,
+        now.spans,
+        before.called.get(c.childKey) ?? 0,
+        before.spans
+      );
+      yes = z <= -MIN_CHANGE_Z;
+      significant.set(id, yes);
+    }
+    return yes;
+  };
+  for (const r of readings) {
+    let deepest: CallCandidate | undefined;
+    for (const c of r.candidates) {
+      if ((!deepest || c.depth > deepest.depth) && isSignificant(c)) {
+        deepest = c;
+      }
+    }
+    r.callChange = deepest && {
+      service: deepest.service,
+      operation: deepest.operation,
+      change: `no longer calls \`${nameOf(deepest.childKey)}\``,
+    };
+  }
+}
+
+/**
+ * Which end of a link its extra time is charged to. A delay at one service shows on every link that touches it —
+ * calls into it and calls out of it — so the end with more extra time over all its links is the one that changed;
+ * on a tie the callee, whose queue and network the time between the two spans is.
+ */
+function wireCredit(readings: readonly TraceReading[]): (link: string) => string {
+  const extraByEnd = new Map<string, number>();
+  for (const r of readings) {
+    for (const [link, extraMs] of r.wire) {
+      for (const end of new Set(linkEnds(link))) {
+        extraByEnd.set(end, (extraByEnd.get(end) ?? 0) + extraMs);
+      }
+    }
+  }
+  return (link) => {
+    const [caller, callee] = linkEnds(link);
+    return (extraByEnd.get(caller) ?? 0) > (extraByEnd.get(callee) ?? 0) ? caller : callee;
+  };
+}
+
+interface Tally {
+  ownTraces: number;
+  ownWeight: number;
+  ownExtraMs: number;
+  ratios: number[];
+  thin: boolean;
+  wireTraces: number;
+  wireWeight: number;
+  wireExtraMs: number;
+  readonly wireLinks: Map<string, number>;
+  errorTraces: number;
+  callTraces: number;
+  readonly changes: Map<string, number>;
+  /** Evidence per operation, to name one when it holds most of it. */
+  readonly operations: Map<string, number>;
+  readonly examples: Array<{ traceId: string; weight: number }>;
+}
+
+function newTally(): Tally {
+  return {
+    ownTraces: 0,
+    ownWeight: 0,
+    ownExtraMs: 0,
+    ratios: [],
+    thin: false,
+    wireTraces: 0,
+    wireWeight: 0,
+    wireExtraMs: 0,
+    wireLinks: new Map(),
+    errorTraces: 0,
+    callTraces: 0,
+    changes: new Map(),
+    operations: new Map(),
+    examples: [],
+  };
+}
+
+function add(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function tally(readings: readonly TraceReading[], creditOf: (link: string) => string): Map<string, Tally> {
+  const byService = new Map<string, Tally>();
+  const of = (service: string) => {
+    let t = byService.get(service);
+    if (!t) {
+      t = newTally();
+      byService.set(service, t);
+    }
+    return t;
+  };
+  for (const r of readings) {
+    const weights = new Map<string, number>();
+    for (const [service, reading] of r.own) {
+      const t = of(service);
+      t.ownTraces++;
+      t.ownWeight += shareOf(reading.extraMs, r.durationMs);
+      t.ownExtraMs += reading.extraMs;
+      t.ratios.push(reading.maxRatio);
+      t.thin ||= reading.thin;
+      for (const [operation, n] of reading.operations) {
+        add(t.operations, operation, n);
+      }
+      add(weights, service, reading.extraMs);
+    }
+    const wireBy = new Map<string, number>();
+    for (const [link, extraMs] of r.wire) {
+      const service = creditOf(link);
+      add(wireBy, service, extraMs);
+      add(of(service).wireLinks, link);
+    }
+    for (const [service, extraMs] of wireBy) {
+      const t = of(service);
+      t.wireTraces++;
+      t.wireWeight += shareOf(extraMs, r.durationMs);
+      t.wireExtraMs += extraMs;
+      add(weights, service, extraMs);
+    }
+    if (r.errorOrigin) {
+      const t = of(r.errorOrigin.service);
+      t.errorTraces++;
+      add(t.operations, r.errorOrigin.operation);
+      add(weights, r.errorOrigin.service, 0);
+    }
+    if (r.callChange) {
+      const t = of(r.callChange.service);
+      t.callTraces++;
+      add(t.changes, `\`${r.callChange.operation}\` ${r.callChange.change}`);
+      add(t.operations, r.callChange.operation);
+      add(weights, r.callChange.service, 0);
+    }
+    for (const [service, weight] of weights) {
+      of(service).examples.push({ traceId: r.traceId, weight });
+    }
+  }
+  return byService;
+}
+
+/** Extra time as a share of its trace, at most the whole trace (clock skew can make it more). */
+function shareOf(extraMs: number, traceMs: number): number {
+  return traceMs > 0 ? Math.min(1, extraMs / traceMs) : 0;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 100 ? `${Math.round(ms)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${Math.round(ms * 1000)} µs`;
+}
+
+function top(map: ReadonlyMap<string, number>): [string, number] | undefined {
+  let best: [string, number] | undefined;
+  for (const entry of map) {
+    if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) {
+      best = entry;
+    }
+  }
+  return best;
+}
+
+function signalsOf(
+  service: string,
+  range: Tally,
+  before: Tally | undefined,
+  rangeTraces: number,
+  beforeTraces: number
+): Signal[] {
+  const expected = (n: number | undefined) => ((n ?? 0) * rangeTraces) / Math.max(1, beforeTraces);
+  const signals: Signal[] = [];
+  const baselineNote = (n: number | undefined) => ` (baseline rate: ${expected(n).toFixed(1)})`;
+  if (range.ownTraces > 0) {
+    signals.push({
+      kind: 'own-time',
+      traces: range.ownTraces,
+      evidence: range.ownWeight,
+      expected: expected(before?.ownWeight),
+      summary:
+        `own time over ${CHANGE_FACTOR}× its baseline p99 in ${range.ownTraces} traces, median ×${median(range.ratios).toFixed(1)}` +
+        `, ${formatMs(range.ownExtraMs / range.ownTraces)} extra per trace` +
+        (range.thin ? ', some baselines thin' : '') +
+        baselineNote(before?.ownWeight),
+    });
+  }
+  if (range.wireTraces > 0) {
+    const [link] = top(range.wireLinks)!;
+    const [caller, callee] = linkEnds(link);
+    const other = caller === service ? `its calls to ${callee}` : `calls from ${caller}`;
+    signals.push({
+      kind: 'wire',
+      traces: range.wireTraces,
+      evidence: range.wireWeight,
+      expected: expected(before?.wireWeight),
+      summary:
+        `${formatMs(range.wireExtraMs / range.wireTraces)} extra on the wire per trace in ${range.wireTraces} traces` +
+        ` (${other}${range.wireLinks.size > 1 ? ` and ${range.wireLinks.size - 1} more links` : ''})` +
+        baselineNote(before?.wireWeight),
+    });
+  }
+  const errorZ = twoProportionZ(range.errorTraces, rangeTraces, before?.errorTraces ?? 0, beforeTraces);
+  if (range.errorTraces > 0 && errorZ >= MIN_CHANGE_Z) {
+    signals.push({
+      kind: 'errors',
+      traces: range.errorTraces,
+      evidence: range.errorTraces,
+      expected: expected(before?.errorTraces),
+      summary: `errors start here in ${range.errorTraces} traces` + baselineNote(before?.errorTraces),
+    });
+  }
+  if (range.callTraces > 0) {
+    const [change, n] = top(range.changes)!;
+    signals.push({
+      kind: 'calls',
+      traces: range.callTraces,
+      evidence: range.callTraces,
+      expected: expected(before?.callTraces),
+      summary:
+        `${change} in ${n} traces` +
+        (range.callTraces > n ? ` (calls changed in ${range.callTraces})` : '') +
+        baselineNote(before?.callTraces),
+    });
+  }
+  return signals;
+}
+
+const excessOf = (s: Signal) => Math.max(0, s.evidence - s.expected);
+
+/**
+ * Ranks what changed between `baseline` (a profile of the traces before the range) and the traces of the range.
+ * Say "not enough evidence" rather than guess: with too thin a baseline, or when no suspect has
+ * `MIN_SUSPECT_TRACES` traces of evidence beyond what the baseline predicts.
+ */
+export function rankSuspects(
+  range: readonly RangeTrace[],
+  baseline: BaselineProfile,
+  baselineTraces: readonly RangeTrace[]
+): SuspectRanking {
+  const notes: string[] = [];
+  const usable = range.filter((r) => tableOf(r.trace).size > 0);
+  const base = { rangeTraces: usable.length, baselineTraces: baseline.traces };
+  if (baseline.traces < MIN_BASELINE_TRACES) {
+    notes.push(
+      `the baseline holds ${baseline.traces} traces; at least ${MIN_BASELINE_TRACES} are needed to say what changed`
+    );
+    return { verdict: 'not-enough-evidence', suspects: [], notes, ...base };
+  }
+  if (usable.length === 0) {
+    notes.push('the range holds no traces');
+    return { verdict: 'not-enough-evidence', suspects: [], notes, ...base };
+  }
+  const presence: Presence = new Map();
+  const readings = usable.map((r) => readTrace(r.trace, r.logs ?? NO_LOGS, baseline, presence));
+  settleCallChanges(readings, baseline, presence);
+  const beforePresence: Presence = new Map();
+  const beforeReadings = baselineTraces
+    .filter((r) => tableOf(r.trace).size > 0)
+    .map((r) => readTrace(r.trace, r.logs ?? NO_LOGS, baseline, beforePresence));
+  settleCallChanges(beforeReadings, baseline, beforePresence);
+  const creditOf = wireCredit(readings);
+  const now = tally(readings, creditOf);
+  const before = tally(beforeReadings, creditOf);
+
+  const rangeStart = Math.min(...usable.map((r) => r.trace.startUnixMs));
+  const ago = (ms: number) => `${Math.round((rangeStart - ms) / 1000)} s`;
+  notes.push(
+    `compared with ${baseline.traces} baseline traces that start ${ago(baseline.fromUnixMs)} to ${ago(baseline.toUnixMs)} ` +
+      `before the range` +
+      (baseline.withLogs ? '' : '; no logs, so errors are read from span status alone')
+  );
+  const unjudged = readings.reduce((n, r) => n + r.unjudgedSpans, 0);
+  if (unjudged > 0) {
+    notes.push(`${unjudged} spans had no baseline for their operation or link; their time was not judged`);
+  }
+  const incomplete = readings.filter((r) => r.incomplete).length;
+  if (incomplete > 0) {
+    notes.push(`${incomplete} traces have spans with missing parents; their own time and calls were not judged`);
+  }
+
+  const suspects: Suspect[] = [];
+  for (const [service, tallied] of now) {
+    const changed = signalsOf(service, tallied, before.get(service), readings.length, beforeReadings.length).filter(
+      (s) => excessOf(s) > 0
+    );
+    // A usual call left out is also what the end of an earlier failure looks like (an error handler no longer
+    // called): it corroborates a service that changed otherwise, and does not make a suspect on its own.
+    const signals = changed.some((s) => s.kind !== 'calls') ? changed : [];
+    const score = signals.reduce((sum, s) => sum + excessOf(s), 0);
+    if (signals.length === 0) {
+      continue;
+    }
+    signals.sort((a, b) => excessOf(b) - excessOf(a));
+    const evidence = [...tallied.operations.values()].reduce((a, b) => a + b, 0);
+    const sharp = top(tallied.operations);
+    const operation = sharp && evidence > 0 && sharp[1] >= SHARP_SHARE * evidence ? sharp[0] : undefined;
+    suspects.push({
+      service,
+      ...(operation === undefined ? {} : { operation }),
+      score,
+      traces: Math.max(...signals.map((s) => s.traces)),
+      extraMs: tallied.ownExtraMs + tallied.wireExtraMs,
+      reason: signals.map((s) => s.summary).join('; '),
+      signals,
+      exampleTraceIds: tallied.examples
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, EXAMPLES)
+        .map((e) => e.traceId),
+    });
+  }
+  suspects.sort(
+    (a, b) => b.score - a.score || b.extraMs - a.extraMs || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)
+  );
+  const [first, second] = suspects;
+  if (!first || first.traces < MIN_SUSPECT_TRACES) {
+    notes.push(
+      first
+        ? `the strongest change (${first.service}) shows in ${first.traces} traces; at least ${MIN_SUSPECT_TRACES} are needed`
+        : 'no service changed against the baseline'
+    );
+    return { verdict: 'not-enough-evidence', suspects, notes, ...base };
+  }
+  if (second && Math.abs(first.score - second.score) < 1) {
+    notes.push(
+      `${first.service} and ${second.service} have as much evidence (${first.score.toFixed(1)} vs ${second.score.toFixed(1)} traces); ` +
+        `ordered by extra time (${formatMs(first.extraMs)} vs ${formatMs(second.extraMs)})`
+    );
+  }
+  return { verdict: 'ranked', suspects, notes, ...base };
+}
