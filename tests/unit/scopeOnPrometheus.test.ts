@@ -22,13 +22,16 @@ function history(): string {
       lines.push(`${name}{${labels}} ${value} ${t}`);
     }
   };
-  const span = 'span_name="GET /x",span_kind="SPAN_KIND_SERVER"';
+  // Root spans (the root sampler's label), so the root-span counts have series to select too.
+  const span = 'span_name="GET /x",span_kind="SPAN_KIND_SERVER",jaeger_sampler_type="probabilistic"';
   lines.push('# TYPE traces_spanmetrics_calls counter', '# TYPE traces_span_metrics_calls counter');
   for (const service of SERVICES) {
     for (const status of ['STATUS_CODE_UNSET', 'STATUS_CODE_ERROR']) {
       series('traces_spanmetrics_calls_total', `service="${service}",${span},status_code="${status}"`, 10);
       series('traces_span_metrics_calls_total', `service_name="${service}",${span},status_code="${status}"`, 10);
     }
+    // The SDK's HTTP server request count, as the demo's Prometheus exporter writes it.
+    series('http_server_request_duration_seconds_count', `service_name="${service}",http_route="/x"`, 10);
   }
   lines.push('# TYPE traces_spanmetrics_latency histogram');
   for (const service of SERVICES) {
@@ -86,7 +89,7 @@ describeWithPrometheus("the ledger-? Viewer's ?service=ledger-* on Prometheus", 
     const services = series.flatMap(({ metric }) =>
       ['service', 'service_name', 'server'].flatMap((label) => (metric[label] === undefined ? [] : [metric[label]]))
     );
-    // promServerSpansSince sums to one unlabelled value: one service's two series of 10 calls a step, over 600 s.
+    // promRootSpansSince sums to one unlabelled value: one service's two series of 10 calls a step, over 600 s.
     expect(services.length > 0 ? [...new Set(services)] : series.map(({ value }) => Number(value[1]))).toEqual(
       services.length > 0 ? ['ledger-*'] : [2 * 10 * (600 / STEP_SECONDS)]
     );
