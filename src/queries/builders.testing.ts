@@ -14,6 +14,7 @@ import {
   promLatencyQuantile,
   promRequestRate,
   promRootSpansSince,
+  promSdkRequestRate,
   promServiceGraphRate,
   traceqlBaseline,
   traceqlCandidates,
@@ -58,5 +59,14 @@ export const SCOPED_BUILDERS: readonly Builder[] = [
   ['traceqlErrorsBelow', (scope) => traceqlErrorsBelow(scope)],
   ...FLAVOURS.flatMap(([label, flavour]) => spanMetricsBuilders(label, flavour)),
   ['promServiceGraphRate', (scope) => promServiceGraphRate({ scope, rangeSeconds: 300 })],
+  [
+    'promSdkRequestRate',
+    (scope) =>
+      promSdkRequestRate({
+        scope,
+        rangeSeconds: 300,
+        metrics: { count: 'http_server_request_duration_seconds_count', serviceLabel: 'service_name' },
+      }),
+  ],
   ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],
 ];

@@ -1,10 +1,11 @@
 /**
  * PromQL builders over span metrics — request rate, error ratio and latency quantiles by service and span
- * name — in either flavour (`spanMetrics.ts`), and edge rates of Tempo's service graph. Results always carry
+ * name — in either flavour (`spanMetrics.ts`), edge rates of Tempo's service graph, and the request rate from the
+ * services' own (unsampled) HTTP server metrics. Results always carry
  * Tempo's label names (`service`, `span_name`, `status_code`) and latencies in seconds: for the OpenTelemetry
  * connector the service label is renamed inside the query, before aggregation.
  */
-import { QueryBuildError, labelName, offsetMs, quote, rangeSeconds } from './literal';
+import { QueryBuildError, escapeRegex, labelName, offsetMs, quote, rangeSeconds } from './literal';
 import { type Scope, scopeMatcher } from './scope';
 import { type SpanMetricsFlavour, TEMPO_SPAN_METRICS, spanMetricNames } from './spanMetrics';
 
@@ -22,6 +23,13 @@ export type SpanKind =
   | 'SPAN_KIND_INTERNAL'
   | 'SPAN_KIND_UNSPECIFIED';
 
+/**
+ * The spans that serve a service's requests, one per request it receives: server spans, and consumer spans for
+ * messages. A service's RED comes from these, as in Jaeger's monitor tab, not from its client, internal and database
+ * spans, which would count one request several times and mix outgoing calls into its latency and errors.
+ */
+export const REQUEST_SPAN_KINDS: readonly SpanKind[] = Object.freeze(['SPAN_KIND_SERVER', 'SPAN_KIND_CONSUMER']);
+
 export interface SpanMetricsQuery {
   readonly scope: Scope;
   /** Which span metrics Prometheus holds; Tempo's metrics-generator when left out. */
@@ -33,10 +41,10 @@ export interface SpanMetricsQuery {
   /** Restrict to one span name (operation). */
   readonly spanName?: string;
   /**
-   * Restrict to one span kind. Server spans count requests a service receives once, where the
-   * client, internal and database spans of the same request would count it again.
+   * Restrict to one span kind, or to any of several (`REQUEST_SPAN_KINDS`). Server spans count requests a service
+   * receives once, where the client, internal and database spans of the same request would count it again.
    */
-  readonly spanKind?: SpanKind;
+  readonly spanKind?: SpanKind | readonly SpanKind[];
   /** Shift the rate window this many seconds into the past (PromQL `offset`). */
   readonly offsetSeconds?: number;
   /** Only root spans (`ROOT_SPAN_LABEL`): one per trace the service started. */
@@ -73,8 +81,13 @@ function spanMatchers(q: Pick<SpanMetricsQuery, 'scope' | 'flavour' | 'spanName'
   if (q.spanName !== undefined) {
     matchers.push({ label: 'span_name', op: '=', value: q.spanName });
   }
-  if (q.spanKind !== undefined) {
+  if (typeof q.spanKind === 'string') {
     matchers.push({ label: 'span_kind', op: '=', value: q.spanKind });
+  } else if (q.spanKind !== undefined) {
+    if (q.spanKind.length === 0) {
+      throw new QueryBuildError('the span kinds list is empty; nothing would match');
+    }
+    matchers.push({ label: 'span_kind', op: '=~', value: q.spanKind.map(escapeRegex).join('|') });
   }
   if (q.roots) {
     matchers.push({ label: ROOT_SPAN_LABEL, op: '!=', value: '' });
@@ -225,4 +238,35 @@ export function promRootSpansSince(q: {
   const names = spanMetricNames(q.flavour ?? TEMPO_SPAN_METRICS);
   const calls = selector(names.calls, spanMatchers({ ...q, roots: true }));
   return `sum(${calls}) - (sum(${calls} offset ${offsetMs(q.elapsedMs)}) or vector(0))`;
+}
+
+/**
+ * The OpenTelemetry SDKs' HTTP server histogram (`http.server.request.duration`, in seconds) as Prometheus holds it:
+ * its `_count` counts every request the service served, sampled or not. The name is the exporter's (with or without
+ * the unit suffix); the service is in `service_name` (the SDK's Prometheus exporter with the resource's
+ * `service.name` as a constant label, or a collector's `resource_to_telemetry_conversion`) or in the scrape `job`.
+ */
+export const SDK_REQUEST_COUNTS = ['http_server_request_duration_seconds_count', 'http_server_request_duration_count'];
+
+export interface SdkRequestMetrics {
+  /** One of `SDK_REQUEST_COUNTS`. */
+  readonly count: string;
+  /** The label holding the service name. */
+  readonly serviceLabel: 'service_name' | 'job';
+}
+
+/** Requests per second by service from SDK metrics: `sum by (service) (label_replace(rate(…_count{…}[5m]), …))`. */
+export function promSdkRequestRate(q: {
+  readonly scope: Scope;
+  readonly metrics: SdkRequestMetrics;
+  readonly rangeSeconds: number;
+}): string {
+  if (!SDK_REQUEST_COUNTS.includes(q.metrics.count)) {
+    throw new QueryBuildError(`${JSON.stringify(q.metrics.count)} is not an HTTP server request count`);
+  }
+  if (q.metrics.serviceLabel !== 'service_name' && q.metrics.serviceLabel !== 'job') {
+    throw new QueryBuildError(`${JSON.stringify(q.metrics.serviceLabel)} is not a service label`);
+  }
+  const rate = `rate(${selector(q.metrics.count, scopeMatchers(q.metrics.serviceLabel, q.scope))}[${rangeSeconds(q.rangeSeconds)}])`;
+  return `sum by (service) (label_replace(${rate}, "service", "$1", ${quote(q.metrics.serviceLabel)}, "(.*)"))`;
 }

@@ -3,11 +3,14 @@ import {
   ALL_SERVICES,
   OTEL_SPAN_METRICS,
   QueryBuildError,
+  escapeRegex,
   logqlTraceLogs,
   promErrorRatio,
   promLatencyQuantile,
   promLatencyBaseline,
   promRequestRate,
+  promSdkRequestRate,
+  REQUEST_SPAN_KINDS,
   promRootSpansSince,
   promServiceGraphRate,
   ownershipScope,
@@ -218,6 +221,34 @@ describe('PromQL builders', () => {
       'histogram_quantile(0.95, sum by (service, le) ' +
         '(rate(traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER"}[1m])))'
     );
+  });
+
+  it("restricts a service's RED to the spans that serve its requests: server and consumer spans", () => {
+    expect(promRequestRate({ scope, rangeSeconds: 60, by: ['service'], spanKind: REQUEST_SPAN_KINDS })).toBe(
+      'sum by (service) (rate(traces_spanmetrics_calls_total{service="payments", span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"}[1m]))'
+    );
+    expect(() => promRequestRate({ scope, rangeSeconds: 60, spanKind: [] })).toThrow(/span kinds list is empty/);
+  });
+
+  it("computes the request rate from the services' own HTTP server metrics, under either service label", () => {
+    const count = 'http_server_request_duration_seconds_count';
+    expect(promSdkRequestRate({ scope, rangeSeconds: 300, metrics: { count, serviceLabel: 'service_name' } })).toBe(
+      `sum by (service) (label_replace(rate(${count}{service_name="payments"}[5m]), "service", "$1", "service_name", "(.*)"))`
+    );
+    expect(promSdkRequestRate({ scope: ALL_SERVICES, rangeSeconds: 60, metrics: { count, serviceLabel: 'job' } })).toBe(
+      `sum by (service) (label_replace(rate(${count}[1m]), "service", "$1", "job", "(.*)"))`
+    );
+    expect(() =>
+      promSdkRequestRate({ scope, rangeSeconds: 60, metrics: { count: 'up or vector(1)', serviceLabel: 'job' } })
+    ).toThrow(QueryBuildError);
+  });
+
+  it.each(HOSTILE)('keeps each of several span kinds a literal, even %j from untyped callers', (hostile) => {
+    const build = (kind: string) =>
+      promRequestRate({ scope, rangeSeconds: 60, spanKind: ['SPAN_KIND_SERVER', kind as 'SPAN_KIND_SERVER'] });
+    const shape = queryShape(build(hostile));
+    expect(shape.skeleton).toBe(queryShape(build('SPAN_KIND_CONSUMER')).skeleton);
+    expect(shape.literals).toEqual(['payments', `SPAN_KIND_SERVER|${escapeRegex(hostile)}`]);
   });
 
   it.each(HOSTILE)('keeps a span kind inside its literal, even %j from untyped callers', (hostile) => {

@@ -24,7 +24,8 @@ function history(): string {
       lines.push(`${name}{${labels}} ${value} ${t}`);
     }
   };
-  const span = 'span_name="GET /x",span_kind="SPAN_KIND_SERVER"';
+  // Root spans (the root sampler's label), so the root-span counts have series to select too.
+  const span = 'span_name="GET /x",span_kind="SPAN_KIND_SERVER",jaeger_sampler_type="probabilistic"';
   lines.push('# TYPE traces_spanmetrics_calls counter', '# TYPE traces_span_metrics_calls counter');
   for (const service of SERVICES) {
     for (const status of ['STATUS_CODE_UNSET', 'STATUS_CODE_ERROR']) {
@@ -33,6 +34,8 @@ function history(): string {
       series('traces_spanmetrics_calls_total', `service="${service}",${rest}`, 10);
       series('traces_span_metrics_calls_total', `service_name="${service}",${rest}`, 10);
     }
+    // The SDK's HTTP server request count, as the demo's Prometheus exporter writes it.
+    series('http_server_request_duration_seconds_count', `service_name="${service}",http_route="/x"`, 10);
   }
   lines.push('# TYPE traces_spanmetrics_latency histogram');
   for (const service of SERVICES) {

@@ -19,8 +19,13 @@ export function formatPercent(share: number): string {
   return `${Number(percent.toPrecision(2))}%`;
 }
 
+/** A rate's number alone, two significant digits below 100: `0.41`, `12`, `340`. */
+export function formatRateNumber(rate: number): string {
+  return rate >= 100 ? `${Math.round(rate)}` : `${Number(rate.toPrecision(2))}`;
+}
+
 export function formatPerSecond(rate: number): string {
-  return rate >= 100 ? `${Math.round(rate)}/s` : `${Number(rate.toPrecision(2))}/s`;
+  return `${formatRateNumber(rate)}/s`;
 }
 
 /** Whole seconds left until `until`, never negative. */

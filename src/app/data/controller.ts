@@ -19,6 +19,7 @@ import {
   MeSchema,
   OverrideListSchema,
   OverrideSchema,
+  SamplingHistorySchema,
   ServiceListSchema,
 } from '../../contract';
 import { controllerProxyUrl } from './transport';
@@ -57,9 +58,18 @@ export function createControllerClient(transport: Transport) {
     services: (signal?: AbortSignal) => call(ServiceListSchema, '/services', undefined, signal),
     strategy: (name: string, signal?: AbortSignal) =>
       call(EffectiveStrategySchema, `/services/${service(name)}/strategy`, undefined, signal),
-    activeOverrides: (signal?: AbortSignal) => call(OverrideListSchema, '/overrides?state=active', undefined, signal),
+    /** Every spike the controller keeps, running and ended (`state=all`), newest first. */
+    overrides: (signal?: AbortSignal) => call(OverrideListSchema, '/overrides?state=all', undefined, signal),
     audit: (name: string, signal?: AbortSignal) =>
       call(AuditListSchema, `/audit?service=${service(name)}&limit=20`, undefined, signal),
+    /** The piecewise sampling rate of `service` over `[fromMs, toMs]` (unix milliseconds) and its spikes. */
+    history: (name: string, fromMs: number, toMs: number, signal?: AbortSignal) =>
+      call(
+        SamplingHistorySchema,
+        `/sampling/history?service=${service(name)}&from=${Math.floor(fromMs)}&to=${Math.ceil(toMs)}`,
+        undefined,
+        signal
+      ),
     createOverride: (body: CreateOverrideBody) => call(OverrideSchema, '/overrides', body),
     revertOverride: (id: string, body: RevertOverrideBody = {}) =>
       call(OverrideSchema, `/overrides/${encodeURIComponent(id)}/revert`, body),

@@ -9,6 +9,7 @@ import { type GrafanaTheme2 } from '@grafana/data';
 import { LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import type { AnalysisSettings, Redactor, Trace } from '../../../analysis';
+import type { Override } from '../../../contract';
 import { traceBackend, useDataClients } from '../../data/clients';
 import { type AnalysedTrace, loadAnalysedTrace } from '../../data/traceAnalysis';
 import { useLoad } from '../../data/useLoad';
@@ -42,6 +43,8 @@ interface ViewProps {
   /** Spans the analysis points at; the picker marks them. */
   evidence?: ReadonlySet<string>;
   configuredIn: ConfiguredIn;
+  /** The sampling spikes the controller keeps, drawn on the RED charts; none where there is no controller. */
+  spikes?: (signal?: AbortSignal) => Promise<readonly Override[]>;
   width: number;
   height: number;
 }
@@ -55,6 +58,7 @@ export function CorrelatedView(props: ViewProps) {
     onSelectSpan,
     evidence = NO_EVIDENCE,
     configuredIn,
+    spikes,
     width,
   } = props;
   const styles = useStyles2(getStyles);
@@ -90,6 +94,7 @@ export function CorrelatedView(props: ViewProps) {
             prometheus={clients.prometheus}
             prometheusUid={prometheusDatasourceUid}
             spanMetricsFlavour={clients.spanMetricsFlavour}
+            spikes={spikes}
             width={width}
             height={heightOf('metrics')}
           />

@@ -6,6 +6,8 @@
  */
 import type { Span, Trace } from '../../../analysis';
 import {
+  REQUEST_SPAN_KINDS,
+  type SpanKind,
   type SpanMetricsFlavour,
   type SpanMetricsGrouping,
   type SpanMetricsQuery,
@@ -48,6 +50,22 @@ export interface MetricQuery {
   expr: string;
 }
 
+const SPAN_KIND_LABELS: Record<Span['kind'], SpanKind> = {
+  unspecified: 'SPAN_KIND_UNSPECIFIED',
+  internal: 'SPAN_KIND_INTERNAL',
+  server: 'SPAN_KIND_SERVER',
+  client: 'SPAN_KIND_CLIENT',
+  producer: 'SPAN_KIND_PRODUCER',
+  consumer: 'SPAN_KIND_CONSUMER',
+};
+
+/** Which spans the charts count, in words: a service's requests, or the selected span's own kind. */
+export function chartedSpans(selected?: Span): string {
+  return selected
+    ? `${selected.kind} spans of ${selected.service} · ${selected.name} (the selected span's kind)`
+    : 'server and consumer spans: the requests each service receives';
+}
+
 function spanMetrics(
   trace: Trace,
   window: TimeWindow,
@@ -58,19 +76,21 @@ function spanMetrics(
   const rangeSeconds = Math.max(60, window.stepSeconds * 4);
   if (selected) {
     const by: SpanMetricsGrouping[] = ['service', 'span_name'];
-    return { scope: scopeOf([selected.service]), spanName: selected.name, by, rangeSeconds, flavour };
+    const spanKind = SPAN_KIND_LABELS[selected.kind];
+    return { scope: scopeOf([selected.service]), spanName: selected.name, spanKind, by, rangeSeconds, flavour };
   }
-  return { scope: scopeOf(trace.services), by: ['service'], rangeSeconds, flavour };
+  return { scope: scopeOf(trace.services), by: ['service'], spanKind: REQUEST_SPAN_KINDS, rangeSeconds, flavour };
 }
 
 /**
- * Rate, error ratio and p99 latency of the trace's services, or of the selected span's service and
- * operation, over span metrics of `flavour` (Tempo's when omitted).
+ * Rate, error ratio and p99 latency of the trace's services (their server and consumer spans), or of the selected
+ * span's service, operation and kind, over span metrics of `flavour` (Tempo's when omitted). Span metrics count
+ * sampled spans, so the rate says so.
  */
 export function metricQueries(trace: Trace, selected?: Span, flavour?: SpanMetricsFlavour): MetricQuery[] {
   const q = spanMetrics(trace, traceWindow(trace), selected, flavour);
   return [
-    { id: 'rate', title: 'Requests per second', unit: 'reqps', expr: promRequestRate(q) },
+    { id: 'rate', title: 'Sampled spans per second', unit: 'reqps', expr: promRequestRate(q) },
     { id: 'errors', title: 'Error ratio', unit: 'percentunit', expr: promErrorRatio(q) },
     { id: 'latency', title: 'p99 latency', unit: 's', expr: promLatencyQuantile({ ...q, quantile: 0.99 }) },
   ];

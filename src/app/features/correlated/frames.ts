@@ -15,6 +15,8 @@ import {
 } from '@grafana/data';
 
 import type { Redactor, Trace } from '../../../analysis';
+import type { Override } from '../../../contract';
+import { describeEnding, spikeEnd, spikeState } from '../../data/spikeLifecycle';
 import { type LokiStream, type PromRangeResult, logLines } from '../../../clients';
 import type { TimeWindow } from './correlatedQueries';
 
@@ -62,6 +64,35 @@ export function traceMarker(trace: Trace): DataFrame {
       { name: 'title', type: FieldType.string, values: ['This trace'] },
       { name: 'text', type: FieldType.string, values: [`Trace ${trace.traceId} (${Math.round(trace.durationMs)} ms)`] },
       { name: 'color', type: FieldType.string, values: ['orange'] },
+    ],
+  });
+}
+
+/**
+ * Sampling spikes as time regions the time series panel shades: from the spike's start to its end (or now), titled
+ * with the service and rate, with who raised it, why and how it ended.
+ */
+export function spikeRegions(spikes: readonly Override[], now: Date): DataFrame {
+  return createDataFrame({
+    name: 'spikes',
+    fields: [
+      { name: 'time', type: FieldType.time, values: spikes.map((s) => Date.parse(s.createdAt)) },
+      { name: 'timeEnd', type: FieldType.time, values: spikes.map((s) => spikeEnd(s, now).getTime()) },
+      { name: 'isRegion', type: FieldType.boolean, values: spikes.map(() => true) },
+      {
+        name: 'title',
+        type: FieldType.string,
+        values: spikes.map(
+          (s) =>
+            `Sampling spike: ${s.operation ? `${s.service} ${s.operation}` : s.service} at ${Math.round(s.samplingRate * 100)}%`
+        ),
+      },
+      {
+        name: 'text',
+        type: FieldType.string,
+        values: spikes.map((s) => `Raised by ${s.createdBy}: ${s.reason} (${describeEnding(spikeState(s, now))})`),
+      },
+      { name: 'color', type: FieldType.string, values: spikes.map(() => 'purple') },
     ],
   });
 }

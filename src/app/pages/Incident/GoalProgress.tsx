@@ -15,9 +15,10 @@ export function GoalProgress({ goal }: { goal: NonNullable<Override['goal']> }) 
       </Text>
     );
   }
+  // Read after the countdown: "8m 57s left, or once 100 traces are recorded (12 so far)".
   return (
     <Text color="secondary">
-      or after {goal.traces ?? 0} / {goal.stopAfterTraces} traces
+      , or once {goal.stopAfterTraces} traces are recorded ({goal.traces ?? 0} so far)
     </Text>
   );
 }

@@ -709,7 +709,7 @@ describe('IncidentPage: spikes raised by alerts and suggested spikes', () => {
     const spikes = await screen.findByRole('table', { name: 'Active spikes' });
     const automatic = within(spikes).getByRole('row', { name: /^gateway/ });
     expect(automatic).toHaveTextContent('raised by alert HighErrorRate');
-    expect(automatic).toHaveTextContent('or after 37 / 200 traces');
+    expect(automatic).toHaveTextContent(/(9|10)m \d\ds left, or once 200 traces are recorded \(37 so far\)/);
     expect(within(spikes).getByRole('row', { name: /payments-api/ })).toHaveTextContent(
       /bob.*goal 50 traces: cannot count, runs to its limit/
     );
@@ -752,4 +752,251 @@ describe('IncidentPage: spikes raised by alerts and suggested spikes', () => {
     await screen.findByRole('table', { name: 'Active spikes' });
     expect(screen.queryByRole('region', { name: 'Suggested spikes' })).not.toBeInTheDocument();
   }, 30_000);
+});
+
+describe('IncidentPage: a spike lifecycle the page keeps current', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  const goalSpike = {
+    ...spike,
+    id: 'ovr-9',
+    service: 'payments-fraud',
+    samplingRate: 0.5,
+    reason: 'INC-9 fraud timeouts',
+    goal: { stopAfterTraces: 100, traces: 12 },
+  };
+
+  it('shows a spike its goal ended as ended, with the count, within one poll interval and without a reload', async () => {
+    tempoServes([]);
+    let overrides: unknown[] = [goalSpike];
+    mockBackend.on('GET', `${CONTROLLER}/overrides`, () => ok({ overrides }));
+    renderPage();
+
+    const running = await screen.findByRole('table', { name: 'Active spikes' });
+    expect(within(running).getByRole('row', { name: /payments-fraud/ })).toHaveTextContent(
+      'or once 100 traces are recorded (12 so far)'
+    );
+    expect(mockBackend.sent(`${CONTROLLER}/overrides`)[0]!.url).toBe(`${CONTROLLER}/overrides?state=all`);
+
+    const endedAt = new Date(Date.now() + 10_000).toISOString();
+    overrides = [
+      {
+        ...goalSpike,
+        active: false,
+        revokedAt: endedAt,
+        revokedBy: 'controller',
+        goal: { stopAfterTraces: 100, traces: 104, reachedAt: endedAt },
+      },
+    ];
+    await act(async () => jest.advanceTimersByTime(guardrails.pollIntervalHintSeconds * 1000));
+
+    const ended = await screen.findByRole('table', { name: 'Ended spikes' });
+    expect(within(ended).getByRole('row', { name: /payments-fraud/ })).toHaveTextContent(
+      /50%bobINC-9 fraud timeouts\d\d:\d\d:\d\d–\d\d:\d\d:\d\dgoal reached: 104 traces \(goal 100\)/
+    );
+    expect(screen.getByText('No active spikes in this scope.')).toBeInTheDocument();
+    // Read in the background: the section never went back to its loading state.
+    expect(screen.queryByText('Loading sampling…')).not.toBeInTheDocument();
+  });
+
+  it('keeps an open Raise sampling dialog and what was typed while the state refreshes', async () => {
+    tempoServes([]);
+    const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+    renderPage('/incident?raise=gateway');
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    await user.type(within(dialog).getByRole('textbox', { name: /^Reason/ }), 'INC-10');
+    const reads = mockBackend.sent(`${CONTROLLER}/overrides`).length;
+
+    await act(async () => jest.advanceTimersByTime(guardrails.pollIntervalHintSeconds * 1000));
+
+    await waitFor(() => expect(mockBackend.sent(`${CONTROLLER}/overrides`).length).toBeGreaterThan(reads));
+    expect(
+      within(screen.getByRole('dialog', { name: 'Raise sampling' })).getByRole('textbox', { name: /^Reason/ })
+    ).toHaveValue('INC-10');
+  });
+
+  it('says how each spike of the range ended: expired, reverted by whom, alert resolved', async () => {
+    tempoServes([]);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    controllerServes({
+      overrides: [
+        { ...spike, id: 'a', createdAt: minutesAgo(30), expiresAt: minutesAgo(20), active: false },
+        {
+          ...spike,
+          id: 'b',
+          service: 'payments-api',
+          createdAt: minutesAgo(15),
+          revokedAt: minutesAgo(12),
+          revokedBy: 'carol',
+          active: false,
+        },
+        {
+          ...spike,
+          id: 'c',
+          service: 'payments-ledger',
+          createdBy: 'alertmanager',
+          alert: { name: 'HighErrorRate', fingerprint: '0123456789abcdef', startsAt: minutesAgo(10) },
+          createdAt: minutesAgo(10),
+          revokedAt: minutesAgo(5),
+          revokedBy: 'alertmanager',
+          active: false,
+        },
+        // Before the page's hour: not shown.
+        { ...spike, id: 'd', service: 'payments-old', createdAt: minutesAgo(200), expiresAt: minutesAgo(190) },
+        // Out of scope: not shown.
+        { ...spike, id: 'e', service: 'auth', createdAt: minutesAgo(10), expiresAt: minutesAgo(5) },
+      ],
+    });
+    renderPage();
+
+    const ended = await screen.findByRole('table', { name: 'Ended spikes' });
+    const rows = within(ended).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/^gateway100%bob.*expired$/),
+      expect.stringMatching(/^payments-api100%bob.*reverted by carol$/),
+      expect.stringMatching(/^payments-ledger100%raised by alert HighErrorRate.*alert HighErrorRate resolved$/),
+    ]);
+  });
+});
+
+/** Prometheus answers each range query matching `pattern` with `value` for gateway at every step. */
+function rangeServes(answers: Array<[RegExp, string]>) {
+  mockBackend.on('GET', `${PROM}/api/v1/query_range`, (request) => {
+    const params = new URL(request.url, 'http://grafana').searchParams;
+    const query = params.get('query') ?? '';
+    const answer = answers.find(([pattern]) => pattern.test(query));
+    if (!answer) {
+      return emptyMatrix;
+    }
+    const [start, end, step] = ['start', 'end', 'step'].map((k) => Number(params.get(k)));
+    const values: Array<[number, string]> = [];
+    for (let t = start!; t <= end!; t += step!) {
+      values.push([t, answer[1]]);
+    }
+    return ok({
+      status: 'success',
+      data: { resultType: 'matrix', result: [{ metric: { service: 'gateway' }, values }] },
+    });
+  });
+}
+describe('IncidentPage: rates that mean requests', () => {
+  const SPAN_RATE =
+    /^sum by \(service\) \(rate\(traces_spanmetrics_calls_total\{.*span_kind=~"SPAN_KIND_SERVER\|SPAN_KIND_CONSUMER"\}/;
+  const SDK_RATE = /http_server_request_duration_seconds_count/;
+
+  const overviewRow = async () =>
+    within(await screen.findByRole('table', { name: 'Service overview' })).getByRole('row', { name: /gateway/ });
+
+  it('computes RED from the spans that serve requests, and labels uncorrected span rates as sampled spans', async () => {
+    tempoServes([]);
+    rangeServes([[SPAN_RATE, '0.41']]);
+    renderPage();
+
+    expect(await overviewRow()).toHaveTextContent('0.41 sampled spans/s');
+    const overviewQueries = promQueries().filter((q) => q.includes('[5m]'));
+    expect(overviewQueries).toHaveLength(3);
+    for (const query of overviewQueries) {
+      expect(query).toContain('span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"');
+    }
+  });
+
+  it("shows the services' own HTTP server metrics as requests where Prometheus has them", async () => {
+    tempoServes([]);
+    rangeServes([
+      [SPAN_RATE, '0.41'],
+      [SDK_RATE, '4.1'],
+    ]);
+    mockBackend.on('GET', `${PROM}/api/v1/label/service_name/values`, ok({ status: 'success', data: ['gateway'] }));
+    renderPage();
+
+    await waitFor(async () => expect(await overviewRow()).toHaveTextContent('4.1 req/s'));
+    expect(promQueries()).toContainEqual(
+      'sum by (service) (label_replace(rate(http_server_request_duration_seconds_count{service_name=~"^(gateway|payments-.*)$"}[5m]), "service", "$1", "service_name", "(.*)"))'
+    );
+  });
+
+  it("divides sampled span rates by the sampling rate the controller's history says applied", async () => {
+    tempoServes([]);
+    rangeServes([[SPAN_RATE, '0.41']]);
+    const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    mockBackend.on('GET', `${CONTROLLER}/sampling/history`, (request) => {
+      const params = new URL(request.url, 'http://grafana').searchParams;
+      return ok({
+        service: params.get('service'),
+        from: dayAgo,
+        to: inAnHour,
+        complete: true,
+        strategiesLoadedAt: dayAgo,
+        segments: [{ from: dayAgo, to: inAnHour, samplingRate: 0.1, source: strategySource }],
+        operations: [],
+        spikes: [],
+      });
+    });
+    renderPage();
+
+    await waitFor(async () => expect(await overviewRow()).toHaveTextContent('4.1 req/s'));
+    const [history] = mockBackend.sent(`${CONTROLLER}/sampling/history`);
+    const params = new URL(history!.url, 'http://grafana').searchParams;
+    expect(params.get('service')).toBe('gateway');
+    // From a rate window before the range, so the first point of the range is corrected too.
+    expect(Number(params.get('to')) - Number(params.get('from'))).toBeGreaterThan(62 * 60_000);
+  });
+
+  it('says so where a spike in the range changes a sampled figure, and marks the spike with who and when', async () => {
+    tempoServes([]);
+    rangeServes([[SPAN_RATE, '0.41']]);
+    controllerServes({ overrides: [spike] });
+    renderPage();
+
+    const row = await overviewRow();
+    expect(row).toHaveTextContent('a spike in the range changes this figure: gateway at 100% (bob)');
+    expect(row).toHaveTextContent(/Spike \d\d:\d\d–now/);
+  });
+});
+
+describe('IncidentPage: raising where it helps', () => {
+  it('opens the dialog a Trace page links to on the root service and operation, saying why not the failing one', async () => {
+    tempoServes([]);
+    renderPage('/incident?raise=gateway&raiseOperation=GET+%2Fcheckout&raiseFor=payments-api');
+
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    expect(within(dialog).getByRole('textbox', { name: /^Operation/ })).toHaveValue('GET /checkout');
+    expect(within(dialog).getByRole('note', { name: 'Only traces that start at gateway' })).toHaveTextContent(
+      'The trouble is in payments-api, but these traces start at gateway (GET /checkout): raising payments-api would keep none of them.'
+    );
+  });
+
+  it('shows the rate now and the traces per second to expect at the rate typed, and marks the reason required', async () => {
+    tempoServes([]);
+    rangeServes([[/^sum by \(service\) \(rate\(traces_spanmetrics_calls_total/, '0.41']]);
+    renderPage();
+    await screen.findByRole('table', { name: 'Service overview' });
+
+    await userEvent.click(await raiseButton('gateway'));
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    const expectation = within(dialog).getByRole('status', { name: 'What to expect' });
+    expect(expectation).toHaveTextContent('gateway keeps 5% of the traces that start there now.');
+    // 0.41 sampled spans/s at 5 % is about 8.2 requests/s; at 100 % about 8.2 traces/s.
+    expect(expectation).toHaveTextContent('At 100%: about 8.2 traces/s (0.41 sampled spans/s at 5%, scaled)');
+    await userEvent.clear(within(dialog).getByRole('textbox', { name: /^Rate/ }));
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /^Rate/ }), '50');
+    expect(expectation).toHaveTextContent('At 50%: about 4.1 traces/s');
+    expect(within(dialog).getByRole('textbox', { name: /^Reason \*/ })).toHaveAttribute('aria-required', 'true');
+  });
+
+  it('expects up to the request rate times the new rate where the requests are counted unsampled', async () => {
+    tempoServes([]);
+    rangeServes([[/http_server_request_duration_seconds_count/, '4.1']]);
+    mockBackend.on('GET', `${PROM}/api/v1/label/service_name/values`, ok({ status: 'success', data: ['gateway'] }));
+    renderPage();
+    await screen.findByRole('table', { name: 'Service overview' });
+
+    await userEvent.click(await raiseButton('gateway'));
+    const dialog = await screen.findByRole('dialog', { name: 'Raise sampling' });
+    expect(within(dialog).getByRole('status', { name: 'What to expect' })).toHaveTextContent(
+      'At 100%: up to 4.1 traces/s (4.1 requests/s to gateway × 100%, counting only requests that start their trace here).'
+    );
+  });
 });

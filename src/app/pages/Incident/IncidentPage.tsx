@@ -5,6 +5,7 @@ import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafa
 
 import type { AnomalousTraces } from '../../data/anomalousTraces';
 import { type Load, type Progress, useProgress } from '../../data/useLoad';
+import { spikesByService } from '../../data/spikeLifecycle';
 import { SETTINGS_URL } from '../../routes';
 import { AnomalousTracesTable } from './AnomalousTracesTable';
 import { BaselineNote } from './BaselineNote';
@@ -67,6 +68,7 @@ export function IncidentPage() {
   const scope = page.scope.status === 'done' ? page.scope.value : undefined;
   const samplingState = page.sampling.status === 'done' ? page.sampling.value : undefined;
   const spiking = new Set(samplingState?.overrides.map((o) => o.service));
+  const spikesInRange = spikesByService([...(samplingState?.ended ?? []), ...(samplingState?.overrides ?? [])]);
   const services = samplingState?.services.map((s) => s.name) ?? [];
   const [suggested, setSuggested] = useState<SpikeSuggestion>();
   const raiseSuggested = (s: SpikeSuggestion) => {
@@ -115,7 +117,7 @@ export function IncidentPage() {
             <Section
               title="Service overview"
               load={page.overview}
-              render={(rows) => <ServiceOverviewTable rows={rows} spiking={spiking} />}
+              render={(rows) => <ServiceOverviewTable rows={rows} spikesInRange={spikesInRange} />}
             />
             <Section
               title="Anomalous traces"
@@ -213,13 +215,16 @@ export function IncidentPage() {
                     onExtend={page.extend}
                     busy={page.busy}
                     actionError={page.actionError}
+                    refreshError={page.samplingRefreshError}
                   />
                   {page.raiseFor !== undefined && (
                     <RaiseSamplingDialog
-                      service={page.raiseFor}
+                      target={page.raiseFor}
                       guardrails={state.guardrails}
-                      prefill={suggested?.service === page.raiseFor ? suggested : undefined}
+                      prefill={suggested?.service === page.raiseFor.service ? suggested : undefined}
                       blockedReason={page.blockedReason}
+                      samplingRateOf={(service) => state.services.find((s) => s.name === service)?.samplingRate}
+                      requestRateOf={page.requestRateOf}
                       onSubmit={page.raise}
                       onDismiss={page.closeRaise}
                       busy={page.busy}

@@ -1,20 +1,28 @@
 /**
  * The Raise sampling dialog: service, optional operation, rate, duration within the guardrails, and a
- * required reason; plus what a spike can change, because the services' samplers are parent-based.
+ * required reason; plus what a spike can change, because the services' samplers are parent-based, why this service
+ * when the trouble is in another, and what to expect: the rate now and the traces per second at the new rate.
  */
 import React, { useState } from 'react';
 import { Alert, Button, Field, Input, Modal, Stack } from '@grafana/ui';
 
 import type { CreateOverrideBody, Guardrails } from '../../../contract';
+import type { SourcedRate } from '../../data/rateSource';
 import { type RaiseDraft, type RaisePrefill, type RaiseProblems, initialDraft, validateRaise } from './raiseSampling';
+import { RaiseExpectation } from './RaiseExpectation';
+import type { RaiseLink } from './urlState';
 
 export interface RaiseSamplingDialogProps {
-  service: string;
+  target: RaiseLink;
   guardrails: Guardrails;
   /** From a suggested spike: rate, duration, goal and reason filled in. */
   prefill?: RaisePrefill;
   /** Why the viewer may not change a service's sampling (the controller refuses it too); undefined when they may. */
   blockedReason: (service: string) => string | undefined;
+  /** The service's sampling rate now (service-wide), if the controller knows it. */
+  samplingRateOf: (service: string) => number | undefined;
+  /** The requests the service receives, if the overview has them. */
+  requestRateOf: (service: string) => SourcedRate | undefined;
   onSubmit: (body: CreateOverrideBody) => void;
   onDismiss: () => void;
   busy: boolean;
@@ -23,19 +31,24 @@ export interface RaiseSamplingDialogProps {
 }
 
 export function RaiseSamplingDialog({
-  service,
+  target,
   guardrails,
   prefill,
   blockedReason,
+  samplingRateOf,
+  requestRateOf,
   onSubmit,
   onDismiss,
   busy,
   error,
 }: RaiseSamplingDialogProps) {
-  const [draft, setDraft] = useState<RaiseDraft>(() => initialDraft(service, guardrails, prefill));
+  const [draft, setDraft] = useState<RaiseDraft>(() =>
+    initialDraft(target.service, guardrails, prefill, target.operation)
+  );
+  const service = draft.service.trim();
   const [problems, setProblems] = useState<RaiseProblems>({});
   // A link can name any service, and the Service field can be edited: say up front what the controller would refuse.
-  const blocked = draft.service.trim() ? blockedReason(draft.service.trim()) : undefined;
+  const blocked = service ? blockedReason(service) : undefined;
   const field = (key: keyof RaiseDraft) => ({
     invalid: Boolean(problems[key]),
     error: problems[key],
@@ -62,13 +75,16 @@ export function RaiseSamplingDialog({
       <form onSubmit={submit} aria-label="Raise sampling">
         {/* The samplers follow the caller's decision (ParentBased), so a responder who raises a downstream
             service and sees no new traces should know where to raise instead. */}
-        <Alert
-          severity="info"
-          role="note"
-          title={`Only traces that start at ${draft.service.trim() || 'this service'}`}
-        >
+        <Alert severity="info" role="note" title={`Only traces that start at ${service || 'this service'}`}>
           The OpenTelemetry samplers are parent-based: calls arriving from upstream keep the upstream service&apos;s
           decision. To catch those traces, raise sampling where they start.
+          {target.troubleIn && service === target.service && (
+            <>
+              {' '}
+              The trouble is in {target.troubleIn}, but these traces start at {target.service}
+              {target.operation ? ` (${target.operation})` : ''}: raising {target.troubleIn} would keep none of them.
+            </>
+          )}
         </Alert>
         <Field label="Service" invalid={Boolean(problems.service ?? blocked)} error={problems.service ?? blocked}>
           <Input {...input('service')} />
@@ -114,9 +130,23 @@ export function RaiseSamplingDialog({
             />
           </Field>
         </Stack>
-        <Field label="Reason" description="Shown to other responders and kept in the audit log" {...field('reason')}>
-          <Input {...input('reason')} placeholder="e.g. INC-123: checkout 5xx, need full traces" />
+        <Field
+          label="Reason"
+          required
+          description="Shown to other responders and kept in the audit log"
+          {...field('reason')}
+        >
+          <Input {...input('reason')} aria-required placeholder="e.g. INC-123: checkout 5xx, need full traces" />
         </Field>
+        {service && (
+          <RaiseExpectation
+            service={service}
+            operation={draft.operation.trim() || undefined}
+            currentRate={samplingRateOf(service)}
+            newRatePercent={draft.ratePercent}
+            requests={requestRateOf(service)}
+          />
+        )}
         {error && (
           <Alert severity="error" title="The controller refused">
             {error}

@@ -1,7 +1,8 @@
 /**
  * The sampling section: per service in scope the effective rate and its source and whether it polls
  * the controller; active spikes with who raised them, why, and a live countdown, with Revert and
- * Extend. Write controls stay visible but disabled, with the reason, for viewers who may not write.
+ * Extend; the spikes that ended within the range and how. Write controls stay visible but disabled, with the
+ * reason, for viewers who may not write.
  */
 import React from 'react';
 import { type GrafanaTheme2 } from '@grafana/data';
@@ -13,8 +14,9 @@ import { Countdown } from '../../components/Countdown';
 import { formatAgo, formatPercent } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
 import type { SamplingState } from '../../data/sampling';
+import { EndedSpikes } from './EndedSpikes';
 import { GoalProgress } from './GoalProgress';
-import { RaisedBy } from './RaisedBy';
+import { SpikeCells, spikeTarget } from './SpikeCells';
 
 const SOURCE_LABELS: Record<StrategySource['kind'], string> = {
   'base-default': 'default strategy',
@@ -33,6 +35,8 @@ export interface SamplingSectionProps {
   onExtend: (overrideId: string) => void;
   busy: boolean;
   actionError?: string;
+  /** Why the last background refresh failed; the state shown is the one read before. */
+  refreshError?: Error;
 }
 
 export function SamplingSection({
@@ -44,6 +48,7 @@ export function SamplingSection({
   onExtend,
   busy,
   actionError,
+  refreshError,
 }: SamplingSectionProps) {
   const styles = useStyles2(getStyles);
   const generalBlock = blockedReason();
@@ -54,6 +59,11 @@ export function SamplingSection({
       {generalBlock && (
         <Alert severity="info" title="Read only">
           {generalBlock}
+        </Alert>
+      )}
+      {refreshError && (
+        <Alert severity="warning" title="Sampling state may be out of date">
+          Read at {state.readAt.toLocaleTimeString()}; the last refresh failed: {refreshError.message}
         </Alert>
       )}
       {actionError && (
@@ -108,16 +118,11 @@ export function SamplingSection({
           <ColumnHeaders names={['Scope', 'Rate', 'Raised by', 'Why', 'Ends']} actions />
           <tbody>
             {state.overrides.map((o) => {
-              const target = o.operation ? `${o.service} ${o.operation}` : o.service;
+              const target = spikeTarget(o);
               const reason = blockedReason(o.service);
               return (
                 <tr key={o.id}>
-                  <th scope="row">{target}</th>
-                  <td>{formatPercent(o.samplingRate)}</td>
-                  <td>
-                    <RaisedBy override={o} />
-                  </td>
-                  <td>{o.reason}</td>
+                  <SpikeCells spike={o} />
                   <td>
                     <Countdown until={new Date(o.expiresAt)} />
                     {o.goal && <GoalProgress goal={o.goal} />}
@@ -152,6 +157,7 @@ export function SamplingSection({
           </tbody>
         </table>
       )}
+      <EndedSpikes spikes={state.ended} readAt={state.readAt} />
     </Stack>
   );
 }

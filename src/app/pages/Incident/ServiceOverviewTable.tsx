@@ -1,20 +1,34 @@
-/** Request rate, error ratio and p95 per service in scope, each with a sparkline; services with an active sampling spike are marked. */
+/**
+ * Request rate, error ratio and p95 per service in scope, each with a sparkline. The rate says what it counts —
+ * requests (SDK metrics, or span metrics corrected for sampling) or sampled spans — and services whose sampling a
+ * spike changed within the range are marked with who raised it, when and why.
+ */
 import React from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
-import { Badge, Text, useStyles2 } from '@grafana/ui';
+import { Text, useStyles2 } from '@grafana/ui';
 
+import type { Override } from '../../../contract';
 import { Sparkline } from '../../components/Sparkline';
-import { formatDurationMs, formatPercent, formatPerSecond } from '../../components/format';
+import { formatDurationMs, formatPercent } from '../../components/format';
 import { tableStyle } from '../../components/tableStyles';
+import { spikesAffecting } from '../../data/rateSource';
+import { RateFigure } from './RateFigure';
 import type { ServiceOverview } from '../../data/serviceOverview';
+import { SpikeWindows } from './SpikeWindows';
 
-export function ServiceOverviewTable({ rows, spiking }: { rows: ServiceOverview[]; spiking: ReadonlySet<string> }) {
+export interface ServiceOverviewTableProps {
+  rows: ServiceOverview[];
+  /** Spikes that applied at some moment of the range (running or ended), by service. */
+  spikesInRange: ReadonlyMap<string, readonly Override[]>;
+}
+
+export function ServiceOverviewTable({ rows, spikesInRange }: ServiceOverviewTableProps) {
   const styles = useStyles2(getStyles);
   if (rows.length === 0) {
     return <Text color="secondary">No span metrics for the services in scope in this range.</Text>;
   }
-  const cell = (label: string, latest: string | undefined, values: Array<number | null>) => (
+  const cell = (label: string, latest: React.ReactNode, values: Array<number | null>) => (
     <td>
       <div className={styles.metric}>
         <Text>{latest ?? '–'}</Text>
@@ -36,11 +50,16 @@ export function ServiceOverviewTable({ rows, spiking }: { rows: ServiceOverview[
         {rows.map((row) => (
           <tr key={row.service}>
             <th scope="row">
-              {row.service} {spiking.has(row.service) && <Badge color="purple" icon="bolt" text="Sampling spike" />}
+              {row.service} <SpikeWindows spikes={spikesInRange.get(row.service) ?? []} />
             </th>
             {cell(
               `${row.service} request rate`,
-              row.rate.latest === undefined ? undefined : formatPerSecond(row.rate.latest),
+              row.rate.latest === undefined ? undefined : (
+                <RateFigure
+                  rate={{ perSecond: row.rate.latest, source: row.rate.source }}
+                  affectedBy={spikesAffecting(row.service, row.rate.source, spikesInRange)}
+                />
+              ),
               row.rate.values
             )}
             {cell(

@@ -24,12 +24,17 @@ export interface RaisePrefill {
 
 export type RaiseProblems = Partial<Record<keyof RaiseDraft, string>>;
 
-export function initialDraft(service: string, guardrails: Guardrails, prefill?: RaisePrefill): RaiseDraft {
+export function initialDraft(
+  service: string,
+  guardrails: Guardrails,
+  prefill?: RaisePrefill,
+  operation = ''
+): RaiseDraft {
   const minutes = Math.min(15, Math.floor(guardrails.maxDurationSeconds / 60));
   if (prefill) {
     return {
       service,
-      operation: '',
+      operation,
       ratePercent: String(Number((prefill.samplingRate * 100).toPrecision(6))),
       durationMinutes: String(Math.max(1, Math.round(prefill.durationSeconds / 60))),
       stopAfterTraces: prefill.stopAfterTraces === undefined ? '' : String(prefill.stopAfterTraces),
@@ -38,7 +43,7 @@ export function initialDraft(service: string, guardrails: Guardrails, prefill?: 
   }
   return {
     service,
-    operation: '',
+    operation,
     ratePercent: String(Math.min(100, guardrails.maxSamplingRate * 100)),
     durationMinutes: String(Math.max(1, minutes)),
     stopAfterTraces: '',

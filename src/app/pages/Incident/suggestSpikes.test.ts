@@ -82,7 +82,18 @@ describe('suggested spikes', () => {
     expect(s).toMatchObject({ stopAfterTraces: 100, reason: '1 error trace in a at 1% sampling' });
   });
 
-  it('leaves out services sampled at 10% or more, rate-limited, already spiked, or where no anomalous trace starts', () => {
+  it('suggests for a service sampled at exactly 10%, the demo’s and a common head-sampling rate', () => {
+    const [s] = suggestSpikes([trace('gateway', 'swallowed-error')], [service('gateway', 0.1)], new Set(), guardrails);
+    expect(s).toMatchObject({ service: 'gateway', currentRate: 0.1 });
+  });
+
+  it('leaves out a service whose anomalous traces are already many', () => {
+    const many = Array.from({ length: 21 }, (_, i) => ({ ...trace('busy', 'error'), traceId: `busy-${i}` }));
+    expect(suggestSpikes(many, [service('busy', 0.05)], new Set(), guardrails)).toEqual([]);
+    expect(suggestSpikes(many.slice(1), [service('busy', 0.05)], new Set(), guardrails)).toHaveLength(1);
+  });
+
+  it('leaves out services sampled above 10%, rate-limited, already spiked, or where no anomalous trace starts', () => {
     const traces = [
       trace('hi', 'error'),
       trace('limited', 'error'),
@@ -90,7 +101,7 @@ describe('suggested spikes', () => {
       trace('downstream', 'error'),
     ];
     const services = [
-      service('hi', 0.1),
+      service('hi', 0.11),
       service('limited', undefined),
       service('spiked', 0.01),
       service('quiet', 0.01),

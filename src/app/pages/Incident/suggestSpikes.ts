@@ -1,7 +1,7 @@
 /**
- * Suggested spikes: where the anomalous traces of this incident start at a service that keeps only a small
- * share of its traces, more of them would help, so the page proposes a spike with rate, duration and reason
- * filled in ("3 swallowed error traces in payments at 5% sampling"). Grouped by the trace's root service,
+ * Suggested spikes: where few anomalous traces of this incident start at a service that keeps only a small
+ * share of its traces (10 % or less), more of them would help, so the page proposes a spike with rate, duration and
+ * reason filled in ("3 swallowed error traces in payments at 5% sampling"). Grouped by the trace's root service,
  * because the samplers are parent-based: only raising sampling where traces start keeps more of them.
  */
 import type { Guardrails, KnownService } from '../../../contract';
@@ -9,8 +9,10 @@ import { RULE_LABELS } from '../../components/RuleBadge';
 import { formatPercent } from '../../components/format';
 import type { AnomalousTrace } from '../../data/anomalousTraces';
 
-/** Suggest only for services sampling below this share of their traces. */
-export const SUGGEST_BELOW_RATE = 0.1;
+/** Suggest only for services sampling at most this share of their traces (10 %, a common head-sampling rate). */
+export const SUGGEST_AT_MOST_RATE = 0.1;
+/** …and only while the anomalous traces starting there are this few or fewer: with more, the list has enough. */
+export const SUGGEST_AT_MOST_TRACES = 20;
 /** The rate a suggestion proposes (capped by the controller's maximum). */
 export const SUGGESTED_RATE = 0.5;
 /** Traces to keep before a suggested spike ends by itself, when the controller can count them. */
@@ -42,10 +44,13 @@ export function suggestSpikes(
   for (const service of services) {
     const rules = byService.get(service.name);
     const rate = service.samplingRate;
-    if (!rules || rate === undefined || rate >= SUGGEST_BELOW_RATE || spiking.has(service.name)) {
+    if (!rules || rate === undefined || rate > SUGGEST_AT_MOST_RATE || spiking.has(service.name)) {
       continue;
     }
     const count = [...rules.values()].reduce((a, b) => a + b, 0);
+    if (count > SUGGEST_AT_MOST_TRACES) {
+      continue;
+    }
     const [topRule] = [...rules.entries()].sort((a, b) => b[1] - a[1])[0] as [keyof typeof RULE_LABELS, number];
     const what = rules.size === 1 ? `${RULE_LABELS[topRule].toLowerCase()} ` : 'anomalous ';
     suggestions.push({

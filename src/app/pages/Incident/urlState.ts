@@ -1,8 +1,9 @@
 /**
  * The incident page's state in the URL, so a link pasted in the incident channel opens the same
  * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, the list's view
- * (`list=traces` for one row per trace; grouped otherwise), and the service whose Raise sampling dialog is open
- * (`raise`, so the Trace page can link straight to it).
+ * (`list=traces` for one row per trace; grouped otherwise), and the Raise sampling dialog when open (`raise`: its
+ * service, `raiseOperation`, and `raiseFor`: the service whose trouble the raise is for when that is another, so the
+ * Trace page can link straight to it and the dialog can say why).
  */
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -19,7 +20,15 @@ export interface IncidentUrlState {
   service?: string;
   rule?: RuleId;
   list?: 'traces';
-  raise?: string;
+  raise?: RaiseLink;
+}
+
+/** The Raise sampling dialog as a link opens it. */
+export interface RaiseLink {
+  service: string;
+  operation?: string;
+  /** The service the trouble is in, when it is not the one to raise. */
+  troubleIn?: string;
 }
 
 type Change = Partial<{
@@ -28,7 +37,7 @@ type Change = Partial<{
   service: string | undefined;
   rule: RuleId | undefined;
   list: 'traces' | undefined;
-  raise: string | undefined;
+  raise: RaiseLink | undefined;
 }>;
 
 export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => void] {
@@ -47,7 +56,7 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
     service: params.get('service') || undefined,
     rule: (params.get('rule') as RuleId | null) || undefined,
     list: params.get('list') === 'traces' ? 'traces' : undefined,
-    raise: params.get('raise') || undefined,
+    raise: raiseLink(params),
   };
   const update = (change: Change) =>
     setParams((current) => {
@@ -72,11 +81,25 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
         set('list', change.list);
       }
       if ('raise' in change) {
-        set('raise', change.raise);
+        set('raise', change.raise?.service);
+        set('raiseOperation', change.raise?.operation);
+        set('raiseFor', change.raise?.troubleIn);
       }
       return next;
     });
   return [state, update];
+}
+
+function raiseLink(params: URLSearchParams): RaiseLink | undefined {
+  const service = params.get('raise');
+  if (!service) {
+    return undefined;
+  }
+  return {
+    service,
+    operation: params.get('raiseOperation') || undefined,
+    troubleIn: params.get('raiseFor') || undefined,
+  };
 }
 
 /** Grafana's URL convention: relative times as written (`now-1h`), absolute ones as epoch milliseconds. */

@@ -12,14 +12,19 @@ import { createControllerClient } from '../../data/controller';
 import { type AnomalousTraces, findAnomalousTraces } from '../../data/anomalousTraces';
 import { loadSampling, writeBlockedReason } from '../../data/sampling';
 import { loadServiceOverview } from '../../data/serviceOverview';
+import { sdkRequestMetrics } from '../../data/sdkRequestMetrics';
 import { backendSrvTransport } from '../../data/transport';
 import { useLoad } from '../../data/useLoad';
+import { usePolledLoad } from '../../data/usePolledLoad';
+import type { SourcedRate } from '../../data/rateSource';
 import { useScope } from '../../data/useScope';
 import { missingSettings, tracesDatasourceUid } from '../../settings';
 import { useTraceFilters } from './traceFilters';
-import { toTimeRange, useIncidentUrlState } from './urlState';
+import { type RaiseLink, toTimeRange, useIncidentUrlState } from './urlState';
 
 const controller = createControllerClient(backendSrvTransport);
+/** However short the controller's poll interval, the page reads the sampling state at most this often. */
+const SAMPLING_REFRESH_MIN_MS = 5000;
 
 export function useIncident() {
   const { settings, analysis, redaction, maxCandidates, ignored } = useAppSettings();
@@ -69,25 +74,35 @@ export function useIncident() {
     if (!resolved || !clients.prometheus) {
       return undefined;
     }
-    const flavour = await clients.spanMetricsFlavour(signal);
-    return loadServiceOverview(clients.prometheus, resolved.scope, start, end, signal, flavour);
-  }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}`);
+    const { prometheus } = clients;
+    const [flavour, sdk] = await Promise.all([clients.spanMetricsFlavour(signal), sdkRequestMetrics(prometheus)]);
+    const history = settings.controllerUrl ? controller.history : undefined;
+    return loadServiceOverview({ prometheus, flavour, sdk, history }, resolved.scope, start, end, signal);
+  }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}|${settings.controllerUrl}`);
 
   const scopeKey = resolved ? JSON.stringify(resolved.scope) : 'no-scope';
-  const sampling = useLoad(async (signal) => {
-    if (!resolved || !settings.controllerUrl) {
-      return undefined;
-    }
-    return loadSampling(controller, resolved.scope, signal);
-  }, `${scopeKey}|${settings.controllerUrl}|${refreshes}`);
+  // A range that ends now keeps ending now for the spikes: one raised and ended after the page loaded is shown.
+  const endsNow = String(url.raw.to).startsWith('now');
+  const sampling = usePolledLoad(
+    async (signal) => {
+      if (!resolved || !settings.controllerUrl) {
+        return undefined;
+      }
+      const range = { fromMs: start * 1000, toMs: endsNow ? Number.POSITIVE_INFINITY : end * 1000 };
+      return loadSampling(controller, resolved.scope, range, signal);
+    },
+    `${scopeKey}|${settings.controllerUrl}|${start}|${end}|${refreshes}`,
+    // Spikes start, reach their goals and end on the controller: read them again at least once a poll interval.
+    (state) => (state ? Math.max(SAMPLING_REFRESH_MIN_MS, state.guardrails.pollIntervalHintSeconds * 1000) : undefined)
+  );
 
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [raisedSpike, setRaisedSpike] = useState<Override>();
-  const openRaise = (service: string | undefined) => {
+  const openRaise = (target: string | RaiseLink | undefined) => {
     // A refusal belongs to the attempt it answered, not to the next dialog.
     setActionError(undefined);
-    setUrl({ raise: service });
+    setUrl({ raise: typeof target === 'string' ? { service: target } : target });
   };
 
   const act = async (action: () => Promise<Override>, after?: (o: Override) => void) => {
@@ -96,7 +111,7 @@ export function useIncident() {
     try {
       const result = await action();
       after?.(result);
-      sampling.reload();
+      sampling.refresh();
     } catch (error) {
       setActionError((error as Error).message);
     } finally {
@@ -122,6 +137,12 @@ export function useIncident() {
     tracesProgress: traces.progress,
     overview: overview.load,
     sampling: sampling.load,
+    /** The latest request rate of a service from the overview, with its source. */
+    requestRateOf: (service: string): SourcedRate | undefined => {
+      const row = overview.load.status === 'done' ? overview.load.value?.find((r) => r.service === service) : undefined;
+      return row?.rate.latest === undefined ? undefined : { perSecond: row.rate.latest, source: row.rate.source };
+    },
+    samplingRefreshError: sampling.refreshError,
     spikeCheckSources: { prometheus: clients.prometheus, controller, spanMetricsFlavour: clients.spanMetricsFlavour },
     blockedReason: (service?: string) =>
       viewer && samplingState ? writeBlockedReason(viewer, samplingState.me, service) : 'Loading permissions…',

@@ -65,10 +65,8 @@ describe('TracePage', () => {
     expect(lastPanels('traces')[0]!.options).toMatchObject({ focusedSpanId: acquire.id });
     await waitFor(() => expect(queriesSent(mockBackend, PROMETHEUS_RANGE)).toHaveLength(3));
     expect(queriesSent(mockBackend, PROMETHEUS_RANGE)[0]).toContain('service="payments", span_name="pool.acquire"');
-    expect(screen.getByRole('link', { name: 'Raise sampling for payments' })).toHaveAttribute(
-      'href',
-      '/a/seed-tracingops-app/incident?raise=payments'
-    );
+    // Selecting a span does not move the raise: the root still decides for the whole trace.
+    expect(screen.getByRole('link', { name: 'Raise sampling for gateway' })).toBeInTheDocument();
   });
 
   it('opens with the span named in the URL selected', async () => {
@@ -79,10 +77,18 @@ describe('TracePage', () => {
     expect(screen.getByRole('heading', { name: 'RED metrics of payments · pool.acquire' })).toBeInTheDocument();
   });
 
-  it('offers to raise sampling for the service the worst finding points at', async () => {
+  it('offers to raise sampling where the trace starts, not where the trouble is, and tells the dialog why', async () => {
     openTrace();
 
-    expect(await screen.findByRole('link', { name: 'Raise sampling for payments' })).toBeInTheDocument();
+    // The bottleneck is in payments; the trace starts at gateway, whose decision payments follows.
+    const raise = await screen.findByRole('link', { name: 'Raise sampling for gateway' });
+    const href = new URL(raise.getAttribute('href')!, 'http://grafana');
+    expect(href.pathname).toBe('/a/seed-tracingops-app/incident');
+    expect(Object.fromEntries(href.searchParams)).toEqual({
+      raise: 'gateway',
+      raiseOperation: 'GET /checkout',
+      raiseFor: 'payments',
+    });
   });
 
   it('links to "Why these traces?" for traces like this one: its root service and worst rule', async () => {
@@ -130,5 +136,43 @@ describe('TracePage', () => {
 
     expect(screen.getByText('A trace ID is 32 (or 16) hexadecimal characters')).toBeInTheDocument();
     expect(mockBackend.requests).toEqual([]);
+  });
+
+  it('shades the sampling spikes of the trace’s services on the RED charts, with who and why, and says what the charts count', async () => {
+    const at = (minutes: number) => new Date(trace.startUnixMs + minutes * 60_000).toISOString();
+    const spike = {
+      id: 'ovr-1',
+      service: 'payments',
+      samplingRate: 1,
+      reason: 'INC-7 pool waits',
+      createdBy: 'alice',
+      createdAt: at(-5),
+      expiresAt: at(55),
+      revokedAt: at(3),
+      revokedBy: 'bob',
+      active: false,
+    };
+    const elsewhere = { ...spike, id: 'ovr-2', service: 'search' };
+    mockBackend.on('GET', '/api/plugin-proxy/seed-tracingops-app/controller/api/v1/overrides', {
+      status: 200,
+      data: { overrides: [spike, elsewhere] },
+    });
+    openTrace(undefined, { ...DATA_SOURCES, controllerUrl: 'http://controller:8080' });
+
+    await waitFor(() => expect(lastPanels('timeseries')[0]?.data?.annotations).toHaveLength(2));
+    const regions = lastPanels('timeseries')[0]!.data!.annotations![1]!;
+    const field = (name: string) => regions.fields.find((f) => f.name === name)!.values;
+    expect(field('time')).toEqual([Date.parse(at(-5))]);
+    expect(field('timeEnd')).toEqual([Date.parse(at(3))]);
+    expect(field('isRegion')).toEqual([true]);
+    expect(field('title')).toEqual(['Sampling spike: payments at 100%']);
+    expect(field('text')).toEqual(['Raised by alice: INC-7 pool waits (reverted by bob)']);
+    const metrics = screen.getByRole('region', { name: /RED metrics/ });
+    expect(metrics).toHaveTextContent(
+      'From span metrics of the server and consumer spans: the requests each service receives; they count sampled spans, so rates move with sampling, as in the shaded spikes (payments).'
+    );
+    for (const query of queriesSent(mockBackend, PROMETHEUS_RANGE)) {
+      expect(query).toContain('span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"');
+    }
   });
 });

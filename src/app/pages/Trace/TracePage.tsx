@@ -11,6 +11,9 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, Field, Input, LinkButton, Stack, Text, TextLink } from '@grafana/ui';
 
 import type { Redactor, RuleId } from '../../../analysis';
+import type { Override } from '../../../contract';
+import { createControllerClient } from '../../data/controller';
+import { backendSrvTransport } from '../../data/transport';
 import { traceBackend } from '../../data/clients';
 import { exploreTraceUrl } from '../../data/explore';
 import type { AnalysedTrace } from '../../data/traceAnalysis';
@@ -27,6 +30,9 @@ import { useElementWidth } from './useElementWidth';
 /** Tall enough for a readable waterfall, metrics row and logs without a second scroll bar on a laptop. */
 const VIEW_HEIGHT = 1100;
 const FALLBACK_WIDTH = 1200;
+const controller = createControllerClient(backendSrvTransport);
+const spikesOf = async (signal?: AbortSignal) => (await controller.overrides(signal)).overrides;
+
 /** Explore opens on the trace's own minutes, so the trace-by-id lookup stays within the backend's search window. */
 const EXPLORE_MARGIN_MS = 5 * 60 * 1000;
 
@@ -69,6 +75,7 @@ export function TracePage() {
                 slowFactor={analysis.slowFactor}
                 selectedSpanId={spanId}
                 onSelectSpan={selectSpan}
+                spikes={settings.controllerUrl ? spikesOf : undefined}
               />
             )}
           </LoadedTrace>
@@ -128,15 +135,24 @@ interface DetailsProps {
   slowFactor: number;
   selectedSpanId: string | undefined;
   onSelectSpan: (spanId: string | undefined) => void;
+  spikes?: (signal?: AbortSignal) => Promise<readonly Override[]>;
 }
 
-function TraceDetails({ analysed, dataSources, redactor, slowFactor, selectedSpanId, onSelectSpan }: DetailsProps) {
+function TraceDetails({
+  analysed,
+  dataSources,
+  redactor,
+  slowFactor,
+  selectedSpanId,
+  onSelectSpan,
+  spikes,
+}: DetailsProps) {
   const { trace, findings } = analysed;
   const evidence = useMemo(() => evidenceOf(analysed), [analysed]);
   const viewRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(viewRef, FALLBACK_WIDTH);
   const selected = selectedSpanId ? trace.spanById(selectedSpanId) : undefined;
-  const service = raiseTarget(analysed, selected);
+  const raise = raiseTarget(analysed);
 
   return (
     <Stack direction="column" gap={2}>
@@ -167,9 +183,18 @@ function TraceDetails({ analysed, dataSources, redactor, slowFactor, selectedSpa
           >
             Open in Explore
           </LinkButton>
-          {service && (
-            <LinkButton icon="arrow-up" variant="secondary" href={appUrl(AppPage.Incident, { raise: service })}>
-              Raise sampling for {service}
+          {raise && (
+            <LinkButton
+              icon="arrow-up"
+              variant="secondary"
+              href={appUrl(AppPage.Incident, {
+                raise: raise.service,
+                raiseOperation: raise.operation,
+                raiseFor: raise.troubleIn,
+              })}
+              tooltip={`Traces like this start at ${raise.service}${raise.operation ? ` (${raise.operation})` : ''}, whose sampling decides for the whole trace`}
+            >
+              Raise sampling for {raise.service}
             </LinkButton>
           )}
         </Stack>
@@ -189,6 +214,7 @@ function TraceDetails({ analysed, dataSources, redactor, slowFactor, selectedSpa
           onSelectSpan={onSelectSpan}
           evidence={evidence}
           configuredIn="app"
+          spikes={spikes}
           width={width}
           height={VIEW_HEIGHT}
         />

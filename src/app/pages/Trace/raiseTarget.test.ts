@@ -1,19 +1,25 @@
-import { analyzeTrace } from '../../../analysis';
+import { DEFAULT_REDACTION_SETTINGS, analyzeTrace, compileRedaction, redactTrace } from '../../../analysis';
 import { connectionPoolWait, healthyTrace } from '../../../analysis/fixtures';
 import { raiseTarget } from './raiseTarget';
 
 describe('raiseTarget', () => {
-  it('is the service of the worst finding’s evidence', () => {
-    expect(raiseTarget(analyzeTrace(connectionPoolWait()), undefined)).toBe('payments');
+  it('is the root service and operation, where the sampling decision for the whole trace is made', () => {
+    // The bottleneck is in payments; the trace starts at gateway, whose decision payments follows.
+    expect(raiseTarget(analyzeTrace(connectionPoolWait()))).toEqual({
+      service: 'gateway',
+      operation: 'GET /checkout',
+      troubleIn: 'payments',
+    });
   });
 
-  it('is the selected span’s service when a span is selected', () => {
+  it('names no other service for a trace without findings', () => {
+    expect(raiseTarget(analyzeTrace(healthyTrace()))).toEqual({ service: 'gateway', operation: 'GET /checkout' });
+  });
+
+  it('leaves the operation out when redaction changed the root span name', () => {
     const analysis = analyzeTrace(connectionPoolWait());
-    const auth = analysis.trace.spans.find((s) => s.service === 'auth');
-    expect(raiseTarget(analysis, auth)).toBe('auth');
-  });
-
-  it('is the entry service of a trace without findings', () => {
-    expect(raiseTarget(analyzeTrace(healthyTrace()), undefined)).toBe('gateway');
+    const redactor = compileRedaction({ ...DEFAULT_REDACTION_SETTINGS, valuePatterns: ['checkout'] });
+    const target = raiseTarget({ ...analysis, trace: redactTrace(analysis.trace, redactor) });
+    expect(target).toEqual({ service: 'gateway', troubleIn: 'payments' });
   });
 });

@@ -107,9 +107,9 @@ describe('CorrelatedPanel', () => {
     }
 
     const panels = lastPanels('timeseries');
-    expect(panels.map((p) => p.title)).toEqual(['Requests per second', 'Error ratio', 'p99 latency']);
+    expect(panels.map((p) => p.title)).toEqual(['Sampled spans per second', 'Error ratio', 'p99 latency']);
     // Grafana's PanelRenderer draws no header: the titles a responder reads are the view's own.
-    for (const title of ['Requests per second', 'Error ratio', 'p99 latency']) {
+    for (const title of ['Sampled spans per second', 'Error ratio', 'p99 latency']) {
       expect(screen.getByRole('figure', { name: title })).toHaveTextContent(title);
     }
     const series = panels[0]!.data!.series[0]!;
