@@ -51,6 +51,9 @@ const swc: Config['transform'] = {
 };
 
 const config: Config = {
+  // How long a test may wait for what it awaits, not a bound on its speed: CI shares two cores with other work, and
+  // a default of 5 s failed tests that take a second on a quiet machine (servers, databases, child processes).
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'app',

@@ -8,9 +8,7 @@ Object.assign(global, { TextDecoder, TextEncoder });
 
 // A page renders after several loads; on a 2-core machine running other suites, one second is not always enough.
 // Waiting longer only costs time when a test is about to fail anyway.
-configure({ asyncUtilTimeout: 5000 });
-// Pages typed into field by field with user-event take seconds each on 2 shared cores; 5 s per test cut them off.
-jest.setTimeout(30_000);
+configure({ asyncUtilTimeout: 15_000 });
 
 Object.defineProperty(window, 'matchMedia', {
   writable: true,
