@@ -47,7 +47,7 @@ function round(): Round {
   const profileMs = performance.now() - t1;
   const c2 = cpuMs();
   const t2 = performance.now();
-  const ranking = rankSuspects(range, profile, baseline);
+  const ranking = rankSuspects(range, profile);
   const rankMs = performance.now() - t2;
   const rankCpuMs = cpuMs() - c2;
   return { parseMs, parseCpuMs, profileMs, rankMs, rankCpuMs, suspects: ranking.suspects.length };
