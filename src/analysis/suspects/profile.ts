@@ -17,7 +17,7 @@ import {
   errorOriginOf,
   forEachOwnTime,
   linkKey,
-  operationKey,
+  operationKeys,
 } from './evidence';
 import { type Presence, type TraceReading, readTrace, settleCallChanges } from './reading';
 
@@ -114,8 +114,9 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
     withLogs ||= logs !== NO_LOGS;
     from = Number.isNaN(from) ? trace.startUnixMs : Math.min(from, trace.startUnixMs);
     to = Number.isNaN(to) ? trace.startUnixMs : Math.max(to, trace.startUnixMs);
+    const keys = operationKeys(t);
     for (let i = 0; i < t.size; i++) {
-      const key = operationKey(t, i);
+      const key = keys[i]!;
       push(durations, key, t.durationMs(i));
       const callee = calleeOf(t, i);
       if (callee !== NO_SPAN) {
@@ -127,11 +128,11 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
         calls.set(key, presence);
       }
       presence.spans++;
-      for (const child of childKeys(t, i)) {
+      for (const child of childKeys(t, keys, i)) {
         presence.called.set(child, (presence.called.get(child) ?? 0) + 1);
       }
     }
-    forEachOwnTime(t, (entry, ownMs) => push(selfTimes, operationKey(t, entry), ownMs));
+    forEachOwnTime(t, (entry, ownMs) => push(selfTimes, keys[entry]!, ownMs));
     const origin = errorOriginOf(t, logs);
     if (origin !== NO_SPAN) {
       errorOrigins.set(t.service(origin), (errorOrigins.get(t.service(origin)) ?? 0) + 1);

@@ -5,7 +5,7 @@
  */
 import { NO_SPAN, type SpanTable, type Trace, tableOf } from '../trace';
 import { twoProportionZ } from '../compare';
-import { type TraceLogs, calleeOf, childKeys, errorOriginOf, forEachOwnTime, linkKey, operationKey } from './evidence';
+import { type TraceLogs, calleeOf, childKeys, errorOriginOf, forEachOwnTime, linkKey, operationKeys } from './evidence';
 import type { BaselineNorms, Sample } from './profile';
 
 /** Own time or time on the wire counts as changed above this multiple of the baseline's p99 (the `slow` rule's 2). */
@@ -79,17 +79,18 @@ export type Presence = Map<string, { spans: number; called: Map<string, number> 
  */
 function callCandidates(
   t: SpanTable,
+  keys: readonly string[],
   span: number,
   profile: BaselineNorms,
   presence: Presence,
   out: CallCandidate[]
 ): void {
-  const parentKey = operationKey(t, span);
+  const parentKey = keys[span]!;
   const usual = profile.calls.get(parentKey)?.usual;
   if (!usual || usual.length === 0) {
     return; // only a usual call can be left out
   }
-  const made = childKeys(t, span);
+  const made = childKeys(t, keys, span);
   let seen = presence.get(parentKey);
   if (!seen) {
     seen = { spans: 0, called: new Map() };
@@ -112,6 +113,19 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
   const own = new Map<string, OwnReading>();
   const wire = new Map<string, number>();
   const incomplete = trace.issues.some((i) => i.kind === 'missing-parent' || i.kind === 'cycle');
+  const keys = operationKeys(t);
+  // One key string per link of the trace: a new concatenation per call would be hashed anew for every lookup.
+  const links = new Map<number, string>();
+  const services = t.serviceNames.length;
+  const linkOf = (caller: number, callee: number) => {
+    const id = caller * services + callee;
+    let key = links.get(id);
+    if (key === undefined) {
+      key = linkKey(t.serviceNames[caller]!, t.serviceNames[callee]!);
+      links.set(id, key);
+    }
+    return key;
+  };
   const candidates: CallCandidate[] = [];
   let unjudgedSpans = 0;
   // A span whose children were lost looks like one that did their work itself: an incomplete trace says nothing
@@ -120,7 +134,7 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
     if (incomplete) {
       return;
     }
-    const sample = profile.selfTime.get(operationKey(t, entry));
+    const sample = profile.selfTime.get(keys[entry]!);
     if (!sample) {
       unjudgedSpans++;
     } else if (ownMs > thresholdOf(sample)) {
@@ -139,7 +153,7 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
   for (let i = 0; i < t.size; i++) {
     const callee = calleeOf(t, i);
     if (callee !== NO_SPAN) {
-      const link = linkKey(t.service(i), t.service(callee));
+      const link = linkOf(t.serviceIds[i]!, t.serviceIds[callee]!);
       const sample = profile.wire.get(link);
       const gap = t.selfTimeMs(i);
       if (!sample) {
@@ -150,7 +164,7 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
     }
     // A call span's call is its parent's.
     if (!incomplete && callee === NO_SPAN) {
-      callCandidates(t, i, profile, presence, candidates);
+      callCandidates(t, keys, i, profile, presence, candidates);
     }
   }
   const material = MATERIAL_SHARE * trace.durationMs;
