@@ -68,27 +68,31 @@ export function errorOriginOf(t: SpanTable, logs: TraceLogs): number {
  */
 export function forEachOwnTime(t: SpanTable, visit: (entry: number, ownMs: number) => void): void {
   const entryOf = new Int32Array(t.size).fill(NO_SPAN);
-  const stack: number[] = [];
+  // Every span has one parent, so each is pushed at most once.
+  const stack = new Int32Array(t.size);
+  let top = 0;
   for (let i = 0; i < t.size; i++) {
     if (t.parents[i] === NO_SPAN) {
       entryOf[i] = i;
-      stack.push(i);
+      stack[top++] = i;
     }
   }
   // By entry position: [start, end) of each call out of the service, in the order the walk meets them.
   const callsOut = new Array<number[] | undefined>(t.size);
-  while (stack.length > 0) {
-    const span = stack.pop()!;
+  while (top > 0) {
+    const span = stack[--top]!;
     const from = t.childStart[span]!;
     const end = from + t.childCount[span]!;
+    let callsElsewhere = false;
     for (let c = from; c < end; c++) {
       const child = t.childOrder[c]!;
       const remote = t.serviceIds[child] !== t.serviceIds[span];
+      callsElsewhere ||= remote;
       entryOf[child] = remote ? child : entryOf[span]!;
-      stack.push(child);
+      stack[top++] = child;
     }
     const entry = entryOf[span]!;
-    if (span !== entry && (calleeOf(t, span) !== NO_SPAN || hasRemoteChild(t, span))) {
+    if (span !== entry && callsElsewhere) {
       const list = callsOut[entry];
       list ? list.push(t.startMs(span), t.endMs(span)) : (callsOut[entry] = [t.startMs(span), t.endMs(span)]);
     }
@@ -98,17 +102,6 @@ export function forEachOwnTime(t: SpanTable, visit: (entry: number, ownMs: numbe
       visit(i, t.durationMs(i) - coveredMs(callsOut[i], t.startMs(i), t.endMs(i)));
     }
   }
-}
-
-function hasRemoteChild(t: SpanTable, span: number): boolean {
-  const from = t.childStart[span]!;
-  const end = from + t.childCount[span]!;
-  for (let c = from; c < end; c++) {
-    if (t.serviceIds[t.childOrder[c]!] !== t.serviceIds[span]) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** Length of the union of `[start, end)` pairs, clipped to `[from, to)`. */
