@@ -1,8 +1,8 @@
 /**
  * The suspect ranking's cost: ranking 1,000 analysed traces against a baseline profile of 200, as a ratio to
  * `JSON.parse` of the 1,000 traces' JSON measured in the same rounds (the target is at most 0.05: the ranking costs
- * a twentieth of parsing what it ranks). The profile is built once per page load, not per range, and is shown on its
- * own. Rounds alternate parse and ranking like `analysis.bench.ts`; figures are medians with their spread. Runs under
+ * a twentieth of parsing what it ranks), given a built profile. The profile (with its own window's traces read once)
+ * is built once per baseline window, not per ranking, and is shown on its own. Rounds alternate parse and ranking like `analysis.bench.ts`; figures are medians with their spread. Runs under
  * `npm run bench` or alone with `npx tsx bench/suspects.bench.ts`.
  */
 import { performance } from 'node:perf_hooks';
@@ -47,7 +47,7 @@ function round(): Round {
   const profileMs = performance.now() - t1;
   const c2 = cpuMs();
   const t2 = performance.now();
-  const ranking = rankSuspects(range, profile, baseline);
+  const ranking = rankSuspects(range, profile);
   const rankMs = performance.now() - t2;
   const rankCpuMs = cpuMs() - c2;
   return { parseMs, parseCpuMs, profileMs, rankMs, rankCpuMs, suspects: ranking.suspects.length };

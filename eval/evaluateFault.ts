@@ -117,8 +117,7 @@ export function evaluateFault({ dir, fault, window, faultFreeMinute, counts }: E
   }
   const ranked = rankSuspects(
     analyses.map((a, i) => ({ trace: a.trace, logs: range[i]!.logs })),
-    profile,
-    baselineTraces
+    profile
   );
   const ranking: SuspectRanking = {
     ...ranked,

@@ -68,46 +68,40 @@ export function errorOriginOf(t: SpanTable, logs: TraceLogs): number {
  */
 export function forEachOwnTime(t: SpanTable, visit: (entry: number, ownMs: number) => void): void {
   const entryOf = new Int32Array(t.size).fill(NO_SPAN);
-  const stack: number[] = [];
+  // Every span has one parent, so each is pushed at most once.
+  const stack = new Int32Array(t.size);
+  let top = 0;
   for (let i = 0; i < t.size; i++) {
     if (t.parents[i] === NO_SPAN) {
       entryOf[i] = i;
-      stack.push(i);
+      stack[top++] = i;
     }
   }
-  const callsOut = new Map<number, number[]>();
-  while (stack.length > 0) {
-    const span = stack.pop()!;
+  // By entry position: [start, end) of each call out of the service, in the order the walk meets them.
+  const callsOut = new Array<number[] | undefined>(t.size);
+  while (top > 0) {
+    const span = stack[--top]!;
     const from = t.childStart[span]!;
     const end = from + t.childCount[span]!;
+    let callsElsewhere = false;
     for (let c = from; c < end; c++) {
       const child = t.childOrder[c]!;
       const remote = t.serviceIds[child] !== t.serviceIds[span];
+      callsElsewhere ||= remote;
       entryOf[child] = remote ? child : entryOf[span]!;
-      stack.push(child);
+      stack[top++] = child;
     }
     const entry = entryOf[span]!;
-    if (span !== entry && (calleeOf(t, span) !== NO_SPAN || hasRemoteChild(t, span))) {
-      const list = callsOut.get(entry);
-      list ? list.push(t.startMs(span), t.endMs(span)) : callsOut.set(entry, [t.startMs(span), t.endMs(span)]);
+    if (span !== entry && callsElsewhere) {
+      const list = callsOut[entry];
+      list ? list.push(t.startMs(span), t.endMs(span)) : (callsOut[entry] = [t.startMs(span), t.endMs(span)]);
     }
   }
   for (let i = 0; i < t.size; i++) {
     if (entryOf[i] === i) {
-      visit(i, t.durationMs(i) - coveredMs(callsOut.get(i), t.startMs(i), t.endMs(i)));
+      visit(i, t.durationMs(i) - coveredMs(callsOut[i], t.startMs(i), t.endMs(i)));
     }
   }
-}
-
-function hasRemoteChild(t: SpanTable, span: number): boolean {
-  const from = t.childStart[span]!;
-  const end = from + t.childCount[span]!;
-  for (let c = from; c < end; c++) {
-    if (t.serviceIds[t.childOrder[c]!] !== t.serviceIds[span]) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** Length of the union of `[start, end)` pairs, clipped to `[from, to)`. */
@@ -115,16 +109,30 @@ function coveredMs(pairs: number[] | undefined, from: number, to: number): numbe
   if (!pairs) {
     return 0;
   }
-  const order = Array.from({ length: pairs.length / 2 }, (_, k) => k).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
   let covered = 0;
   let reach = from;
-  for (const k of order) {
+  const cover = (k: number) => {
     const start = Math.max(pairs[2 * k]!, reach);
     const end = Math.min(pairs[2 * k + 1]!, to);
     if (end > start) {
       covered += end - start;
       reach = end;
     }
+  };
+  const n = pairs.length / 2;
+  let inOrder = true;
+  for (let k = 1; k < n && inOrder; k++) {
+    inOrder = pairs[2 * k - 2]! <= pairs[2 * k]!;
+  }
+  if (inOrder) {
+    for (let k = 0; k < n; k++) {
+      cover(k);
+    }
+  } else {
+    // A stable sort by start, as the pairs met in order would be walked.
+    Array.from({ length: n }, (_, k) => k)
+      .sort((a, b) => pairs[2 * a]! - pairs[2 * b]!)
+      .forEach(cover);
   }
   return covered;
 }
@@ -138,15 +146,17 @@ const internedKeys = new Map<string, Map<string, string>>();
 let internedCount = 0;
 const MAX_INTERNED = 50_000;
 
-/** The span's operation as the profile keys it (`baselineKey`). */
-export function operationKey(t: SpanTable, span: number): string {
-  const service = t.service(span);
-  const name = t.names[span]!;
+/** The interned keys of one service's operations, by name. */
+function keysOfService(service: string): Map<string, string> {
   let byName = internedKeys.get(service);
   if (!byName) {
     byName = new Map();
     internedKeys.set(service, byName);
   }
+  return byName;
+}
+
+function internedKey(byName: Map<string, string>, service: string, name: string): string {
   let key = byName.get(name);
   if (key === undefined) {
     if (internedCount >= MAX_INTERNED) {
@@ -162,23 +172,42 @@ export function operationKey(t: SpanTable, span: number): string {
   return key;
 }
 
+/** Each table's keys, made on first use: a profile and every ranking as rows arrive read the same traces again. */
+const keysByTable = new WeakMap<SpanTable, readonly string[]>();
+
+/** Each span's operation as the profile keys it (`baselineKey`), by position. */
+export function operationKeys(t: SpanTable): readonly string[] {
+  let keys = keysByTable.get(t);
+  if (!keys) {
+    const made = new Array<string>(t.size);
+    const byService = t.serviceNames.map(keysOfService);
+    for (let i = 0; i < t.size; i++) {
+      const service = t.serviceIds[i]!;
+      made[i] = internedKey(byService[service]!, t.serviceNames[service]!, t.names[i]!);
+    }
+    keys = made;
+    keysByTable.set(t, keys);
+  }
+  return keys;
+}
+
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 /**
  * The distinct operations a span calls directly: its children's keys, and for a child that calls another service,
  * the operation it reached — a client span's name (`HTTP POST`) says nothing of what was called.
  */
-export function childKeys(t: SpanTable, span: number): ReadonlySet<string> {
+export function childKeys(t: SpanTable, keys: readonly string[], span: number): ReadonlySet<string> {
   if (t.childCount[span] === 0) {
     return NO_KEYS;
   }
-  const keys = new Set<string>();
+  const called = new Set<string>();
   const from = t.childStart[span]!;
   const end = from + t.childCount[span]!;
   for (let c = from; c < end; c++) {
     const child = t.childOrder[c]!;
     const callee = calleeOf(t, child);
-    keys.add(operationKey(t, callee === NO_SPAN ? child : callee));
+    called.add(keys[callee === NO_SPAN ? child : callee]!);
   }
-  return keys;
+  return called;
 }

@@ -2,8 +2,10 @@
  * What normal looked like before an incident, built from the traces of a baseline window: per operation the own
  * time (quantiles, with the sample count, so a p99 of 9 samples is known for the maximum it is), per link between
  * two services the time on the wire, which operations each operation calls and how often, and in how many traces
- * each service is where errors start. The `slow` rule's p99s can be taken from it too (`latencyBaselinesOf`), so a
- * live page and the evaluation judge spans against the same window.
+ * each service is where errors start; and the window's own traces read against all that as the range's will be, for
+ * the baseline's rate of each signal. Built once per window; every ranking against it reads only its range. The
+ * `slow` rule's p99s can be taken from it too (`latencyBaselinesOf`), so a live page and the evaluation judge spans
+ * against the same window.
  */
 import { type Baselines } from '../baselines';
 import { NO_SPAN, type Trace, tableOf } from '../trace';
@@ -15,8 +17,9 @@ import {
   errorOriginOf,
   forEachOwnTime,
   linkKey,
-  operationKey,
+  operationKeys,
 } from './evidence';
+import { type Presence, type TraceReading, readTrace, settleCallChanges } from './reading';
 
 /** A distribution of milliseconds from the baseline window. */
 export interface Sample {
@@ -56,7 +59,15 @@ export interface BaselineProfile {
   readonly errorOrigins: ReadonlyMap<string, number>;
   /** Whether any trace came with logs: error origins then include logged errors. */
   readonly withLogs: boolean;
+  /**
+   * The window's own traces read against this profile, as the ranking reads the range's: how often each signal
+   * shows before the range. Read once here, not once per ranking, so the page can re-rank as rows arrive.
+   */
+  readonly readings: readonly TraceReading[];
 }
+
+/** What a trace is read against: the profile without its own window's readings. */
+export type BaselineNorms = Omit<BaselineProfile, 'readings'>;
 
 export interface BaselineTrace {
   readonly trace: Trace;
@@ -103,8 +114,9 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
     withLogs ||= logs !== NO_LOGS;
     from = Number.isNaN(from) ? trace.startUnixMs : Math.min(from, trace.startUnixMs);
     to = Number.isNaN(to) ? trace.startUnixMs : Math.max(to, trace.startUnixMs);
+    const keys = operationKeys(t);
     for (let i = 0; i < t.size; i++) {
-      const key = operationKey(t, i);
+      const key = keys[i]!;
       push(durations, key, t.durationMs(i));
       const callee = calleeOf(t, i);
       if (callee !== NO_SPAN) {
@@ -116,11 +128,11 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
         calls.set(key, presence);
       }
       presence.spans++;
-      for (const child of childKeys(t, i)) {
+      for (const child of childKeys(t, keys, i)) {
         presence.called.set(child, (presence.called.get(child) ?? 0) + 1);
       }
     }
-    forEachOwnTime(t, (entry, ownMs) => push(selfTimes, operationKey(t, entry), ownMs));
+    forEachOwnTime(t, (entry, ownMs) => push(selfTimes, keys[entry]!, ownMs));
     const origin = errorOriginOf(t, logs);
     if (origin !== NO_SPAN) {
       errorOrigins.set(t.service(origin), (errorOrigins.get(t.service(origin)) ?? 0) + 1);
@@ -128,7 +140,7 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
   }
 
   const samples = (map: Map<string, number[]>) => new Map([...map].map(([key, values]) => [key, sampleOf(values)]));
-  return {
+  const norms: BaselineNorms = {
     traces: counted,
     fromUnixMs: from,
     toUnixMs: to,
@@ -151,6 +163,12 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
     errorOrigins,
     withLogs,
   };
+  const presence: Presence = new Map();
+  const readings = traces
+    .filter(({ trace }) => tableOf(trace).size > 0)
+    .map(({ trace, logs = NO_LOGS }) => readTrace(trace, logs, norms, presence));
+  settleCallChanges(readings, norms, presence);
+  return { ...norms, readings };
 }
 
 /** The `slow` rule's baselines from the same window: each operation's p99 duration. */

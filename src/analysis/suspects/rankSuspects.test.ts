@@ -112,7 +112,7 @@ function normal(count: number): RangeTrace[] {
 }
 
 function rank(range: readonly RangeTrace[], baseline: readonly RangeTrace[]) {
-  return rankSuspects(range, profileBaseline(baseline), baseline);
+  return rankSuspects(range, profileBaseline(baseline));
 }
 
 describe('rankSuspects', () => {

@@ -4,39 +4,12 @@
  * traces are flagged on a good day. Every signal is counted in traces, beside how many traces of the baseline showed
  * it, so chronic slowness and chronic errors cancel out. Thresholds and why: docs/analysis.md, "Suspects".
  */
-import { NO_SPAN, type SpanTable, type Trace, tableOf } from '../trace';
+import { type Trace, tableOf } from '../trace';
 import { twoProportionZ } from '../compare';
-import {
-  type TraceLogs,
-  NO_LOGS,
-  calleeOf,
-  childKeys,
-  errorOriginOf,
-  forEachOwnTime,
-  linkEnds,
-  linkKey,
-  operationKey,
-} from './evidence';
-import type { BaselineProfile, Sample } from './profile';
+import { type TraceLogs, NO_LOGS, linkEnds } from './evidence';
+import type { BaselineProfile } from './profile';
+import { CHANGE_FACTOR, MIN_CHANGE_Z, type Presence, type TraceReading, readTrace, settleCallChanges } from './reading';
 
-/** Own time or time on the wire counts as changed above this multiple of the baseline's p99 (the `slow` rule's 2). */
-export const CHANGE_FACTOR = 2;
-/** With fewer samples than this the nearest-rank p99 is the maximum seen; the bar is raised to this factor. */
-export const THIN_SAMPLES = 20;
-export const THIN_FACTOR = 3;
-/** Less extra time than this is jitter a responder cannot act on, however large the ratio. */
-export const MIN_EXTRA_MS = 1;
-/**
- * Extra time counts for a trace only when it is at least this share of the trace's duration: a few milliseconds
- * more in a query of a two-second request is noise to the request and to its user, and on a busy system some
- * operation is always over its p99 somewhere.
- */
-export const MATERIAL_SHARE = 0.1;
-/**
- * Errors and calls have a background (chronic errors, calls that depend on the request): their share in the range
- * must differ from the baseline's by this many standard errors (two-proportion z test) to count as a change.
- */
-export const MIN_CHANGE_Z = 2.5;
 /** A suspect needs this many traces of evidence beyond what the baseline predicts; fewer is not enough evidence. */
 export const MIN_SUSPECT_TRACES = 3;
 /** A baseline needs this many traces to say what normal is. */
@@ -92,194 +65,6 @@ export interface RangeTrace {
 }
 
 const EXAMPLES = 5;
-
-interface OwnReading {
-  extraMs: number;
-  maxRatio: number;
-  thin: boolean;
-  readonly operations: Map<string, number>;
-}
-
-/** What one trace shows against the profile. */
-interface TraceReading {
-  readonly traceId: string;
-  readonly durationMs: number;
-  readonly own: Map<string, OwnReading>;
-  /** Extra time on the wire by link. */
-  readonly wire: Map<string, number>;
-  readonly errorOrigin?: { service: string; operation: string };
-  readonly candidates: readonly CallCandidate[];
-  /** Set by `settleCallChanges`. */
-  callChange?: { service: string; operation: string; change: string };
-  readonly unjudgedSpans: number;
-  readonly incomplete: boolean;
-}
-
-function thresholdOf(sample: Sample): number {
-  const factor = sample.count < THIN_SAMPLES ? THIN_FACTOR : CHANGE_FACTOR;
-  return Math.max(factor * sample.p99, sample.p99 + MIN_EXTRA_MS);
-}
-
-function nameOf(key: string): string {
-  return key.slice(key.indexOf('\u0000') + 1);
-}
-
-interface CallCandidate {
-  readonly depth: number;
-  readonly service: string;
-  readonly operation: string;
-  readonly parentKey: string;
-  readonly childKey: string;
-}
-
-/**
- * How often each operation of the range that has usual calls makes each call, to test call changes against the
- * baseline.
- */
-type Presence = Map<string, { spans: number; called: Map<string, number> }>;
-
-/**
- * Usual calls a span left out. Calls that are new are not counted: in a mixed workload which branch a request takes
- * (and so what it calls) follows the mix of requests, while a call nearly every request made before and this one did
- * not is what a throw or an early return looks like.
- */
-function callCandidates(
-  t: SpanTable,
-  span: number,
-  profile: BaselineProfile,
-  presence: Presence,
-  out: CallCandidate[]
-): void {
-  const parentKey = operationKey(t, span);
-  const usual = profile.calls.get(parentKey)?.usual;
-  if (!usual || usual.length === 0) {
-    return; // only a usual call can be left out
-  }
-  const made = childKeys(t, span);
-  let seen = presence.get(parentKey);
-  if (!seen) {
-    seen = { spans: 0, called: new Map() };
-    presence.set(parentKey, seen);
-  }
-  seen.spans++;
-  for (const key of made) {
-    seen.called.set(key, (seen.called.get(key) ?? 0) + 1);
-  }
-  for (let u = 0; u < usual.length; u++) {
-    const childKey = usual[u]!;
-    if (!made.has(childKey)) {
-      out.push({ depth: t.depths[span]!, service: t.service(span), operation: t.names[span]!, parentKey, childKey });
-    }
-  }
-}
-
-function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineProfile, presence: Presence): TraceReading {
-  const t = tableOf(trace);
-  const own = new Map<string, OwnReading>();
-  const wire = new Map<string, number>();
-  const incomplete = trace.issues.some((i) => i.kind === 'missing-parent' || i.kind === 'cycle');
-  const candidates: CallCandidate[] = [];
-  let unjudgedSpans = 0;
-  // A span whose children were lost looks like one that did their work itself: an incomplete trace says nothing
-  // about own time or calls.
-  forEachOwnTime(t, (entry, ownMs) => {
-    if (incomplete) {
-      return;
-    }
-    const sample = profile.selfTime.get(operationKey(t, entry));
-    if (!sample) {
-      unjudgedSpans++;
-    } else if (ownMs > thresholdOf(sample)) {
-      const service = t.service(entry);
-      let reading = own.get(service);
-      if (!reading) {
-        reading = { extraMs: 0, maxRatio: 0, thin: false, operations: new Map() };
-        own.set(service, reading);
-      }
-      reading.extraMs += ownMs - sample.p99;
-      reading.maxRatio = Math.max(reading.maxRatio, sample.p99 > 0 ? ownMs / sample.p99 : Number.POSITIVE_INFINITY);
-      reading.thin ||= sample.count < THIN_SAMPLES;
-      reading.operations.set(t.names[entry]!, (reading.operations.get(t.names[entry]!) ?? 0) + 1);
-    }
-  });
-  for (let i = 0; i < t.size; i++) {
-    const callee = calleeOf(t, i);
-    if (callee !== NO_SPAN) {
-      const link = linkKey(t.service(i), t.service(callee));
-      const sample = profile.wire.get(link);
-      const gap = t.selfTimeMs(i);
-      if (!sample) {
-        unjudgedSpans++;
-      } else if (gap > thresholdOf(sample)) {
-        wire.set(link, (wire.get(link) ?? 0) + gap - sample.p99);
-      }
-    }
-    // A call span's call is its parent's.
-    if (!incomplete && callee === NO_SPAN) {
-      callCandidates(t, i, profile, presence, candidates);
-    }
-  }
-  const material = MATERIAL_SHARE * trace.durationMs;
-  for (const [service, reading] of own) {
-    if (reading.extraMs < material) {
-      own.delete(service);
-    }
-  }
-  for (const [link, extraMs] of wire) {
-    if (extraMs < material) {
-      wire.delete(link);
-    }
-  }
-  const origin = errorOriginOf(t, logs);
-  return {
-    traceId: trace.traceId,
-    durationMs: trace.durationMs,
-    own,
-    wire,
-    errorOrigin: origin === NO_SPAN ? undefined : { service: t.service(origin), operation: t.names[origin]! },
-    candidates,
-    unjudgedSpans,
-    incomplete,
-  };
-}
-
-/**
- * Each trace's call change, once the range's call shares are known: the deepest of its spans whose call differs
- * significantly from the baseline — where the behaviour changed first, not the callers that reacted to it.
- */
-function settleCallChanges(readings: readonly TraceReading[], profile: BaselineProfile, presence: Presence): void {
-  const significant = new Map<string, boolean>();
-  const isSignificant = (c: CallCandidate) => {
-    const id = `${c.parentKey}\u0001${c.childKey}`;
-    let yes = significant.get(id);
-    if (yes === undefined) {
-      const before = profile.calls.get(c.parentKey)!;
-      const now = presence.get(c.parentKey)!;
-      const z = twoProportionZ(
-        now.called.get(c.childKey) ?? 0,
-        now.spans,
-        before.called.get(c.childKey) ?? 0,
-        before.spans
-      );
-      yes = z <= -MIN_CHANGE_Z;
-      significant.set(id, yes);
-    }
-    return yes;
-  };
-  for (const r of readings) {
-    let deepest: CallCandidate | undefined;
-    for (const c of r.candidates) {
-      if ((!deepest || c.depth > deepest.depth) && isSignificant(c)) {
-        deepest = c;
-      }
-    }
-    r.callChange = deepest && {
-      service: deepest.service,
-      operation: deepest.operation,
-      change: `no longer calls \`${nameOf(deepest.childKey)}\``,
-    };
-  }
-}
 
 /**
  * Which end of a link its extra time is charged to. A delay at one service shows on every link that touches it —
@@ -494,11 +279,7 @@ const excessOf = (s: Signal) => Math.max(0, s.evidence - s.expected);
  * Say "not enough evidence" rather than guess: with too thin a baseline, or when no suspect has
  * `MIN_SUSPECT_TRACES` traces of evidence beyond what the baseline predicts.
  */
-export function rankSuspects(
-  range: readonly RangeTrace[],
-  baseline: BaselineProfile,
-  baselineTraces: readonly RangeTrace[]
-): SuspectRanking {
+export function rankSuspects(range: readonly RangeTrace[], baseline: BaselineProfile): SuspectRanking {
   const notes: string[] = [];
   const usable = range.filter((r) => tableOf(r.trace).size > 0);
   const base = { rangeTraces: usable.length, baselineTraces: baseline.traces };
@@ -515,14 +296,9 @@ export function rankSuspects(
   const presence: Presence = new Map();
   const readings = usable.map((r) => readTrace(r.trace, r.logs ?? NO_LOGS, baseline, presence));
   settleCallChanges(readings, baseline, presence);
-  const beforePresence: Presence = new Map();
-  const beforeReadings = baselineTraces
-    .filter((r) => tableOf(r.trace).size > 0)
-    .map((r) => readTrace(r.trace, r.logs ?? NO_LOGS, baseline, beforePresence));
-  settleCallChanges(beforeReadings, baseline, beforePresence);
   const creditOf = wireCredit(readings);
   const now = tally(readings, creditOf);
-  const before = tally(beforeReadings, creditOf);
+  const before = tally(baseline.readings, creditOf);
 
   const rangeStart = Math.min(...usable.map((r) => r.trace.startUnixMs));
   const ago = (ms: number) => `${Math.round((rangeStart - ms) / 1000)} s`;
@@ -542,7 +318,7 @@ export function rankSuspects(
 
   const suspects: Suspect[] = [];
   for (const [service, tallied] of now) {
-    const changed = signalsOf(service, tallied, before.get(service), readings.length, beforeReadings.length).filter(
+    const changed = signalsOf(service, tallied, before.get(service), readings.length, baseline.readings.length).filter(
       (s) => excessOf(s) > 0
     );
     // A usual call left out is also what the end of an earlier failure looks like (an error handler no longer
