@@ -24,8 +24,7 @@ function history(): string {
       lines.push(`${name}{${labels}} ${value} ${t}`);
     }
   };
-  // Root spans (the root sampler's label), so the root-span counts have series to select too.
-  const span = 'span_name="GET /x",span_kind="SPAN_KIND_SERVER",jaeger_sampler_type="probabilistic"';
+  const span = 'span_name="GET /x",span_kind="SPAN_KIND_SERVER"';
   lines.push('# TYPE traces_spanmetrics_calls counter', '# TYPE traces_span_metrics_calls counter');
   for (const service of SERVICES) {
     for (const status of ['STATUS_CODE_UNSET', 'STATUS_CODE_ERROR']) {
