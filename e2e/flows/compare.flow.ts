@@ -7,6 +7,7 @@
 import { expect } from '@jest/globals';
 
 import { ledgerRegion, SLOW_SHARD } from '../../demo/ledger/regions';
+import { BASELINE_RULE } from '../../src/analysis';
 import { type JaegerTrace, controllerCall, eventually, promQuery } from '../stack/backends';
 import type { Environment } from './environment';
 import { checkouts } from './support';
@@ -32,6 +33,17 @@ async function recordedCheckouts(env: Environment): Promise<number> {
   return sample?.value ?? 0;
 }
 
+/**
+ * Waits until a trace starting now is judged at an anchor (`baselineAnchor`) after the traffic Prometheus holds so
+ * far: a trace's baseline ends at its start rounded down to the anchor, so a fault switched on sooner would be judged
+ * without the clean traffic just sent — on a young stack, without any baseline at all.
+ */
+async function nextAnchor(): Promise<void> {
+  const anchorMs = BASELINE_RULE.anchorSeconds * 1000;
+  const next = Math.floor(Date.now() / anchorMs) * anchorMs + anchorMs;
+  await new Promise((r) => setTimeout(r, next - Date.now() + 1000));
+}
+
 const ledgerRegionOf = (trace: JaegerTrace) =>
   trace.spans.flatMap((s) => s.tags).find((t) => t.key === 'ledger.region')?.value;
 
@@ -43,11 +55,17 @@ export function comparisonFlows(env: () => Environment) {
       const before = await recordedCheckouts(env());
       // Every checkout kept, so the spans metrics and Jaeger hold all of them.
       const spike = await controllerCall<{ id: string }>(stack, 'POST', '/overrides', {
-        body: { service: 'gateway', samplingRate: 1, durationSeconds: 600, reason: 'e2e: why these traces' },
+        body: { service: 'gateway', samplingRate: 1, durationSeconds: 900, reason: 'e2e: why these traces' },
       });
       await new Promise((r) => setTimeout(r, stack.pollIntervalMs + 1000));
       try {
         expect(await checkouts(stack.urls.demo.gateway, NORMAL_CHECKOUTS, 8, account)).toBe(0);
+        await eventually(
+          'the clean checkouts in the span metrics',
+          async () => ((await recordedCheckouts(env())) >= before + NORMAL_CHECKOUTS ? true : undefined),
+          { timeoutMs: 60_000 }
+        );
+        await nextAnchor();
         await stack.setFaults(['slowLedgerShard']);
         expect(await checkouts(stack.urls.demo.gateway, FAULTY_CHECKOUTS, FAULTY_CONCURRENCY, account)).toBe(0);
       } finally {
@@ -118,6 +136,6 @@ export function comparisonFlows(env: () => Environment) {
         ).data;
         expect([id, ledgerRegionOf(trace!)]).toEqual([id, SLOW_SHARD]);
       }
-    }, 300_000);
+    }, 600_000);
   });
 }
