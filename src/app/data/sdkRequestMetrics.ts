@@ -9,7 +9,7 @@ import { SDK_REQUEST_COUNTS, type SdkRequestMetrics } from '../../queries';
 const PROBE_TIMEOUT_MS = 10_000;
 const SERVICE_LABELS: ReadonlyArray<SdkRequestMetrics['serviceLabel']> = ['service_name', 'job'];
 
-async function probeSdkRequestMetrics(
+export async function probeSdkRequestMetrics(
   prometheus: PrometheusClient,
   signal?: AbortSignal
 ): Promise<SdkRequestMetrics | undefined> {

@@ -129,7 +129,7 @@ function forDisplay(analysis: TraceAnalysis, baselines: LatencyBaselines, redact
   };
 }
 
-function analyseTrace(
+export function analyseTrace(
   trace: Trace,
   baselines: LatencyBaselines,
   settings: AnalysisSettings,
