@@ -37,9 +37,23 @@ export {
   p99sOf,
 } from './baselines';
 export { redactTrace, redactFindings } from './redactTrace';
-export { type TraceLogs } from './suspects/evidence';
-export { latencyBaselinesOf, profileBaseline } from './suspects/profile';
-export { type SuspectRanking, rankSuspects } from './suspects/rankSuspects';
+export { type TraceLogs, NO_LOGS } from './suspects/evidence';
+export {
+  type BaselineProfile,
+  type BaselineTrace,
+  type CallPresence,
+  type Sample,
+  latencyBaselinesOf,
+  profileBaseline,
+} from './suspects/profile';
+export {
+  type RangeTrace,
+  type Signal,
+  type SignalKind,
+  type Suspect,
+  type SuspectRanking,
+  rankSuspects,
+} from './suspects/rankSuspects';
 export {
   type RedactionSettings,
   type Redactor,
