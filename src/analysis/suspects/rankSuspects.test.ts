@@ -235,4 +235,17 @@ describe('rankSuspects', () => {
     expect(ranking.suspects[0]?.service).toBe('stock');
     expect(ranking.suspects.map((s) => s.service)).not.toContain('frontend');
   });
+
+  it('lets a usual call left out weigh at most as much as the rest of the evidence', () => {
+    const frontendAlone = (ms: number) =>
+      trace([{ id: 'a1', service: 'frontend', name: 'GET /', kind: 'server', start: 0, end: ms }]);
+    const range = [
+      ...Array.from({ length: 20 }, () => frontendAlone(3)),
+      ...Array.from({ length: 3 }, () => frontendAlone(100)),
+      ...Array.from({ length: 10 }, () => checkout({ stockOwnMs: 80 })),
+    ];
+    const ranking = rank(range, normal(30));
+    expect(ranking.suspects.map((s) => s.service)).toEqual(['stock', 'frontend']);
+    expect(ranking.suspects[1]!.reason).toMatch(/no longer calls `GET \/items` in 23 traces/);
+  });
 });

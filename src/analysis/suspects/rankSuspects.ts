@@ -368,8 +368,14 @@ export function rankSuspects(range: readonly RangeTrace[], baseline: BaselinePro
     ).filter((s) => excessOf(s) > 0);
     // A usual call left out is also what the end of an earlier failure looks like (an error handler no longer
     // called): it corroborates a service that changed otherwise, and does not make a suspect on its own.
+    // So it weighs at most as much as the rest of the evidence: a request mix that moved from one callee to another
+    // must not turn a service slow in a few traces into the first suspect.
     const signals = changed.some((s) => s.kind !== 'calls') ? changed : [];
-    const score = signals.reduce((sum, s) => sum + excessOf(s), 0);
+    const otherwise = signals.reduce((sum, s) => sum + (s.kind === 'calls' ? 0 : excessOf(s)), 0);
+    const score = signals.reduce(
+      (sum, s) => sum + (s.kind === 'calls' ? Math.min(excessOf(s), otherwise) : excessOf(s)),
+      0
+    );
     if (signals.length === 0) {
       continue;
     }
