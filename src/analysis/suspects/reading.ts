@@ -83,8 +83,11 @@ export interface TraceReading {
   readonly errorOrigin?: { service: string; operation: string };
   /** The log patterns of the trace's lines (`PATTERN_SEVERITIES`), by `patternKey`. */
   readonly patterns: ReadonlyMap<string, PatternSighting>;
-  /** The operations the trace ran, by `baselineKey`, when its log lines came with it: a pattern's denominator. */
-  readonly loggedOperations?: ReadonlySet<string>;
+  /**
+   * The operation of each of the trace's spans (`operationKeys`, repeats included), when its log lines came with it:
+   * a pattern's denominator is the traces that ran its operation.
+   */
+  readonly loggedOperations?: readonly string[];
   /** Set by `settlePatternChanges`: the deepest sighting of a pattern that became more frequent than before. */
   patternChange?: PatternSighting;
   readonly candidates: readonly CallCandidate[];
@@ -235,7 +238,7 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
       logs,
       slowSpans.filter(([, key]) => own.has(key) || wire.has(key))
     ),
-    ...(logs.linesBySpan ? { loggedOperations: new Set(keys) } : {}),
+    ...(logs.linesBySpan ? { loggedOperations: keys } : {}),
     traceId: trace.traceId,
     durationMs: trace.durationMs,
     own,
@@ -309,12 +312,14 @@ function patternsOf(
   logs: TraceLogs,
   slowSpans: ReadonlyArray<readonly [number, string]>
 ): ReadonlyMap<string, PatternSighting> {
-  if (!logs.linesBySpan || logs.linesBySpan.size === 0) {
+  const bySpan = logs.linesBySpan;
+  // Most traces log nothing at these levels: they are not walked.
+  if (!bySpan || ![...bySpan.values()].some((lines) => lines.some((l) => PATTERN_SEVERITIES.has(l.severity)))) {
     return NO_PATTERNS;
   }
   const sightings = new Map<string, PatternSighting>();
   for (let i = 0; i < t.size; i++) {
-    for (const line of logs.linesBySpan.get(t.id(i)) ?? []) {
+    for (const line of bySpan.get(t.id(i)) ?? []) {
       if (!PATTERN_SEVERITIES.has(line.severity)) {
         continue;
       }
@@ -338,21 +343,28 @@ function patternsOf(
 
 /** In how many traces each log pattern, and each operation of traces that came with their log lines, shows. */
 export interface PatternCounts {
-  readonly patterns: Map<string, number>;
-  readonly operations: Map<string, number>;
+  readonly patterns: ReadonlyMap<string, number>;
+  readonly operations: ReadonlyMap<string, number>;
 }
 
-export function countPatterns(readings: readonly TraceReading[]): PatternCounts {
-  const counts: PatternCounts = { patterns: new Map(), operations: new Map() };
-  for (const r of readings) {
+/** Counts patterns, and operations (only those in `only`, when given: a ranking needs its patterns' alone). */
+export function countPatterns(readings: readonly TraceReading[], only?: ReadonlySet<string>): PatternCounts {
+  const patterns = new Map<string, number>();
+  const operations = new Map<string, number>();
+  /** The last trace each operation was counted for, so a trace counts once however many spans run it. */
+  const countedIn = new Map<string, number>();
+  readings.forEach((r, index) => {
     for (const key of r.patterns.keys()) {
-      counts.patterns.set(key, (counts.patterns.get(key) ?? 0) + 1);
+      patterns.set(key, (patterns.get(key) ?? 0) + 1);
     }
     for (const key of r.loggedOperations ?? []) {
-      counts.operations.set(key, (counts.operations.get(key) ?? 0) + 1);
+      if ((only === undefined || only.has(key)) && countedIn.get(key) !== index) {
+        countedIn.set(key, index);
+        operations.set(key, (operations.get(key) ?? 0) + 1);
+      }
     }
-  }
-  return counts;
+  });
+  return { patterns, operations };
 }
 
 /**
@@ -367,11 +379,20 @@ export function settlePatternChanges(
   profile: Pick<BaselineProfile, 'logPatterns' | 'readings'>,
   creditOf: (link: string) => string
 ): Map<string, number> {
-  const now = countPatterns(readings);
+  const operationOf = new Map<string, string>();
+  for (const r of readings) {
+    for (const [key, sighting] of r.patterns) {
+      operationOf.set(key, sighting.operationKey);
+    }
+  }
+  if (operationOf.size === 0) {
+    return new Map();
+  }
+  const now = countPatterns(readings, new Set(operationOf.values()));
   const before = profile.logPatterns;
   const changed = new Set<string>();
   for (const [key, n] of now.patterns) {
-    const { operationKey } = readings.find((r) => r.patterns.has(key))!.patterns.get(key)!;
+    const operationKey = operationOf.get(key)!;
     const z = twoProportionZ(
       n,
       now.operations.get(operationKey) ?? 0,
