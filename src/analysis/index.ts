@@ -37,24 +37,9 @@ export {
   p99sOf,
 } from './baselines';
 export { redactTrace, redactFindings } from './redactTrace';
-export { type LogLine, type LogSeverity, type TraceLogs, NO_LOGS } from './suspects/evidence';
-export { logPatternOf } from './suspects/logPattern';
-export {
-  type BaselineProfile,
-  type BaselineTrace,
-  type CallPresence,
-  type Sample,
-  latencyBaselinesOf,
-  profileBaseline,
-} from './suspects/profile';
-export {
-  type RangeTrace,
-  type Signal,
-  type SignalKind,
-  type Suspect,
-  type SuspectRanking,
-  rankSuspects,
-} from './suspects/rankSuspects';
+export { type LogLine, type LogSeverity, type TraceLogs } from './suspects/evidence';
+export { type BaselineProfile, latencyBaselinesOf, profileBaseline } from './suspects/profile';
+export { type SignalKind, type Suspect, type SuspectRanking, rankSuspects } from './suspects/rankSuspects';
 export {
   type RedactionSettings,
   type Redactor,

@@ -43,10 +43,10 @@ export const MIN_CHANGE_Z = 2.5;
  * logged as a warning by the code that changed; info lines follow the mix of requests (a new kind of request brings
  * its own patterns), so they are left out.
  */
-export const PATTERN_SEVERITIES: ReadonlySet<LogSeverity> = new Set(['error', 'warn']);
+const PATTERN_SEVERITIES: ReadonlySet<LogSeverity> = new Set(['error', 'warn']);
 
 /** Between an operation (`baselineKey`) and a log pattern its spans logged. */
-export function patternKey(operationKey: string, pattern: string): string {
+function patternKey(operationKey: string, pattern: string): string {
   return `${operationKey}\u0000${pattern}`;
 }
 
