@@ -38,6 +38,7 @@ export {
   promRequestRate,
   promSdkRequestRate,
   SDK_REQUEST_COUNTS,
+  type SdkRequestCount,
   type SdkRequestMetrics,
   promErrorRatio,
   promLatencyQuantile,
