@@ -266,12 +266,24 @@ describe('IncidentPage: anomalous traces', () => {
     expect(within(section).getByText(/pool\.acquire/)).toBeInTheDocument();
   });
 
-  it('says there are no anomalies and offers to raise the low sampling rate', async () => {
+  it('says there are no anomalies, names the low sampling rate and proposes no spike without evidence', async () => {
     tempoServes([healthyTrace()]);
     renderPage();
 
     expect(await screen.findByText(/No anomalies in this range \(1 candidate traces checked\)/)).toBeInTheDocument();
-    expect(await screen.findByText('Sampling is 5% for gateway, raise it?')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Sampled down, so an anomaly may not have been kept: gateway 5%.')
+    ).toBeInTheDocument();
+    const section = screen.getByRole('region', { name: 'Anomalous traces' });
+    expect(within(section).queryByRole('button', { name: /Raise sampling/ })).not.toBeInTheDocument();
+  });
+
+  it('says when there were no traces at all, not that there were no anomalies', async () => {
+    tempoServes([]);
+    renderPage();
+
+    expect(await screen.findByText('No traces of the services in scope in this range.')).toBeInTheDocument();
+    expect(screen.queryByText(/No anomalies/)).not.toBeInTheDocument();
   });
 
   it('names the data source that failed as Grafana names it and links to the settings', async () => {
@@ -798,6 +810,32 @@ describe('IncidentPage: a spike lifecycle the page keeps current', () => {
     expect(screen.getByText('No active spikes in this scope.')).toBeInTheDocument();
     // Read in the background: the section never went back to its loading state.
     expect(screen.queryByText('Loading sampling…')).not.toBeInTheDocument();
+  });
+
+  it('reads the overview of a range ending now again: metrics that arrive after the page loaded are shown', async () => {
+    tempoServes([]);
+    rangeServes([]);
+    renderPage();
+    expect(
+      await screen.findByText('No span metrics for the services in scope in this range.', undefined, {
+        timeout: 10_000,
+      })
+    ).toBeInTheDocument();
+    const firstEnd = Number(
+      new URL(mockBackend.sent(`${PROM}/api/v1/query_range`)[0]!.url, 'http://grafana').searchParams.get('end')
+    );
+
+    rangeServes([[/span_kind=~"SPAN_KIND_SERVER\|SPAN_KIND_CONSUMER"/, '0.41']]);
+    await act(async () => jest.advanceTimersByTime(30_000));
+
+    const table = await screen.findByRole('table', { name: 'Service overview' });
+    expect(within(table).getByRole('row', { name: /gateway/ })).toHaveTextContent('0.41 sampled spans/s');
+    // The range moved with the clock, and the overview never went back to its loading state.
+    const ends = mockBackend
+      .sent(`${PROM}/api/v1/query_range`)
+      .map((r) => Number(new URL(r.url, 'http://grafana').searchParams.get('end')));
+    expect(Math.max(...ends)).toBeGreaterThanOrEqual(firstEnd + 30);
+    expect(screen.queryByText('Loading service overview…')).not.toBeInTheDocument();
   });
 
   it('keeps an open Raise sampling dialog and what was typed while the state refreshes', async () => {
