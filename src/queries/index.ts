@@ -28,6 +28,7 @@ export {
   promRequestRate,
   promSdkRequestRate,
   SDK_REQUEST_COUNTS,
+  type SdkRequestCount,
   type SdkRequestMetrics,
   promErrorRatio,
   promLatencyQuantile,

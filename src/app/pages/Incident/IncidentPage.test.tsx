@@ -266,12 +266,24 @@ describe('IncidentPage: anomalous traces', () => {
     expect(within(section).getByText(/pool\.acquire/)).toBeInTheDocument();
   });
 
-  it('says there are no anomalies and offers to raise the low sampling rate', async () => {
+  it('says there are no anomalies, names the low sampling rate and proposes no spike without evidence', async () => {
     tempoServes([healthyTrace()]);
     renderPage();
 
     expect(await screen.findByText(/No anomalies in this range \(1 candidate traces checked\)/)).toBeInTheDocument();
-    expect(await screen.findByText('Sampling is 5% for gateway, raise it?')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Sampled down, so an anomaly may not have been kept: gateway 5%.')
+    ).toBeInTheDocument();
+    const section = screen.getByRole('region', { name: 'Anomalous traces' });
+    expect(within(section).queryByRole('button', { name: /Raise sampling/ })).not.toBeInTheDocument();
+  });
+
+  it('says when there were no traces at all, not that there were no anomalies', async () => {
+    tempoServes([]);
+    renderPage();
+
+    expect(await screen.findByText('No traces of the services in scope in this range.')).toBeInTheDocument();
+    expect(screen.queryByText(/No anomalies/)).not.toBeInTheDocument();
   });
 
   it('names the data source that failed as Grafana names it and links to the settings', async () => {
@@ -777,7 +789,10 @@ describe('IncidentPage: a spike lifecycle the page keeps current', () => {
     expect(within(running).getByRole('row', { name: /payments-fraud/ })).toHaveTextContent(
       'or once 100 traces are recorded (12 so far)'
     );
-    expect(mockBackend.sent(`${CONTROLLER}/overrides`)[0]!.url).toBe(`${CONTROLLER}/overrides?state=all`);
+    // Running and ended spikes, only those still in effect since the range began (the last hour by default).
+    const asked = new URL(mockBackend.sent(`${CONTROLLER}/overrides`)[0]!.url, 'http://grafana').searchParams;
+    expect(asked.get('state')).toBe('all');
+    expect(Math.abs(Number(asked.get('since')) - (Date.now() - 3_600_000))).toBeLessThan(60_000);
 
     const endedAt = new Date(Date.now() + 10_000).toISOString();
     overrides = [
@@ -798,6 +813,32 @@ describe('IncidentPage: a spike lifecycle the page keeps current', () => {
     expect(screen.getByText('No active spikes in this scope.')).toBeInTheDocument();
     // Read in the background: the section never went back to its loading state.
     expect(screen.queryByText('Loading sampling…')).not.toBeInTheDocument();
+  });
+
+  it('reads the overview of a range ending now again: metrics that arrive after the page loaded are shown', async () => {
+    tempoServes([]);
+    rangeServes([]);
+    renderPage();
+    expect(
+      await screen.findByText('No span metrics for the services in scope in this range.', undefined, {
+        timeout: 10_000,
+      })
+    ).toBeInTheDocument();
+    const firstEnd = Number(
+      new URL(mockBackend.sent(`${PROM}/api/v1/query_range`)[0]!.url, 'http://grafana').searchParams.get('end')
+    );
+
+    rangeServes([[/span_kind=~"SPAN_KIND_SERVER\|SPAN_KIND_CONSUMER"/, '0.41']]);
+    await act(async () => jest.advanceTimersByTime(30_000));
+
+    const table = await screen.findByRole('table', { name: 'Service overview' });
+    expect(within(table).getByRole('row', { name: /gateway/ })).toHaveTextContent('0.41 sampled spans/s');
+    // The range moved with the clock, and the overview never went back to its loading state.
+    const ends = mockBackend
+      .sent(`${PROM}/api/v1/query_range`)
+      .map((r) => Number(new URL(r.url, 'http://grafana').searchParams.get('end')));
+    expect(Math.max(...ends)).toBeGreaterThanOrEqual(firstEnd + 30);
+    expect(screen.queryByText('Loading service overview…')).not.toBeInTheDocument();
   });
 
   it('keeps an open Raise sampling dialog and what was typed while the state refreshes', async () => {
@@ -912,8 +953,12 @@ describe('IncidentPage: rates that mean requests', () => {
     renderPage();
 
     await waitFor(async () => expect(await overviewRow()).toHaveTextContent('4.1 req/s'));
+    // Both names the SDKs export under were found (the mock has every label value under each): one query, each
+    // service from the first name that has it.
+    const sdkRate = (count: string) =>
+      `sum by (service) (label_replace(rate(${count}{service_name=~"^(gateway|payments-.*)$"}[5m]), "service", "$1", "service_name", "(.*)"))`;
     expect(promQueries()).toContainEqual(
-      'sum by (service) (label_replace(rate(http_server_request_duration_seconds_count{service_name=~"^(gateway|payments-.*)$"}[5m]), "service", "$1", "service_name", "(.*)"))'
+      `${sdkRate('http_server_request_duration_seconds_count')} or ${sdkRate('http_server_request_duration_count')}`
     );
   });
 

@@ -156,12 +156,7 @@ export function IncidentPage() {
                     />
                   )}
                   {result.traces.length === 0 ? (
-                    <NoAnomalies
-                      candidates={result.candidates}
-                      services={samplingState?.services ?? []}
-                      canRaise={(service) => !page.blockedReason(service)}
-                      onRaise={page.openRaise}
-                    />
+                    <NoAnomalies candidates={result.candidates} services={samplingState?.services ?? []} />
                   ) : (
                     <AnomalousTracesTable
                       traces={result.traces}
