@@ -14,7 +14,7 @@ import { useAppSettings } from '../../data/useAppSettings';
 /** Operations named per caveat; the rest are counted. */
 const NAMED = 3;
 
-export interface BaselineNoteProps {
+interface BaselineNoteProps {
   /** The baselines of the range's last anchor. */
   baselines: LatencyBaselines | undefined;
   /** That anchor, Unix seconds. */
