@@ -3,6 +3,7 @@ import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
+import { baselineAnchor } from '../../../analysis';
 import type { AnomalousTraces } from '../../data/anomalousTraces';
 import { type Load, type Progress, useProgress } from '../../data/useLoad';
 import { spikesByService } from '../../data/spikeLifecycle';
@@ -134,7 +135,7 @@ export function IncidentPage() {
                       The slow-vs-p99 rule is off: {result.baselineProblem}
                     </Alert>
                   ) : (
-                    <BaselineNote baselines={result.latestBaselines} />
+                    <BaselineNote baselines={result.latestBaselines} anchor={baselineAnchor(page.end * 1000)} />
                   )}
                   {result.truncated && (
                     <Text color="secondary">
