@@ -22,6 +22,7 @@ export {
   traceqlSearch,
   traceqlCandidates,
   traceqlBaseline,
+  traceqlInScope,
   traceqlAttributeFilter,
   traceqlErrorsBelow,
 } from './traceql';
