@@ -23,7 +23,12 @@ export const SAMPLE_SLICES = 4;
 export const SAMPLE_TRACES = 120;
 /** Tempo: summaries asked per slice (cheap; only `SAMPLE_TRACES` of them are fetched). */
 const TEMPO_SLICE_LIMIT = 250;
-/** Jaeger: traces per service and slice, at least and at most (Jaeger's search depth). */
+/**
+ * Jaeger: traces asked per window, split over the services and slices — twice the sample, since one trace passes
+ * through several of the services searched and is answered for each — and per service and slice at least and at most
+ * (Jaeger's search depth).
+ */
+const JAEGER_ASKED = 2 * SAMPLE_TRACES;
 const JAEGER_MIN_PER_SLICE = 5;
 const JAEGER_MAX_PER_SLICE = 25;
 /** Below this many baseline traces the page says the baseline is thin (the ranking refuses below 10). */
@@ -115,7 +120,7 @@ async function jaegerSample(
         SAMPLE_SLICES,
         Math.min(
           JAEGER_MAX_PER_SLICE,
-          Math.max(JAEGER_MIN_PER_SLICE, Math.ceil(SAMPLE_TRACES / (servicesSearched * SAMPLE_SLICES)))
+          Math.max(JAEGER_MIN_PER_SLICE, Math.ceil(JAEGER_ASKED / (servicesSearched * SAMPLE_SLICES)))
         )
       ),
   });
