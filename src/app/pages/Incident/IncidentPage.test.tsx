@@ -14,6 +14,7 @@ import { FakeBackend, type Reply, fail, ok, pending, signInAs } from '../../test
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import type { AppSettings } from '../../settings';
 import { IncidentPage } from './IncidentPage';
+import { LOADED } from './openComparison.testing';
 
 const mockBackend = new FakeBackend();
 /** Data source names by uid, as Grafana's data source service knows them. */
@@ -159,6 +160,23 @@ beforeEach(() => {
 });
 
 describe('IncidentPage: anomalous traces', () => {
+  it('narrows the list to the traces whose evidence involves the suspect in the URL, until its chip is removed', async () => {
+    tempoServes([healthyTrace(), connectionPoolWait(), plainError()]);
+    renderPage('/incident?list=traces&suspect=auth');
+
+    const section = await screen.findByRole('region', { name: 'Anomalous traces' });
+    const chip = await within(section).findByRole('button', { name: 'Remove the suspect filter auth' }, LOADED);
+    // Neither flagged trace's evidence is in auth (pool.acquire and the failed charge are payments').
+    expect(
+      await within(section).findByText(/No anomalous trace listed has evidence involving auth/, {}, LOADED)
+    ).toBeInTheDocument();
+    expect(within(section).queryAllByRole('link')).toHaveLength(0);
+
+    await userEvent.click(chip);
+    await waitFor(() => expect(within(section).getAllByRole('link')).toHaveLength(2), LOADED);
+    expect(within(section).queryByText(/No anomalous trace listed has evidence involving/)).toBeNull();
+  });
+
   it('lists the traces the analysis flags, worst first, each linking to its evidence span', async () => {
     tempoServes([healthyTrace(), connectionPoolWait(), plainError()]);
     renderPage('/incident?list=traces');

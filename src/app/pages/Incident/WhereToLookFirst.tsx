@@ -5,12 +5,14 @@
  * span; or, plainly, that there is not enough evidence. It says what the baseline was, and when it is thin.
  */
 import React from 'react';
-import { dateTimeFormat } from '@grafana/data';
-import { Alert, Badge, Button, Stack, Text, TextLink } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { type GrafanaTheme2, dateTimeFormat } from '@grafana/data';
+import { Alert, Badge, Button, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 
 import { type Suspects, THIN_BASELINE_TRACES } from '../../data/suspects';
 import type { ShownSuspect } from '../../data/suspectAnalysis';
 import { AppPage, appUrl } from '../../routes';
+import { Explanation } from '../../components/Explanation';
 
 export interface WhereToLookFirstProps {
   suspects: Suspects;
@@ -20,6 +22,10 @@ export interface WhereToLookFirstProps {
   selected?: string;
   onSelect: (service: string | undefined) => void;
 }
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  suspects: css({ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: theme.spacing(1) }),
+});
 
 const time = (ms: number) => dateTimeFormat(ms, { format: 'HH:mm:ss' });
 
@@ -69,13 +75,14 @@ function SuspectItem({
             </TextLink>
           )}
         </Stack>
-        <Text color="secondary">{suspect.reason}</Text>
+        <Explanation text={suspect.reason} />
       </Stack>
     </li>
   );
 }
 
 export function WhereToLookFirst({ suspects, inScope, selected, onSelect }: WhereToLookFirstProps) {
+  const styles = useStyles2(getStyles);
   const { ranking, baselineWindow, partial } = suspects;
   if (!ranking) {
     return <Text color="secondary">Waiting for the baseline from before the range…</Text>;
@@ -103,7 +110,7 @@ export function WhereToLookFirst({ suspects, inScope, selected, onSelect }: Wher
         </Alert>
       ) : (
         <>
-          <ol aria-label="Suspects, most evidence first">
+          <ol aria-label="Suspects, most evidence first" className={styles.suspects}>
             {ranking.suspects.map((s) => (
               <SuspectItem
                 key={label(s)}
