@@ -4,7 +4,7 @@
  * logs data source gives for a trace's spans, and what the ranking takes (`TraceLogs`). The mapping is in
  * docs/evaluation.md.
  */
-import type { OtlpJsonTrace, TraceLogs } from '../src/analysis';
+import type { LogLine, LogSeverity, OtlpJsonTrace, TraceLogs } from '../src/analysis';
 import type { LogRow, SpanRow } from './nezhaData';
 
 /**
@@ -23,8 +23,16 @@ export function serviceOfPod(pod: string): string {
 const INTERNAL = 1;
 const SERVER = 2;
 const CLIENT = 3;
-/** Log levels a responder reads as errors. */
-const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'SEVERE']);
+/** The logger's level as a logs data source normalises it; levels not listed are not read. */
+const SEVERITY: Readonly<Record<string, LogSeverity>> = {
+  FATAL: 'error',
+  SEVERE: 'error',
+  ERROR: 'error',
+  WARN: 'warn',
+  WARNING: 'warn',
+  INFO: 'info',
+  DEBUG: 'debug',
+};
 
 export interface NezhaTrace {
   readonly traceId: string;
@@ -53,17 +61,23 @@ export function nezhaTraces(spans: readonly SpanRow[], logs: readonly LogRow[]):
     const list = byTrace.get(row.traceId);
     list ? list.push(row) : byTrace.set(row.traceId, [row]);
   }
-  const errorsBySpan = new Map<string, Map<string, number>>();
+  const logsByTrace = new Map<string, { errorLinesBySpan: Map<string, number>; linesBySpan: Map<string, LogLine[]> }>();
   for (const log of logs) {
-    if (!ERROR_LEVELS.has(log.level)) {
+    const severity = SEVERITY[log.level];
+    if (!severity) {
       continue;
     }
-    let bySpan = errorsBySpan.get(log.traceId);
-    if (!bySpan) {
-      bySpan = new Map();
-      errorsBySpan.set(log.traceId, bySpan);
+    let ofTrace = logsByTrace.get(log.traceId);
+    if (!ofTrace) {
+      ofTrace = { errorLinesBySpan: new Map(), linesBySpan: new Map() };
+      logsByTrace.set(log.traceId, ofTrace);
     }
-    bySpan.set(log.spanId, (bySpan.get(log.spanId) ?? 0) + 1);
+    if (severity === 'error') {
+      ofTrace.errorLinesBySpan.set(log.spanId, (ofTrace.errorLinesBySpan.get(log.spanId) ?? 0) + 1);
+    }
+    const line = { severity, body: log.message };
+    const lines = ofTrace.linesBySpan.get(log.spanId);
+    lines ? lines.push(line) : ofTrace.linesBySpan.set(log.spanId, [line]);
   }
 
   const traces: NezhaTrace[] = [];
@@ -104,7 +118,7 @@ export function nezhaTraces(spans: readonly SpanRow[], logs: readonly LogRow[]):
       traceId,
       startUnixSeconds: start,
       json,
-      logs: { errorLinesBySpan: errorsBySpan.get(traceId) ?? new Map() },
+      logs: logsByTrace.get(traceId) ?? { errorLinesBySpan: new Map(), linesBySpan: new Map() },
     });
   }
   return traces;

@@ -58,7 +58,8 @@ export {
   p99sOf,
 } from './baselines';
 export { redactTrace, redactFindings } from './redactTrace';
-export { type TraceLogs, NO_LOGS } from './suspects/evidence';
+export { type LogLine, type LogSeverity, type TraceLogs, NO_LOGS } from './suspects/evidence';
+export { logPatternOf } from './suspects/logPattern';
 export {
   type BaselineProfile,
   type BaselineTrace,

@@ -7,9 +7,24 @@
 import { baselineKey } from '../baselines';
 import { NO_SPAN, type SpanTable } from '../trace';
 
-/** Error-level log lines of one trace's spans, from a logs data source (or a log bridge's span events). */
+/** Log levels, as a logs data source normalises them (Loki's `detected_level`, OpenTelemetry's severity text). */
+export type LogSeverity = 'error' | 'warn' | 'info' | 'debug';
+
+/** One log line attached to a span: its level and its message. */
+export interface LogLine {
+  readonly severity: LogSeverity;
+  readonly body: string;
+}
+
+/** Log lines of one trace's spans, from a logs data source (or a log bridge's span events). */
 export interface TraceLogs {
+  /** Error-level lines per span id: enough for where errors start. */
   readonly errorLinesBySpan: ReadonlyMap<string, number>;
+  /**
+   * The lines themselves per span id, where the source returns their text (the logs of the candidate traces): the
+   * ranking reads their patterns (`logPatternOf`). Optional: without it, log patterns are not judged.
+   */
+  readonly linesBySpan?: ReadonlyMap<string, readonly LogLine[]>;
 }
 
 export const NO_LOGS: TraceLogs = Object.freeze({ errorLinesBySpan: new Map<string, number>() });
@@ -17,6 +32,11 @@ export const NO_LOGS: TraceLogs = Object.freeze({ errorLinesBySpan: new Map<stri
 /** Between two services: `caller → callee`. */
 export function linkKey(caller: string, callee: string): string {
   return `${caller}\u0000${callee}`;
+}
+
+/** Whether a key names a link (`linkKey`) rather than a service. */
+export function isLinkKey(key: string): boolean {
+  return key.includes('\u0000');
 }
 
 export function linkEnds(key: string): [caller: string, callee: string] {

@@ -19,7 +19,14 @@ import {
   linkKey,
   operationKeys,
 } from './evidence';
-import { type Presence, type TraceReading, readTrace, settleCallChanges } from './reading';
+import {
+  type PatternCounts,
+  type Presence,
+  type TraceReading,
+  countPatterns,
+  readTrace,
+  settleCallChanges,
+} from './reading';
 
 /** A distribution of milliseconds from the baseline window. */
 export interface Sample {
@@ -57,8 +64,12 @@ export interface BaselineProfile {
   readonly calls: ReadonlyMap<string, CallPresence>;
   /** In how many of the window's traces errors start in each service. */
   readonly errorOrigins: ReadonlyMap<string, number>;
+  /** In how many of the window's traces each log pattern, and each operation, shows (none without log lines). */
+  readonly logPatterns: PatternCounts;
   /** Whether any trace came with logs: error origins then include logged errors. */
   readonly withLogs: boolean;
+  /** Whether any trace came with its log lines' text (`TraceLogs.linesBySpan`): log patterns are then judged. */
+  readonly withLogLines: boolean;
   /**
    * The window's own traces read against this profile, as the ranking reads the range's: how often each signal
    * shows before the range. Read once here, not once per ranking, so the page can re-rank as rows arrive.
@@ -66,8 +77,8 @@ export interface BaselineProfile {
   readonly readings: readonly TraceReading[];
 }
 
-/** What a trace is read against: the profile without its own window's readings. */
-export type BaselineNorms = Omit<BaselineProfile, 'readings'>;
+/** What a trace is read against: the profile without what is counted from its own window's readings. */
+export type BaselineNorms = Omit<BaselineProfile, 'readings' | 'logPatterns'>;
 
 export interface BaselineTrace {
   readonly trace: Trace;
@@ -103,6 +114,7 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
   let from = Number.NaN;
   let to = Number.NaN;
   let withLogs = false;
+  let withLogLines = false;
   let counted = 0;
 
   for (const { trace, logs = NO_LOGS } of traces) {
@@ -112,6 +124,7 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
     }
     counted++;
     withLogs ||= logs !== NO_LOGS;
+    withLogLines ||= logs.linesBySpan !== undefined;
     from = Number.isNaN(from) ? trace.startUnixMs : Math.min(from, trace.startUnixMs);
     to = Number.isNaN(to) ? trace.startUnixMs : Math.max(to, trace.startUnixMs);
     const keys = operationKeys(t);
@@ -162,13 +175,14 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
     ),
     errorOrigins,
     withLogs,
+    withLogLines,
   };
   const presence: Presence = new Map();
   const readings = traces
     .filter(({ trace }) => tableOf(trace).size > 0)
     .map(({ trace, logs = NO_LOGS }) => readTrace(trace, logs, norms, presence));
   settleCallChanges(readings, norms, presence);
-  return { ...norms, readings };
+  return { ...norms, logPatterns: countPatterns(readings), readings };
 }
 
 /** The `slow` rule's baselines from the same window: each operation's p99 duration. */

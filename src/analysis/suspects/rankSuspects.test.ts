@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildTrace } from '../trace';
+import type { LogLine } from './evidence';
 import { profileBaseline } from './profile';
 import { type RangeTrace, rankSuspects } from './rankSuspects';
 
@@ -111,6 +112,17 @@ function normal(count: number): RangeTrace[] {
   );
 }
 
+/** The trace with log lines on some of its spans (by the short ids of `Spec`); every trace gets its lines' text. */
+function withLines(r: RangeTrace, lines: Readonly<Record<string, readonly LogLine[]>> = {}): RangeTrace {
+  return {
+    trace: r.trace,
+    logs: {
+      errorLinesBySpan: new Map(),
+      linesBySpan: new Map(Object.entries(lines).map(([id, list]) => [id.padStart(16, '0'), list])),
+    },
+  };
+}
+
 function rank(range: readonly RangeTrace[], baseline: readonly RangeTrace[]) {
   return rankSuspects(range, profileBaseline(baseline));
 }
@@ -125,7 +137,7 @@ describe('rankSuspects', () => {
     expect(ranking.suspects[0]!.reason).toMatch(/^own time over 2× its baseline p99 in 6 traces/);
     expect(ranking.suspects.map((s) => s.service)).not.toContain('frontend');
     expect(ranking.notes[0]).toMatch(
-      /^compared with 30 baseline traces that start \d+ s to \d+ s before the range; no logs, so errors are read from span status alone$/
+      /^compared with 30 baseline traces that start \d+ s to \d+ s before the range; no logs, so errors are read from span status alone and log patterns are not judged$/
     );
   });
 
@@ -188,5 +200,52 @@ describe('rankSuspects', () => {
       ]);
     const ranking = rank(Array.from({ length: 5 }, skewed), normal(30));
     expect(ranking.suspects.map((s) => s.service)).not.toContain('frontend');
+  });
+
+  it('ranks a log pattern its operation logs more often than before, values masked', () => {
+    const info = { b2: [{ severity: 'info', body: 'listing 12 items' }] } as const;
+    const baseline = normal(30).map((r) => withLines(r, info));
+    const warned = (item: number) =>
+      withLines(checkout(), {
+        ...info,
+        b3: [{ severity: 'warn', body: `stock level of item ${item} unknown, cached value from 2026-12-0${item % 9}` }],
+      });
+    const range = [...normal(10).map((r) => withLines(r, info)), ...[4711, 42, 993, 7, 18, 250].map(warned)];
+    const [first] = rank(range, baseline).suspects;
+    expect(first).toMatchObject({ service: 'stock', operation: 'ItemRepository.find', traces: 6 });
+    expect(first?.reason).toMatch(/^logs `stock level of item <\*> unknown, cached value from <\*>` in 6 traces/);
+  });
+
+  it('does not count a log pattern that comes with a kind of request that is merely more frequent', () => {
+    const search = () =>
+      withLines(trace([{ id: 'c1', service: 'search', name: 'GET /search', kind: 'server', start: 0, end: 5 }]), {
+        c1: [{ severity: 'warn', body: 'no results' }],
+      });
+    const baseline = [...normal(30).map((r) => withLines(r)), ...Array.from({ length: 5 }, search)];
+    const range = [...normal(5).map((r) => withLines(r)), ...Array.from({ length: 15 }, search)];
+    expect(rank(range, baseline).suspects.map((s) => s.service)).not.toContain('search');
+  });
+
+  it("does not charge a caller's log line about a slow call below it to the caller", () => {
+    const baseline = normal(30).map((r) => withLines(r));
+    const range = Array.from({ length: 8 }, () =>
+      withLines(checkout({ wireMs: 200 }), { a1: [{ severity: 'error', body: 'GET /items timed out after 200 ms' }] })
+    );
+    const ranking = rank(range, baseline);
+    expect(ranking.suspects[0]?.service).toBe('stock');
+    expect(ranking.suspects.map((s) => s.service)).not.toContain('frontend');
+  });
+
+  it('lets a usual call left out weigh at most as much as the rest of the evidence', () => {
+    const frontendAlone = (ms: number) =>
+      trace([{ id: 'a1', service: 'frontend', name: 'GET /', kind: 'server', start: 0, end: ms }]);
+    const range = [
+      ...Array.from({ length: 20 }, () => frontendAlone(3)),
+      ...Array.from({ length: 3 }, () => frontendAlone(100)),
+      ...Array.from({ length: 10 }, () => checkout({ stockOwnMs: 80 })),
+    ];
+    const ranking = rank(range, normal(30));
+    expect(ranking.suspects.map((s) => s.service)).toEqual(['stock', 'frontend']);
+    expect(ranking.suspects[1]!.reason).toMatch(/no longer calls `GET \/items` in 23 traces/);
   });
 });

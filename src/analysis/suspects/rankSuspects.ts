@@ -8,7 +8,15 @@ import { type Trace, tableOf } from '../trace';
 import { twoProportionZ } from '../compare';
 import { type TraceLogs, NO_LOGS, linkEnds } from './evidence';
 import type { BaselineProfile } from './profile';
-import { CHANGE_FACTOR, MIN_CHANGE_Z, type Presence, type TraceReading, readTrace, settleCallChanges } from './reading';
+import {
+  CHANGE_FACTOR,
+  MIN_CHANGE_Z,
+  type Presence,
+  type TraceReading,
+  readTrace,
+  settleCallChanges,
+  settlePatternChanges,
+} from './reading';
 
 /** A suspect needs this many traces of evidence beyond what the baseline predicts; fewer is not enough evidence. */
 export const MIN_SUSPECT_TRACES = 3;
@@ -17,7 +25,7 @@ export const MIN_BASELINE_TRACES = 10;
 /** The operation is named when it holds at least this share of its service's evidence. */
 const SHARP_SHARE = 0.75;
 
-export type SignalKind = 'own-time' | 'wire' | 'errors' | 'calls';
+export type SignalKind = 'own-time' | 'wire' | 'errors' | 'calls' | 'log-pattern';
 
 export interface Signal {
   readonly kind: SignalKind;
@@ -97,6 +105,9 @@ interface Tally {
   wireExtraMs: number;
   readonly wireLinks: Map<string, number>;
   errorTraces: number;
+  patternTraces: number;
+  /** Traces per changed log pattern, for the one to quote. */
+  readonly patterns: Map<string, number>;
   callTraces: number;
   readonly changes: Map<string, number>;
   /** Evidence per operation, to name one when it holds most of it. */
@@ -116,6 +127,8 @@ function newTally(): Tally {
     wireExtraMs: 0,
     wireLinks: new Map(),
     errorTraces: 0,
+    patternTraces: 0,
+    patterns: new Map(),
     callTraces: 0,
     changes: new Map(),
     operations: new Map(),
@@ -170,6 +183,13 @@ function tally(readings: readonly TraceReading[], creditOf: (link: string) => st
       add(t.operations, r.errorOrigin.operation);
       add(weights, r.errorOrigin.service, 0);
     }
+    if (r.patternChange) {
+      const t = of(r.patternChange.service);
+      t.patternTraces++;
+      add(t.patterns, r.patternChange.pattern);
+      add(t.operations, r.patternChange.operation);
+      add(weights, r.patternChange.service, 0);
+    }
     if (r.callChange) {
       const t = of(r.callChange.service);
       t.callTraces++;
@@ -212,6 +232,7 @@ function signalsOf(
   service: string,
   range: Tally,
   before: Tally | undefined,
+  beforePatternTraces: number,
   rangeTraces: number,
   beforeTraces: number
 ): Signal[] {
@@ -256,6 +277,20 @@ function signalsOf(
       summary: `errors start here in ${range.errorTraces} traces` + baselineNote(before?.errorTraces),
     });
   }
+  // Each pattern was tested against its operation's traces already (`settlePatternChanges`).
+  if (range.patternTraces > 0) {
+    const [pattern, n] = top(range.patterns)!;
+    signals.push({
+      kind: 'log-pattern',
+      traces: range.patternTraces,
+      evidence: range.patternTraces,
+      expected: expected(beforePatternTraces),
+      summary:
+        `logs \`${pattern}\` in ${n} traces` +
+        (range.patterns.size > 1 ? ` (${range.patterns.size} log patterns more frequent than before)` : '') +
+        baselineNote(beforePatternTraces),
+    });
+  }
   if (range.callTraces > 0) {
     const [change, n] = top(range.changes)!;
     signals.push({
@@ -297,6 +332,7 @@ export function rankSuspects(range: readonly RangeTrace[], baseline: BaselinePro
   const readings = usable.map((r) => readTrace(r.trace, r.logs ?? NO_LOGS, baseline, presence));
   settleCallChanges(readings, baseline, presence);
   const creditOf = wireCredit(readings);
+  const patternsBefore = settlePatternChanges(readings, baseline, creditOf);
   const now = tally(readings, creditOf);
   const before = tally(baseline.readings, creditOf);
 
@@ -305,7 +341,11 @@ export function rankSuspects(range: readonly RangeTrace[], baseline: BaselinePro
   notes.push(
     `compared with ${baseline.traces} baseline traces that start ${ago(baseline.fromUnixMs)} to ${ago(baseline.toUnixMs)} ` +
       `before the range` +
-      (baseline.withLogs ? '' : '; no logs, so errors are read from span status alone')
+      (baseline.withLogs
+        ? baseline.withLogLines
+          ? ''
+          : "; logs without their lines' text, so log patterns are not judged"
+        : '; no logs, so errors are read from span status alone and log patterns are not judged')
   );
   const unjudged = readings.reduce((n, r) => n + r.unjudgedSpans, 0);
   if (unjudged > 0) {
@@ -318,13 +358,24 @@ export function rankSuspects(range: readonly RangeTrace[], baseline: BaselinePro
 
   const suspects: Suspect[] = [];
   for (const [service, tallied] of now) {
-    const changed = signalsOf(service, tallied, before.get(service), readings.length, baseline.readings.length).filter(
-      (s) => excessOf(s) > 0
-    );
+    const changed = signalsOf(
+      service,
+      tallied,
+      before.get(service),
+      patternsBefore.get(service) ?? 0,
+      readings.length,
+      baseline.readings.length
+    ).filter((s) => excessOf(s) > 0);
     // A usual call left out is also what the end of an earlier failure looks like (an error handler no longer
     // called): it corroborates a service that changed otherwise, and does not make a suspect on its own.
+    // So it weighs at most as much as the rest of the evidence: a request mix that moved from one callee to another
+    // must not turn a service slow in a few traces into the first suspect.
     const signals = changed.some((s) => s.kind !== 'calls') ? changed : [];
-    const score = signals.reduce((sum, s) => sum + excessOf(s), 0);
+    const otherwise = signals.reduce((sum, s) => sum + (s.kind === 'calls' ? 0 : excessOf(s)), 0);
+    const score = signals.reduce(
+      (sum, s) => sum + (s.kind === 'calls' ? Math.min(excessOf(s), otherwise) : excessOf(s)),
+      0
+    );
     if (signals.length === 0) {
       continue;
     }

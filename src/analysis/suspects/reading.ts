@@ -5,8 +5,19 @@
  */
 import { NO_SPAN, type SpanTable, type Trace, tableOf } from '../trace';
 import { twoProportionZ } from '../compare';
-import { type TraceLogs, calleeOf, childKeys, errorOriginOf, forEachOwnTime, linkKey, operationKeys } from './evidence';
-import type { BaselineNorms, Sample } from './profile';
+import {
+  isLinkKey,
+  type LogSeverity,
+  type TraceLogs,
+  calleeOf,
+  childKeys,
+  errorOriginOf,
+  forEachOwnTime,
+  linkKey,
+  operationKeys,
+} from './evidence';
+import { logPatternOf } from './logPattern';
+import type { BaselineNorms, BaselineProfile, Sample } from './profile';
 
 /** Own time or time on the wire counts as changed above this multiple of the baseline's p99 (the `slow` rule's 2). */
 export const CHANGE_FACTOR = 2;
@@ -27,6 +38,34 @@ export const MATERIAL_SHARE = 0.1;
  */
 export const MIN_CHANGE_Z = 2.5;
 
+/**
+ * Log lines of these levels are read for their patterns. Warnings included: a caught exception or a fallback is
+ * logged as a warning by the code that changed; info lines follow the mix of requests (a new kind of request brings
+ * its own patterns), so they are left out.
+ */
+export const PATTERN_SEVERITIES: ReadonlySet<LogSeverity> = new Set(['error', 'warn']);
+
+/** Between an operation (`baselineKey`) and a log pattern its spans logged. */
+export function patternKey(operationKey: string, pattern: string): string {
+  return `${operationKey}\u0000${pattern}`;
+}
+
+/** Where in a trace a log pattern shows: its deepest span logging it. */
+export interface PatternSighting {
+  readonly service: string;
+  readonly operation: string;
+  /** `baselineKey(service, operation)`: a pattern's share is of the traces in which its operation ran. */
+  readonly operationKey: string;
+  readonly pattern: string;
+  readonly depth: number;
+  /**
+   * The services (own time) and links (time on the wire) whose time went over in spans below the one that logged it:
+   * where it is charged to another service, the line is a caller reporting a slow or timed-out call — the
+   * consequence of a change further down, not where it started.
+   */
+  readonly slowBelow: readonly string[];
+}
+
 export interface OwnReading {
   extraMs: number;
   maxRatio: number;
@@ -42,6 +81,15 @@ export interface TraceReading {
   /** Extra time on the wire by link. */
   readonly wire: Map<string, number>;
   readonly errorOrigin?: { service: string; operation: string };
+  /** The log patterns of the trace's lines (`PATTERN_SEVERITIES`), by `patternKey`. */
+  readonly patterns: ReadonlyMap<string, PatternSighting>;
+  /**
+   * The operation of each of the trace's spans (`operationKeys`, repeats included), when its log lines came with it:
+   * a pattern's denominator is the traces that ran its operation.
+   */
+  readonly loggedOperations?: readonly string[];
+  /** Set by `settlePatternChanges`: the deepest sighting of a pattern that became more frequent than before. */
+  patternChange?: PatternSighting;
   readonly candidates: readonly CallCandidate[];
   /** Set by `settleCallChanges`. */
   callChange?: { service: string; operation: string; change: string };
@@ -127,6 +175,8 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
     return key;
   };
   const candidates: CallCandidate[] = [];
+  /** Entry spans whose own time, and call spans whose time on the wire, went over; with their service or link. */
+  const slowSpans: Array<[span: number, key: string]> = [];
   let unjudgedSpans = 0;
   // A span whose children were lost looks like one that did their work itself: an incomplete trace says nothing
   // about own time or calls.
@@ -148,6 +198,7 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
       reading.maxRatio = Math.max(reading.maxRatio, sample.p99 > 0 ? ownMs / sample.p99 : Number.POSITIVE_INFINITY);
       reading.thin ||= sample.count < THIN_SAMPLES;
       reading.operations.set(t.names[entry]!, (reading.operations.get(t.names[entry]!) ?? 0) + 1);
+      slowSpans.push([entry, service]);
     }
   });
   for (let i = 0; i < t.size; i++) {
@@ -160,6 +211,7 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
         unjudgedSpans++;
       } else if (gap > thresholdOf(sample)) {
         wire.set(link, (wire.get(link) ?? 0) + gap - sample.p99);
+        slowSpans.push([i, link]);
       }
     }
     // A call span's call is its parent's.
@@ -180,6 +232,13 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
   }
   const origin = errorOriginOf(t, logs);
   return {
+    patterns: patternsOf(
+      t,
+      keys,
+      logs,
+      slowSpans.filter(([, key]) => own.has(key) || wire.has(key))
+    ),
+    ...(logs.linesBySpan ? { loggedOperations: keys } : {}),
     traceId: trace.traceId,
     durationMs: trace.durationMs,
     own,
@@ -227,4 +286,143 @@ export function settleCallChanges(readings: readonly TraceReading[], profile: Ba
       change: `no longer calls \`${nameOf(deepest.childKey)}\``,
     };
   }
+}
+
+const NO_PATTERNS: ReadonlyMap<string, PatternSighting> = new Map();
+
+const NONE: readonly string[] = [];
+
+/** The keys of the slow spans strictly below `span`. */
+function slowBelow(t: SpanTable, span: number, slowSpans: ReadonlyArray<readonly [number, string]>): readonly string[] {
+  let below: string[] | undefined;
+  for (const [d, key] of slowSpans) {
+    for (let p = t.parents[d]!; p !== NO_SPAN; p = t.parents[p]!) {
+      if (p === span) {
+        (below ??= []).push(key);
+        break;
+      }
+    }
+  }
+  return below ?? NONE;
+}
+
+function patternsOf(
+  t: SpanTable,
+  keys: readonly string[],
+  logs: TraceLogs,
+  slowSpans: ReadonlyArray<readonly [number, string]>
+): ReadonlyMap<string, PatternSighting> {
+  const bySpan = logs.linesBySpan;
+  // Most traces log nothing at these levels: they are not walked.
+  if (!bySpan || ![...bySpan.values()].some((lines) => lines.some((l) => PATTERN_SEVERITIES.has(l.severity)))) {
+    return NO_PATTERNS;
+  }
+  const sightings = new Map<string, PatternSighting>();
+  for (let i = 0; i < t.size; i++) {
+    for (const line of bySpan.get(t.id(i)) ?? []) {
+      if (!PATTERN_SEVERITIES.has(line.severity)) {
+        continue;
+      }
+      const pattern = logPatternOf(line.body);
+      const key = patternKey(keys[i]!, pattern);
+      const seen = sightings.get(key);
+      if (!seen || t.depths[i]! > seen.depth) {
+        sightings.set(key, {
+          service: t.service(i),
+          operation: t.names[i]!,
+          operationKey: keys[i]!,
+          pattern,
+          depth: t.depths[i]!,
+          slowBelow: slowBelow(t, i, slowSpans),
+        });
+      }
+    }
+  }
+  return sightings;
+}
+
+/** In how many traces each log pattern, and each operation of traces that came with their log lines, shows. */
+export interface PatternCounts {
+  readonly patterns: ReadonlyMap<string, number>;
+  readonly operations: ReadonlyMap<string, number>;
+}
+
+/** Counts patterns, and operations (only those in `only`, when given: a ranking needs its patterns' alone). */
+export function countPatterns(readings: readonly TraceReading[], only?: ReadonlySet<string>): PatternCounts {
+  const patterns = new Map<string, number>();
+  const operations = new Map<string, number>();
+  /** The last trace each operation was counted for, so a trace counts once however many spans run it. */
+  const countedIn = new Map<string, number>();
+  readings.forEach((r, index) => {
+    for (const key of r.patterns.keys()) {
+      patterns.set(key, (patterns.get(key) ?? 0) + 1);
+    }
+    for (const key of r.loggedOperations ?? []) {
+      if ((only === undefined || only.has(key)) && countedIn.get(key) !== index) {
+        countedIn.set(key, index);
+        operations.set(key, (operations.get(key) ?? 0) + 1);
+      }
+    }
+  });
+  return { patterns, operations };
+}
+
+/**
+ * The log patterns whose share of the traces running their operation rose against the baseline's (new ones
+ * included) — a share of the operation's traces, not of all traces, so a pattern that comes with a kind of request
+ * does not count when that kind of request is merely more frequent. Then each range trace's deepest sighting of one:
+ * where the behaviour changed first, not the callers that logged its consequences. Returns the same count for the
+ * baseline window's own traces, per service, for the baseline's rate of the signal.
+ */
+export function settlePatternChanges(
+  readings: readonly TraceReading[],
+  profile: Pick<BaselineProfile, 'logPatterns' | 'readings'>,
+  creditOf: (link: string) => string
+): Map<string, number> {
+  const operationOf = new Map<string, string>();
+  for (const r of readings) {
+    for (const [key, sighting] of r.patterns) {
+      operationOf.set(key, sighting.operationKey);
+    }
+  }
+  if (operationOf.size === 0) {
+    return new Map();
+  }
+  const now = countPatterns(readings, new Set(operationOf.values()));
+  const before = profile.logPatterns;
+  const changed = new Set<string>();
+  for (const [key, n] of now.patterns) {
+    const operationKey = operationOf.get(key)!;
+    const z = twoProportionZ(
+      n,
+      now.operations.get(operationKey) ?? 0,
+      before.patterns.get(key) ?? 0,
+      before.operations.get(operationKey) ?? 0
+    );
+    if (z >= MIN_CHANGE_Z) {
+      changed.add(key);
+    }
+  }
+  const isConsequence = (sighting: PatternSighting) =>
+    sighting.slowBelow.some((key) => (isLinkKey(key) ? creditOf(key) : key) !== sighting.service);
+  const deepestChange = (r: TraceReading) => {
+    let deepest: PatternSighting | undefined;
+    for (const [key, sighting] of r.patterns) {
+      if (changed.has(key) && !isConsequence(sighting) && (!deepest || sighting.depth > deepest.depth)) {
+        deepest = sighting;
+      }
+    }
+    return deepest;
+  };
+  for (const r of readings) {
+    r.patternChange = deepestChange(r);
+  }
+  const baselineByService = new Map<string, number>();
+  for (const r of changed.size > 0 ? profile.readings : []) {
+    const service = deepestChange(r)?.service;
+    if (service !== undefined) {
+      baselineByService.set(service, (baselineByService.get(service) ?? 0) + 1);
+    }
+  }
+  return baselineByService;
 }
