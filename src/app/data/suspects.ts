@@ -30,7 +30,7 @@ const TEMPO_SLICE_LIMIT = 250;
  */
 const JAEGER_ASKED = 2 * SAMPLE_TRACES;
 const JAEGER_MIN_PER_SLICE = 5;
-const JAEGER_MAX_PER_SLICE = 25;
+const JAEGER_MAX_PER_SLICE = 20;
 /** Below this many baseline traces the page says the baseline is thin (the ranking refuses below 10). */
 export const THIN_BASELINE_TRACES = 50;
 const FETCH_CONCURRENCY = 4;
