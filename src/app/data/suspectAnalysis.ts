@@ -25,7 +25,7 @@ import type { TempoCandidate } from './candidateAnalysis';
 import { type ScopeSearchAnswer, selectScopeTraces } from './jaegerAnswers';
 
 /** Suspects shown; the ranking's tail says little a responder acts on. */
-export const SHOWN_SUSPECTS = 5;
+const SHOWN_SUSPECTS = 5;
 
 /**
  * Traces of one window as they came over the wire: Tempo's trace answers, or Jaeger's search answers with the
@@ -99,7 +99,7 @@ function tracesOf(samples: readonly SampleJson[]): Trace[] {
  * The span to open an example trace at: for errors, where they start in the suspect; otherwise the suspect's span
  * (of its operation, when named) with the most time of its own.
  */
-export function evidenceSpanOf(trace: Trace, suspect: Suspect): string | undefined {
+function evidenceSpanOf(trace: Trace, suspect: Suspect): string | undefined {
   const own = trace.spans.filter(
     (s) => s.service === suspect.service && (suspect.operation === undefined || s.name === suspect.operation)
   );

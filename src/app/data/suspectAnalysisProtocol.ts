@@ -46,7 +46,7 @@ export interface SuspectWorker extends MessageEndpoint<SuspectAnalysisEvent, Sus
 }
 
 /** What posting `samples` moves to the worker rather than copying: the bytes of Tempo's and Jaeger's answers. */
-export function sampleTransfers(samples: readonly SampleJson[]): ArrayBuffer[] {
+function sampleTransfers(samples: readonly SampleJson[]): ArrayBuffer[] {
   return samples.flatMap((s) =>
     s.format === 'tempo-answer' ? [s.answer.bytes] : s.answers.map(({ answer }) => answer.bytes)
   );

@@ -16,11 +16,11 @@ import { mapLimited } from './mapLimited';
 import type { SampleJson, ShownRanking, SuspectAnalysis, SuspectAnalysisEvent, SuspectWindow } from './suspectAnalysis';
 
 /** The baseline is the hour before the range: see docs/decisions.md, "Where to look first". */
-export const BASELINE_WINDOW_SECONDS = 3600;
+const BASELINE_WINDOW_SECONDS = 3600;
 /** Each window is searched in this many slices, since both backends return the newest traces of a search first. */
-export const SAMPLE_SLICES = 4;
+const SAMPLE_SLICES = 4;
 /** Traces per window at most: on Tempo fetched by id, evenly from the search's summaries. */
-export const SAMPLE_TRACES = 120;
+const SAMPLE_TRACES = 120;
 /** Tempo: summaries asked per slice (cheap; only `SAMPLE_TRACES` of them are fetched). */
 const TEMPO_SLICE_LIMIT = 250;
 /**
