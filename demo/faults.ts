@@ -20,7 +20,7 @@ export const FAULTS = {
   slowLedgerShard: 'payments',
 } as const satisfies Record<string, ServiceName>;
 export type FaultName = keyof typeof FAULTS;
-export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
 
 export class FaultRequestError extends Error {
   override readonly name = 'FaultRequestError';

@@ -100,7 +100,7 @@ function readCsv(path: string, counts: RowCounts): Array<Record<string, string>>
   return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
 }
 
-export function readSpans(path: string, counts: RowCounts): SpanRow[] {
+function readSpans(path: string, counts: RowCounts): SpanRow[] {
   const rows: SpanRow[] = [];
   for (const r of readCsv(path, counts)) {
     const parent = r.ParentID;
@@ -134,7 +134,7 @@ export function readSpans(path: string, counts: RowCounts): SpanRow[] {
 /** `16:42:22.382 INFO  t.s.TravelServiceImpl#532 …`: the level is the word after the time. */
 const LOG_LINE = /^\S+\s+([A-Z]+)\s+(.*)$/s;
 
-export function readLogs(path: string, counts: RowCounts): LogRow[] {
+function readLogs(path: string, counts: RowCounts): LogRow[] {
   const rows: LogRow[] = [];
   for (const r of readCsv(path, counts)) {
     let line: unknown;

@@ -15,7 +15,7 @@ log() { echo "postgres.sh: $*" >&2; }
 
 pg_bin() {
   local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  dir="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1 || true)"
   if [[ -z "$dir" ]]; then
     return 1
   fi

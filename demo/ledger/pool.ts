@@ -26,7 +26,7 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export class PoolTimeoutError extends Error {
+class PoolTimeoutError extends Error {
   override readonly name = 'PoolTimeoutError';
 }
 

@@ -88,3 +88,17 @@ export function teamMembers(users: HostUser[]): Record<string, string[]> {
   }
   return teams;
 }
+
+/** `/api/user/teams`: the user's teams as Grafana lists them, numbered by their place in `teams` (ids from 1). */
+export function teamsOf(user: HostUser, users: HostUser[], teams: string[]) {
+  return user.teams.map((name) => ({
+    id: teams.indexOf(name) + 1,
+    uid: `team-${teams.indexOf(name) + 1}`,
+    orgId: 1,
+    name,
+    email: '',
+    avatarUrl: '',
+    memberCount: users.filter((u) => u.teams.includes(name)).length,
+    permission: 0,
+  }));
+}

@@ -94,7 +94,7 @@ export interface GrafanaUser {
   isGrafanaAdmin?: boolean;
 }
 
-export const ADMIN_USER: GrafanaUser = { login: 'admin', role: 'Admin', isGrafanaAdmin: true };
+const ADMIN_USER: GrafanaUser = { login: 'admin', role: 'Admin', isGrafanaAdmin: true };
 
 export async function controllerCall<T>(
   stack: { urls: { controller: string }; controllerToken: string },

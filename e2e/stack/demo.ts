@@ -12,10 +12,10 @@ import { buildGoProgram } from './goProgram';
 import { REPO_ROOT } from './paths';
 import type { StackPorts } from './ports';
 
-export const GO_FRAUD_SOURCE = join(REPO_ROOT, 'demo', 'go', 'fraud');
+const GO_FRAUD_SOURCE = join(REPO_ROOT, 'demo', 'go', 'fraud');
 
 /** The JS services this stack runs; fraud is the Go one. */
-export const JS_SERVICES = ['gateway', 'auth', 'payments'] as const satisfies readonly ServiceName[];
+const JS_SERVICES = ['gateway', 'auth', 'payments'] as const satisfies readonly ServiceName[];
 
 export interface DemoSettings {
   pollIntervalMs: number;

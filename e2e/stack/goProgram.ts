@@ -11,12 +11,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export class GoBuildError extends Error {
+class GoBuildError extends Error {
   override readonly name = 'GoBuildError';
 }
 
 /** Where built programs are kept; `TRACINGOPS_CACHE` moves it (as `TRACINGOPS_CACHE_DIR` does for scripts/). */
-export function cacheRoot(): string {
+function cacheRoot(): string {
   return process.env.TRACINGOPS_CACHE ?? join(homedir(), '.cache', 'tracingops');
 }
 

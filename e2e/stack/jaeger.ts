@@ -11,10 +11,10 @@ import type { ComponentSpec } from './component';
 import type { StackPorts } from './ports';
 import { REPO_ROOT } from './paths';
 
-export const JAEGER_CONFIG = join(REPO_ROOT, 'deploy', 'jaeger', 'config.yaml');
+const JAEGER_CONFIG = join(REPO_ROOT, 'deploy', 'jaeger', 'config.yaml');
 
 /** scripts/build-jaeger.sh exits 3 when Jaeger cannot be obtained here (the module proxy refuses it). */
-export class JaegerUnavailableError extends Error {
+class JaegerUnavailableError extends Error {
   override readonly name = 'JaegerUnavailableError';
 }
 
@@ -41,7 +41,7 @@ export async function jaegerBinary(): Promise<string> {
   }
 }
 
-export function jaegerEnv(ports: StackPorts, dataDir: string): Record<string, string> {
+function jaegerEnv(ports: StackPorts, dataDir: string): Record<string, string> {
   const at = (port: number) => `127.0.0.1:${port}`;
   return {
     JAEGER_OTLP_GRPC_ENDPOINT: at(ports.jaegerOtlpGrpc),

@@ -45,7 +45,7 @@ export interface PrometheusAlerting {
   alertmanagerPort: number;
 }
 
-export function prometheusConfig(
+function prometheusConfig(
   ports: StackPorts,
   scrapeIntervalSeconds: number,
   alerting?: PrometheusAlerting,

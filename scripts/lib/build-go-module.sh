@@ -71,7 +71,7 @@ step() {
 
 log "building $PKG@$VERSION into $DIR (go $(go env GOVERSION), work dir $WORK)"
 cd "$WORK"
-go mod init tracingops.local/build/$TOOL >/dev/null 2>&1
+go mod init "tracingops.local/build/$TOOL" >/dev/null 2>&1
 
 # 1. Fetch the upstream module (proves the proxy serves this version; gives us its go.mod).
 step download go mod download -json "$MODULE@$VERSION" >/dev/null || true

@@ -25,7 +25,7 @@ export const BASELINE_RULE = Object.freeze({
 /** Fewer requests than this make a p99 the maximum of what was seen, not a percentile. */
 export const THIN_BASELINE_REQUESTS = 100;
 /** Fewer sampled windows with traffic than this (an hour) make the median a guess at the day's p99. */
-export const THIN_BASELINE_WINDOWS = 60;
+const THIN_BASELINE_WINDOWS = 60;
 
 /** p99 in milliseconds by `baselineKey(service, operation)`: what the `slow` rule reads. */
 export type Baselines = ReadonlyMap<string, number>;

@@ -7,9 +7,6 @@
 export {
   type Trace,
   type Span,
-  type TraceIssue,
-  type TraceIssueKind,
-  type CriticalSegment,
   TraceFormatError,
   buildTrace,
   spanAttributes,
@@ -17,24 +14,8 @@ export {
   ownAttributes,
 } from './trace';
 export { type AttributeValue, type SpanKind, type SpanStatus } from './otlp';
-export {
-  type OtlpJsonTrace,
-  type OtlpJsonSpan,
-  type OtlpJsonAttribute,
-  type OtlpJsonValue,
-  jaegerUiTraceToOtlp,
-} from './jaegerUi';
-export {
-  type Finding,
-  type FindingUnit,
-  type Rule,
-  type RuleContext,
-  type RuleId,
-  type SiblingGroup,
-  type Severity,
-  RULES,
-  excess,
-} from './rules';
+export { type OtlpJsonTrace, jaegerUiTraceToOtlp } from './jaegerUi';
+export { type Finding, type RuleId, type Severity, RULES } from './rules';
 export { type AnalyzeOptions, type TraceAnalysis, analyzeTrace, rankTraces } from './analyze';
 export {
   type AnalysisSettings,
@@ -47,10 +28,8 @@ export {
   type BaselineCaveat,
   type LatencyBaseline,
   type LatencyBaselines,
-  type PrometheusMatrixSeries,
   BASELINE_RULE,
   THIN_BASELINE_REQUESTS,
-  THIN_BASELINE_WINDOWS,
   baselineAnchor,
   baselineCaveats,
   baselineKey,
@@ -58,24 +37,9 @@ export {
   p99sOf,
 } from './baselines';
 export { redactTrace, redactFindings } from './redactTrace';
-export { type LogLine, type LogSeverity, type TraceLogs, NO_LOGS } from './suspects/evidence';
-export { logPatternOf } from './suspects/logPattern';
-export {
-  type BaselineProfile,
-  type BaselineTrace,
-  type CallPresence,
-  type Sample,
-  latencyBaselinesOf,
-  profileBaseline,
-} from './suspects/profile';
-export {
-  type RangeTrace,
-  type Signal,
-  type SignalKind,
-  type Suspect,
-  type SuspectRanking,
-  rankSuspects,
-} from './suspects/rankSuspects';
+export { type LogLine, type LogSeverity, type TraceLogs } from './suspects/evidence';
+export { type BaselineProfile, latencyBaselinesOf, profileBaseline } from './suspects/profile';
+export { type SignalKind, type Suspect, type SuspectRanking, rankSuspects } from './suspects/rankSuspects';
 export {
   type RedactionSettings,
   type Redactor,
@@ -85,16 +49,9 @@ export {
   compileRedaction,
 } from './redaction';
 export {
-  type AttributeComparison,
   type ComparedAttribute,
   type ComparedValue,
-  type CompareOptions,
   type ComparisonUnit,
-  type DurationBucket,
-  type HighCardinalityNote,
-  type IntrinsicKey,
-  type SetSize,
-  type ValueShare,
   INSTRUMENTATION_ATTRIBUTE_KEYS,
   attributeName,
   compareAttributes,

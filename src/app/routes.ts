@@ -2,7 +2,7 @@
 import pluginJson from '../../plugin.json';
 
 export const PLUGIN_ID = pluginJson.id;
-export const APP_BASE_URL = `/a/${PLUGIN_ID}`;
+const APP_BASE_URL = `/a/${PLUGIN_ID}`;
 export const SETTINGS_URL = `/plugins/${PLUGIN_ID}`;
 
 export enum AppPage {

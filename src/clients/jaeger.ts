@@ -171,7 +171,7 @@ function entry<T>(map: Map<string, T[]>, key: string): T[] {
  * Splits OTLP resource spans by trace id: v3 search merges every matching trace into one list.
  * Each trace keeps its resources and scopes; a resource holding spans of three traces appears in all three.
  */
-export function groupByTrace(resourceSpans: readonly unknown[]): Map<string, unknown[]> {
+function groupByTrace(resourceSpans: readonly unknown[]): Map<string, unknown[]> {
   const traces = new Map<string, unknown[]>();
   for (const rs of resourceSpans) {
     if (!isObject(rs)) {

@@ -99,7 +99,7 @@ function hexId(value: unknown, length: number): string | undefined {
     : undefined;
 }
 
-export class TempoTraceShapeError extends Error {
+class TempoTraceShapeError extends Error {
   override readonly name = 'TempoTraceShapeError';
 }
 

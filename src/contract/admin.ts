@@ -42,7 +42,7 @@ const DurationSchema = z
   .positive('durationSeconds must be positive');
 
 /** Upper bound on a spike's trace goal: beyond this a goal is no bound at all, and counts stop being exact floats. */
-export const MAX_STOP_AFTER_TRACES = 1_000_000;
+const MAX_STOP_AFTER_TRACES = 1_000_000;
 
 export const StopAfterTracesSchema = z
   .number()
@@ -231,18 +231,13 @@ export type CreateOverrideBody = z.infer<typeof CreateOverrideBodySchema>;
 export type RevertOverrideBody = z.infer<typeof RevertOverrideBodySchema>;
 export type ExtendOverrideBody = z.infer<typeof ExtendOverrideBodySchema>;
 export type Override = z.infer<typeof OverrideSchema>;
-export type OverrideList = z.infer<typeof OverrideListSchema>;
-export type ListOverridesQuery = z.infer<typeof ListOverridesQuerySchema>;
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
-export type AuditList = z.infer<typeof AuditListSchema>;
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 export type StrategySource = z.infer<typeof StrategySourceSchema>;
 export type EffectiveStrategy = z.infer<typeof EffectiveStrategySchema>;
 export type KnownService = z.infer<typeof KnownServiceSchema>;
-export type ServiceList = z.infer<typeof ServiceListSchema>;
 export type Guardrails = z.infer<typeof GuardrailsSchema>;
 export type OrgRole = z.infer<typeof OrgRoleSchema>;
 export type Me = z.infer<typeof MeSchema>;
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
-export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** Alertmanager's fingerprints are 16 hex digits (a 64-bit hash of the label set). */
-export const AlertFingerprintSchema = z.string().regex(/^[0-9a-f]{16}$/, 'fingerprint must be 16 hex digits');
+const AlertFingerprintSchema = z.string().regex(/^[0-9a-f]{16}$/, 'fingerprint must be 16 hex digits');
 
 const ALERT_LABEL_VALUE_MAX_CHARS = 2048;
 const ALERT_LABELS_MAX = 128;
@@ -100,7 +100,5 @@ export const AlertWebhookResultSchema = z.object({
 export type AlertmanagerAlert = z.infer<typeof AlertmanagerAlertSchema>;
 export type AlertFiring = z.infer<typeof AlertFiringSchema>;
 export type AlertmanagerAlertIdentity = z.infer<typeof AlertmanagerAlertIdentitySchema>;
-export type AlertmanagerEnvelope = z.infer<typeof AlertmanagerEnvelopeSchema>;
-export type AlertmanagerPayload = z.infer<typeof AlertmanagerPayloadSchema>;
 export type AlertOutcome = z.infer<typeof AlertOutcomeSchema>;
 export type AlertWebhookResult = z.infer<typeof AlertWebhookResultSchema>;

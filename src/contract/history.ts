@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { OverrideSchema, ServiceNameSchema, StrategySourceSchema } from './admin';
 
 /** Longest range one request may ask for: 31 days. */
-export const MAX_HISTORY_RANGE_MS = 31 * 24 * 60 * 60 * 1000;
+const MAX_HISTORY_RANGE_MS = 31 * 24 * 60 * 60 * 1000;
 /** At most this many spikes are read for one answer; a range holding more is answered up to the first left out. */
 export const MAX_HISTORY_SPIKES = 200;
 /** At most this many segments (service-wide and per operation together) in one answer; the range is cut before more. */
@@ -93,7 +93,6 @@ export const SamplingHistorySchema = z.object({
   spikes: z.array(HistorySpikeSchema),
 });
 
-export type SamplingHistoryQuery = z.infer<typeof SamplingHistoryQuerySchema>;
 export type SamplingSegment = z.infer<typeof SamplingSegmentSchema>;
 export type SpikeEnd = z.infer<typeof SpikeEndSchema>;
 export type HistorySpike = z.infer<typeof HistorySpikeSchema>;

@@ -10,9 +10,9 @@ import { z } from 'zod';
  * A service name or glob: the controller's service-name alphabet plus the wildcards `*` (any run of characters) and
  * `?` (one character). Every other character matches itself.
  */
-export const SERVICE_GLOB_PATTERN = /^[A-Za-z0-9*?][A-Za-z0-9._\-/:@*?]{0,127}$/;
+const SERVICE_GLOB_PATTERN = /^[A-Za-z0-9*?][A-Za-z0-9._\-/:@*?]{0,127}$/;
 
-export const ServiceGlobSchema = z
+const ServiceGlobSchema = z
   .string()
   .regex(
     SERVICE_GLOB_PATTERN,

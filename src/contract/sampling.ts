@@ -7,13 +7,13 @@
  */
 import { z } from 'zod';
 
-export const ProbabilisticSamplingSchema = z.object({ samplingRate: z.number().min(0).max(1) }).strict();
+const ProbabilisticSamplingSchema = z.object({ samplingRate: z.number().min(0).max(1) }).strict();
 
 export const OperationSamplingStrategySchema = z
   .object({ operation: z.string(), probabilisticSampling: ProbabilisticSamplingSchema })
   .strict();
 
-export const PerOperationSamplingSchema = z
+const PerOperationSamplingSchema = z
   .object({
     defaultSamplingProbability: z.number().min(0).max(1),
     defaultLowerBoundTracesPerSecond: z.number().min(0),

@@ -83,9 +83,9 @@ export type AlertPolicy = z.infer<typeof PolicySchema>;
 export type AlertLimits = z.infer<typeof LimitsSchema>;
 export type AlertPolicies = z.infer<typeof PolicyFileSchema>;
 
-export const NO_POLICIES: AlertPolicies = { limits: LimitsSchema.parse({}), policies: [] };
+const NO_POLICIES: AlertPolicies = { limits: LimitsSchema.parse({}), policies: [] };
 
-export function parseAlertPolicies(text: string): AlertPolicies {
+function parseAlertPolicies(text: string): AlertPolicies {
   const doc: unknown = parse(text);
   const parsed = PolicyFileSchema.safeParse(doc);
   if (!parsed.success) {

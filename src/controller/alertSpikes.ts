@@ -41,7 +41,7 @@ export const ALERT_ACTOR = 'alertmanager';
  * How long one batch of a group may hold the write lock before it commits and lets a waiting writer in. A time,
  * not a count of alerts: what an alert costs depends on its outcome and on the machine (docs/benchmarks.md).
  */
-export const ALERT_BATCH_MS = 50;
+const ALERT_BATCH_MS = 50;
 
 /** Automatic spikes in the last hour and services spiked now, kept current while a batch is handled. */
 interface AutomaticUsage {

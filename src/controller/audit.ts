@@ -9,7 +9,7 @@ import type { Clock } from './clock';
 import { PeriodicJob } from './periodicJob';
 import type { AuditRecord, Storage } from './storage';
 
-export function toApiAuditEvent(e: AuditRecord): AuditEvent {
+function toApiAuditEvent(e: AuditRecord): AuditEvent {
   return {
     id: e.id,
     at: new Date(e.at).toISOString(),
@@ -27,7 +27,7 @@ export async function listAudit(storage: Storage, q: AuditQuery): Promise<AuditE
   return (await storage.listAudit(q)).map(toApiAuditEvent);
 }
 
-export const SWEEP_BATCH = 100;
+const SWEEP_BATCH = 100;
 
 export class ExpirySweeper {
   private readonly job: PeriodicJob;

@@ -36,7 +36,7 @@ interface GrafanaContext {
 
 const ROLES: readonly OrgRole[] = ['None', 'Viewer', 'Editor', 'Admin'];
 
-export function toRole(value: unknown): OrgRole {
+function toRole(value: unknown): OrgRole {
   return ROLES.find((r) => r === value) ?? 'None';
 }
 

@@ -9,7 +9,7 @@ import { Ownership, OwnershipTableSchema } from '../contract';
 import type { Clock } from './clock';
 import { type GrafanaApi, GrafanaLookupError } from './grafanaApi';
 
-export const APP_PLUGIN_ID = 'seed-tracingops-app';
+const APP_PLUGIN_ID = 'seed-tracingops-app';
 
 export interface OwnershipSource {
   current(): Promise<Ownership>;

@@ -22,7 +22,7 @@ export interface Parsed<T> {
   warnings: string[];
 }
 
-export class FileLoadError extends Error {
+class FileLoadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'FileLoadError';

@@ -26,7 +26,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** When an override stopped being served (or will, if nothing ends it sooner). */
 const endOf = (o: OverrideRecord) => Math.min(o.expiresAt, o.revokedAt ?? Number.POSITIVE_INFINITY);
 
-export function spikeEnd(o: OverrideRecord, now: number): SpikeEnd | undefined {
+function spikeEnd(o: OverrideRecord, now: number): SpikeEnd | undefined {
   if (o.goalReachedAt !== null) {
     return {
       at: iso(o.goalReachedAt),

@@ -25,7 +25,7 @@ export interface BaseStrategies {
   services: Map<string, ServiceBase>;
 }
 
-export const builtInStrategies: BaseStrategies = {
+const builtInStrategies: BaseStrategies = {
   default: {
     strategy: { type: 'probabilistic', samplingRate: JAEGER_DEFAULT_SAMPLING_PROBABILITY },
     operations: new Map(),

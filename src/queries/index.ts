@@ -2,12 +2,10 @@
  * Query builders for Tempo (TraceQL), Prometheus (PromQL over span metrics) and Loki (LogQL).
  * Call sites pass typed arguments and a `Scope`; they never concatenate query text.
  */
-export { QueryBuildError, quote, escapeRegex, globToRegex, isGlob } from './literal';
+export { QueryBuildError, escapeRegex, globToRegex, isGlob } from './literal';
 export {
   type Scope,
-  type ScopeMatcher,
   type ServiceName,
-  type ServicePattern,
   ALL_SERVICES,
   ownershipScope,
   scopeOf,
@@ -15,10 +13,7 @@ export {
   serviceName,
 } from './scope';
 export {
-  type TraceSearch,
-  type SpanStatus,
   type TraceAttributeFilter,
-  type TraceqlSpanKind,
   traceqlSearch,
   traceqlCandidates,
   traceqlBaseline,
@@ -30,11 +25,6 @@ export {
   type SpanMetricsQuery,
   type SpanMetricsGrouping,
   type SpanKind,
-  type LatencyQuantile,
-  type LatencyBaselineQuery,
-  type BaselineStatistic,
-  BASELINE_STATISTIC_LABEL,
-  SERVICE_GRAPH_REQUESTS,
   REQUEST_SPAN_KINDS,
   promRequestRate,
   promSdkRequestRate,
@@ -46,12 +36,10 @@ export {
   promServiceGraphRate,
   promRootSpansSince,
   ROOT_SPAN_LABEL,
-  ROOT_SAMPLING_RATE_LABEL,
 } from './promql';
 export {
   type SpanMetricsFlavour,
   type HistogramUnit,
-  type SpanMetricNames,
   TEMPO_SPAN_METRICS,
   OTEL_SPAN_METRICS,
   spanMetricNames,
@@ -61,4 +49,4 @@ export {
   detectSpanMetricsFlavours,
   describeSpanMetricsFlavour,
 } from './spanMetricsDetection';
-export { type TraceLogsQuery, logqlTraceLogs } from './logql';
+export { logqlTraceLogs } from './logql';

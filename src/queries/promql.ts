@@ -9,7 +9,7 @@ import { QueryBuildError, escapeRegex, labelName, offsetMs, quote, rangeSeconds 
 import { type Scope, scopeMatcher } from './scope';
 import { type SpanMetricsFlavour, TEMPO_SPAN_METRICS, spanMetricNames } from './spanMetrics';
 
-export const SERVICE_GRAPH_REQUESTS = 'traces_service_graph_request_total';
+const SERVICE_GRAPH_REQUESTS = 'traces_service_graph_request_total';
 
 /** Grouping labels a RED query can break down by. */
 export type SpanMetricsGrouping = 'service' | 'span_name' | 'span_kind' | 'status_code';
@@ -150,7 +150,7 @@ export function promLatencyQuantile(q: SpanMetricsQuery & { readonly quantile: L
 }
 
 /** The label `promLatencyBaseline` puts each of its statistics under, and their names. */
-export const BASELINE_STATISTIC_LABEL = 'baseline';
+const BASELINE_STATISTIC_LABEL = 'baseline';
 export type BaselineStatistic = 'p99' | 'worst' | 'windows' | 'requests';
 
 export interface LatencyBaselineQuery {
@@ -212,7 +212,6 @@ export function promServiceGraphRate(q: { readonly scope: Scope; readonly rangeS
  * `jaeger.sampler.param` carries the probability the root was sampled at.
  */
 export const ROOT_SPAN_LABEL = 'jaeger_sampler_type';
-export const ROOT_SAMPLING_RATE_LABEL = 'jaeger_sampler_param';
 
 /**
  * Traces the scope started (its root spans, of the span name when given) recorded in the last `elapsedMs` before the

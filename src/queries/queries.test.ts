@@ -20,7 +20,6 @@ import {
   traceqlCandidates,
   traceqlErrorsBelow,
   traceqlSearch,
-  type Scope,
 } from './index';
 import { SCOPED_BUILDERS, TRACE_ID } from './builders.testing';
 import { queryShape } from './queryShape.testing';

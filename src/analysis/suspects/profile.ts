@@ -37,9 +37,9 @@ export interface Sample {
 }
 
 /** A call an operation made in at least this share of its baseline spans is usual; leaving it out is a change. */
-export const USUAL_CALL_SHARE = 0.9;
+const USUAL_CALL_SHARE = 0.9;
 /** An operation seen fewer times than this in the baseline has no usual calls. */
-export const MIN_CALL_SAMPLES = 5;
+const MIN_CALL_SAMPLES = 5;
 
 export interface CallPresence {
   /** Spans of the calling operation in the window. */

@@ -19,9 +19,9 @@ import {
 } from './reading';
 
 /** A suspect needs this many traces of evidence beyond what the baseline predicts; fewer is not enough evidence. */
-export const MIN_SUSPECT_TRACES = 3;
+const MIN_SUSPECT_TRACES = 3;
 /** A baseline needs this many traces to say what normal is. */
-export const MIN_BASELINE_TRACES = 10;
+const MIN_BASELINE_TRACES = 10;
 /** The operation is named when it holds at least this share of its service's evidence. */
 const SHARP_SHARE = 0.75;
 

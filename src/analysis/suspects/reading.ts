@@ -22,16 +22,16 @@ import type { BaselineNorms, BaselineProfile, Sample } from './profile';
 /** Own time or time on the wire counts as changed above this multiple of the baseline's p99 (the `slow` rule's 2). */
 export const CHANGE_FACTOR = 2;
 /** With fewer samples than this the nearest-rank p99 is the maximum seen; the bar is raised to this factor. */
-export const THIN_SAMPLES = 20;
-export const THIN_FACTOR = 3;
+const THIN_SAMPLES = 20;
+const THIN_FACTOR = 3;
 /** Less extra time than this is jitter a responder cannot act on, however large the ratio. */
-export const MIN_EXTRA_MS = 1;
+const MIN_EXTRA_MS = 1;
 /**
  * Extra time counts for a trace only when it is at least this share of the trace's duration: a few milliseconds
  * more in a query of a two-second request is noise to the request and to its user, and on a busy system some
  * operation is always over its p99 somewhere.
  */
-export const MATERIAL_SHARE = 0.1;
+const MATERIAL_SHARE = 0.1;
 /**
  * Errors and calls have a background (chronic errors, calls that depend on the request): their share in the range
  * must differ from the baseline's by this many standard errors (two-proportion z test) to count as a change.
@@ -43,10 +43,10 @@ export const MIN_CHANGE_Z = 2.5;
  * logged as a warning by the code that changed; info lines follow the mix of requests (a new kind of request brings
  * its own patterns), so they are left out.
  */
-export const PATTERN_SEVERITIES: ReadonlySet<LogSeverity> = new Set(['error', 'warn']);
+const PATTERN_SEVERITIES: ReadonlySet<LogSeverity> = new Set(['error', 'warn']);
 
 /** Between an operation (`baselineKey`) and a log pattern its spans logged. */
-export function patternKey(operationKey: string, pattern: string): string {
+function patternKey(operationKey: string, pattern: string): string {
   return `${operationKey}\u0000${pattern}`;
 }
 

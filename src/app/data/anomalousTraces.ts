@@ -31,7 +31,7 @@ const FETCH_CONCURRENCY = 4;
 /** Baselines are loaded from this long before the range too: a candidate may have started before it. */
 const EARLY_START_SECONDS = 3600;
 /** The list is re-rendered at most this often while traces arrive; the first rows are shown at once. */
-export const PROGRESS_INTERVAL_MS = 1000;
+const PROGRESS_INTERVAL_MS = 1000;
 
 /** An incident page's range, in Unix seconds. */
 export interface IncidentRange {

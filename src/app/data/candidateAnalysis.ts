@@ -107,7 +107,7 @@ export interface CandidateAnalysis {
 }
 
 /** How long one batch may hold the thread before yielding; a long task starts at 50 ms. */
-export const BATCH_BUDGET_MS = 8;
+const BATCH_BUDGET_MS = 8;
 
 interface Scheduler {
   yield(): Promise<void>;

@@ -51,7 +51,7 @@ export interface AnalysisWorker extends MessageEndpoint<CandidateAnalysisEvent, 
 }
 
 /** What posting `candidates` moves to the worker rather than copying: the bytes of Tempo's and Jaeger's answers. */
-export function candidateTransfers(candidates: readonly CandidateJson[]): ArrayBuffer[] {
+function candidateTransfers(candidates: readonly CandidateJson[]): ArrayBuffer[] {
   return candidates.flatMap((c) =>
     c.format === 'tempo-answer' ? [c.answer.bytes] : c.answers.map(({ answer }) => answer.bytes)
   );

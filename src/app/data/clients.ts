@@ -19,7 +19,7 @@ import {
 import type { SpanMetricsFlavour } from '../../queries';
 import { type AppSettings, tracesDatasourceUid } from '../settings';
 import { resolveSpanMetricsFlavour } from './spanMetricsFlavour';
-import { dataSourceTransport, datasourceProxyUrl } from './transport';
+import { backendSrvTransport, datasourceProxyUrl } from './transport';
 
 export interface DataClients {
   /** Set when the trace data source is a Tempo (or Grafana does not say what it is). */
@@ -53,10 +53,10 @@ export function traceBackend(uid: string | undefined): TraceBackend {
   return uid !== undefined && dataSourceSrv()?.getInstanceSettings(uid)?.type === 'jaeger' ? 'jaeger' : 'tempo';
 }
 
-export function dataClients(settings: AppSettings): DataClients {
+function dataClients(settings: AppSettings): DataClients {
   const options = (uid: string) => ({
     baseUrl: datasourceProxyUrl(uid),
-    transport: dataSourceTransport,
+    transport: backendSrvTransport,
     name: dataSourceName(uid),
   });
   const traces = tracesDatasourceUid(settings);

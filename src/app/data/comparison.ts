@@ -24,15 +24,15 @@ import { buildJaegerTrace } from './jaegerTraces';
 import { mapLimited } from './mapLimited';
 
 /** Normal traces asked of Tempo's search (summaries only, cheap). */
-export const BASELINE_SEARCH_LIMIT = 1000;
+const BASELINE_SEARCH_LIMIT = 1000;
 /** … of which at most this many, evenly spread, are fetched in full and compared. */
-export const BASELINE_FETCH_LIMIT = 200;
+const BASELINE_FETCH_LIMIT = 200;
 /** Selected traces fetched in full. */
-export const SELECTION_FETCH_LIMIT = 200;
+const SELECTION_FETCH_LIMIT = 200;
 /** On Jaeger: recent traces per service in this many slices of the range … */
-export const JAEGER_BASELINE_SLICES = 4;
+const JAEGER_BASELINE_SLICES = 4;
 /** … at most this many per slice (Jaeger's search depth). */
-export const JAEGER_BASELINE_PER_SLICE = 25;
+const JAEGER_BASELINE_PER_SLICE = 25;
 const FETCH_CONCURRENCY = 4;
 
 /**

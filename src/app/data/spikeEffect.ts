@@ -11,7 +11,7 @@ import { type SpanMetricsFlavour, promRequestRate, scopeOf } from '../../queries
 import type { ControllerClient } from './controller';
 
 /** The rate window of the check: short, so the rate after the spike is not diluted by the rate before. */
-export const SPIKE_RATE_WINDOW_SECONDS = 60;
+const SPIKE_RATE_WINDOW_SECONDS = 60;
 
 export interface SpikeCheck {
   /** Root spans (traces started) per second in the window before the spike; undefined when there were none. */

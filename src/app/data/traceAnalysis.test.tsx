@@ -5,7 +5,7 @@
  * span name and an attribute, a card number) appears on none of them: not in the list, the findings, the span
  * picker, nor the frames handed to Grafana's trace panel.
  */
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 import type { PanelProps } from '@grafana/data';

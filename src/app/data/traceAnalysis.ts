@@ -100,7 +100,7 @@ export async function loadBaselines(q: BaselineQuery): Promise<BaselineLoad> {
 }
 
 /** The baselines a trace starting at `startUnixMs` is judged against: those of its anchor. */
-export function baselinesAt(byAnchor: ReadonlyMap<number, LatencyBaselines>, startUnixMs: number): LatencyBaselines {
+function baselinesAt(byAnchor: ReadonlyMap<number, LatencyBaselines>, startUnixMs: number): LatencyBaselines {
   return byAnchor.get(baselineAnchor(startUnixMs)) ?? NO_BASELINES;
 }
 
@@ -117,7 +117,7 @@ function operationBaselines(trace: Trace, baselines: LatencyBaselines, redactor:
 }
 
 /** The analysis of the real trace, as it may be shown. */
-export function forDisplay(analysis: TraceAnalysis, baselines: LatencyBaselines, redactor: Redactor): AnalysedTrace {
+function forDisplay(analysis: TraceAnalysis, baselines: LatencyBaselines, redactor: Redactor): AnalysedTrace {
   const { trace, findings, score } = analysis;
   return {
     trace: redactTrace(trace, redactor),

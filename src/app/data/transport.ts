@@ -8,7 +8,7 @@
  */
 import { type FetchResponse, getBackendSrv, isFetchError } from '@grafana/runtime';
 
-import type { BodyForm, Transport as ClientTransport, TransportResponse as ClientResponse } from '../../clients';
+import type { BodyForm, TransportResponse as ClientResponse } from '../../clients';
 import { PLUGIN_ID } from '../routes';
 
 export interface TransportRequest {
@@ -91,9 +91,6 @@ export const backendSrvTransport: Transport = async (url, init = {}) => {
     throw error;
   }
 };
-
-/** The data clients take this transport as it is (checked here, at compile time). */
-export const dataSourceTransport: ClientTransport = backendSrvTransport;
 
 /** Root of a data source's API behind Grafana's data source proxy, the `baseUrl` of a data client. */
 export function datasourceProxyUrl(uid: string): string {

@@ -8,7 +8,7 @@ import { ALL_SERVICES, type Scope, ownershipScope, scopeOf, serviceName } from '
 
 export type ScopeChoice = { kind: 'mine' } | { kind: 'team'; team: string } | { kind: 'all' };
 
-export const MY_TEAMS: ScopeChoice = { kind: 'mine' };
+const MY_TEAMS: ScopeChoice = { kind: 'mine' };
 
 /** URL form: `mine`, `all` or `team:<name>`. */
 export function parseScopeChoice(value: string | null): ScopeChoice {

@@ -7,7 +7,7 @@
 import { lastValueFrom } from 'rxjs';
 import { config, getBackendSrv } from '@grafana/runtime';
 
-export const SAMPLING_WRITE_ACTION = 'seed-tracingops-app.sampling:write';
+const SAMPLING_WRITE_ACTION = 'seed-tracingops-app.sampling:write';
 
 export interface Viewer {
   login: string;

@@ -111,7 +111,7 @@ function parseMaybeJson(text: string): unknown {
   }
 }
 
-export const SAMPLING_WRITE = 'seed-tracingops-app.sampling:write';
+const SAMPLING_WRITE = 'seed-tracingops-app.sampling:write';
 
 /** Sets Grafana's boot data user, as the app reads it from `config.bootData.user`. */
 export function signInAs({

@@ -77,7 +77,7 @@ function hold(otlp: OtlpTraceJson): HeldTrace {
 }
 
 /** One trace in the UI API's JSON, as Jaeger's OTLP→Jaeger translation writes it. */
-export function toJaegerUiTrace(otlp: OtlpTraceJson) {
+function toJaegerUiTrace(otlp: OtlpTraceJson) {
   const held = hold(otlp);
   const processes: Record<string, { serviceName: string; tags: Array<ReturnType<typeof uiTag>> }> = {};
   const processOf = new Map<readonly OtlpKeyValueJson[], string>();

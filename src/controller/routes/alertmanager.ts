@@ -14,7 +14,7 @@ import type { ControllerMetrics } from '../metrics';
 import type { Overrides } from '../overrides';
 import { readAlert } from '../receivedAlert';
 
-export const ALERTMANAGER_WEBHOOK_PATH = '/api/v1/alerts/alertmanager';
+const ALERTMANAGER_WEBHOOK_PATH = '/api/v1/alerts/alertmanager';
 
 export function registerAlertmanagerRoute(
   app: FastifyInstance,

@@ -15,7 +15,7 @@ export interface AlertSpec {
 }
 
 /** Alertmanager's fingerprint is a 64-bit hash of the label set; any stable 16-hex-digit hash will do here. */
-export const fingerprintOf = (labels: Record<string, string>) =>
+const fingerprintOf = (labels: Record<string, string>) =>
   createHash('sha256')
     .update(JSON.stringify(Object.entries(labels).sort()))
     .digest('hex')

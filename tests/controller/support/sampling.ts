@@ -26,7 +26,7 @@ export function tolerance(rate: number, samples: number): number {
 }
 
 /** How many polls the controller has seen for `service` (including ones not yet flushed to storage). */
-export async function pollCount(url: string, service: string): Promise<number> {
+async function pollCount(url: string, service: string): Promise<number> {
   const services = (await call(url, 'GET', '/api/v1/services')).body.services as Array<{
     name: string;
     pollCount: number;

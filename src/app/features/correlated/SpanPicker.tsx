@@ -10,7 +10,7 @@ import { Combobox, type ComboboxOption, Field } from '@grafana/ui';
 import type { Span, Trace } from '../../../analysis';
 
 /** One option per span in start order; evidence and failed spans say so, so they can be found by typing. */
-export function spanOptions(trace: Trace, evidence: ReadonlySet<string>): Array<ComboboxOption<string>> {
+function spanOptions(trace: Trace, evidence: ReadonlySet<string>): Array<ComboboxOption<string>> {
   const byStart = [...trace.spans].sort((a, b) => a.startMs - b.startMs || a.depth - b.depth);
   return byStart.map((span: Span) => {
     const notes = [

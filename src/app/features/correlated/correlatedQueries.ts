@@ -19,7 +19,7 @@ import {
 } from '../../../queries';
 
 /** How far before and after the trace the metrics and logs reach: enough to see what was normal. */
-export const WINDOW_MARGIN_MS = 15 * 60 * 1000;
+const WINDOW_MARGIN_MS = 15 * 60 * 1000;
 
 /** Points per series: enough for a readable line, few enough for a quick answer. */
 const POINTS = 120;

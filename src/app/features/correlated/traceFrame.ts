@@ -34,7 +34,7 @@ function warningsBySpan(trace: Trace): Map<string, string[]> {
   return warnings;
 }
 
-export function traceRows(trace: Trace, redactor: Redactor): TraceSpanRow[] {
+function traceRows(trace: Trace, redactor: Redactor): TraceSpanRow[] {
   const warnings = warningsBySpan(trace);
   return trace.spans.map((span) => ({
     traceID: trace.traceId,

@@ -45,7 +45,7 @@ export function useRedMetrics(
 }
 
 /** Enough lines for one request's story; a trace that logs more is better read in Explore. */
-export const LOG_LIMIT = 1000;
+const LOG_LIMIT = 1000;
 
 export function useTraceLogs(
   loki: LokiClient,

@@ -141,7 +141,7 @@ const TraceRow = React.memo(function TraceRow({
 
 const ALL_RULES = '';
 /** Rows rendered at first, and added by each "Show more". */
-export const PAGE_ROWS = 50;
+const PAGE_ROWS = 50;
 
 interface TracesTableProps {
   traces: readonly AnomalousTrace[];

@@ -10,13 +10,13 @@ import { formatPercent } from '../../components/format';
 import type { AnomalousTrace } from '../../data/anomalousTraces';
 
 /** Suggest only for services sampling at most this share of their traces (10 %, a common head-sampling rate). */
-export const SUGGEST_AT_MOST_RATE = 0.1;
+const SUGGEST_AT_MOST_RATE = 0.1;
 /** …and only while the anomalous traces starting there are this few or fewer: with more, the list has enough. */
-export const SUGGEST_AT_MOST_TRACES = 20;
+const SUGGEST_AT_MOST_TRACES = 20;
 /** The rate a suggestion proposes (capped by the controller's maximum). */
-export const SUGGESTED_RATE = 0.5;
+const SUGGESTED_RATE = 0.5;
 /** Traces to keep before a suggested spike ends by itself, when the controller can count them. */
-export const SUGGESTED_TRACE_GOAL = 100;
+const SUGGESTED_TRACE_GOAL = 100;
 
 export interface SpikeSuggestion {
   service: string;

@@ -13,7 +13,7 @@ import { type DateTime, type RawTimeRange, type TimeRange, dateTime, rangeUtil }
 import type { RuleId } from '../../../analysis';
 import { type ScopeChoice, formatScopeChoice, parseScopeChoice } from '../../scope/scope';
 
-export const DEFAULT_RANGE: RawTimeRange = { from: 'now-1h', to: 'now' };
+const DEFAULT_RANGE: RawTimeRange = { from: 'now-1h', to: 'now' };
 
 export interface IncidentUrlState {
   raw: RawTimeRange;
