@@ -17,6 +17,7 @@ export {
   traceqlSearch,
   traceqlCandidates,
   traceqlBaseline,
+  traceqlInScope,
   traceqlAttributeFilter,
   traceqlErrorsBelow,
 } from './traceql';

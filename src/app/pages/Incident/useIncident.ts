@@ -10,6 +10,7 @@ import { useAppSettings } from '../../data/useAppSettings';
 import { useDataClients } from '../../data/clients';
 import { createControllerClient } from '../../data/controller';
 import { type AnomalousTraces, findAnomalousTraces } from '../../data/anomalousTraces';
+import { type Suspects, findSuspects } from '../../data/suspects';
 import { loadSampling, writeBlockedReason } from '../../data/sampling';
 import { loadServiceOverview } from '../../data/serviceOverview';
 import { sdkRequestMetrics } from '../../data/sdkRequestMetrics';
@@ -73,6 +74,28 @@ export function useIncident() {
       );
     },
     `${key}|${tracesDatasourceUid(settings)}|${settings.prometheusDatasourceUid}|${flavourKey}|${filtersKey}|${maxCandidates}`
+  );
+
+  const suspects = useLoad<Suspects | undefined>(
+    async (signal, report) => {
+      if (!resolved || (!clients.tempo && !clients.jaeger)) {
+        return undefined;
+      }
+      return findSuspects(
+        {
+          tempo: clients.tempo,
+          jaeger: clients.jaeger,
+          scope: resolved.scope,
+          start,
+          end,
+          filters: traceFilters.filters,
+          redaction,
+          signal,
+        },
+        report
+      );
+    },
+    `${key}|${tracesDatasourceUid(settings)}|${filtersKey}`
   );
 
   // A range that ends now keeps ending now for the spikes (one raised and ended after the page loaded is shown)
@@ -153,6 +176,8 @@ export function useIncident() {
     scope,
     traces: traces.load,
     tracesProgress: traces.progress,
+    suspects: suspects.load,
+    suspectsProgress: suspects.progress,
     overview: overview.load,
     sampling: sampling.load,
     /** The latest request rate of a service from the overview, with its source. */
