@@ -175,7 +175,7 @@ describe('rankSuspects', () => {
   it('does not rank one anomalous trace', () => {
     const ranking = rank([...normal(10), checkout({ stockOwnMs: 500 })], normal(30));
     expect(ranking.verdict).toBe('not-enough-evidence');
-    expect(ranking.notes.join(' ')).toMatch(/shows in 1 traces; at least 3 are needed/);
+    expect(ranking.notes.join(' ')).toMatch(/shows in 1 trace; at least 3 are needed/);
   });
 
   it('leaves out the calls of traces with missing parents and says so', () => {

@@ -18,6 +18,9 @@ import {
   settlePatternChanges,
 } from './reading';
 
+/** "1 trace", "3 traces". */
+const traces = (n: number) => `${n} trace${n === 1 ? '' : 's'}`;
+
 /** A suspect needs this many traces of evidence beyond what the baseline predicts; fewer is not enough evidence. */
 const MIN_SUSPECT_TRACES = 3;
 /** A baseline needs this many traces to say what normal is. */
@@ -246,7 +249,7 @@ function signalsOf(
       evidence: range.ownWeight,
       expected: expected(before?.ownWeight),
       summary:
-        `own time over ${CHANGE_FACTOR}× its baseline p99 in ${range.ownTraces} traces, median ×${median(range.ratios).toFixed(1)}` +
+        `own time over ${CHANGE_FACTOR}× its baseline p99 in ${traces(range.ownTraces)}, median ×${median(range.ratios).toFixed(1)}` +
         `, ${formatMs(range.ownExtraMs / range.ownTraces)} extra per trace` +
         (range.thin ? ', some baselines thin' : '') +
         baselineNote(before?.ownWeight),
@@ -262,7 +265,7 @@ function signalsOf(
       evidence: range.wireWeight,
       expected: expected(before?.wireWeight),
       summary:
-        `${formatMs(range.wireExtraMs / range.wireTraces)} extra on the wire per trace in ${range.wireTraces} traces` +
+        `${formatMs(range.wireExtraMs / range.wireTraces)} extra on the wire per trace in ${traces(range.wireTraces)}` +
         ` (${other}${range.wireLinks.size > 1 ? ` and ${range.wireLinks.size - 1} more links` : ''})` +
         baselineNote(before?.wireWeight),
     });
@@ -274,7 +277,7 @@ function signalsOf(
       traces: range.errorTraces,
       evidence: range.errorTraces,
       expected: expected(before?.errorTraces),
-      summary: `errors start here in ${range.errorTraces} traces` + baselineNote(before?.errorTraces),
+      summary: `errors start here in ${traces(range.errorTraces)}` + baselineNote(before?.errorTraces),
     });
   }
   // Each pattern was tested against its operation's traces already (`settlePatternChanges`).
@@ -286,7 +289,7 @@ function signalsOf(
       evidence: range.patternTraces,
       expected: expected(beforePatternTraces),
       summary:
-        `logs \`${pattern}\` in ${n} traces` +
+        `logs \`${pattern}\` in ${traces(n)}` +
         (range.patterns.size > 1 ? ` (${range.patterns.size} log patterns more frequent than before)` : '') +
         baselineNote(beforePatternTraces),
     });
@@ -299,7 +302,7 @@ function signalsOf(
       evidence: range.callTraces,
       expected: expected(before?.callTraces),
       summary:
-        `${change} in ${n} traces` +
+        `${change} in ${traces(n)}` +
         (range.callTraces > n ? ` (calls changed in ${range.callTraces})` : '') +
         baselineNote(before?.callTraces),
     });
@@ -320,7 +323,7 @@ export function rankSuspects(range: readonly RangeTrace[], baseline: BaselinePro
   const base = { rangeTraces: usable.length, baselineTraces: baseline.traces };
   if (baseline.traces < MIN_BASELINE_TRACES) {
     notes.push(
-      `the baseline holds ${baseline.traces} traces; at least ${MIN_BASELINE_TRACES} are needed to say what changed`
+      `the baseline holds ${traces(baseline.traces)}; at least ${MIN_BASELINE_TRACES} are needed to say what changed`
     );
     return { verdict: 'not-enough-evidence', suspects: [], notes, ...base };
   }
@@ -353,7 +356,7 @@ export function rankSuspects(range: readonly RangeTrace[], baseline: BaselinePro
   }
   const incomplete = readings.filter((r) => r.incomplete).length;
   if (incomplete > 0) {
-    notes.push(`${incomplete} traces have spans with missing parents; their own time and calls were not judged`);
+    notes.push(`${traces(incomplete)} have spans with missing parents; their own time and calls were not judged`);
   }
 
   const suspects: Suspect[] = [];
@@ -404,7 +407,7 @@ export function rankSuspects(range: readonly RangeTrace[], baseline: BaselinePro
   if (!first || first.traces < MIN_SUSPECT_TRACES) {
     notes.push(
       first
-        ? `the strongest change (${first.service}) shows in ${first.traces} traces; at least ${MIN_SUSPECT_TRACES} are needed`
+        ? `the strongest change (${first.service}) shows in ${traces(first.traces)}; at least ${MIN_SUSPECT_TRACES} are needed`
         : 'no service changed against the baseline'
     );
     return { verdict: 'not-enough-evidence', suspects, notes, ...base };
