@@ -163,7 +163,7 @@ describe('rankSuspects', () => {
     const range = [...normal(5), ...normal(6).map(withError)];
     const [first] = rank(range, baseline).suspects;
     expect(first).toMatchObject({ service: 'stock', operation: 'SELECT items' });
-    expect(first?.reason).toMatch(/^errors start here in 6 traces/);
+    expect(first?.reason).toMatch(/^errors start here in 6 traces \(0 expected from the baseline\)/);
   });
 
   it('says a baseline without traces cannot tell what changed', () => {

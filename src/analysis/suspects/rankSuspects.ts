@@ -241,7 +241,10 @@ function signalsOf(
 ): Signal[] {
   const expected = (n: number | undefined) => ((n ?? 0) * rangeTraces) / Math.max(1, beforeTraces);
   const signals: Signal[] = [];
-  const baselineNote = (n: number | undefined) => ` (baseline rate: ${expected(n).toFixed(1)})`;
+  const baselineNote = (n: number | undefined) => {
+    const predicted = expected(n);
+    return ` (${predicted === 0 ? '0' : predicted.toFixed(1)} expected from the baseline)`;
+  };
   if (range.ownTraces > 0) {
     signals.push({
       kind: 'own-time',

@@ -10,7 +10,8 @@ import { WhereToLookFirst } from './WhereToLookFirst';
 const payments: ShownSuspect = {
   service: 'payments',
   operation: 'SELECT ledger_entries',
-  reason: 'own time over 2× its baseline p99 in 9 traces, median ×14.0, 390 ms extra per trace (baseline rate: 0.0)',
+  reason:
+    'own time over 2× its baseline p99 in 9 traces, median ×14.0, 390 ms extra per trace (0 expected from the baseline)',
   traces: 9,
   expected: 0,
   kinds: ['own-time'],
@@ -18,7 +19,7 @@ const payments: ShownSuspect = {
 };
 const ledger: ShownSuspect = {
   service: 'ledger-db',
-  reason: '200 ms extra on the wire per trace in 4 traces (calls from payments) (baseline rate: 0.2)',
+  reason: '200 ms extra on the wire per trace in 4 traces (calls from payments) (0.2 expected from the baseline)',
   traces: 4,
   expected: 0.2,
   kinds: ['wire'],
