@@ -166,6 +166,23 @@ describe('rankSuspects', () => {
     expect(first?.reason).toMatch(/^errors start here in 6 traces/);
   });
 
+  it('reads a logged error on every span of an id that two spans share', () => {
+    // The trace's id index holds the first `c1` only; the deeper one, in stock, is where the errors start.
+    const sharedId = () => ({
+      trace: trace([
+        { id: 'a1', service: 'frontend', name: 'GET /', kind: 'server', start: 0, end: 10 },
+        { id: 'c1', parent: 'a1', service: 'frontend', name: 'render', kind: 'internal', start: 1, end: 2 },
+        { id: 'a2', parent: 'a1', service: 'frontend', name: 'GET', kind: 'client', start: 2, end: 9 },
+        { id: 'b1', parent: 'a2', service: 'stock', name: 'GET /items', kind: 'server', start: 3, end: 8 },
+        { id: 'c1', parent: 'b1', service: 'stock', name: 'SELECT items', kind: 'internal', start: 4, end: 7 },
+      ]).trace,
+      logs: { errorLinesBySpan: new Map([['00000000000000c1', 1]]) },
+    });
+    const [first] = rank(Array.from({ length: 6 }, sharedId), normal(30)).suspects;
+    expect(first?.service).toBe('stock');
+    expect(first?.reason).toMatch(/errors start here in 6 traces/);
+  });
+
   it('says a baseline without traces cannot tell what changed', () => {
     const ranking = rank(normal(5), []);
     expect(ranking).toMatchObject({ verdict: 'not-enough-evidence', suspects: [] });

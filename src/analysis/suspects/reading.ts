@@ -7,6 +7,7 @@ import { NO_SPAN, type SpanTable, type Trace, tableOf } from '../trace';
 import { twoProportionZ } from '../compare';
 import {
   isLinkKey,
+  type LogLine,
   type LogSeverity,
   type TraceLogs,
   calleeOf,
@@ -14,6 +15,7 @@ import {
   errorOriginOf,
   forEachOwnTime,
   linkKey,
+  loggedSpans,
   operationKeys,
 } from './evidence';
 import { logPatternOf } from './logPattern';
@@ -230,10 +232,10 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
       wire.delete(link);
     }
   }
-  const origin = errorOriginOf(t, logs);
+  const origin = errorOriginOf(trace, logs);
   return {
     patterns: patternsOf(
-      t,
+      trace,
       keys,
       logs,
       slowSpans.filter(([, key]) => own.has(key) || wire.has(key))
@@ -306,20 +308,23 @@ function slowBelow(t: SpanTable, span: number, slowSpans: ReadonlyArray<readonly
   return below ?? NONE;
 }
 
+const readsPatterns = (lines: readonly LogLine[]) => lines.some((l) => PATTERN_SEVERITIES.has(l.severity));
+
 function patternsOf(
-  t: SpanTable,
+  trace: Trace,
   keys: readonly string[],
   logs: TraceLogs,
   slowSpans: ReadonlyArray<readonly [number, string]>
 ): ReadonlyMap<string, PatternSighting> {
-  const bySpan = logs.linesBySpan;
-  // Most traces log nothing at these levels: they are not walked.
-  if (!bySpan || ![...bySpan.values()].some((lines) => lines.some((l) => PATTERN_SEVERITIES.has(l.severity)))) {
+  const logged = logs.linesBySpan ? loggedSpans(trace, logs.linesBySpan, readsPatterns) : [];
+  // Most traces log nothing at these levels.
+  if (logged.length === 0) {
     return NO_PATTERNS;
   }
+  const t = tableOf(trace);
   const sightings = new Map<string, PatternSighting>();
-  for (let i = 0; i < t.size; i++) {
-    for (const line of bySpan.get(t.id(i)) ?? []) {
+  for (const [i, lines] of logged) {
+    for (const line of lines) {
       if (!PATTERN_SEVERITIES.has(line.severity)) {
         continue;
       }
