@@ -231,17 +231,25 @@ function coveredMs(pairs: number[] | undefined, from: number, to: number): numbe
   return covered;
 }
 
+/** An interned operation key, and the last table whose keys listed it (`OperationKeys.distinct`). */
+interface Interned {
+  readonly key: string;
+  listedIn: number;
+}
+
 /**
  * Keys already made, by service and name: the ranking looks up every span's operation several times, and one string
  * per operation (its hash computed once) is much cheaper than a new concatenation per span. Bounded, so names of
- * unbounded cardinality cannot grow it for ever; the cache has no effect on results.
+ * unbounded cardinality cannot grow it for ever (`clearings` counts how often it was emptied); the cache has no
+ * effect on results.
  */
-const internedKeys = new Map<string, Map<string, string>>();
+const internedKeys = new Map<string, Map<string, Interned>>();
 let internedCount = 0;
+let clearings = 0;
 const MAX_INTERNED = 50_000;
 
 /** The interned keys of one service's operations, by name. */
-function keysOfService(service: string): Map<string, string> {
+function keysOfService(service: string): Map<string, Interned> {
   let byName = internedKeys.get(service);
   if (!byName) {
     byName = new Map();
@@ -250,39 +258,67 @@ function keysOfService(service: string): Map<string, string> {
   return byName;
 }
 
-function internedKey(byName: Map<string, string>, service: string, name: string): string {
-  let key = byName.get(name);
-  if (key === undefined) {
+function internedKey(byName: Map<string, Interned>, service: string, name: string): Interned {
+  let interned = byName.get(name);
+  if (interned === undefined) {
     if (internedCount >= MAX_INTERNED) {
       internedKeys.clear();
       internedCount = 0;
+      clearings++;
       internedKeys.set(service, byName);
       byName.clear();
     }
-    key = baselineKey(service, name);
-    byName.set(name, key);
+    interned = { key: baselineKey(service, name), listedIn: 0 };
+    byName.set(name, interned);
     internedCount++;
   }
-  return key;
+  return interned;
+}
+
+/** A trace's operations as the profile keys them (`baselineKey`). */
+export interface OperationKeys {
+  /** Each span's, by position. */
+  readonly bySpan: readonly string[];
+  /** Each operation once, in the order of its first span: what counting traces per operation needs. */
+  readonly distinct: readonly string[];
 }
 
 /** Each table's keys, made on first use: a profile and every ranking as rows arrive read the same traces again. */
-const keysByTable = new WeakMap<SpanTable, readonly string[]>();
+const keysByTable = new WeakMap<SpanTable, OperationKeys>();
+/** Numbers the tables whose keys are made, for `Interned.listedIn`. */
+let tablesKeyed = 0;
 
-/** Each span's operation as the profile keys it (`baselineKey`), by position. */
-export function operationKeys(t: SpanTable): readonly string[] {
+export function operationKeysOf(t: SpanTable): OperationKeys {
   let keys = keysByTable.get(t);
   if (!keys) {
-    const made = new Array<string>(t.size);
+    const bySpan = new Array<string>(t.size);
+    let distinct: string[] = [];
+    const table = ++tablesKeyed;
+    const clearingsBefore = clearings;
     const byService = t.serviceNames.map(keysOfService);
     for (let i = 0; i < t.size; i++) {
       const service = t.serviceIds[i]!;
-      made[i] = internedKey(byService[service]!, t.serviceNames[service]!, t.names[i]!);
+      const interned = internedKey(byService[service]!, t.serviceNames[service]!, t.names[i]!);
+      bySpan[i] = interned.key;
+      // Listed once per table without a set of its own: the lookup above already found the key's entry.
+      if (interned.listedIn !== table) {
+        interned.listedIn = table;
+        distinct.push(interned.key);
+      }
     }
-    keys = made;
+    if (clearings !== clearingsBefore) {
+      // Entries made again after the cache was emptied in this table do not know they were listed.
+      distinct = [...new Set(distinct)];
+    }
+    keys = { bySpan, distinct };
     keysByTable.set(t, keys);
   }
   return keys;
+}
+
+/** Each span's operation as the profile keys it (`baselineKey`), by position. */
+export function operationKeys(t: SpanTable): readonly string[] {
+  return operationKeysOf(t).bySpan;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { baselineKey } from '../baselines';
 import { buildTrace } from '../trace';
 import type { LogLine } from './evidence';
 import { profileBaseline } from './profile';
@@ -181,6 +182,25 @@ describe('rankSuspects', () => {
     const [first] = rank(Array.from({ length: 6 }, sharedId), normal(30)).suspects;
     expect(first?.service).toBe('stock');
     expect(first?.reason).toMatch(/errors start here in 6 traces/);
+  });
+
+  it("counts a pattern's operation once per trace, however many of its spans run it", () => {
+    const repeated = () =>
+      trace([
+        { id: 'a1', service: 'stock', name: 'GET /items', kind: 'server', start: 0, end: 10 },
+        ...[1, 2, 3].map((n) => ({
+          id: `b${n}`,
+          parent: 'a1',
+          service: 'stock',
+          name: 'SELECT items',
+          kind: 'internal' as const,
+          start: n,
+          end: n + 1,
+        })),
+      ]);
+    const { logPatterns } = profileBaseline([withLines(repeated()), withLines(repeated())]);
+    expect(logPatterns.operations.get(baselineKey('stock', 'SELECT items'))).toBe(2);
+    expect(logPatterns.operations.get(baselineKey('stock', 'GET /items'))).toBe(2);
   });
 
   it('says a baseline without traces cannot tell what changed', () => {
