@@ -94,3 +94,50 @@ export function watchWorkers(context: BrowserContext): { readonly urls: string[]
     },
   };
 }
+
+/** Checkouts sent at a steady pace, whatever the answers: a load whose rate the flow knows. */
+export interface SteadyCheckouts {
+  /** When each checkout was sent (ms since the epoch). */
+  readonly sentAt: readonly number[];
+  /** Checkouts not answered 200 so far. */
+  readonly failed: number;
+  /** Stops sending and waits for the checkouts in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `perSecond` checkouts through the gateway, each sent on time however long the ones before take (an open loop, as
+ * customers send them), so the rate the services see is the rate sent even when the machine is slow to answer.
+ */
+export function steadyCheckouts(gateway: string, perSecond: number): SteadyCheckouts {
+  const sentAt: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failed = 0;
+  const timer = setInterval(() => {
+    sentAt.push(Date.now());
+    const request = fetch(`${gateway}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'user-1', account: `acct-${sentAt.length % 20}`, amount: 42 }),
+    })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        failed += response.status === 200 ? 0 : 1;
+      })
+      .catch(() => {
+        failed++;
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  }, 1000 / perSecond);
+  return {
+    sentAt,
+    get failed() {
+      return failed;
+    },
+    async stop() {
+      clearInterval(timer);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -102,10 +102,29 @@ export const OverrideSchema = z.object({
   alert: z.object({ name: z.string(), fingerprint: z.string(), startsAt: z.string() }).optional(),
 });
 
-export const OverrideListSchema = z.object({ overrides: z.array(OverrideSchema) });
+/** At most this many overrides in one list answer, newest first; `complete` says when older ones were left out. */
+export const MAX_LISTED_OVERRIDES = 200;
+
+export const OverrideListSchema = z.object({
+  overrides: z.array(OverrideSchema),
+  /** False when more overrides matched than one answer carries: the oldest were left out (narrow by service or since). */
+  complete: z.boolean().optional(),
+});
+
+/** A time as epoch milliseconds in a query string: digits only. */
+export const epochMs = (name: string) =>
+  z
+    .string({ error: `${name} is required: a time in epoch milliseconds` })
+    .regex(/^\d{1,15}$/, `${name} must be a time in epoch milliseconds (digits only)`)
+    .transform(Number);
 
 export const ListOverridesQuerySchema = z
-  .object({ service: ServiceNameSchema.optional(), state: z.enum(['active', 'all']).default('active') })
+  .object({
+    service: ServiceNameSchema.optional(),
+    state: z.enum(['active', 'all']).default('active'),
+    /** Only overrides still in effect at or after this time, epoch milliseconds (those that ended before are left out). */
+    since: epochMs('since').optional(),
+  })
   .strict();
 
 /** `goal-reached`: the controller ended a goal-bounded spike because enough traces were recorded. */

@@ -4,7 +4,7 @@
  * sampled spans can be corrected, and spikes shown where rates are. Browser-safe: imports nothing but zod.
  */
 import { z } from 'zod';
-import { OverrideSchema, ServiceNameSchema, StrategySourceSchema } from './admin';
+import { OverrideSchema, ServiceNameSchema, StrategySourceSchema, epochMs } from './admin';
 
 /** Longest range one request may ask for: 31 days. */
 const MAX_HISTORY_RANGE_MS = 31 * 24 * 60 * 60 * 1000;
@@ -12,12 +12,6 @@ const MAX_HISTORY_RANGE_MS = 31 * 24 * 60 * 60 * 1000;
 export const MAX_HISTORY_SPIKES = 200;
 /** At most this many segments (service-wide and per operation together) in one answer; the range is cut before more. */
 export const MAX_HISTORY_SEGMENTS = 2000;
-
-const epochMs = (name: string) =>
-  z
-    .string({ error: `${name} is required: a time in epoch milliseconds` })
-    .regex(/^\d{1,15}$/, `${name} must be a time in epoch milliseconds (digits only)`)
-    .transform(Number);
 
 export const SamplingHistoryQuerySchema = z
   .object({

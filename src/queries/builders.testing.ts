@@ -65,7 +65,10 @@ export const SCOPED_BUILDERS: readonly Builder[] = [
       promSdkRequestRate({
         scope,
         rangeSeconds: 300,
-        metrics: { count: 'http_server_request_duration_seconds_count', serviceLabel: 'service_name' },
+        metrics: [
+          { count: 'http_server_request_duration_seconds_count', serviceLabel: 'service_name' },
+          { count: 'http_server_request_duration_count', serviceLabel: 'job' },
+        ],
       }),
   ],
   ['logqlTraceLogs', (scope) => logqlTraceLogs({ scope, traceId: TRACE_ID })],

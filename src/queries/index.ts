@@ -17,6 +17,7 @@ export {
   traceqlSearch,
   traceqlCandidates,
   traceqlBaseline,
+  traceqlInScope,
   traceqlAttributeFilter,
   traceqlErrorsBelow,
 } from './traceql';
@@ -28,6 +29,7 @@ export {
   promRequestRate,
   promSdkRequestRate,
   SDK_REQUEST_COUNTS,
+  type SdkRequestCount,
   type SdkRequestMetrics,
   promErrorRatio,
   promLatencyQuantile,

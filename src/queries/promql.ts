@@ -247,25 +247,42 @@ export function promRootSpansSince(q: {
  */
 export const SDK_REQUEST_COUNTS = ['http_server_request_duration_seconds_count', 'http_server_request_duration_count'];
 
-export interface SdkRequestMetrics {
+/** One SDK request count Prometheus holds, and the label its service is in. */
+export interface SdkRequestCount {
   /** One of `SDK_REQUEST_COUNTS`. */
   readonly count: string;
   /** The label holding the service name. */
   readonly serviceLabel: 'service_name' | 'job';
 }
 
-/** Requests per second by service from SDK metrics: `sum by (service) (label_replace(rate(…_count{…}[5m]), …))`. */
+/**
+ * The SDK request counts Prometheus holds, best first (at least one). More than one when services export under
+ * different names: the JS exporter writes `…_duration_count`, Go's and Prometheus' OTLP translation `…_seconds_count`.
+ */
+export type SdkRequestMetrics = readonly SdkRequestCount[];
+
+/**
+ * Requests per second by service from SDK metrics: `sum by (service) (label_replace(rate(…_count{…}[5m]), …))` per
+ * count, joined by `or`, so each service's rate comes from the first count that has it and is never added twice.
+ */
 export function promSdkRequestRate(q: {
   readonly scope: Scope;
   readonly metrics: SdkRequestMetrics;
   readonly rangeSeconds: number;
 }): string {
-  if (!SDK_REQUEST_COUNTS.includes(q.metrics.count)) {
-    throw new QueryBuildError(`${JSON.stringify(q.metrics.count)} is not an HTTP server request count`);
+  if (q.metrics.length === 0) {
+    throw new QueryBuildError('no HTTP server request count to query');
   }
-  if (q.metrics.serviceLabel !== 'service_name' && q.metrics.serviceLabel !== 'job') {
-    throw new QueryBuildError(`${JSON.stringify(q.metrics.serviceLabel)} is not a service label`);
-  }
-  const rate = `rate(${selector(q.metrics.count, scopeMatchers(q.metrics.serviceLabel, q.scope))}[${rangeSeconds(q.rangeSeconds)}])`;
-  return `sum by (service) (label_replace(${rate}, "service", "$1", ${quote(q.metrics.serviceLabel)}, "(.*)"))`;
+  return q.metrics
+    .map(({ count, serviceLabel }) => {
+      if (!SDK_REQUEST_COUNTS.includes(count)) {
+        throw new QueryBuildError(`${JSON.stringify(count)} is not an HTTP server request count`);
+      }
+      if (serviceLabel !== 'service_name' && serviceLabel !== 'job') {
+        throw new QueryBuildError(`${JSON.stringify(serviceLabel)} is not a service label`);
+      }
+      const rate = `rate(${selector(count, scopeMatchers(serviceLabel, q.scope))}[${rangeSeconds(q.rangeSeconds)}])`;
+      return `sum by (service) (label_replace(${rate}, "service", "$1", ${quote(serviceLabel)}, "(.*)"))`;
+    })
+    .join(' or ');
 }

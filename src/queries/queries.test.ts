@@ -231,15 +231,29 @@ describe('PromQL builders', () => {
 
   it("computes the request rate from the services' own HTTP server metrics, under either service label", () => {
     const count = 'http_server_request_duration_seconds_count';
-    expect(promSdkRequestRate({ scope, rangeSeconds: 300, metrics: { count, serviceLabel: 'service_name' } })).toBe(
+    expect(promSdkRequestRate({ scope, rangeSeconds: 300, metrics: [{ count, serviceLabel: 'service_name' }] })).toBe(
       `sum by (service) (label_replace(rate(${count}{service_name="payments"}[5m]), "service", "$1", "service_name", "(.*)"))`
     );
-    expect(promSdkRequestRate({ scope: ALL_SERVICES, rangeSeconds: 60, metrics: { count, serviceLabel: 'job' } })).toBe(
-      `sum by (service) (label_replace(rate(${count}[1m]), "service", "$1", "job", "(.*)"))`
-    );
+    expect(
+      promSdkRequestRate({ scope: ALL_SERVICES, rangeSeconds: 60, metrics: [{ count, serviceLabel: 'job' }] })
+    ).toBe(`sum by (service) (label_replace(rate(${count}[1m]), "service", "$1", "job", "(.*)"))`);
     expect(() =>
-      promSdkRequestRate({ scope, rangeSeconds: 60, metrics: { count: 'up or vector(1)', serviceLabel: 'job' } })
+      promSdkRequestRate({ scope, rangeSeconds: 60, metrics: [{ count: 'up or vector(1)', serviceLabel: 'job' }] })
     ).toThrow(QueryBuildError);
+    expect(() => promSdkRequestRate({ scope, rangeSeconds: 60, metrics: [] })).toThrow(QueryBuildError);
+  });
+
+  it('takes each service from the first SDK count that has it when services export under different names', () => {
+    const metrics = [
+      { count: 'http_server_request_duration_seconds_count', serviceLabel: 'service_name' },
+      { count: 'http_server_request_duration_count', serviceLabel: 'service_name' },
+    ] as const;
+    expect(promSdkRequestRate({ scope, rangeSeconds: 300, metrics })).toBe(
+      'sum by (service) (label_replace(rate(http_server_request_duration_seconds_count{service_name="payments"}[5m]), ' +
+        '"service", "$1", "service_name", "(.*)")) or ' +
+        'sum by (service) (label_replace(rate(http_server_request_duration_count{service_name="payments"}[5m]), ' +
+        '"service", "$1", "service_name", "(.*)"))'
+    );
   });
 
   it.each(HOSTILE)('keeps each of several span kinds a literal, even %j from untyped callers', (hostile) => {

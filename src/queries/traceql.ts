@@ -74,6 +74,11 @@ export function traceqlCandidates(
   return [spansetFilter([inScope, anomaly]), ...filters.map(traceqlAttributeFilter)].join(' && ');
 }
 
+/** Every trace with a span in scope, narrowed by `filters`: "Where to look first"'s samples of a window. */
+export function traceqlInScope(scope: Scope, filters: readonly TraceAttributeFilter[] = []): string {
+  return [spansetFilter([scopeCondition(scope)]), ...filters.map(traceqlAttributeFilter)].join(' && ');
+}
+
 /**
  * Traces to compare the anomalous ones with: spans in scope that neither failed nor ran
  * `slowSpanMs`, narrowed by the same `filters` as the candidates. TraceQL cannot ask for traces *without* such spans, so a trace found here may

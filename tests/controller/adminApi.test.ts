@@ -7,6 +7,7 @@ import {
   AuditListSchema,
   EffectiveStrategySchema,
   GuardrailsSchema,
+  MAX_LISTED_OVERRIDES,
   MeSchema,
   OverrideListSchema,
   OverrideSchema,
@@ -98,6 +99,41 @@ describe('admin API', () => {
     expect(reverted).toMatchObject({ active: false, revokedBy: 'root' });
     const checkoutOnly = (await call(c.url, 'GET', '/api/v1/overrides?service=checkout&state=all')).body;
     expect(checkoutOnly.overrides.map((o: { id: string }) => o.id)).toEqual([a.id]);
+  });
+
+  it('lists with since only the overrides still in effect at or after it', async () => {
+    const a = (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout') })).body;
+    clock.advance(60_000);
+    await call(c.url, 'POST', `/api/v1/overrides/${a.id}/revert`, { as: ADMIN, body: {} });
+    const revertedAt = clock.now();
+    clock.advance(60_000);
+    const b = (
+      await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('payments', { durationSeconds: 60 }) })
+    ).body;
+    clock.advance(120_000); // b has expired by now
+
+    const since = async (ms: number) =>
+      OverrideListSchema.parse((await call(c.url, 'GET', `/api/v1/overrides?state=all&since=${ms}`)).body);
+    expect((await since(revertedAt)).overrides.map((o) => o.id)).toEqual([b.id, a.id]);
+    expect((await since(revertedAt + 1)).overrides.map((o) => o.id)).toEqual([b.id]);
+    expect((await since(clock.now())).overrides).toEqual([]);
+    expect((await since(0)).complete).toBe(true);
+  });
+
+  it(`lists at most ${MAX_LISTED_OVERRIDES} overrides, the newest, and says the answer is not complete`, async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_LISTED_OVERRIDES + 3; i++) {
+      ids.push(
+        (await call(c.url, 'POST', '/api/v1/overrides', { as: ADMIN, body: spike('checkout', { durationSeconds: 5 }) }))
+          .body.id
+      );
+      clock.advance(10_000);
+    }
+    const all = OverrideListSchema.parse((await call(c.url, 'GET', '/api/v1/overrides?state=all')).body);
+    expect(all.complete).toBe(false);
+    expect(all.overrides.map((o) => o.id)).toEqual(ids.slice(3).reverse());
+    const active = OverrideListSchema.parse((await call(c.url, 'GET', '/api/v1/overrides')).body);
+    expect(active).toEqual({ overrides: [], complete: true });
   });
 
   it('serves the override to samplers and shows the effective strategy with provenance', async () => {
@@ -406,6 +442,11 @@ describe('bad input', () => {
     expect((await call(c.url, 'GET', '/api/v1/overrides?color=blue')).body.error.message).toMatch(
       /Unrecognized key.*color/
     );
+    for (const since of ['yesterday', '-1', '1e3', '1234567890123456', '']) {
+      const res = await call(c.url, 'GET', `/api/v1/overrides?state=all&since=${encodeURIComponent(since)}`);
+      expect({ since, status: res.status }).toEqual({ since, status: 400 });
+      expect(res.body.error.message).toMatch(/since must be a time in epoch milliseconds/);
+    }
     expect((await call(c.url, 'GET', '/api/v1/audit?limit=100000')).status).toBe(400);
     expect((await call(c.url, 'GET', '/api/v1/audit?limit=ten')).status).toBe(400);
     expect((await call(c.url, 'GET', `/api/v1/services/${encodeURIComponent('a"b')}/strategy`)).status).toBe(400);

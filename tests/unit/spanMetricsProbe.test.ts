@@ -2,7 +2,7 @@
  * The span-metrics flavour probe against a real Prometheus (Debian's 2.42) scraping, over loopback,
  * the exposition of Jaeger v2's spanmetrics connector (recorded, `src/analysis/fixtures/jaeger/`) or
  * Tempo's metrics-generator names: the probe's `match[]` selector must be one Prometheus accepts and
- * the detection must read what it answers.
+ * the detection must read what it answers. Likewise the probe for the SDKs' HTTP server metrics.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +14,8 @@ import path from 'node:path';
 import { recordedSpanMetrics } from '../../src/analysis/fixtures';
 import { createPrometheusClient } from '../../src/clients';
 import { probeSpanMetricsFlavours, resolveSpanMetricsFlavour } from '../../src/app/data/spanMetricsFlavour';
+import { probeSdkRequestMetrics } from '../../src/app/data/sdkRequestMetrics';
+import { ALL_SERVICES, promSdkRequestRate } from '../../src/queries';
 
 /** Tempo's metrics-generator series (docs: traces_spanmetrics_calls_total, traces_spanmetrics_latency, label service). */
 const TEMPO_EXPOSITION = `# TYPE traces_spanmetrics_calls_total counter
@@ -44,9 +46,26 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The demo's SDK request counts as each exporter names them: the JS Prometheus exporter without the unit suffix,
+ * Go's with it; `n` grows per scrape, so the counters have a rate.
+ */
+const sdkExposition = (n: number) => `# TYPE http_server_request_duration histogram
+http_server_request_duration_count{service_name="gateway",http_route="/checkout"} ${4 * n}
+http_server_request_duration_sum{service_name="gateway",http_route="/checkout"} ${0.1 * n}
+# TYPE http_server_request_duration_seconds histogram
+http_server_request_duration_seconds_count{service_name="fraud",http_route="/score"} ${5 * n}
+http_server_request_duration_seconds_sum{service_name="fraud",http_route="/score"} ${0.1 * n}
+`;
+
 /** A Prometheus scraping `exposition` every second, up once it has ingested the series' names. */
-async function prometheusScraping(exposition: string, expected: string): Promise<Stack> {
-  const target = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(exposition));
+async function prometheusScraping(exposition: string | ((scrape: number) => string), expected: string): Promise<Stack> {
+  let scrapes = 0;
+  const target = createServer((_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'text/plain' })
+      .end(typeof exposition === 'string' ? exposition : exposition(++scrapes))
+  );
   const targetPort = await listen(target);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-prometheus-'));
   fs.writeFileSync(
@@ -115,6 +134,28 @@ describe('the span-metrics probe against Prometheus', () => {
       expect(
         await resolveSpanMetricsFlavour({ flavour: 'otel', namespace: 'x', unit: 's' }, stack.prometheus, 'tempo')
       ).toEqual({ kind: 'otel', namespace: 'x', unit: 's' });
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('finds every name the SDKs export their HTTP server request count under, and rates each service by it', async () => {
+    const stack = await prometheusScraping(sdkExposition, 'http_server_request_duration_count');
+    try {
+      const found = await probeSdkRequestMetrics(stack.prometheus);
+      expect(found).toEqual([
+        { count: 'http_server_request_duration_seconds_count', serviceLabel: 'service_name' },
+        { count: 'http_server_request_duration_count', serviceLabel: 'service_name' },
+      ]);
+      const query = promSdkRequestRate({ scope: ALL_SERVICES, metrics: found!, rangeSeconds: 10 });
+      let services: string[] = [];
+      for (const deadline = Date.now() + 30_000; services.length < 2 && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const end = Math.floor(Date.now() / 1000);
+        const { result } = await stack.prometheus.queryRange(query, { start: end - 2, end, step: 1 });
+        services = result.map((s) => s.metric.service ?? '').sort();
+      }
+      expect(services).toEqual(['fraud', 'gateway']);
     } finally {
       await stack.stop();
     }

@@ -1,7 +1,8 @@
 /**
  * Stand-in for Grafana's `PanelRenderer`: the core traces, time-series and logs panels are part of Grafana's
  * frontend, in no npm package, so the host shows honestly what the plugin handed to them — each data frame's name,
- * refId, rows and fields — and exposes the frames (values capped per field) in `data-frames` for the flows.
+ * refId, rows and fields, and each annotation's title — and exposes the frames and annotations (values capped per
+ * field) in `data-frames` and `data-annotations` for the flows.
  */
 import type { DataFrame } from '@grafana/data';
 import type { PanelRendererProps } from '@grafana/runtime';
@@ -33,6 +34,8 @@ function summarise(frame: DataFrame): FrameSummary {
 
 export function PanelFrames({ pluginId, title, data, width, height }: PanelRendererProps) {
   const frames = (data?.series ?? []).map(summarise);
+  const annotations = (data?.annotations ?? []).map(summarise);
+  const titles = annotations.flatMap((a) => a.fields.find((f) => f.name === 'title')?.values ?? []);
   return (
     <section
       className="host-panel-placeholder"
@@ -40,6 +43,7 @@ export function PanelFrames({ pluginId, title, data, width, height }: PanelRende
       data-testid="panel-placeholder"
       data-plugin-id={pluginId}
       data-frames={JSON.stringify(frames)}
+      data-annotations={JSON.stringify(annotations)}
       style={{ width, minHeight: Math.min(height, 200) }}
     >
       <p>
@@ -54,6 +58,7 @@ export function PanelFrames({ pluginId, title, data, width, height }: PanelRende
           </li>
         ))}
       </ul>
+      {titles.length > 0 && <p>Annotations: {titles.map(String).join('; ')}</p>}
     </section>
   );
 }

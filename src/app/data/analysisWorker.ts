@@ -10,17 +10,26 @@ import {
   startCandidateAnalysis,
 } from './candidateAnalysis';
 import { type AnalysisWorker, workerAnalysis } from './candidateAnalysisProtocol';
+import {
+  type SuspectAnalysis,
+  type SuspectAnalysisEvent,
+  type SuspectAnalysisRequest,
+  startSuspectAnalysis,
+} from './suspectAnalysis';
+import { type SuspectWorker, workerSuspectAnalysis } from './suspectAnalysisProtocol';
 
 /**
  * webpack turns this `new URL` into the worker chunk's URL under the public path `module.js` was loaded from
  * (`grafana-public-path`), so it resolves under Grafana's sub-path and CDN settings as the other chunks do.
  */
-function spawnWorker(): AnalysisWorker | undefined {
+function spawnWorker(): (AnalysisWorker & SuspectWorker) | undefined {
   if (typeof Worker === 'undefined') {
     return undefined;
   }
   try {
-    return new Worker(new URL('./candidateAnalysis.worker.ts', import.meta.url), { name: 'tracingops-analysis' });
+    return new Worker(new URL('./candidateAnalysis.worker.ts', import.meta.url), {
+      name: 'tracingops-analysis',
+    }) as AnalysisWorker & SuspectWorker;
   } catch {
     // A cross-origin script URL throws SecurityError here; the page's thread still works.
     return undefined;
@@ -33,4 +42,13 @@ export function openCandidateAnalysis(
 ): CandidateAnalysis {
   const worker = spawnWorker();
   return worker ? workerAnalysis(worker, request, emit) : startCandidateAnalysis(request, emit);
+}
+
+/** "Where to look first": in a worker of its own when one starts, else on the page's thread. */
+export function openSuspectAnalysis(
+  request: SuspectAnalysisRequest,
+  emit: (event: SuspectAnalysisEvent) => void
+): SuspectAnalysis {
+  const worker = spawnWorker();
+  return worker ? workerSuspectAnalysis(worker, request, emit) : startSuspectAnalysis(request, emit);
 }

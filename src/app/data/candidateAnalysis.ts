@@ -44,6 +44,11 @@ export interface AnomalousTrace {
   evidenceSpanId?: string;
   /** That span's service and operation (redacted as text): what the list groups traces by, with root and rule. */
   cause?: { service: string; operation: string };
+  /**
+   * The services the findings' evidence involves: each evidence span's, and for a call, the service it reached (time
+   * between the two belongs to the link and the callee). "Where to look first" narrows the list by them.
+   */
+  evidenceServices: string[];
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
@@ -152,7 +157,23 @@ export function listRow(
     worst,
     evidenceSpanId: worst.spanIds[0],
     cause: evidence && { service: evidence.service, operation: redactor.text(evidence.name) },
+    evidenceServices: evidenceServicesOf(trace, shown),
   };
+}
+
+function evidenceServicesOf(trace: Trace, findings: readonly Finding[]): string[] {
+  const services = new Set<string>();
+  for (const id of new Set(findings.flatMap((f) => f.spanIds))) {
+    const span = trace.spanById(id);
+    if (span) {
+      services.add(span.service);
+      const [callee] = span.children;
+      if (span.kind !== 'server' && span.children.length === 1 && callee && callee.service !== span.service) {
+        services.add(callee.service);
+      }
+    }
+  }
+  return [...services];
 }
 
 export function startCandidateAnalysis(

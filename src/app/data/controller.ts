@@ -58,8 +58,17 @@ export function createControllerClient(transport: Transport) {
     services: (signal?: AbortSignal) => call(ServiceListSchema, '/services', undefined, signal),
     strategy: (name: string, signal?: AbortSignal) =>
       call(EffectiveStrategySchema, `/services/${service(name)}/strategy`, undefined, signal),
-    /** Every spike the controller keeps, running and ended (`state=all`), newest first. */
-    overrides: (signal?: AbortSignal) => call(OverrideListSchema, '/overrides?state=all', undefined, signal),
+    /**
+     * The spikes the controller keeps, running and ended (`state=all`), newest first, at most `MAX_LISTED_OVERRIDES`;
+     * with `sinceMs`, only those still in effect at or after it (unix milliseconds).
+     */
+    overrides: (signal?: AbortSignal, sinceMs?: number) =>
+      call(
+        OverrideListSchema,
+        `/overrides?state=all${sinceMs === undefined ? '' : `&since=${Math.max(0, Math.floor(sinceMs))}`}`,
+        undefined,
+        signal
+      ),
     audit: (name: string, signal?: AbortSignal) =>
       call(AuditListSchema, `/audit?service=${service(name)}&limit=20`, undefined, signal),
     /** The piecewise sampling rate of `service` over `[fromMs, toMs]` (unix milliseconds) and its spikes. */

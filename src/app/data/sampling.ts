@@ -31,7 +31,7 @@ export async function loadSampling(
 ): Promise<SamplingState> {
   const [services, overrides, guardrails, me] = await Promise.all([
     controller.services(signal),
-    controller.overrides(signal),
+    controller.overrides(signal, range.fromMs),
     controller.guardrails(signal),
     controller.me(signal),
   ]);

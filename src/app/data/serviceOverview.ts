@@ -21,7 +21,8 @@ export interface ServiceOverview {
   p95: ServiceSeries;
 }
 
-const RATE_WINDOW_SECONDS = 300;
+/** The window of every rate the overview shows: a figure holds the traffic of the 5 minutes before its time. */
+export const RATE_WINDOW_SECONDS = 300;
 const POINTS = 60;
 
 export async function loadServiceOverview(

@@ -31,6 +31,7 @@ function row(
       explanation: '`payments POST /charge` swallowed an error',
     },
     cause: { service: 'payments', operation: 'POST /charge' },
+    evidenceServices: ['payments'],
     ...rest,
   };
 }

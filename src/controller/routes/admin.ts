@@ -15,6 +15,7 @@ import {
   ListOverridesQuerySchema,
   type Me,
   MAX_HISTORY_SPIKES,
+  MAX_LISTED_OVERRIDES,
   RevertOverrideBodySchema,
   type SamplingHistory,
   SamplingHistoryQuerySchema,
@@ -112,8 +113,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       const list = await storage.listOverrides({
         service: q.service,
         activeAt: q.state === 'active' ? now : undefined,
+        since: q.since,
+        limit: MAX_LISTED_OVERRIDES + 1,
       });
-      return { overrides: list.map((o) => toApiOverride(o, now)) };
+      return {
+        overrides: list.slice(0, MAX_LISTED_OVERRIDES).map((o) => toApiOverride(o, now)),
+        complete: list.length <= MAX_LISTED_OVERRIDES,
+      };
     });
 
     api.post('/api/v1/overrides', async (request, reply) => {

@@ -110,8 +110,17 @@ export class PostgresStorage implements Storage {
       params.push(q.activeAt);
       where.push(`revoked_at IS NULL AND expires_at > $${params.length}`);
     }
+    if (q.since !== undefined) {
+      params.push(q.since);
+      where.push(`expires_at >= $${params.length} AND (revoked_at IS NULL OR revoked_at >= $${params.length})`);
+    }
+    let limit = '';
+    if (q.limit !== undefined) {
+      params.push(q.limit);
+      limit = ` LIMIT $${params.length}`;
+    }
     const { rows } = await this.pool.query<OverrideRow>(
-      `SELECT ${OVERRIDE_COLUMNS} FROM overrides ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id`,
+      `SELECT ${OVERRIDE_COLUMNS} FROM overrides ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id${limit}`,
       params
     );
     return rows.map(overrideFromRow);

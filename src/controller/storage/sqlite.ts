@@ -205,8 +205,13 @@ export class SqliteStorage implements Storage {
       where.push('revoked_at IS NULL AND expires_at > ?');
       params.push(q.activeAt);
     }
-    const sql = `SELECT ${OVERRIDE_COLUMNS} FROM overrides ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id`;
-    return (this.db.prepare(sql).all(...params) as OverrideRow[]).map(overrideFromRow);
+    if (q.since !== undefined) {
+      where.push('expires_at >= ? AND (revoked_at IS NULL OR revoked_at >= ?)');
+      params.push(q.since, q.since);
+    }
+    // SQLite reads a negative LIMIT as none.
+    const sql = `SELECT ${OVERRIDE_COLUMNS} FROM overrides ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, q.limit ?? -1) as OverrideRow[]).map(overrideFromRow);
   }
 
   async listOverridesDuring(service: string, from: number, to: number, limit: number): Promise<OverrideRecord[]> {

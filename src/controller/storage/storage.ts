@@ -104,6 +104,10 @@ export interface OverrideQuery {
   service?: string;
   /** Only overrides active at this time. */
   activeAt?: number;
+  /** Only overrides still in effect at or after this time (not expired or reverted before it). */
+  since?: number;
+  /** At most this many, newest first (all when absent: the controller's own reads of the active ones). */
+  limit?: number;
 }
 
 export interface AuditQuery {

@@ -85,6 +85,12 @@ export function storageContract(open: () => Promise<StorageUnderTest>): void {
     expect((await s.listOverrides({ activeAt: 99 })).map((o) => o.id)).toEqual([other.id, current.id, old.id]);
     expect((await s.listOverrides({ activeAt: 100 })).map((o) => o.id)).toEqual([other.id, current.id]);
     expect((await s.listOverrides({ activeAt: 200, service: 'checkout' })).map((o) => o.id)).toEqual([]);
+    // Still in effect at or after a time: not expired nor revoked before it.
+    expect((await s.listOverrides({ since: 50 })).map((o) => o.id)).toEqual([other.id, revoked.id, current.id, old.id]);
+    expect((await s.listOverrides({ since: 51 })).map((o) => o.id)).toEqual([other.id, current.id, old.id]);
+    expect((await s.listOverrides({ since: 101, service: 'checkout' })).map((o) => o.id)).toEqual([current.id]);
+    expect((await s.listOverrides({ limit: 2 })).map((o) => o.id)).toEqual([other.id, revoked.id]);
+    expect((await s.listOverrides({ since: 51, limit: 1 })).map((o) => o.id)).toEqual([other.id]);
   });
 
   it('counts active overrides per service and in total inside a write', async () => {

@@ -14,6 +14,7 @@ import { FakeBackend, type Reply, fail, ok, pending, signInAs } from '../../test
 import { appMeta, renderInApp } from '../../testing/renderInApp';
 import type { AppSettings } from '../../settings';
 import { IncidentPage } from './IncidentPage';
+import { LOADED } from './openComparison.testing';
 
 const mockBackend = new FakeBackend();
 /** Data source names by uid, as Grafana's data source service knows them. */
@@ -137,8 +138,11 @@ async function raiseButton(service: string) {
   return within(table).getByRole('button', { name: `Raise sampling for ${service}` });
 }
 
-const searchQueries = () =>
-  mockBackend.sent(`${TEMPO}/api/search`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('q'));
+const allSearchQueries = () =>
+  mockBackend.sent(`${TEMPO}/api/search`).map((r) => new URL(r.url, 'http://grafana').searchParams.get('q') ?? '');
+/** The anomalous-trace search's queries; the others are "Where to look first"'s samples of every trace in scope. */
+const searchQueries = () => allSearchQueries().filter((q) => q.includes('status = error'));
+const sampleQueries = () => allSearchQueries().filter((q) => !q.includes('status = error'));
 /** The PromQL sent to Prometheus (the flavour probe asks for metric names, not a query). */
 const promQueries = () =>
   mockBackend
@@ -156,6 +160,23 @@ beforeEach(() => {
 });
 
 describe('IncidentPage: anomalous traces', () => {
+  it('narrows the list to the traces whose evidence involves the suspect in the URL, until its chip is removed', async () => {
+    tempoServes([healthyTrace(), connectionPoolWait(), plainError()]);
+    renderPage('/incident?list=traces&suspect=auth');
+
+    const section = await screen.findByRole('region', { name: 'Anomalous traces' });
+    const chip = await within(section).findByRole('button', { name: 'Remove the suspect filter auth' }, LOADED);
+    // Neither flagged trace's evidence is in auth (pool.acquire and the failed charge are payments').
+    expect(
+      await within(section).findByText(/No anomalous trace listed has evidence involving auth/, {}, LOADED)
+    ).toBeInTheDocument();
+    expect(within(section).queryAllByRole('link')).toHaveLength(0);
+
+    await userEvent.click(chip);
+    await waitFor(() => expect(within(section).getAllByRole('link')).toHaveLength(2), LOADED);
+    expect(within(section).queryByText(/No anomalous trace listed has evidence involving/)).toBeNull();
+  });
+
   it('lists the traces the analysis flags, worst first, each linking to its evidence span', async () => {
     tempoServes([healthyTrace(), connectionPoolWait(), plainError()]);
     renderPage('/incident?list=traces');
@@ -174,10 +195,10 @@ describe('IncidentPage: anomalous traces', () => {
     expect(within(table).getAllByText('Error')).toHaveLength(1);
     expect(within(table).getByText(/pool\.acquire/)).toBeInTheDocument();
     // Each trace is fetched as bytes, for the analysis to decode where it runs; the search as text.
-    expect(mockBackend.sent(`${TEMPO}/api/v2/traces/`).map((r) => r.responseType)).toEqual(
-      Array(3).fill('arraybuffer')
+    expect(new Set(mockBackend.sent(`${TEMPO}/api/v2/traces/`).map((r) => r.responseType))).toEqual(
+      new Set(['arraybuffer'])
     );
-    expect(mockBackend.sent(`${TEMPO}/api/search`).map((r) => r.responseType)).toEqual(['text']);
+    expect(new Set(mockBackend.sent(`${TEMPO}/api/search`).map((r) => r.responseType))).toEqual(new Set(['text']));
   });
 
   it('opens the Trace page at the evidence span from anywhere on a row, or with Enter on it', async () => {
@@ -266,12 +287,24 @@ describe('IncidentPage: anomalous traces', () => {
     expect(within(section).getByText(/pool\.acquire/)).toBeInTheDocument();
   });
 
-  it('says there are no anomalies and offers to raise the low sampling rate', async () => {
+  it('says there are no anomalies, names the low sampling rate and proposes no spike without evidence', async () => {
     tempoServes([healthyTrace()]);
     renderPage();
 
     expect(await screen.findByText(/No anomalies in this range \(1 candidate traces checked\)/)).toBeInTheDocument();
-    expect(await screen.findByText('Sampling is 5% for gateway, raise it?')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Sampled down, so an anomaly may not have been kept: gateway 5%.')
+    ).toBeInTheDocument();
+    const section = screen.getByRole('region', { name: 'Anomalous traces' });
+    expect(within(section).queryByRole('button', { name: /Raise sampling/ })).not.toBeInTheDocument();
+  });
+
+  it('says when there were no traces at all, not that there were no anomalies', async () => {
+    tempoServes([]);
+    renderPage();
+
+    expect(await screen.findByText('No traces of the services in scope in this range.')).toBeInTheDocument();
+    expect(screen.queryByText(/No anomalies/)).not.toBeInTheDocument();
   });
 
   it('names the data source that failed as Grafana names it and links to the settings', async () => {
@@ -340,9 +373,13 @@ describe('IncidentPage: a slow trace backend', () => {
       await act(async () => jest.advanceTimersByTime(500));
     }
 
-    expect(mockBackend.sent(`${TEMPO}/api/search`)).toHaveLength(1);
+    expect(searchQueries()).toHaveLength(1);
     expect(await screen.findByRole('table', { name: 'Anomalous traces, worst first' })).toBeInTheDocument();
-    expect(mockBackend.sent(`${TEMPO}/api/v2/traces/`)).toHaveLength(1);
+    // Nothing asked twice: each search once, and the trace once by each who wants it — the candidates, and the
+    // suspects' samples of the baseline and of the range (the mock answers every search with it).
+    const urls = mockBackend.sent(`${TEMPO}/api/search`).map((r) => r.url);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect(mockBackend.sent(`${TEMPO}/api/v2/traces/`)).toHaveLength(3);
   });
 });
 
@@ -355,6 +392,8 @@ describe('IncidentPage: scope', () => {
     expect(searchQueries()[0]).toBe(
       '{ resource.service.name =~ "^(gateway|payments-.*)$" && (status = error || duration >= 500ms) }'
     );
+    await waitFor(() => expect(sampleQueries().length).toBeGreaterThan(0));
+    expect(new Set(sampleQueries())).toEqual(new Set(['{ resource.service.name =~ "^(gateway|payments-.*)$" }']));
     await waitFor(() => expect(promQueries().length).toBeGreaterThanOrEqual(4));
     for (const query of promQueries()) {
       expect(query).toContain('service=~"^(gateway|payments-.*)$"');
@@ -367,6 +406,8 @@ describe('IncidentPage: scope', () => {
 
     await waitFor(() => expect(searchQueries()).toHaveLength(1));
     expect(searchQueries()[0]).toContain('resource.service.name = "payments-api"');
+    await waitFor(() => expect(sampleQueries().length).toBeGreaterThan(0));
+    expect(new Set(sampleQueries())).toEqual(new Set(['{ resource.service.name = "payments-api" }']));
   });
 
   it('lets an Admin widen to all services, and refuses that to everyone else', async () => {
@@ -375,7 +416,7 @@ describe('IncidentPage: scope', () => {
     expect(
       await screen.findByText('Only Admins can look at all services. Pick one of your teams instead.')
     ).toBeInTheDocument();
-    expect(searchQueries()).toHaveLength(0);
+    expect(allSearchQueries()).toHaveLength(0);
   });
 
   it('queries without a service matcher for an Admin looking at all services', async () => {
@@ -777,7 +818,10 @@ describe('IncidentPage: a spike lifecycle the page keeps current', () => {
     expect(within(running).getByRole('row', { name: /payments-fraud/ })).toHaveTextContent(
       'or once 100 traces are recorded (12 so far)'
     );
-    expect(mockBackend.sent(`${CONTROLLER}/overrides`)[0]!.url).toBe(`${CONTROLLER}/overrides?state=all`);
+    // Running and ended spikes, only those still in effect since the range began (the last hour by default).
+    const asked = new URL(mockBackend.sent(`${CONTROLLER}/overrides`)[0]!.url, 'http://grafana').searchParams;
+    expect(asked.get('state')).toBe('all');
+    expect(Math.abs(Number(asked.get('since')) - (Date.now() - 3_600_000))).toBeLessThan(60_000);
 
     const endedAt = new Date(Date.now() + 10_000).toISOString();
     overrides = [
@@ -798,6 +842,32 @@ describe('IncidentPage: a spike lifecycle the page keeps current', () => {
     expect(screen.getByText('No active spikes in this scope.')).toBeInTheDocument();
     // Read in the background: the section never went back to its loading state.
     expect(screen.queryByText('Loading sampling…')).not.toBeInTheDocument();
+  });
+
+  it('reads the overview of a range ending now again: metrics that arrive after the page loaded are shown', async () => {
+    tempoServes([]);
+    rangeServes([]);
+    renderPage();
+    expect(
+      await screen.findByText('No span metrics for the services in scope in this range.', undefined, {
+        timeout: 10_000,
+      })
+    ).toBeInTheDocument();
+    const firstEnd = Number(
+      new URL(mockBackend.sent(`${PROM}/api/v1/query_range`)[0]!.url, 'http://grafana').searchParams.get('end')
+    );
+
+    rangeServes([[/span_kind=~"SPAN_KIND_SERVER\|SPAN_KIND_CONSUMER"/, '0.41']]);
+    await act(async () => jest.advanceTimersByTime(30_000));
+
+    const table = await screen.findByRole('table', { name: 'Service overview' });
+    expect(within(table).getByRole('row', { name: /gateway/ })).toHaveTextContent('0.41 sampled spans/s');
+    // The range moved with the clock, and the overview never went back to its loading state.
+    const ends = mockBackend
+      .sent(`${PROM}/api/v1/query_range`)
+      .map((r) => Number(new URL(r.url, 'http://grafana').searchParams.get('end')));
+    expect(Math.max(...ends)).toBeGreaterThanOrEqual(firstEnd + 30);
+    expect(screen.queryByText('Loading service overview…')).not.toBeInTheDocument();
   });
 
   it('keeps an open Raise sampling dialog and what was typed while the state refreshes', async () => {
@@ -912,8 +982,12 @@ describe('IncidentPage: rates that mean requests', () => {
     renderPage();
 
     await waitFor(async () => expect(await overviewRow()).toHaveTextContent('4.1 req/s'));
+    // Both names the SDKs export under were found (the mock has every label value under each): one query, each
+    // service from the first name that has it.
+    const sdkRate = (count: string) =>
+      `sum by (service) (label_replace(rate(${count}{service_name=~"^(gateway|payments-.*)$"}[5m]), "service", "$1", "service_name", "(.*)"))`;
     expect(promQueries()).toContainEqual(
-      'sum by (service) (label_replace(rate(http_server_request_duration_seconds_count{service_name=~"^(gateway|payments-.*)$"}[5m]), "service", "$1", "service_name", "(.*)"))'
+      `${sdkRate('http_server_request_duration_seconds_count')} or ${sdkRate('http_server_request_duration_count')}`
     );
   });
 

@@ -3,7 +3,10 @@ import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
-import type { AnomalousTraces } from '../../data/anomalousTraces';
+import { baselineAnchor } from '../../../analysis';
+import type { AnomalousTrace, AnomalousTraces } from '../../data/anomalousTraces';
+import type { Suspects } from '../../data/suspects';
+import { scopeIncludes } from '../../scope/scope';
 import { type Load, type Progress, useProgress } from '../../data/useLoad';
 import { spikesByService } from '../../data/spikeLifecycle';
 import { SETTINGS_URL } from '../../routes';
@@ -16,6 +19,7 @@ import { ServiceOverviewTable } from './ServiceOverviewTable';
 import { SpikeEffect } from './SpikeEffect';
 import { NoAnomalies } from './NoAnomalies';
 import { TraceFilterChips } from './TraceFilterChips';
+import { WhereToLookFirst } from './WhereToLookFirst';
 import { WhyTheseTraces } from './WhyTheseTraces';
 import { SuggestedSpikes } from './SuggestedSpikes';
 import { type SpikeSuggestion, suggestSpikes } from './suggestSpikes';
@@ -60,6 +64,13 @@ function Section<T>({
       <Text element="h3">{title}</Text>
       {body}
     </section>
+  );
+}
+
+/** The rows the list shows: of the rule picked, and involving the suspect picked in "Where to look first". */
+function shownRows(traces: readonly AnomalousTrace[], rule: string | undefined, suspect: string | undefined) {
+  return traces.filter(
+    (t) => (!rule || t.rules.some((r) => r.rule === rule)) && (!suspect || t.evidenceServices.includes(suspect))
   );
 }
 
@@ -120,6 +131,25 @@ export function IncidentPage() {
               render={(rows) => <ServiceOverviewTable rows={rows} spikesInRange={spikesInRange} />}
             />
             <Section
+              title="Where to look first"
+              load={page.suspects}
+              progress={{
+                of: page.suspectsProgress,
+                describe: (partial: Suspects) =>
+                  `Ranking what changed as traces arrive… ${partial.ranking?.rangeTraces ?? 0} traces of the range so far`,
+              }}
+              render={(suspects) => (
+                <WhereToLookFirst
+                  suspects={suspects}
+                  inScope={(service) =>
+                    scopeIncludes(scope.resolved.ok ? scope.resolved.scope : { kind: 'all' }, service)
+                  }
+                  selected={page.url.suspect}
+                  onSelect={(suspect) => page.setUrl({ suspect })}
+                />
+              )}
+            />
+            <Section
               title="Anomalous traces"
               load={page.traces}
               progress={{
@@ -134,7 +164,7 @@ export function IncidentPage() {
                       The slow-vs-p99 rule is off: {result.baselineProblem}
                     </Alert>
                   ) : (
-                    <BaselineNote baselines={result.latestBaselines} />
+                    <BaselineNote baselines={result.latestBaselines} anchor={baselineAnchor(page.end * 1000)} />
                   )}
                   {result.truncated && (
                     <Text color="secondary">
@@ -142,6 +172,20 @@ export function IncidentPage() {
                     </Text>
                   )}
                   <TraceFilterChips filters={page.traceFilters.filters} onRemove={page.traceFilters.removeFilter} />
+                  {page.url.suspect && (
+                    <Stack gap={1} alignItems="center">
+                      <Text color="secondary">Only traces whose evidence involves</Text>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        icon="times"
+                        aria-label={`Remove the suspect filter ${page.url.suspect}`}
+                        onClick={() => page.setUrl({ suspect: undefined })}
+                      >
+                        {page.url.suspect}
+                      </Button>
+                    </Stack>
+                  )}
                   {samplingState && (
                     <SuggestedSpikes
                       suggestions={suggestSpikes(
@@ -154,16 +198,19 @@ export function IncidentPage() {
                       onRaise={raiseSuggested}
                     />
                   )}
+                  {page.url.suspect &&
+                    result.traces.length > 0 &&
+                    shownRows(result.traces, undefined, page.url.suspect).length === 0 && (
+                      <Text color="secondary">
+                        No anomalous trace listed has evidence involving {page.url.suspect}; its example trace in “Where
+                        to look first” shows what changed.
+                      </Text>
+                    )}
                   {result.traces.length === 0 ? (
-                    <NoAnomalies
-                      candidates={result.candidates}
-                      services={samplingState?.services ?? []}
-                      canRaise={(service) => !page.blockedReason(service)}
-                      onRaise={page.openRaise}
-                    />
+                    <NoAnomalies candidates={result.candidates} services={samplingState?.services ?? []} />
                   ) : (
                     <AnomalousTracesTable
-                      traces={result.traces}
+                      traces={shownRows(result.traces, undefined, page.url.suspect)}
                       listedIn={{ start: page.start, end: page.end }}
                       rule={page.url.rule}
                       onRuleChange={(rule) => page.setUrl({ rule })}
@@ -176,9 +223,7 @@ export function IncidentPage() {
                       scope={scope.resolved.scope}
                       start={page.start}
                       end={page.end}
-                      traceIds={result.traces
-                        .filter((t) => !page.url.rule || t.rules.some((r) => r.rule === page.url.rule))
-                        .map((t) => t.traceId)}
+                      traceIds={shownRows(result.traces, page.url.rule, page.url.suspect).map((t) => t.traceId)}
                       filters={page.traceFilters.filters}
                       onAddFilter={page.traceFilters.addFilter}
                       onClose={() => page.traceFilters.setComparing(false)}

@@ -1,10 +1,11 @@
 /**
- * The empty state of the anomalous traces: says how many candidates were checked and, because low
- * sampling is the usual reason for seeing nothing, the current rate of the sampled-down services
- * with a way to raise it.
+ * The empty state of the anomalous traces: says how many candidates were checked (or that there were none) and,
+ * because low sampling is the usual reason for seeing nothing, which services keep only a share of the traces they
+ * start. It proposes no spike: with no anomalous trace there is no evidence of where one would help (suggestions
+ * come with their traces, `suggestSpikes.ts`); the Sampling section raises any service.
  */
 import React from 'react';
-import { Button, Stack, Text } from '@grafana/ui';
+import { Stack, Text } from '@grafana/ui';
 
 import type { KnownService } from '../../../contract';
 import { formatPercent } from '../../components/format';
@@ -12,36 +13,23 @@ import { formatPercent } from '../../components/format';
 export interface NoAnomaliesProps {
   candidates: number;
   services: KnownService[];
-  canRaise: (service: string) => boolean;
-  onRaise: (service: string) => void;
 }
 
-export function NoAnomalies({ candidates, services, canRaise, onRaise }: NoAnomaliesProps) {
+export function NoAnomalies({ candidates, services }: NoAnomaliesProps) {
   const sampledDown = services.filter((s) => s.samplingRate !== undefined && s.samplingRate < 1);
   return (
     <Stack direction="column" gap={1}>
       <Text>
-        No anomalies in this range
-        {candidates > 0 ? ` (${candidates} candidate traces checked)` : ''}.
+        {candidates > 0
+          ? `No anomalies in this range (${candidates} candidate traces checked).`
+          : 'No traces of the services in scope in this range.'}
       </Text>
-      {sampledDown.map((service) => (
-        <Stack key={service.name} gap={1} alignItems="center">
-          <Text color="secondary">
-            Sampling is {formatPercent(service.samplingRate ?? 0)} for {service.name}
-            {canRaise(service.name) ? ', raise it?' : '.'}
-          </Text>
-          {canRaise(service.name) && (
-            <Button
-              size="sm"
-              variant="secondary"
-              onClick={() => onRaise(service.name)}
-              aria-label={`Raise sampling for ${service.name}`}
-            >
-              Raise
-            </Button>
-          )}
-        </Stack>
-      ))}
+      {sampledDown.length > 0 && (
+        <Text color="secondary">
+          Sampled down, so an anomaly may not have been kept:{' '}
+          {sampledDown.map((s) => `${s.name} ${formatPercent(s.samplingRate ?? 0)}`).join(', ')}.
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -42,7 +42,10 @@ const queryOf = (request: RecordedRequest) => new URL(request.url, 'http://grafa
  * The distinct queries sent, in order. The page re-evaluates `now` on every render, so a render
  * that crosses a second on a busy machine sends the same query again for the new range.
  */
-const searches = () => [...new Set(mockBackend.sent(`${TEMPO}/api/search`).map(queryOf))];
+const searches = () => [...new Set(mockBackend.sent(`${TEMPO}/api/search`).map(queryOf))].filter((q) => !isSample(q));
+/** "Where to look first"'s samples of every trace in scope, narrowed by the same filters: not this view's. */
+const SAMPLES = '{ resource.service.name = "gateway" }';
+const isSample = (q: string | null) => q === SAMPLES || Boolean(q?.startsWith(`${SAMPLES} && `));
 
 /**
  * Tempo's search answers the candidate query with `anomalous` and the baseline query with `normal`,

@@ -33,6 +33,7 @@ function trace(rootService: string, rule: AnomalousTrace['worst']['rule']): Anom
     score: 1,
     rules: [{ rule, severity: 'warning' }],
     worst: { rule, severity: 'warning', spanIds: [], measured: 1, threshold: 1, unit: 'spans', explanation: '' },
+    evidenceServices: [],
   };
 }
 

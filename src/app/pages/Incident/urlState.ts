@@ -1,6 +1,7 @@
 /**
  * The incident page's state in the URL, so a link pasted in the incident channel opens the same
- * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, the list's view
+ * view: time range (`from`/`to`, raw like Grafana's `now-1h`), scope, service and rule filters, the suspect the list
+ * is narrowed to ("Where to look first": `suspect`, a service name matched literally), the list's view
  * (`list=traces` for one row per trace; grouped otherwise), and the Raise sampling dialog when open (`raise`: its
  * service, `raiseOperation`, and `raiseFor`: the service whose trouble the raise is for when that is another, so the
  * Trace page can link straight to it and the dialog can say why).
@@ -19,6 +20,7 @@ export interface IncidentUrlState {
   scope: ScopeChoice;
   service?: string;
   rule?: RuleId;
+  suspect?: string;
   list?: 'traces';
   raise?: RaiseLink;
 }
@@ -36,6 +38,7 @@ type Change = Partial<{
   scope: ScopeChoice;
   service: string | undefined;
   rule: RuleId | undefined;
+  suspect: string | undefined;
   list: 'traces' | undefined;
   raise: RaiseLink | undefined;
 }>;
@@ -55,6 +58,7 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
     scope: parseScopeChoice(params.get('scope')),
     service: params.get('service') || undefined,
     rule: (params.get('rule') as RuleId | null) || undefined,
+    suspect: params.get('suspect') || undefined,
     list: params.get('list') === 'traces' ? 'traces' : undefined,
     raise: raiseLink(params),
   };
@@ -76,6 +80,9 @@ export function useIncidentUrlState(): [IncidentUrlState, (change: Change) => vo
       }
       if ('rule' in change) {
         set('rule', change.rule);
+      }
+      if ('suspect' in change) {
+        set('suspect', change.suspect);
       }
       if ('list' in change) {
         set('list', change.list);

@@ -10,6 +10,7 @@ import { useAppSettings } from '../../data/useAppSettings';
 import { useDataClients } from '../../data/clients';
 import { createControllerClient } from '../../data/controller';
 import { type AnomalousTraces, findAnomalousTraces } from '../../data/anomalousTraces';
+import { type Suspects, findSuspects } from '../../data/suspects';
 import { loadSampling, writeBlockedReason } from '../../data/sampling';
 import { loadServiceOverview } from '../../data/serviceOverview';
 import { sdkRequestMetrics } from '../../data/sdkRequestMetrics';
@@ -25,6 +26,11 @@ import { type RaiseLink, toTimeRange, useIncidentUrlState } from './urlState';
 const controller = createControllerClient(backendSrvTransport);
 /** However short the controller's poll interval, the page reads the sampling state at most this often. */
 const SAMPLING_REFRESH_MIN_MS = 5000;
+/**
+ * How often the overview of a range that ends now is read again. Its rates are over 5 minutes at steps of 15 s or
+ * more, so reading more often shows nothing new; a page left open no longer says "no metrics" once they exist.
+ */
+const OVERVIEW_REFRESH_MS = 30_000;
 
 export function useIncident() {
   const { settings, analysis, redaction, maxCandidates, ignored } = useAppSettings();
@@ -70,19 +76,54 @@ export function useIncident() {
     `${key}|${tracesDatasourceUid(settings)}|${settings.prometheusDatasourceUid}|${flavourKey}|${filtersKey}|${maxCandidates}`
   );
 
-  const overview = useLoad(async (signal) => {
-    if (!resolved || !clients.prometheus) {
-      return undefined;
-    }
-    const { prometheus } = clients;
-    const [flavour, sdk] = await Promise.all([clients.spanMetricsFlavour(signal), sdkRequestMetrics(prometheus)]);
-    const history = settings.controllerUrl ? controller.history : undefined;
-    return loadServiceOverview({ prometheus, flavour, sdk, history }, resolved.scope, start, end, signal);
-  }, `${key}|${settings.prometheusDatasourceUid}|${flavourKey}|${settings.controllerUrl}`);
+  const suspects = useLoad<Suspects | undefined>(
+    async (signal, report) => {
+      if (!resolved || (!clients.tempo && !clients.jaeger)) {
+        return undefined;
+      }
+      return findSuspects(
+        {
+          tempo: clients.tempo,
+          jaeger: clients.jaeger,
+          scope: resolved.scope,
+          start,
+          end,
+          filters: traceFilters.filters,
+          redaction,
+          signal,
+        },
+        report
+      );
+    },
+    `${key}|${tracesDatasourceUid(settings)}|${filtersKey}`
+  );
+
+  // A range that ends now keeps ending now for the spikes (one raised and ended after the page loaded is shown)
+  // and for the overview (its rates are read again, up to the moment of reading).
+  const endsNow = String(url.raw.to).startsWith('now');
+
+  const overview = usePolledLoad(
+    async (signal) => {
+      if (!resolved || !clients.prometheus) {
+        return undefined;
+      }
+      const { prometheus } = clients;
+      const [flavour, sdk] = await Promise.all([clients.spanMetricsFlavour(signal), sdkRequestMetrics(prometheus)]);
+      const history = settings.controllerUrl ? controller.history : undefined;
+      const moved = endsNow ? Math.max(0, Math.floor(Date.now() / 1000) - end) : 0;
+      return loadServiceOverview(
+        { prometheus, flavour, sdk, history },
+        resolved.scope,
+        start + moved,
+        end + moved,
+        signal
+      );
+    },
+    `${key}|${settings.prometheusDatasourceUid}|${flavourKey}|${settings.controllerUrl}`,
+    () => (endsNow ? OVERVIEW_REFRESH_MS : undefined)
+  );
 
   const scopeKey = resolved ? JSON.stringify(resolved.scope) : 'no-scope';
-  // A range that ends now keeps ending now for the spikes: one raised and ended after the page loaded is shown.
-  const endsNow = String(url.raw.to).startsWith('now');
   const sampling = usePolledLoad(
     async (signal) => {
       if (!resolved || !settings.controllerUrl) {
@@ -135,6 +176,8 @@ export function useIncident() {
     scope,
     traces: traces.load,
     tracesProgress: traces.progress,
+    suspects: suspects.load,
+    suspectsProgress: suspects.progress,
     overview: overview.load,
     sampling: sampling.load,
     /** The latest request rate of a service from the overview, with its source. */

@@ -1,15 +1,20 @@
 /**
  * The latency baselines a trace was judged against: the rule and its anchor, and per operation of the trace the p99
- * the `slow` rule compared with, what it rests on and what to keep in mind about it — or that it has none.
+ * the `slow` rule compared with, what it rests on and what to keep in mind about it — or that it has none, and when
+ * there is none at all (a stack younger than the trace's anchor), when traces can first have one.
  */
 import React from 'react';
 import { Alert, Stack, Text } from '@grafana/ui';
 
-import { BASELINE_RULE_TEXT, caveatTexts, trafficHours } from '../../components/baselineText';
+import {
+  BASELINE_RULE_TEXT,
+  anchorText,
+  caveatTexts,
+  firstBaselineText,
+  trafficTime,
+} from '../../components/baselineText';
 import { formatDurationMs } from '../../components/format';
 import type { AnalysedTrace } from '../../data/traceAnalysis';
-
-const anchorTime = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
 
 export function TraceBaselines({ analysed, slowFactor }: { analysed: AnalysedTrace; slowFactor: number }) {
   const { baselines, baselineAnchor, baselineProblem } = analysed;
@@ -20,12 +25,26 @@ export function TraceBaselines({ analysed, slowFactor }: { analysed: AnalysedTra
       </Alert>
     );
   }
+  const rule = (
+    <Text color="secondary">
+      Slow vs p99 compares each span with {BASELINE_RULE_TEXT} {anchorText(baselineAnchor)} (the trace’s start, to five
+      minutes) for its service and operation; it flags spans over {slowFactor}× that.
+    </Text>
+  );
+  if (baselines.every((b) => b.baseline === undefined)) {
+    return (
+      <Stack direction="column" gap={1}>
+        {rule}
+        <Alert severity="info" title="No baseline yet">
+          The span metrics hold no traffic of this trace’s operations before {anchorText(baselineAnchor)}, so no span of
+          it is judged slow. {firstBaselineText(baselineAnchor)}
+        </Alert>
+      </Stack>
+    );
+  }
   return (
     <Stack direction="column" gap={1}>
-      <Text color="secondary">
-        Slow vs p99 compares each span with {BASELINE_RULE_TEXT} {anchorTime(baselineAnchor)} UTC (the trace’s start, to
-        five minutes) for its service and operation; it flags spans over {slowFactor}× that.
-      </Text>
+      {rule}
       <table aria-label="Latency baselines of the trace’s operations">
         <thead>
           <tr>
@@ -44,7 +63,7 @@ export function TraceBaselines({ analysed, slowFactor }: { analysed: AnalysedTra
               </td>
               <td>{baseline ? formatDurationMs(baseline.p99Ms) : '–'}</td>
               <td>{baseline?.requests?.toLocaleString('en-US') ?? '–'}</td>
-              <td>{baseline?.windows !== undefined ? trafficHours(baseline.windows) : '–'}</td>
+              <td>{baseline?.windows !== undefined ? trafficTime(baseline.windows) : '–'}</td>
               <td>
                 {baseline
                   ? caveatTexts(baseline, slowFactor).join('; ')
