@@ -276,7 +276,7 @@ function internedKey(byName: Map<string, Interned>, service: string, name: strin
 }
 
 /** A trace's operations as the profile keys them (`baselineKey`). */
-export interface OperationKeys {
+interface OperationKeys {
   /** Each span's, by position. */
   readonly bySpan: readonly string[];
   /** Each operation once, in the order of its first span: what counting traces per operation needs. */
