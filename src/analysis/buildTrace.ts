@@ -5,6 +5,7 @@
  */
 import {
   type OtlpKeyValue,
+  ID_HEX,
   ID_NONE,
   ID_STRIDE,
   decodeId,
@@ -70,6 +71,15 @@ class BuiltTrace implements Trace {
     const position = this.index.find(this.query, 0);
     return position === NOT_FOUND ? undefined : this.table.span(position);
   }
+
+  /** See `positionOf`. */
+  positionOf(id: string): number {
+    if (!this.index || readId(id, this.query, 0) !== ID_HEX) {
+      return NO_SPAN;
+    }
+    const position = this.index.find(this.query, 0);
+    return position === NOT_FOUND ? NO_SPAN : position;
+  }
 }
 
 /**
@@ -81,6 +91,18 @@ export function tableOf(trace: Trace): SpanTable {
     throw new TypeError('only a trace made by buildTrace can be analysed');
   }
   return trace.table;
+}
+
+/**
+ * The position of the span whose `Span.id` is exactly `id` (lower-case hex), or `NO_SPAN`; of spans with the same id,
+ * the first. Found in the trace's id index, without reading any span's id string: a trace's logs name a few of its
+ * spans, and hashing every span's id to find them cost more than the ranking that reads them.
+ */
+export function positionOf(trace: Trace, id: string): number {
+  if (!(trace instanceof BuiltTrace)) {
+    throw new TypeError('only a trace made by buildTrace can be analysed');
+  }
+  return trace.positionOf(id);
 }
 
 class Issues {

@@ -1,4 +1,5 @@
 import { TraceFormatError, buildTrace, spanAttributes, type Trace } from './index';
+import { NO_SPAN, positionOf } from './trace';
 import {
   deepCallChain,
   healthyTrace,
@@ -202,6 +203,23 @@ describe('buildTrace', () => {
     expect(get(trace, '2')?.startMs).toBe(10);
     expect(get(trace, '1')?.children).toHaveLength(2);
     expect(trace.issues.map((i) => i.kind)).toEqual(['duplicate-span-id']);
+  });
+
+  it("finds a span's position by its id exactly as `Span.id` spells it, the first of duplicates", () => {
+    const trace = buildTrace(
+      otlp('svc', [
+        span('1', undefined, 0, 100),
+        span('2', '1', 10, 20),
+        span('2', '1', 30, 40),
+        { ...span('a', '1', 50, 60), spanId: hexToBase64('000000000000000a') },
+      ])
+    );
+    expect(positionOf(trace, '0000000000000002')).toBe(1);
+    expect(positionOf(trace, '000000000000000a')).toBe(3);
+    expect(get(trace, '000000000000000A')?.id).toBe('000000000000000a');
+    expect(positionOf(trace, '000000000000000A')).toBe(NO_SPAN);
+    expect(positionOf(trace, hexToBase64('000000000000000a'))).toBe(NO_SPAN);
+    expect(positionOf(trace, '0000000000000009')).toBe(NO_SPAN);
   });
 
   it('breaks parent cycles instead of looping', () => {

@@ -8,7 +8,7 @@
  */
 import { type AttributeValue, type OtlpKeyValue, type SpanKind, type SpanStatus, decodeAttributes } from './otlp';
 
-export { TraceFormatError, buildTrace, tableOf } from './buildTrace';
+export { TraceFormatError, buildTrace, positionOf, tableOf } from './buildTrace';
 export { NO_SPAN, SpanTable } from './spanTable';
 
 export interface Span {

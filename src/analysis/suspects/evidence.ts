@@ -5,7 +5,7 @@
  * (`profileBaseline`) is built from the same readings of the traces before it.
  */
 import { baselineKey } from '../baselines';
-import { NO_SPAN, type SpanTable } from '../trace';
+import { NO_SPAN, type SpanTable, type Trace, positionOf, tableOf } from '../trace';
 
 /** Log levels, as a logs data source normalises them (Loki's `detected_level`, OpenTelemetry's severity text). */
 export type LogSeverity = 'error' | 'warn' | 'info' | 'debug';
@@ -58,14 +58,54 @@ export function calleeOf(t: SpanTable, span: number): number {
 }
 
 /**
+ * The spans of a trace that logs name (`TraceLogs`: by span id), with what they logged where `keep` accepts it, in
+ * position order. Looked up in the trace's id index: logs name a few of a trace's spans, and reading every span's id
+ * to find them was most of what logs cost the ranking. A trace with duplicate span ids is walked instead, so that
+ * every span with a logged id counts, as each did before.
+ */
+export function loggedSpans<V>(
+  trace: Trace,
+  byId: ReadonlyMap<string, V>,
+  keep: (logged: V) => boolean
+): Array<[number, V]> {
+  const found: Array<[number, V]> = [];
+  if (trace.issues.some((i) => i.kind === 'duplicate-span-id')) {
+    const t = tableOf(trace);
+    for (let i = 0; i < t.size; i++) {
+      const logged = byId.get(t.id(i));
+      if (logged !== undefined && keep(logged)) {
+        found.push([i, logged]);
+      }
+    }
+    return found;
+  }
+  for (const [id, logged] of byId) {
+    const position = keep(logged) ? positionOf(trace, id) : NO_SPAN;
+    if (position !== NO_SPAN) {
+      found.push([position, logged]);
+    }
+  }
+  return found.sort((a, b) => a[0] - b[0]);
+}
+
+const loggedAnError = (lines: number) => lines > 0;
+
+/**
  * Where the trace's errors start: the deepest span that failed (status error) or logged an error-level line, the
  * earliest first among equals. A caller that logs its callee's failure sits above it, so the deeper span wins.
  */
-export function errorOriginOf(t: SpanTable, logs: TraceLogs): number {
+export function errorOriginOf(trace: Trace, logs: TraceLogs): number {
+  const t = tableOf(trace);
   let origin = NO_SPAN;
-  const logged = logs.errorLinesBySpan;
+  let logged: Uint8Array | undefined;
+  if (logs.errorLinesBySpan.size > 0) {
+    logged = new Uint8Array(t.size);
+    for (const [position] of loggedSpans(trace, logs.errorLinesBySpan, loggedAnError)) {
+      logged[position] = 1;
+    }
+  }
   for (let i = 0; i < t.size; i++) {
-    const failed = t.statuses[i] === 'error' || (logged.size > 0 && (logged.get(t.id(i)) ?? 0) > 0);
+    const failed = t.statuses[i] === 'error' || logged?.[i] === 1;
     if (
       failed &&
       (origin === NO_SPAN ||
@@ -87,9 +127,26 @@ export function errorOriginOf(t: SpanTable, logs: TraceLogs): number {
  * the service waited on something only it depends on.
  */
 export function forEachOwnTime(t: SpanTable, visit: (entry: number, ownMs: number) => void): void {
-  const entryOf = new Int32Array(t.size).fill(NO_SPAN);
+  if (walking || t.size > KEPT_WALK_SPANS) {
+    walkOwnTimes(t, new Int32Array(t.size).fill(NO_SPAN), new Int32Array(t.size), visit);
+    return;
+  }
+  const [entryOf, stack] = walkSpace(t.size);
+  walking = true;
+  try {
+    walkOwnTimes(t, entryOf.fill(NO_SPAN, 0, t.size), stack, visit);
+  } finally {
+    walking = false;
+  }
+}
+
+function walkOwnTimes(
+  t: SpanTable,
+  entryOf: Int32Array,
+  stack: Int32Array,
+  visit: (entry: number, ownMs: number) => void
+): void {
   // Every span has one parent, so each is pushed at most once.
-  const stack = new Int32Array(t.size);
   let top = 0;
   for (let i = 0; i < t.size; i++) {
     if (t.parents[i] === NO_SPAN) {
@@ -122,6 +179,23 @@ export function forEachOwnTime(t: SpanTable, visit: (entry: number, ownMs: numbe
       visit(i, t.durationMs(i) - coveredMs(callsOut[i], t.startMs(i), t.endMs(i)));
     }
   }
+}
+
+/**
+ * The own-time walk's two arrays, kept between traces, so that ranking thousands of small traces does not allocate
+ * two typed arrays (each with its buffer outside the heap) for every one. Traces over `KEPT_WALK_SPANS` spans, and a
+ * walk started from a `visit`, get their own: a page that once read a huge trace does not hold its arrays for ever.
+ */
+const KEPT_WALK_SPANS = 10_000;
+let walking = false;
+let walkArrays: [entryOf: Int32Array, stack: Int32Array] = [new Int32Array(0), new Int32Array(0)];
+
+function walkSpace(size: number): [entryOf: Int32Array, stack: Int32Array] {
+  if (walkArrays[0].length < size) {
+    const capacity = Math.min(KEPT_WALK_SPANS, Math.max(size, 2 * walkArrays[0].length));
+    walkArrays = [new Int32Array(capacity), new Int32Array(capacity)];
+  }
+  return walkArrays;
 }
 
 /** Length of the union of `[start, end)` pairs, clipped to `[from, to)`. */
@@ -157,17 +231,25 @@ function coveredMs(pairs: number[] | undefined, from: number, to: number): numbe
   return covered;
 }
 
+/** An interned operation key, and the last table whose keys listed it (`OperationKeys.distinct`). */
+interface Interned {
+  readonly key: string;
+  listedIn: number;
+}
+
 /**
  * Keys already made, by service and name: the ranking looks up every span's operation several times, and one string
  * per operation (its hash computed once) is much cheaper than a new concatenation per span. Bounded, so names of
- * unbounded cardinality cannot grow it for ever; the cache has no effect on results.
+ * unbounded cardinality cannot grow it for ever (`clearings` counts how often it was emptied); the cache has no
+ * effect on results.
  */
-const internedKeys = new Map<string, Map<string, string>>();
+const internedKeys = new Map<string, Map<string, Interned>>();
 let internedCount = 0;
+let clearings = 0;
 const MAX_INTERNED = 50_000;
 
 /** The interned keys of one service's operations, by name. */
-function keysOfService(service: string): Map<string, string> {
+function keysOfService(service: string): Map<string, Interned> {
   let byName = internedKeys.get(service);
   if (!byName) {
     byName = new Map();
@@ -176,39 +258,67 @@ function keysOfService(service: string): Map<string, string> {
   return byName;
 }
 
-function internedKey(byName: Map<string, string>, service: string, name: string): string {
-  let key = byName.get(name);
-  if (key === undefined) {
+function internedKey(byName: Map<string, Interned>, service: string, name: string): Interned {
+  let interned = byName.get(name);
+  if (interned === undefined) {
     if (internedCount >= MAX_INTERNED) {
       internedKeys.clear();
       internedCount = 0;
+      clearings++;
       internedKeys.set(service, byName);
       byName.clear();
     }
-    key = baselineKey(service, name);
-    byName.set(name, key);
+    interned = { key: baselineKey(service, name), listedIn: 0 };
+    byName.set(name, interned);
     internedCount++;
   }
-  return key;
+  return interned;
+}
+
+/** A trace's operations as the profile keys them (`baselineKey`). */
+interface OperationKeys {
+  /** Each span's, by position. */
+  readonly bySpan: readonly string[];
+  /** Each operation once, in the order of its first span: what counting traces per operation needs. */
+  readonly distinct: readonly string[];
 }
 
 /** Each table's keys, made on first use: a profile and every ranking as rows arrive read the same traces again. */
-const keysByTable = new WeakMap<SpanTable, readonly string[]>();
+const keysByTable = new WeakMap<SpanTable, OperationKeys>();
+/** Numbers the tables whose keys are made, for `Interned.listedIn`. */
+let tablesKeyed = 0;
 
-/** Each span's operation as the profile keys it (`baselineKey`), by position. */
-export function operationKeys(t: SpanTable): readonly string[] {
+export function operationKeysOf(t: SpanTable): OperationKeys {
   let keys = keysByTable.get(t);
   if (!keys) {
-    const made = new Array<string>(t.size);
+    const bySpan = new Array<string>(t.size);
+    let distinct: string[] = [];
+    const table = ++tablesKeyed;
+    const clearingsBefore = clearings;
     const byService = t.serviceNames.map(keysOfService);
     for (let i = 0; i < t.size; i++) {
       const service = t.serviceIds[i]!;
-      made[i] = internedKey(byService[service]!, t.serviceNames[service]!, t.names[i]!);
+      const interned = internedKey(byService[service]!, t.serviceNames[service]!, t.names[i]!);
+      bySpan[i] = interned.key;
+      // Listed once per table without a set of its own: the lookup above already found the key's entry.
+      if (interned.listedIn !== table) {
+        interned.listedIn = table;
+        distinct.push(interned.key);
+      }
     }
-    keys = made;
+    if (clearings !== clearingsBefore) {
+      // Entries made again after the cache was emptied in this table do not know they were listed.
+      distinct = [...new Set(distinct)];
+    }
+    keys = { bySpan, distinct };
     keysByTable.set(t, keys);
   }
   return keys;
+}
+
+/** Each span's operation as the profile keys it (`baselineKey`), by position. */
+export function operationKeys(t: SpanTable): readonly string[] {
+  return operationKeysOf(t).bySpan;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();

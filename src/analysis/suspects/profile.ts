@@ -146,7 +146,7 @@ export function profileBaseline(traces: readonly BaselineTrace[]): BaselineProfi
       }
     }
     forEachOwnTime(t, (entry, ownMs) => push(selfTimes, keys[entry]!, ownMs));
-    const origin = errorOriginOf(t, logs);
+    const origin = errorOriginOf(trace, logs);
     if (origin !== NO_SPAN) {
       errorOrigins.set(t.service(origin), (errorOrigins.get(t.service(origin)) ?? 0) + 1);
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { baselineKey } from '../baselines';
 import { buildTrace } from '../trace';
 import type { LogLine } from './evidence';
 import { profileBaseline } from './profile';
@@ -164,6 +165,42 @@ describe('rankSuspects', () => {
     const [first] = rank(range, baseline).suspects;
     expect(first).toMatchObject({ service: 'stock', operation: 'SELECT items' });
     expect(first?.reason).toMatch(/^errors start here in 6 traces \(0 expected from the baseline\)/);
+  });
+
+  it('reads a logged error on every span of an id that two spans share', () => {
+    // The trace's id index holds the first `c1` only; the deeper one, in stock, is where the errors start.
+    const sharedId = () => ({
+      trace: trace([
+        { id: 'a1', service: 'frontend', name: 'GET /', kind: 'server', start: 0, end: 10 },
+        { id: 'c1', parent: 'a1', service: 'frontend', name: 'render', kind: 'internal', start: 1, end: 2 },
+        { id: 'a2', parent: 'a1', service: 'frontend', name: 'GET', kind: 'client', start: 2, end: 9 },
+        { id: 'b1', parent: 'a2', service: 'stock', name: 'GET /items', kind: 'server', start: 3, end: 8 },
+        { id: 'c1', parent: 'b1', service: 'stock', name: 'SELECT items', kind: 'internal', start: 4, end: 7 },
+      ]).trace,
+      logs: { errorLinesBySpan: new Map([['00000000000000c1', 1]]) },
+    });
+    const [first] = rank(Array.from({ length: 6 }, sharedId), normal(30)).suspects;
+    expect(first?.service).toBe('stock');
+    expect(first?.reason).toMatch(/errors start here in 6 traces/);
+  });
+
+  it("counts a pattern's operation once per trace, however many of its spans run it", () => {
+    const repeated = () =>
+      trace([
+        { id: 'a1', service: 'stock', name: 'GET /items', kind: 'server', start: 0, end: 10 },
+        ...[1, 2, 3].map((n) => ({
+          id: `b${n}`,
+          parent: 'a1',
+          service: 'stock',
+          name: 'SELECT items',
+          kind: 'internal' as const,
+          start: n,
+          end: n + 1,
+        })),
+      ]);
+    const { logPatterns } = profileBaseline([withLines(repeated()), withLines(repeated())]);
+    expect(logPatterns.operations.get(baselineKey('stock', 'SELECT items'))).toBe(2);
+    expect(logPatterns.operations.get(baselineKey('stock', 'GET /items'))).toBe(2);
   });
 
   it('says a baseline without traces cannot tell what changed', () => {

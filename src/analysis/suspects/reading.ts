@@ -7,6 +7,7 @@ import { NO_SPAN, type SpanTable, type Trace, tableOf } from '../trace';
 import { twoProportionZ } from '../compare';
 import {
   isLinkKey,
+  type LogLine,
   type LogSeverity,
   type TraceLogs,
   calleeOf,
@@ -14,7 +15,8 @@ import {
   errorOriginOf,
   forEachOwnTime,
   linkKey,
-  operationKeys,
+  loggedSpans,
+  operationKeysOf,
 } from './evidence';
 import { logPatternOf } from './logPattern';
 import type { BaselineNorms, BaselineProfile, Sample } from './profile';
@@ -84,8 +86,8 @@ export interface TraceReading {
   /** The log patterns of the trace's lines (`PATTERN_SEVERITIES`), by `patternKey`. */
   readonly patterns: ReadonlyMap<string, PatternSighting>;
   /**
-   * The operation of each of the trace's spans (`operationKeys`, repeats included), when its log lines came with it:
-   * a pattern's denominator is the traces that ran its operation.
+   * The operations the trace's spans ran (`OperationKeys.distinct`), when its log lines came with it: a pattern's
+   * denominator is the traces that ran its operation.
    */
   readonly loggedOperations?: readonly string[];
   /** Set by `settlePatternChanges`: the deepest sighting of a pattern that became more frequent than before. */
@@ -161,7 +163,7 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
   const own = new Map<string, OwnReading>();
   const wire = new Map<string, number>();
   const incomplete = trace.issues.some((i) => i.kind === 'missing-parent' || i.kind === 'cycle');
-  const keys = operationKeys(t);
+  const { bySpan: keys, distinct: operations } = operationKeysOf(t);
   // One key string per link of the trace: a new concatenation per call would be hashed anew for every lookup.
   const links = new Map<number, string>();
   const services = t.serviceNames.length;
@@ -230,15 +232,15 @@ export function readTrace(trace: Trace, logs: TraceLogs, profile: BaselineNorms,
       wire.delete(link);
     }
   }
-  const origin = errorOriginOf(t, logs);
+  const origin = errorOriginOf(trace, logs);
   return {
     patterns: patternsOf(
-      t,
+      trace,
       keys,
       logs,
       slowSpans.filter(([, key]) => own.has(key) || wire.has(key))
     ),
-    ...(logs.linesBySpan ? { loggedOperations: keys } : {}),
+    ...(logs.linesBySpan ? { loggedOperations: operations } : {}),
     traceId: trace.traceId,
     durationMs: trace.durationMs,
     own,
@@ -306,20 +308,23 @@ function slowBelow(t: SpanTable, span: number, slowSpans: ReadonlyArray<readonly
   return below ?? NONE;
 }
 
+const readsPatterns = (lines: readonly LogLine[]) => lines.some((l) => PATTERN_SEVERITIES.has(l.severity));
+
 function patternsOf(
-  t: SpanTable,
+  trace: Trace,
   keys: readonly string[],
   logs: TraceLogs,
   slowSpans: ReadonlyArray<readonly [number, string]>
 ): ReadonlyMap<string, PatternSighting> {
-  const bySpan = logs.linesBySpan;
-  // Most traces log nothing at these levels: they are not walked.
-  if (!bySpan || ![...bySpan.values()].some((lines) => lines.some((l) => PATTERN_SEVERITIES.has(l.severity)))) {
+  const logged = logs.linesBySpan ? loggedSpans(trace, logs.linesBySpan, readsPatterns) : [];
+  // Most traces log nothing at these levels.
+  if (logged.length === 0) {
     return NO_PATTERNS;
   }
+  const t = tableOf(trace);
   const sightings = new Map<string, PatternSighting>();
-  for (let i = 0; i < t.size; i++) {
-    for (const line of bySpan.get(t.id(i)) ?? []) {
+  for (const [i, lines] of logged) {
+    for (const line of lines) {
       if (!PATTERN_SEVERITIES.has(line.severity)) {
         continue;
       }
@@ -351,19 +356,16 @@ export interface PatternCounts {
 export function countPatterns(readings: readonly TraceReading[], only?: ReadonlySet<string>): PatternCounts {
   const patterns = new Map<string, number>();
   const operations = new Map<string, number>();
-  /** The last trace each operation was counted for, so a trace counts once however many spans run it. */
-  const countedIn = new Map<string, number>();
-  readings.forEach((r, index) => {
+  for (const r of readings) {
     for (const key of r.patterns.keys()) {
       patterns.set(key, (patterns.get(key) ?? 0) + 1);
     }
     for (const key of r.loggedOperations ?? []) {
-      if ((only === undefined || only.has(key)) && countedIn.get(key) !== index) {
-        countedIn.set(key, index);
+      if (only === undefined || only.has(key)) {
         operations.set(key, (operations.get(key) ?? 0) + 1);
       }
     }
-  });
+  }
   return { patterns, operations };
 }
 
