@@ -723,6 +723,32 @@ describe('IncidentPage: whether a spike took effect', () => {
     expect(await screen.findByText(/is gateway polling\?/)).toBeInTheDocument();
     expect(serverRateTimes()).toHaveLength(6);
   });
+  it('says the spike it raised has ended, and how, once the controller ended it', async () => {
+    serverRateIs(() => '0.5');
+    let overrides: unknown[] = [];
+    mockBackend.on('GET', `${CONTROLLER}/overrides`, () => ok({ overrides }));
+    await raiseGatewaySpike();
+    await screen.findByText(/^No change yet .*Checking again by itself/);
+
+    const endedAt = new Date(Date.now() + 5_000).toISOString();
+    overrides = [
+      {
+        ...spike,
+        createdAt: new Date(raisedAt * 1000).toISOString(),
+        active: false,
+        revokedAt: endedAt,
+        revokedBy: 'controller',
+        goal: { stopAfterTraces: 20, traces: 23, reachedAt: endedAt },
+      },
+    ];
+    await act(async () => jest.advanceTimersByTime(guardrails.pollIntervalHintSeconds * 1000));
+
+    expect(
+      await screen.findByText('The spike on gateway has ended: goal reached: 23 traces (goal 20)')
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/^No change yet/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Check the trace rate again' })).not.toBeInTheDocument();
+  });
 });
 
 describe('IncidentPage: spikes raised by alerts and suggested spikes', () => {

@@ -16,7 +16,7 @@ import { IncidentToolbar } from './IncidentToolbar';
 import { RaiseSamplingDialog } from './RaiseSamplingDialog';
 import { SamplingSection } from './SamplingSection';
 import { ServiceOverviewTable } from './ServiceOverviewTable';
-import { SpikeEffect } from './SpikeEffect';
+import { RaisedSpikeNotice } from './SpikeEffect';
 import { NoAnomalies } from './NoAnomalies';
 import { TraceFilterChips } from './TraceFilterChips';
 import { WhereToLookFirst } from './WhereToLookFirst';
@@ -244,8 +244,10 @@ export function IncidentPage() {
               render={(state) => (
                 <Stack direction="column" gap={1}>
                   {page.raisedSpike && (
-                    <SpikeEffect
+                    <RaisedSpikeNotice
                       spike={page.raisedSpike}
+                      ended={state.ended.find((spike) => spike.id === page.raisedSpike?.id)}
+                      readAt={state.readAt}
                       pollIntervalSeconds={state.guardrails.pollIntervalHintSeconds}
                       sources={page.spikeCheckSources}
                       onDismiss={page.dismissRaisedSpike}

@@ -6,6 +6,7 @@ import React from 'react';
 import { Alert, Button, Stack, Text } from '@grafana/ui';
 
 import type { Override } from '../../../contract';
+import { describeEnding, spikeState } from '../../data/spikeLifecycle';
 import { spikeVerdict } from './spikeVerdict';
 import { type SpikeCheckSources, useSpikeCheck } from './useSpikeCheck';
 
@@ -16,7 +17,7 @@ export interface SpikeEffectProps {
   onDismiss: () => void;
 }
 
-export function SpikeEffect({ spike, pollIntervalSeconds, sources, onDismiss }: SpikeEffectProps) {
+function SpikeEffect({ spike, pollIntervalSeconds, sources, onDismiss }: SpikeEffectProps) {
   const { check, settlesAt, recheck } = useSpikeCheck(spike, pollIntervalSeconds, sources);
 
   let verdict = 'Checking the ingested trace rate…';
@@ -39,6 +40,29 @@ export function SpikeEffect({ spike, pollIntervalSeconds, sources, onDismiss }: 
           </Button>
         </div>
       </Stack>
+    </Alert>
+  );
+}
+
+/**
+ * The notice after a raise: the spike's effect while it runs; once it has ended (its goal, its time, a revert), how
+ * it ended — a check of the rate after that would judge the spike by traffic it no longer keeps.
+ */
+export function RaisedSpikeNotice({
+  ended,
+  readAt,
+  ...running
+}: SpikeEffectProps & { ended: Override | undefined; readAt: Date }) {
+  if (ended === undefined) {
+    return <SpikeEffect {...running} />;
+  }
+  return (
+    <Alert
+      severity="info"
+      title={`The spike on ${ended.service} has ended: ${describeEnding(spikeState(ended, readAt))}`}
+      onRemove={running.onDismiss}
+    >
+      <Text>It is listed with the spikes that ended in this range.</Text>
     </Alert>
   );
 }
