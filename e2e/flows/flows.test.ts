@@ -8,6 +8,7 @@ import { analysisFlows } from './analysis.flow';
 import { comparisonFlows } from './compare.flow';
 import { type Environment, startEnvironment } from './environment';
 import { firstVisitFlows } from './firstVisit.flow';
+import { goalFlows } from './goal.flow';
 import { latencyFlows } from './latency.flow';
 import { outageFlows } from './outages.flow';
 import { permissionFlows } from './permissions.flow';
@@ -44,6 +45,8 @@ suspectFlows(env);
 // Its swallowed-error checkouts come first and its steady load then runs for about eight minutes, so by the time
 // the trace flows read their 5-minute ranges, only the load's clean traffic is in them.
 samplingFlows(env);
+// Right after the spike from the dialog: its own spikes are reverted or ended before the trace flows start.
+goalFlows(env);
 traceFlows(env);
 comparisonFlows(env);
 outageFlows(env);
