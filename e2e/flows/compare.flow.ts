@@ -86,7 +86,12 @@ export function comparisonFlows(env: () => Environment) {
       const page = await env().browser.open('viewer', `${INCIDENT}?from=${from}&to=${Date.now()}&why=1&list=traces`);
       const view = page.getByRole('region', { name: 'Why these traces?' });
       const table = view.getByRole('table', { name: 'Attribute values that stand out, most first' });
-      await table.waitFor({ timeout: 90_000 });
+      await table.waitFor({ timeout: 180_000 }).catch(async (error: unknown) => {
+        // What the section said instead ("Nothing stands out", an error, still comparing), for the failure to show.
+        env().report(`why these traces, no table: ${await page.getByRole('main').textContent()}`);
+        await page.screenshot({ path: env().screenshot('why-these-traces-failed'), fullPage: true });
+        throw error;
+      });
       const rows = table.getByRole('row');
       const ranked = (await rows.allTextContents()).slice(1);
       expect(ranked[0]).toContain(`span.ledger.region = "${SLOW_SHARD}"`);
