@@ -303,7 +303,8 @@ export function analysisFlows(env: () => Environment) {
         // was complete.
         expect(traffic.received.rows).toBeGreaterThan(1);
         // Every candidate was fetched and analysed, and the list holds every trace the engine flags.
-        expect(tempo.served()).toBe(TRACES);
+        // (The suspects' samples of the range and the hour before it fetch traces of their own on top.)
+        expect(tempo.served()).toBeGreaterThanOrEqual(TRACES);
         const more = page.getByRole('button', { name: /^Show \d+ more of \d+$/ });
         const hidden = (await more.count()) > 0 ? Number(/of (\d+)$/.exec((await more.textContent()) ?? '')?.[1]) : 0;
         const rows = await page.locator('tr[aria-label^="Open the trace of"]').count();
@@ -377,7 +378,7 @@ export function analysisFlows(env: () => Environment) {
               !new RegExp(`^${origin}${SUB_PATH}/public/plugins/seed-tracingops-app/tracingops-analysis\\.js`).test(url)
           )
         ).toEqual([]);
-        expect(tempo.served()).toBe(count);
+        expect(tempo.served()).toBeGreaterThanOrEqual(count);
         const rows = await page.locator('tr[aria-label^="Open the trace of"]').count();
         // 40 candidates: the flagged ones fit on the list's first page.
         expect(rows).toBe(tempo.anomalous);
