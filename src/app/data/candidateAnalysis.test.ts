@@ -166,7 +166,7 @@ afterEach(() => {
 describe('the analysis worker protocol', () => {
   it('sends back the rows the engine finds, ranked as the engine ranks traces, and none for healthy traces', async () => {
     const traces = [healthyTrace(), connectionPoolWait(), plainError(), nPlusOneAfterRelease()];
-    const { worker, ports } = channel();
+    const { worker, ports, isTerminated } = channel();
     open.push(...ports);
     const seen = recorder();
     const analysis = workerAnalysis(worker, request, seen.emit);
@@ -175,6 +175,8 @@ describe('the analysis worker protocol', () => {
 
     const done = await seen.next('settled');
     expect(done).toEqual({ type: 'done', analysed: 4, found: 4 });
+    // Done, the page frees the worker.
+    expect(isTerminated()).toBe(true);
     expect(shown(seen.rows())).toEqual(expectedRows(traces));
     expect(seen.rows().map((r) => r.traceId)).not.toContain(traceIdOf(healthyTrace()));
   });

@@ -44,25 +44,40 @@ export function serveCandidateAnalysis(
   });
 }
 
-export interface AnalysisWorker extends MessageEndpoint<CandidateAnalysisEvent, CandidateAnalysisMessage> {
-  addEventListener(type: 'message', listener: (event: MessageEvent<CandidateAnalysisEvent>) => void): void;
+/** The page's side of a `Worker`: one analysis (the candidates', the suspects') per worker. */
+export interface PageWorker<Event, Message> extends MessageEndpoint<Event, Message> {
+  addEventListener(type: 'message', listener: (event: MessageEvent<Event>) => void): void;
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
   terminate(): void;
 }
 
-/** What posting `candidates` moves to the worker rather than copying: the bytes of Tempo's and Jaeger's answers. */
-function candidateTransfers(candidates: readonly CandidateJson[]): ArrayBuffer[] {
-  return candidates.flatMap((c) =>
-    c.format === 'tempo-answer' ? [c.answer.bytes] : c.answers.map(({ answer }) => answer.bytes)
+export type AnalysisWorker = PageWorker<CandidateAnalysisEvent, CandidateAnalysisMessage>;
+
+/** Traces as they came over the wire: one Tempo trace answer, or Jaeger search answers (the candidates', a sample's). */
+type AnswerBytes =
+  | { readonly format: 'tempo-answer'; readonly answer: { readonly bytes: ArrayBuffer } }
+  | {
+      readonly format: 'jaeger-searches' | 'jaeger-answers';
+      readonly answers: ReadonlyArray<{ readonly answer: { readonly bytes: ArrayBuffer } }>;
+    };
+
+/** What posting traces moves to the worker rather than copying: the bytes of Tempo's and Jaeger's answers. */
+export function answerTransfers(traces: readonly AnswerBytes[]): ArrayBuffer[] {
+  return traces.flatMap((t) =>
+    t.format === 'tempo-answer' ? [t.answer.bytes] : t.answers.map(({ answer }) => answer.bytes)
   );
 }
 
-/** The page's end: the same `CandidateAnalysis` as the in-thread one, with the work done in `worker`. */
-export function workerAnalysis(
-  worker: AnalysisWorker,
-  request: CandidateAnalysisRequest,
-  emit: (event: CandidateAnalysisEvent) => void
-): CandidateAnalysis {
+/**
+ * The page's end of one analysis in `worker`: its events go to `emit` until the last one (`isLast`) or a failure,
+ * after which the worker is terminated and nothing more is posted or delivered. A worker that stops or cannot load
+ * is reported as a `failed` event.
+ */
+export function workerSession<Event, Message>(
+  worker: PageWorker<Event | { type: 'failed'; message: string }, Message>,
+  isLast: (event: Event | { type: 'failed'; message: string }) => boolean,
+  emit: (event: Event | { type: 'failed'; message: string }) => void
+): { post(message: Message, transfer?: Transferable[]): void; cancel(): void } {
   let open = true;
   const close = () => {
     open = false;
@@ -70,7 +85,7 @@ export function workerAnalysis(
   };
   worker.addEventListener('message', ({ data }) => {
     if (open) {
-      if (data.type !== 'rows') {
+      if (isLast(data)) {
         close();
       }
       emit(data);
@@ -85,10 +100,23 @@ export function workerAnalysis(
       });
     }
   });
-  worker.postMessage({ type: 'start', request });
   return {
-    add: (candidates) => open && worker.postMessage({ type: 'candidates', candidates }, candidateTransfers(candidates)),
-    end: () => open && worker.postMessage({ type: 'end' }),
+    post: (message, transfer) => open && worker.postMessage(message, transfer),
     cancel: () => open && close(),
+  };
+}
+
+/** The page's end: the same `CandidateAnalysis` as the in-thread one, with the work done in `worker`. */
+export function workerAnalysis(
+  worker: AnalysisWorker,
+  request: CandidateAnalysisRequest,
+  emit: (event: CandidateAnalysisEvent) => void
+): CandidateAnalysis {
+  const session = workerSession(worker, (event) => event.type !== 'rows', emit);
+  session.post({ type: 'start', request });
+  return {
+    add: (candidates) => session.post({ type: 'candidates', candidates }, answerTransfers(candidates)),
+    end: () => session.post({ type: 'end' }),
+    cancel: session.cancel,
   };
 }

@@ -6,7 +6,7 @@
  * `final` — or `failed`. The same worker script serves the candidate analysis (`candidateAnalysisProtocol`); each
  * load starts a worker of its own for either, and the first message says which.
  */
-import type { MessageEndpoint } from './candidateAnalysisProtocol';
+import { type MessageEndpoint, type PageWorker, answerTransfers, workerSession } from './candidateAnalysisProtocol';
 import {
   type SampleJson,
   type SuspectAnalysis,
@@ -39,18 +39,7 @@ export function serveSuspectAnalysis(endpoint: MessageEndpoint<SuspectAnalysisMe
   });
 }
 
-export interface SuspectWorker extends MessageEndpoint<SuspectAnalysisEvent, SuspectAnalysisMessage> {
-  addEventListener(type: 'message', listener: (event: MessageEvent<SuspectAnalysisEvent>) => void): void;
-  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
-  terminate(): void;
-}
-
-/** What posting `samples` moves to the worker rather than copying: the bytes of Tempo's and Jaeger's answers. */
-function sampleTransfers(samples: readonly SampleJson[]): ArrayBuffer[] {
-  return samples.flatMap((s) =>
-    s.format === 'tempo-answer' ? [s.answer.bytes] : s.answers.map(({ answer }) => answer.bytes)
-  );
-}
+export type SuspectWorker = PageWorker<SuspectAnalysisEvent, SuspectAnalysisMessage>;
 
 /** The page's end: the same `SuspectAnalysis` as the in-thread one, with the work done in `worker`. */
 export function workerSuspectAnalysis(
@@ -58,33 +47,11 @@ export function workerSuspectAnalysis(
   request: SuspectAnalysisRequest,
   emit: (event: SuspectAnalysisEvent) => void
 ): SuspectAnalysis {
-  let open = true;
-  const close = () => {
-    open = false;
-    worker.terminate();
-  };
-  worker.addEventListener('message', ({ data }) => {
-    if (open) {
-      if (data.type === 'failed' || data.final) {
-        close();
-      }
-      emit(data);
-    }
-  });
-  worker.addEventListener('error', (event) => {
-    if (open) {
-      close();
-      emit({
-        type: 'failed',
-        message: `The analysis worker stopped: ${event.message || 'it could not be loaded'}. Reload the page.`,
-      });
-    }
-  });
-  worker.postMessage({ type: 'start-suspects', request });
+  const session = workerSession(worker, (event) => event.type === 'failed' || event.final, emit);
+  session.post({ type: 'start-suspects', request });
   return {
-    add: (window, samples) =>
-      open && worker.postMessage({ type: 'samples', window, samples }, sampleTransfers(samples)),
-    end: (window) => open && worker.postMessage({ type: 'window-end', window }),
-    cancel: () => open && close(),
+    add: (window, samples) => session.post({ type: 'samples', window, samples }, answerTransfers(samples)),
+    end: (window) => session.post({ type: 'window-end', window }),
+    cancel: session.cancel,
   };
 }
