@@ -20,6 +20,7 @@ import {
 import { fetchJaegerCandidates } from './jaegerCandidates';
 import { mapLimited } from './mapLimited';
 import { loadBaselines } from './traceAnalysis';
+import { NO_TRACE_DATA_SOURCE } from './clients';
 
 export { type AnomalousTrace, rankRows } from './candidateAnalysis';
 
@@ -114,7 +115,7 @@ export function findAnomalousTraces(
   onProgress: (partial: AnomalousTraces) => void = () => {}
 ): Promise<AnomalousTraces> {
   if (!q.jaeger && !q.tempo) {
-    return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
+    return Promise.reject(new Error(NO_TRACE_DATA_SOURCE));
   }
   const anchors = { first: baselineAnchor((q.start - EARLY_START_SECONDS) * 1000), last: baselineAnchor(q.end * 1000) };
   const baselines = loadBaselines({

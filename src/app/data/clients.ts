@@ -21,6 +21,9 @@ import { type AppSettings, tracesDatasourceUid } from '../settings';
 import { resolveSpanMetricsFlavour } from './spanMetricsFlavour';
 import { backendSrvTransport, datasourceProxyUrl } from './transport';
 
+/** Why a trace view has nothing to read: said the same wherever the trace clients are missing. */
+export const NO_TRACE_DATA_SOURCE = 'No trace data source (Tempo or Jaeger) is configured.';
+
 export interface DataClients {
   /** Set when the trace data source is a Tempo (or Grafana does not say what it is). */
   tempo?: TempoClient;

@@ -22,6 +22,7 @@ import { recentTraceSearches } from './jaegerCandidates';
 import { searchScope } from './jaegerSearches';
 import { buildJaegerTrace } from './jaegerTraces';
 import { mapLimited } from './mapLimited';
+import { NO_TRACE_DATA_SOURCE } from './clients';
 
 /** Normal traces asked of Tempo's search (summaries only, cheap). */
 const BASELINE_SEARCH_LIMIT = 1000;
@@ -268,7 +269,7 @@ function jaegerBackend(jaeger: JaegerClient, q: ComparisonQuery): Backend {
 export async function loadComparisonSets(q: ComparisonQuery): Promise<ComparisonSets> {
   const backend = q.jaeger ? jaegerBackend(q.jaeger, q) : q.tempo ? tempoBackend(q.tempo, q) : undefined;
   if (!backend) {
-    throw new Error('No trace data source (Tempo or Jaeger) is configured.');
+    throw new Error(NO_TRACE_DATA_SOURCE);
   }
   const selected = fetchTraces(backend, q.traceIds.slice(0, SELECTION_FETCH_LIMIT), q.signal);
   const [selection, baseline] = await Promise.all([

@@ -14,6 +14,7 @@ import { recentTraceSearches } from './jaegerCandidates';
 import { fetchScopeAnswers } from './jaegerSearches';
 import { mapLimited } from './mapLimited';
 import type { SampleJson, ShownRanking, SuspectAnalysis, SuspectAnalysisEvent, SuspectWindow } from './suspectAnalysis';
+import { NO_TRACE_DATA_SOURCE } from './clients';
 
 /** The baseline is the hour before the range: see docs/decisions.md, "Where to look first". */
 const BASELINE_WINDOW_SECONDS = 3600;
@@ -152,7 +153,7 @@ export function findSuspects(q: SuspectsQuery, onProgress: (partial: Suspects) =
       ? (w: Window, hand: (s: SampleJson[]) => void) => tempoSample(q.tempo!, q, w, hand)
       : undefined;
   if (!sample) {
-    return Promise.reject(new Error('No trace data source (Tempo or Jaeger) is configured.'));
+    return Promise.reject(new Error(NO_TRACE_DATA_SOURCE));
   }
   const baselineWindow = { start: q.start - BASELINE_WINDOW_SECONDS, end: q.start };
   const partial: string[] = [];

@@ -5,6 +5,7 @@
 import { type Trace, buildTrace } from '../../analysis';
 import type { JaegerClient, TempoClient } from '../../clients';
 import { buildJaegerTrace } from './jaegerTraces';
+import { NO_TRACE_DATA_SOURCE } from './clients';
 
 export interface TraceSource {
   tempo?: TempoClient;
@@ -20,5 +21,5 @@ export async function loadTraceById(source: TraceSource, traceId: string, signal
     const found = await source.tempo.getTrace(traceId, undefined, { signal });
     return found && buildTrace(found);
   }
-  throw new Error('No trace data source (Tempo or Jaeger) is configured.');
+  throw new Error(NO_TRACE_DATA_SOURCE);
 }
